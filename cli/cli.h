@@ -1,0 +1,42 @@
+/*
+ * cli.h — what the command-line front end shares between its commands.
+ *
+ * Each command lives in cli/cmd_NAME.c and is declared by a line
+ *     MARSAD_COMMAND(name, "one-line summary")
+ * directly followed by its body; tools/gen_registry.sh collects them.
+ * Exit codes: 0 ok, 1 input errors reported but processing finished,
+ * 2 usage error (or nothing could be processed).
+ */
+#ifndef MARSAD_CLI_H
+#define MARSAD_CLI_H
+
+#include "marsad.h"
+
+#include <stdio.h>
+
+#define MARSAD_COMMAND(name, summary) int cmd_##name(int argc, char **argv)
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+/* Reads a whole file ("-" is standard input) into a malloc'd buffer with a
+ * NUL after the end. Prints "marsad: PATH: reason" and returns NULL on error. */
+char *cli_read_file(const char *path, size_t *len);
+
+/* Warns on stderr about invalid UTF-8 and NUL bytes in text read from path,
+ * naming the line of the first one. Returns 1 when it warned. */
+int cli_check_text(const char *path, const char *text, size_t len);
+
+/* 1-based line number of byte offset off in text. */
+size_t cli_line_of(const char *text, size_t len, size_t off);
+
+/* Prints "marsad: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when argv holds -h or --help; commands call it first. */
+int cli_wants_help(int argc, char **argv);
+
+/* Prints s (len bytes) to f as a JSON-safe/terminal-safe string: invalid UTF-8
+ * becomes U+FFFD, control characters become spaces. */
+void cli_put_clean(FILE *f, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * marsad.h — the public interface of libmarsad: Arabic news in, conflict
+ * events out.
+ *
+ * Conventions (see docs/architecture.md):
+ *  - Every object is an opaque handle made by marsad_X_new/_load and released
+ *    by marsad_X_free; a free function accepts NULL.
+ *  - Text is UTF-8 given as (pointer, byte length); it need not be valid nor
+ *    NUL-terminated. Invalid bytes are read as U+FFFD and counted, never
+ *    rejected. All spans are byte offsets into the text exactly as given.
+ *  - Functions that can fail return marsad_status; the message is kept on the
+ *    handle or written to a caller buffer. The library never prints or exits.
+ *  - Read-only resources (marsad_model) are shared between threads; per
+ *    document state (marsad_doc) belongs to one thread at a time.
+ */
+#ifndef MARSAD_H
+#define MARSAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MARSAD_VERSION "0.1.0"
+
+typedef enum {
+    MARSAD_OK = 0,
+    MARSAD_ERR_IO,       /* a file could not be read or written */
+    MARSAD_ERR_PARSE,    /* malformed input (JSON, data file line, ...) */
+    MARSAD_ERR_DATA,     /* a resource file is missing or malformed */
+    MARSAD_ERR_ARG,      /* a caller passed an invalid argument */
+    MARSAD_ERR_NOMEM
+} marsad_status;
+
+/* A byte range [start, end) in a text. */
+typedef struct {
+    size_t start, end;
+} marsad_span;
+
+/* ------------------------------------------------------------------------
+ * UTF-8 decoding
+ * ------------------------------------------------------------------------ */
+
+/* Decodes one code point of s[i..len). Returns the number of bytes consumed
+ * (always >= 1 when i < len, 0 at the end). An invalid, overlong, surrogate or
+ * truncated sequence consumes exactly one byte and yields U+FFFD with
+ * *invalid set to 1; otherwise *invalid is 0. */
+size_t marsad_utf8_next(const char *s, size_t len, size_t i, int32_t *cp,
+                        int *invalid);
+
+/* Number of invalid bytes in s (0 for valid UTF-8). Linear time. */
+size_t marsad_utf8_invalid_count(const char *s, size_t len);
+
+/* Writes a valid UTF-8 copy of s to a new malloc'd, NUL-terminated buffer
+ * (caller frees), replacing each invalid byte with U+FFFD and each NUL byte
+ * with a space. *out_len receives its length; *replaced (may be NULL) the
+ * number of bytes replaced. Returns NULL only when memory runs out. */
+char *marsad_utf8_sanitize(const char *s, size_t len, size_t *out_len,
+                           size_t *replaced);
+
+/* ------------------------------------------------------------------------
+ * Arabic normalization (folding for matching; the original is never changed)
+ *
+ * NFKC compatibility forms (presentation forms ﻻ → لا), tashkeel, tatweel and
+ * invisible format characters removed; أ إ آ ٱ → ا; ى ی → ي; ة ۀ → ه;
+ * ؤ → و; ئ → ي; Persian/Urdu letters to their Arabic counterparts; Arabic-
+ * Indic and Eastern Arabic-Indic digits → ASCII; Arabic punctuation → ASCII;
+ * Latin case-folded and accents removed; any white space → one space.
+ * ------------------------------------------------------------------------ */
+
+/* Folds s into out (capacity cap bytes). Returns the folded length, which may
+ * exceed cap: then out holds a truncated prefix and the caller retries with a
+ * larger buffer. out is NUL-terminated when cap > result. */
+size_t marsad_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* Folds s into a new malloc'd NUL-terminated string (caller frees). */
+char *marsad_fold_dup(const char *s, size_t len, size_t *out_len);
+
+/* A folded whole text with a map back to the original offsets. */
+typedef struct marsad_normtext marsad_normtext;
+
+/* Builds the folded form of s. Returns NULL when memory runs out. */
+marsad_normtext *marsad_normtext_new(const char *s, size_t len);
+/* The folded text (NUL-terminated, owned by nt) and its length. */
+const char *marsad_normtext_str(const marsad_normtext *nt, size_t *len);
+/* Offset in the original text of the code point that produced folded byte
+ * `off` (off == folded length maps to the original length). */
+size_t marsad_normtext_orig(const marsad_normtext *nt, size_t off);
+void marsad_normtext_free(marsad_normtext *nt);
+
+/* ------------------------------------------------------------------------
+ * Tokens, sentences and paragraphs
+ * ------------------------------------------------------------------------ */
+
+typedef enum {
+    MARSAD_TOK_WORD = 0,  /* letters (Arabic or Latin), with marks/tatweel */
+    MARSAD_TOK_NUMBER,    /* digits, with inner separators: 3.5, 1,000 */
+    MARSAD_TOK_PUNCT,     /* one punctuation or symbol character */
+    MARSAD_TOK_QUOTE      /* a quotation mark: " « » “ ” ' ‘ ’ */
+} marsad_token_kind;
+
+enum {
+    MARSAD_TOKF_GLUED = 1,      /* no white space before this token */
+    MARSAD_TOKF_INVALID = 2,    /* contains invalid UTF-8 bytes */
+    MARSAD_TOKF_PARA_START = 4  /* first token of a paragraph */
+};
+
+typedef struct {
+    size_t start, end;    /* bytes in the original text */
+    const char *norm;     /* folded form, NUL-terminated, owned by the doc */
+    uint32_t norm_len;
+    uint32_t sentence;    /* index of its sentence */
+    uint8_t kind;         /* marsad_token_kind */
+    uint8_t flags;        /* MARSAD_TOKF_* */
+} marsad_token;
+
+typedef struct {
+    size_t start, end;          /* bytes, trimmed of surrounding white space */
+    uint32_t first_token, ntokens;
+    uint32_t paragraph;
+} marsad_sentence;
+
+/* A tokenized document: owns a copy of the text, its tokens and sentences. */
+typedef struct marsad_doc marsad_doc;
+
+/* Tokenizes and segments text (copied). Linear time in len. Returns NULL only
+ * when memory runs out. */
+marsad_doc *marsad_doc_new(const char *text, size_t len);
+void marsad_doc_free(marsad_doc *doc);
+const char *marsad_doc_text(const marsad_doc *doc, size_t *len);
+const marsad_token *marsad_doc_tokens(const marsad_doc *doc, size_t *n);
+const marsad_sentence *marsad_doc_sentences(const marsad_doc *doc, size_t *n);
+size_t marsad_doc_paragraph_count(const marsad_doc *doc);
+/* Invalid UTF-8 bytes and NUL bytes met while tokenizing. */
+size_t marsad_doc_invalid_bytes(const marsad_doc *doc);
+size_t marsad_doc_nul_bytes(const marsad_doc *doc);
+const char *marsad_token_kind_name(int kind);
+
+/* ------------------------------------------------------------------------
+ * Clitics
+ * ------------------------------------------------------------------------ */
+
+/* One proposed segmentation of a folded word: `pro` bytes of proclitics
+ * (و ف ب ل ك ال and their combinations) and `enc` bytes of enclitics
+ * (ه ها هم هما هن ك كم كما نا ي ...), the stem between them. */
+typedef struct {
+    uint8_t pro, enc;
+} marsad_seg;
+
+/* Proposes segmentations of the folded word w (n bytes), the whole word
+ * first, then by growing amount stripped; stems keep at least two letters.
+ * Writes at most max into out and returns how many. It only proposes: a
+ * lexicon decides which one is real, so names are never mangled. */
+int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MARSAD_H */

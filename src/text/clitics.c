@@ -1,0 +1,66 @@
+/*
+ * clitics.c — proposes proclitic/enclitic segmentations of a folded word.
+ *
+ * Arabic writes conjunctions (و ف), prepositions (ب ل ك), the article (ال)
+ * and object/possessive pronouns attached to the word. Stripping them blindly
+ * mangles names (بنغازي is not ب + نغازي), so this module only proposes
+ * segmentations, whole word first; the lexicon that looks them up decides.
+ */
+#include "marsad.h"
+
+#include <string.h>
+
+/* Proclitic sequences, folded. ل + ال is written لل. */
+static const char *const PROCLITICS[] = {
+    "و", "ف", "ب", "ل", "ك", "ال",
+    "وال", "فال", "بال", "كال", "لل",
+    "وب", "فب", "ول", "فل", "وك", "فك",
+    "وبال", "فبال", "وكال", "فكال", "ولل", "فلل",
+};
+/* Enclitic pronouns, folded (ة folds to ه, so a lexicon must confirm). */
+static const char *const ENCLITICS[] = {
+    "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "نا", "ني",
+};
+
+#define NPRO (sizeof PROCLITICS / sizeof *PROCLITICS)
+#define NENC (sizeof ENCLITICS / sizeof *ENCLITICS)
+
+/* Code points in s[0..n) (UTF-8 lead bytes). */
+static size_t cp_count(const char *s, size_t n) {
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
+    if (max <= 0) return 0;
+    int k = 0;
+    out[k++] = (marsad_seg){0, 0};
+    /* Candidate proclitic and enclitic lengths, including none. */
+    uint8_t pros[NPRO + 1], encs[NENC + 1];
+    size_t np = 0, ne = 0;
+    pros[np++] = 0;
+    encs[ne++] = 0;
+    for (size_t i = 0; i < NPRO; i++) {
+        size_t l = strlen(PROCLITICS[i]);
+        if (l < n && memcmp(w, PROCLITICS[i], l) == 0) pros[np++] = (uint8_t)l;
+    }
+    for (size_t i = 0; i < NENC; i++) {
+        size_t l = strlen(ENCLITICS[i]);
+        if (l < n && memcmp(w + n - l, ENCLITICS[i], l) == 0)
+            encs[ne++] = (uint8_t)l;
+    }
+    /* Emit by growing total stripped length: small, so a quadratic pass. */
+    for (size_t total = 1; total < n && k < max; total++) {
+        for (size_t a = 0; a < np && k < max; a++) {
+            for (size_t b = 0; b < ne && k < max; b++) {
+                if ((size_t)pros[a] + encs[b] != total) continue;
+                size_t stem = n - total;
+                if (cp_count(w + pros[a], stem) < 2) continue;
+                out[k++] = (marsad_seg){pros[a], encs[b]};
+            }
+        }
+    }
+    return k;
+}

@@ -1,0 +1,312 @@
+/*
+ * tokenize.c — words, numbers, punctuation and quotes; sentences and
+ * paragraphs. One left-to-right pass, linear in the text length.
+ *
+ * Rules:
+ *  - a word is a run of letters and marks of one script (Arabic letters with
+ *    tashkeel and tatweel, or Latin ...); digits end a word, so و٢٤ is و + ٢٤
+ *    and 2016م is 2016 + م; tatweel keeps a kashida-split proclitic whole
+ *    (فـ"استغل is فـ + " + استغل, الـ400 is الـ + 400);
+ *  - a number is a run of digits of any script with inner separators . , ٫ ٬
+ *    between digits (3.5, 1,000, ١٬٠٠٠); '/' and '-' are punctuation, so a
+ *    date 24/4/2016 is three numbers;
+ *  - a sentence ends after . ! ? ؟ ؛ ; … (with any closing quotes or
+ *    brackets glued to them) and at a line break; never inside a number;
+ *  - a paragraph ends at a line break.
+ */
+#include "marsad.h"
+#include "text/text_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct marsad_doc {
+    char *text;
+    size_t len;
+    marsad_token *toks;
+    size_t ntoks, captoks;
+    marsad_sentence *sents;
+    size_t nsents, capsents;
+    char *norms; /* all folded forms, each NUL-terminated */
+    size_t normlen, normcap;
+    size_t invalid, nuls, paragraphs;
+};
+
+enum cls { C_SPACE, C_NEWLINE, C_LETTER_AR, C_LETTER, C_MARK, C_DIGIT,
+           C_QUOTE, C_PUNCT };
+
+static enum cls classify(int32_t cp) {
+    if (cp < 0x80) {
+        if (cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f') return C_NEWLINE;
+        if (cp == ' ' || cp == '\t' || cp == 0) return C_SPACE;
+        if (cp >= '0' && cp <= '9') return C_DIGIT;
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return C_LETTER;
+        if (cp == '"' || cp == '\'' || cp == '`') return C_QUOTE;
+        if (cp < 0x20 || cp == 0x7F) return C_SPACE;
+        return C_PUNCT;
+    }
+    switch (cp) {
+    case 0x00AB: case 0x00BB: case 0x2018: case 0x2019: case 0x201A:
+    case 0x201B: case 0x201C: case 0x201D: case 0x201E: case 0x201F:
+    case 0x2039: case 0x203A: case 0x300C: case 0x300D:
+        return C_QUOTE;
+    case 0x0085: case 0x2028: case 0x2029:
+        return C_NEWLINE;
+    case 0x0640: /* tatweel */
+        return C_LETTER_AR;
+    case 0x200C: case 0x200D: /* joiners stay inside words */
+        return C_MARK;
+    case 0x200B: case 0x200E: case 0x200F: case 0xFEFF: case 0x00AD:
+    case 0x061C: case 0x202A: case 0x202B: case 0x202C: case 0x202D:
+    case 0x202E: case 0x2066: case 0x2067: case 0x2068: case 0x2069:
+        return C_SPACE; /* invisible format characters separate nothing */
+    default:
+        break;
+    }
+    utf8proc_category_t c = utf8proc_category(cp);
+    switch (c) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+        if ((cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+            (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF))
+            return C_LETTER_AR;
+        return C_LETTER;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return C_MARK;
+    case UTF8PROC_CATEGORY_ND:
+        return C_DIGIT;
+    case UTF8PROC_CATEGORY_ZS:
+        return C_SPACE;
+    case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+        return C_NEWLINE;
+    case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF:
+        return C_SPACE;
+    default:
+        return C_PUNCT;
+    }
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need) nc *= 2;
+    void *q = realloc(*p, nc * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+/* Appends a token for text[start,end) with its folded form. */
+static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
+                     int flags) {
+    if (grow((void **)&d->toks, &d->captoks, d->ntoks + 1, sizeof *d->toks))
+        return -1;
+    size_t need = marsad_fold(d->text + start, end - start, NULL, 0);
+    if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
+        return -1;
+    marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
+    marsad_token *t = &d->toks[d->ntoks++];
+    t->start = start;
+    t->end = end;
+    t->norm = (const char *)(uintptr_t)d->normlen; /* fixed up at the end */
+    t->norm_len = (uint32_t)need;
+    t->kind = (uint8_t)kind;
+    t->flags = (uint8_t)flags;
+    t->sentence = 0;
+    d->normlen += need + 1;
+    return 0;
+}
+
+static int is_terminal(const marsad_doc *d, const marsad_token *t) {
+    if (t->kind != MARSAD_TOK_PUNCT) return 0;
+    const char *p = d->text + t->start;
+    size_t n = t->end - t->start;
+    if (n == 1) return *p == '.' || *p == '!' || *p == '?' || *p == ';';
+    return (n == 2 && memcmp(p, "\xD8\x9F", 2) == 0) ||     /* ؟ */
+           (n == 2 && memcmp(p, "\xD8\x9B", 2) == 0) ||     /* ؛ */
+           (n == 2 && memcmp(p, "\xDB\x94", 2) == 0) ||     /* ۔ */
+           (n == 3 && memcmp(p, "\xE2\x80\xA6", 3) == 0);   /* … */
+}
+
+static int is_closer(const marsad_doc *d, const marsad_token *t) {
+    if (t->kind == MARSAD_TOK_QUOTE) return 1;
+    if (t->kind != MARSAD_TOK_PUNCT) return 0;
+    char c = d->text[t->start];
+    return t->end - t->start == 1 && (c == ')' || c == ']' || c == '}');
+}
+
+static int add_sentence(marsad_doc *d, size_t first, size_t last_excl,
+                        size_t para) {
+    if (last_excl <= first) return 0;
+    if (grow((void **)&d->sents, &d->capsents, d->nsents + 1, sizeof *d->sents))
+        return -1;
+    marsad_sentence *s = &d->sents[d->nsents];
+    s->first_token = (uint32_t)first;
+    s->ntokens = (uint32_t)(last_excl - first);
+    s->start = d->toks[first].start;
+    s->end = d->toks[last_excl - 1].end;
+    s->paragraph = (uint32_t)para;
+    for (size_t k = first; k < last_excl; k++)
+        d->toks[k].sentence = (uint32_t)d->nsents;
+    d->nsents++;
+    return 0;
+}
+
+/* Token pass: fills d->toks. Records, per token, whether a line break came
+ * before it (in bit 7 of flags, cleared by the sentence pass). */
+#define TOKF_NEWLINE_BEFORE 0x80
+
+static int tokenize(marsad_doc *d) {
+    const char *s = d->text;
+    size_t len = d->len, i = 0;
+    int glued = 0, newline = 1;
+    while (i < len) {
+        int32_t cp;
+        int inv;
+        size_t n = marsad_utf8_next(s, len, i, &cp, &inv);
+        if (inv) d->invalid++;
+        if (cp == 0 && !inv) d->nuls++;
+        enum cls c = inv ? C_PUNCT : classify(cp);
+        if (c == C_SPACE) { glued = 0; i += n; continue; }
+        if (c == C_NEWLINE) { glued = 0; newline = 1; i += n; continue; }
+        size_t start = i;
+        int kind, flags = (glued ? MARSAD_TOKF_GLUED : 0) |
+                          (newline ? TOKF_NEWLINE_BEFORE : 0) |
+                          (inv ? MARSAD_TOKF_INVALID : 0);
+        i += n;
+        if (c == C_LETTER_AR || c == C_LETTER || c == C_MARK) {
+            enum cls script = c == C_MARK ? C_LETTER_AR : c;
+            kind = MARSAD_TOK_WORD;
+            while (i < len) {
+                size_t m = marsad_utf8_next(s, len, i, &cp, &inv);
+                if (inv) break;
+                enum cls c2 = classify(cp);
+                if (c2 == C_MARK || c2 == script) { i += m; continue; }
+                if (c == C_MARK && (c2 == C_LETTER_AR || c2 == C_LETTER)) {
+                    script = c2; /* leading marks take the script that follows */
+                    c = c2;
+                    i += m;
+                    continue;
+                }
+                break;
+            }
+        } else if (c == C_DIGIT) {
+            kind = MARSAD_TOK_NUMBER;
+            while (i < len) {
+                size_t m = marsad_utf8_next(s, len, i, &cp, &inv);
+                if (inv) break;
+                enum cls c2 = classify(cp);
+                if (c2 == C_DIGIT) { i += m; continue; }
+                if (cp == '.' || cp == ',' || cp == 0x066B || cp == 0x066C) {
+                    int32_t cp2;
+                    int inv2;
+                    size_t m2 = marsad_utf8_next(s, len, i + m, &cp2, &inv2);
+                    if (m2 && !inv2 && classify(cp2) == C_DIGIT) {
+                        i += m + m2;
+                        continue;
+                    }
+                }
+                break;
+            }
+        } else {
+            kind = c == C_QUOTE ? MARSAD_TOK_QUOTE : MARSAD_TOK_PUNCT;
+        }
+        if (add_token(d, start, i, kind, flags)) return -1;
+        glued = 1;
+        newline = 0;
+    }
+    return 0;
+}
+
+static int segment(marsad_doc *d) {
+    size_t first = 0, para = 0;
+    int have_para = 0;
+    for (size_t k = 0; k < d->ntoks; k++) {
+        marsad_token *t = &d->toks[k];
+        if ((t->flags & TOKF_NEWLINE_BEFORE) && k > first) {
+            if (add_sentence(d, first, k, para)) return -1;
+            first = k;
+        }
+        if (t->flags & TOKF_NEWLINE_BEFORE) {
+            if (have_para) para++;
+            have_para = 1;
+            t->flags |= MARSAD_TOKF_PARA_START;
+        }
+        t->flags &= (uint8_t)~TOKF_NEWLINE_BEFORE;
+        if (is_terminal(d, t)) {
+            size_t e = k + 1;
+            while (e < d->ntoks && (d->toks[e].flags & MARSAD_TOKF_GLUED) &&
+                   !(d->toks[e].flags & TOKF_NEWLINE_BEFORE) &&
+                   (is_terminal(d, &d->toks[e]) || is_closer(d, &d->toks[e]))) {
+                d->toks[e].flags &= (uint8_t)~TOKF_NEWLINE_BEFORE;
+                e++;
+            }
+            if (add_sentence(d, first, e, para)) return -1;
+            first = e;
+            k = e - 1;
+        }
+    }
+    if (add_sentence(d, first, d->ntoks, para)) return -1;
+    d->paragraphs = d->ntoks ? para + 1 : 0;
+    return 0;
+}
+
+marsad_doc *marsad_doc_new(const char *text, size_t len) {
+    marsad_doc *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->text = malloc(len + 1);
+    if (!d->text) goto fail;
+    if (len) memcpy(d->text, text, len);
+    d->text[len] = '\0';
+    d->len = len;
+    if (tokenize(d) || segment(d)) goto fail;
+    for (size_t k = 0; k < d->ntoks; k++)
+        d->toks[k].norm = d->norms + (uintptr_t)d->toks[k].norm;
+    return d;
+fail:
+    marsad_doc_free(d);
+    return NULL;
+}
+
+void marsad_doc_free(marsad_doc *d) {
+    if (!d) return;
+    free(d->text);
+    free(d->toks);
+    free(d->sents);
+    free(d->norms);
+    free(d);
+}
+
+const char *marsad_doc_text(const marsad_doc *d, size_t *len) {
+    if (len) *len = d->len;
+    return d->text;
+}
+
+const marsad_token *marsad_doc_tokens(const marsad_doc *d, size_t *n) {
+    *n = d->ntoks;
+    return d->toks;
+}
+
+const marsad_sentence *marsad_doc_sentences(const marsad_doc *d, size_t *n) {
+    *n = d->nsents;
+    return d->sents;
+}
+
+size_t marsad_doc_paragraph_count(const marsad_doc *d) { return d->paragraphs; }
+size_t marsad_doc_invalid_bytes(const marsad_doc *d) { return d->invalid; }
+size_t marsad_doc_nul_bytes(const marsad_doc *d) { return d->nuls; }
+
+const char *marsad_token_kind_name(int kind) {
+    switch (kind) {
+    case MARSAD_TOK_WORD: return "word";
+    case MARSAD_TOK_NUMBER: return "number";
+    case MARSAD_TOK_PUNCT: return "punct";
+    case MARSAD_TOK_QUOTE: return "quote";
+    default: return "?";
+    }
+}

@@ -1,0 +1,265 @@
+/* test_text.c — UTF-8 decoding, folding, tokenizing, segmenting, clitics. */
+#include "marsad.h"
+#include "test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Splits a table line into up to max tab-separated fields in place. */
+static int split_tabs(char *line, char **f, int max) {
+    int n = 0;
+    f[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+/* Calls fn for each non-comment line of a table file, fields split. */
+static int each_row(const char *path, void (*fn)(char **f, int n, int line)) {
+    size_t len;
+    char *buf = test_read_file(path, &len);
+    CHECK(buf != NULL);
+    if (!buf) return 0;
+    int rows = 0, line = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        line++;
+        if (l[0] == '#') continue;
+        char *f[8];
+        int n = split_tabs(l, f, 8);
+        fn(f, n, line);
+        rows++;
+    }
+    free(buf);
+    return rows;
+}
+
+static void unescape_nl(char *s) {
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (p[0] == '\\' && p[1] == 'n') { *o++ = '\n'; p++; }
+        else *o++ = *p;
+    }
+    *o = '\0';
+}
+
+static void fold_row(char **f, int n, int line) {
+    const char *want = n > 1 ? f[1] : "";
+    size_t len;
+    char *got = marsad_fold_dup(f[0], strlen(f[0]), &len);
+    if (strcmp(got, want) != 0)
+        fprintf(stderr, "  fold.tsv row %d: '%s' -> '%s', want '%s'\n", line,
+                f[0], got, want);
+    CHECK_EQ_STR(got, want);
+    CHECK_EQ_INT(len, strlen(want));
+    free(got);
+}
+
+TEST(fold_table)
+{
+    CHECK(each_row("tests/data/fold.tsv", fold_row) >= 20);
+}
+
+TEST(fold_small_buffer_reports_needed_size)
+{
+    char out[4];
+    size_t n = marsad_fold("مصراتة", strlen("مصراتة"), out, sizeof out);
+    CHECK_EQ_INT(n, strlen("مصراته"));
+    CHECK_EQ_INT(marsad_fold("abc", 3, NULL, 0), 3);
+}
+
+TEST(normtext_maps_back_to_original)
+{
+    const char *s = "قال: «مُصْرَاتَة»  ٢٤";
+    marsad_normtext *nt = marsad_normtext_new(s, strlen(s));
+    size_t n;
+    const char *f = marsad_normtext_str(nt, &n);
+    CHECK_EQ_STR(f, "قال: \"مصراته\" 24");
+    const char *m = strstr(f, "مصراته");
+    size_t o = marsad_normtext_orig(nt, (size_t)(m - f));
+    CHECK(strncmp(s + o, "مُ", strlen("مُ")) == 0);
+    CHECK_EQ_INT(marsad_normtext_orig(nt, n), strlen(s));
+    const char *d = strstr(f, "24");
+    CHECK(strncmp(s + marsad_normtext_orig(nt, (size_t)(d - f)), "٢", 2) == 0);
+    marsad_normtext_free(nt);
+}
+
+TEST(utf8_invalid_sequences)
+{
+    /* overlong '/', lone surrogate U+D800, truncated 3-byte, stray continuation */
+    const char bad[] = "a\xC0\xAF" "b\xED\xA0\x80" "c\xE2\x82" "d\x80";
+    size_t len = sizeof bad - 1;
+    CHECK_EQ_INT(marsad_utf8_invalid_count(bad, len), 2 + 3 + 2 + 1);
+    size_t ol, rep;
+    char *s = marsad_utf8_sanitize(bad, len, &ol, &rep);
+    CHECK_EQ_INT(rep, 8);
+    CHECK_EQ_INT(marsad_utf8_invalid_count(s, ol), 0);
+    free(s);
+    CHECK_EQ_INT(marsad_utf8_invalid_count("ليبيا", strlen("ليبيا")), 0);
+    int32_t cp;
+    int inv;
+    CHECK_EQ_INT(marsad_utf8_next("\xF0\x9F\x98\x80", 4, 0, &cp, &inv), 4);
+    CHECK_EQ_INT(cp, 0x1F600);
+    CHECK_EQ_INT(marsad_utf8_next("x", 1, 1, &cp, &inv), 0);
+}
+
+static void describe(const marsad_doc *d, char *out, size_t cap) {
+    size_t n, len, o = 0;
+    const char *text = marsad_doc_text(d, &len);
+    const marsad_token *t = marsad_doc_tokens(d, &n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s:%.*s", i ? " " : "",
+                              marsad_token_kind_name(t[i].kind),
+                              (int)(t[i].end - t[i].start), text + t[i].start);
+}
+
+static void token_row(char **f, int n, int line) {
+    CHECK(n >= 2);
+    if (n < 2) return;
+    marsad_doc *d = marsad_doc_new(f[0], strlen(f[0]));
+    char got[1024];
+    describe(d, got, sizeof got);
+    if (strcmp(got, f[1]) != 0)
+        fprintf(stderr, "  tokens.tsv row %d\n", line);
+    CHECK_EQ_STR(got, f[1]);
+    marsad_doc_free(d);
+}
+
+TEST(tokenize_table)
+{
+    CHECK(each_row("tests/data/tokens.tsv", token_row) >= 8);
+}
+
+static void sentence_row(char **f, int n, int line) {
+    CHECK(n >= 3);
+    if (n < 3) return;
+    unescape_nl(f[0]);
+    marsad_doc *d = marsad_doc_new(f[0], strlen(f[0]));
+    size_t ns;
+    marsad_doc_sentences(d, &ns);
+    if ((long)ns != atol(f[1]))
+        fprintf(stderr, "  sentences.tsv row %d: %zu sentences\n", line, ns);
+    CHECK_EQ_INT(ns, atol(f[1]));
+    CHECK_EQ_INT(marsad_doc_paragraph_count(d), atol(f[2]));
+    marsad_doc_free(d);
+}
+
+TEST(sentence_table)
+{
+    CHECK(each_row("tests/data/sentences.tsv", sentence_row) >= 6);
+}
+
+static void clitic_row(char **f, int n, int line) {
+    CHECK(n >= 2);
+    if (n < 2) return;
+    char pro[64], stem[128], enc[64];
+    CHECK(sscanf(f[1], "%63[^+]+%127[^+]+%63s", pro, stem, enc) == 3);
+    size_t pl = strcmp(pro, "-") ? strlen(pro) : 0;
+    size_t el = strcmp(enc, "-") ? strlen(enc) : 0;
+    marsad_seg segs[32];
+    int k = marsad_clitic_segments(f[0], strlen(f[0]), segs, 32);
+    CHECK(k >= 1 && segs[0].pro == 0 && segs[0].enc == 0);
+    int found = 0;
+    for (int i = 0; i < k; i++)
+        if (segs[i].pro == pl && segs[i].enc == el &&
+            strncmp(f[0] + pl, stem, strlen(stem)) == 0)
+            found = 1;
+    if (!found) fprintf(stderr, "  clitics.tsv row %d not proposed\n", line);
+    CHECK(found);
+}
+
+TEST(clitic_table)
+{
+    CHECK(each_row("tests/data/clitics.tsv", clitic_row) >= 6);
+}
+
+TEST(clitics_keep_short_stems)
+{
+    marsad_seg s[32];
+    /* "بل" must not lose its ب: a one-letter stem is never proposed */
+    int k = marsad_clitic_segments("بل", strlen("بل"), s, 32);
+    CHECK_EQ_INT(k, 1);
+    CHECK_EQ_INT(marsad_clitic_segments("", 0, s, 32), 1);
+    CHECK_EQ_INT(marsad_clitic_segments("وبالمدينه", strlen("وبالمدينه"), s, 0), 0);
+}
+
+/* Every token and sentence of every bundled article slices back to its own
+ * bytes: offsets are ordered, in range, and tokens cover all non-space. */
+static void roundtrip_file(const char *path, void *ctx) {
+    int *count = ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    CHECK(text != NULL);
+    if (!text) return;
+    marsad_doc *d = marsad_doc_new(text, len);
+    size_t n, ns;
+    const marsad_token *t = marsad_doc_tokens(d, &n);
+    const marsad_sentence *s = marsad_doc_sentences(d, &ns);
+    size_t prev = 0, covered = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK(t[i].start >= prev && t[i].end > t[i].start && t[i].end <= len);
+        size_t nl;
+        char *f = marsad_fold_dup(text + t[i].start, t[i].end - t[i].start, &nl);
+        CHECK(nl == t[i].norm_len && memcmp(f, t[i].norm, nl) == 0);
+        free(f);
+        covered += t[i].end - t[i].start;
+        prev = t[i].end;
+    }
+    /* everything not in a token is white space */
+    size_t spaces = 0;
+    marsad_normtext *nt = marsad_normtext_new(text, len);
+    marsad_normtext_free(nt);
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' ||
+            text[i] == '\t')
+            spaces++;
+    CHECK(covered + spaces <= len);
+    size_t tok = 0;
+    for (size_t i = 0; i < ns; i++) {
+        CHECK_EQ_INT(s[i].first_token, tok);
+        CHECK(s[i].start == t[tok].start);
+        tok += s[i].ntokens;
+        CHECK(s[i].end == t[tok - 1].end);
+    }
+    CHECK_EQ_INT(tok, n);
+    marsad_doc_free(d);
+    free(text);
+    (*count)++;
+}
+
+TEST(offsets_roundtrip_bundled_articles)
+{
+    int count = 0;
+    test_each_file("examples/seeds", ".txt", roundtrip_file, &count);
+    test_each_file("examples/dev", ".txt", roundtrip_file, &count);
+    CHECK(count >= 30);
+}
+
+TEST(issue_example_dateline_tokens)
+{
+    size_t len;
+    char *text = test_read_file("examples/seeds/004_211c947fa9c0ab59.txt", &len);
+    CHECK(text != NULL);
+    if (!text) return;
+    marsad_doc *d = marsad_doc_new(text, len);
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(d, &n);
+    const char *at = strstr(text, "24/أبريل/2016");
+    CHECK(at != NULL);
+    size_t off = (size_t)(at - text);
+    size_t i = 0;
+    while (i < n && t[i].start < off) i++;
+    CHECK(i + 4 < n);
+    CHECK(t[i].start == off && t[i].kind == MARSAD_TOK_NUMBER);
+    CHECK(memcmp(text + t[i].start, "24", 2) == 0 && t[i].end == off + 2);
+    CHECK(memcmp(text + t[i + 2].start, "أبريل", strlen("أبريل")) == 0);
+    CHECK(t[i + 2].end - t[i + 2].start == strlen("أبريل"));
+    CHECK(memcmp(text + t[i + 4].start, "2016", 4) == 0 &&
+          t[i + 4].end - t[i + 4].start == 4);
+    marsad_doc_free(d);
+    free(text);
+}
