@@ -15,4 +15,10 @@ static inline int tok_is(const marsad_token *t, const char *s) {
     return t->norm_len == n && memcmp(t->norm, s, n) == 0;
 }
 
+/* The key of a phrase as the lexicons store it: the folded forms of its
+ * tokens (as marsad_doc_new would cut them) joined by single spaces; tokens
+ * whose folded form is empty are skipped. Returns the key length; writes at
+ * most cap bytes (NUL-terminated when it fits). */
+size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
+
 #endif

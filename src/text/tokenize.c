@@ -161,16 +161,21 @@ static int add_sentence(marsad_doc *d, size_t first, size_t last_excl,
  * before it (in bit 7 of flags, cleared by the sentence pass). */
 #define TOKF_NEWLINE_BEFORE 0x80
 
-static int tokenize(marsad_doc *d) {
-    const char *s = d->text;
-    size_t len = d->len, i = 0;
-    int glued = 0, newline = 1;
+typedef int (*token_cb)(void *ctx, size_t start, size_t end, int kind,
+                        int flags);
+
+/* The scanner: calls cb for each token of s; stops early when cb fails.
+ * *invalid and *nuls (may be NULL) count bad bytes. */
+static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
+                       size_t *invalid_out, size_t *nuls_out) {
+    size_t i = 0, invalid = 0, nuls = 0;
+    int glued = 0, newline = 1, rc = 0;
     while (i < len) {
         int32_t cp;
         int inv;
         size_t n = marsad_utf8_next(s, len, i, &cp, &inv);
-        if (inv) d->invalid++;
-        if (cp == 0 && !inv) d->nuls++;
+        if (inv) invalid++;
+        if (cp == 0 && !inv) nuls++;
         enum cls c = inv ? C_PUNCT : classify(cp);
         if (c == C_SPACE) { glued = 0; i += n; continue; }
         if (c == C_NEWLINE) { glued = 0; newline = 1; i += n; continue; }
@@ -216,11 +221,51 @@ static int tokenize(marsad_doc *d) {
         } else {
             kind = c == C_QUOTE ? MARSAD_TOK_QUOTE : MARSAD_TOK_PUNCT;
         }
-        if (add_token(d, start, i, kind, flags)) return -1;
+        if ((rc = cb(ctx, start, i, kind, flags)) != 0) break;
         glued = 1;
         newline = 0;
     }
+    if (invalid_out) *invalid_out = invalid;
+    if (nuls_out) *nuls_out = nuls;
+    return rc;
+}
+
+static int doc_token_cb(void *ctx, size_t start, size_t end, int kind,
+                        int flags) {
+    return add_token(ctx, start, end, kind, flags);
+}
+
+static int tokenize(marsad_doc *d) {
+    return scan_tokens(d->text, d->len, doc_token_cb, d, &d->invalid, &d->nuls);
+}
+
+struct key_ctx {
+    const char *s;
+    char *out;
+    size_t cap, o;
+};
+
+static int key_token_cb(void *ctx, size_t start, size_t end, int kind,
+                        int flags) {
+    struct key_ctx *k = ctx;
+    size_t n = marsad_fold(k->s + start, end - start, NULL, 0);
+    if (n == 0) return 0;
+    if (k->o > 0) {
+        if (k->o < k->cap) k->out[k->o] = ' ';
+        k->o++;
+    }
+    if (k->o < k->cap)
+        marsad_fold(k->s + start, end - start, k->out + k->o, k->cap - k->o);
+    k->o += n;
     return 0;
+}
+
+size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap) {
+    struct key_ctx k = {s, out, cap, 0};
+    scan_tokens(s, len, key_token_cb, &k, NULL, NULL);
+    if (k.o < cap) out[k.o] = '\0';
+    else if (cap) out[cap - 1] = '\0';
+    return k.o;
 }
 
 static int segment(marsad_doc *d) {

@@ -1,0 +1,61 @@
+/*
+ * phrase.h — a dictionary of multi-word phrases matched over document tokens.
+ *
+ * The one matching mechanism under the gazetteer, the actor lexicon, the
+ * trigger lexicon and the date and number words. Phrases are stored by their
+ * key (text_phrase_key: folded tokens joined by spaces), each with a list of
+ * caller values (indices into the caller's own tables). Matching at a token
+ * extends token by token while the words read so far are a prefix of some
+ * phrase, and returns the longest full phrase; optionally the first token may
+ * carry proclitics (و ف ب ل ك ال ...) and the last enclitics, tried through
+ * marsad_clitic_segments, so بمدينة مصراتة and لمصراتة both find مصراتة.
+ */
+#ifndef MARSAD_PHRASE_H
+#define MARSAD_PHRASE_H
+
+#include "marsad.h"
+
+typedef struct phrase_dict phrase_dict;
+
+phrase_dict *phrase_dict_new(void);
+void phrase_dict_free(phrase_dict *d);
+
+/* Adds the phrase written as text (any spelling: it is folded and tokenized
+ * like a document) with value. Adding the same (phrase, value) twice stores it
+ * once. Returns 0 when added, 1 when the phrase has no letters or digits, -1
+ * when memory runs out. */
+int phrase_dict_add(phrase_dict *d, const char *text, size_t len,
+                    uint32_t value);
+
+/* Adds an already-built key (see text_phrase_key). Same returns. */
+int phrase_dict_add_key(phrase_dict *d, const char *key, size_t len,
+                        uint32_t value);
+
+/* Values of the phrase whose text is exactly `text`, or NULL. */
+const uint32_t *phrase_dict_get(const phrase_dict *d, const char *text,
+                                size_t len, uint32_t *nvalues);
+
+enum {
+    PHRASE_PRO = 1, /* the first token may carry proclitics */
+    PHRASE_ENC = 2, /* the last token may carry enclitics */
+    PHRASE_ANY_SENTENCE = 4 /* may cross a sentence end (default: not) */
+};
+
+typedef struct {
+    uint32_t ntoks;          /* tokens covered, from the start token */
+    uint8_t pro, enc;        /* bytes of clitics stripped (folded form) */
+    const uint32_t *values;  /* owned by the dictionary */
+    uint32_t nvalues;
+} phrase_match;
+
+/* The longest phrase starting at toks[i] (toks has n tokens). Returns 1 and
+ * fills *m when found, else 0. Cost: a few hash probes per token read. */
+int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
+                      size_t i, unsigned flags, phrase_match *m);
+
+/* Number of distinct phrases. */
+size_t phrase_dict_size(const phrase_dict *d);
+/* Longest phrase, in tokens. */
+size_t phrase_dict_max_tokens(const phrase_dict *d);
+
+#endif

@@ -1,0 +1,63 @@
+/* test_phrase.c — the phrase dictionary: longest match, clitics, sentences. */
+#include "lex/phrase.h"
+#include "test.h"
+
+#include <string.h>
+
+static int match_at(const phrase_dict *d, const char *text, const char *at,
+                    unsigned flags, phrase_match *m) {
+    marsad_doc *doc = marsad_doc_new(text, strlen(text));
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(doc, &n);
+    size_t off = (size_t)(strstr(text, at) - text), i = 0;
+    while (i < n && t[i].start < off) i++;
+    int r = phrase_dict_match(d, t, n, i, flags, m);
+    marsad_doc_free(doc);
+    return r;
+}
+
+TEST(phrase_longest_match_and_clitics)
+{
+    phrase_dict *d = phrase_dict_new();
+    CHECK_EQ_INT(phrase_dict_add(d, "مصراتة", strlen("مصراتة"), 1), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "أم الأرانب", strlen("أم الأرانب"), 2), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "أم", strlen("أم"), 3), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "الجيش الوطني الليبي",
+                                 strlen("الجيش الوطني الليبي"), 4), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "مصراته", strlen("مصراته"), 1), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, " ،، ", strlen(" ،، "), 9), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "ًُ", strlen("ًُ"), 9), 1);
+    CHECK_EQ_INT(phrase_dict_size(d), 5);
+    CHECK_EQ_INT(phrase_dict_max_tokens(d), 3);
+    phrase_match m;
+    CHECK(match_at(d, "وصل إلى بمدينة مصراتة أمس", "مصراتة", 0, &m));
+    CHECK(m.ntoks == 1 && m.nvalues == 1 && m.values[0] == 1);
+    CHECK(match_at(d, "قصف لمصراته", "لمصراته", PHRASE_PRO, &m));
+    CHECK_EQ_INT(m.pro, strlen("ل"));
+    CHECK(!match_at(d, "قصف لمصراته", "لمصراته", 0, &m));
+    CHECK(match_at(d, "في أمّ الأرانب جنوبا", "أمّ", 0, &m));
+    CHECK(m.ntoks == 2 && m.values[0] == 2);
+    CHECK(match_at(d, "في أم. الأرانب", "أم", 0, &m)); /* not across '.' */
+    CHECK(m.ntoks == 1 && m.values[0] == 3);
+    CHECK(match_at(d, "وقال إن للجيش الوطني الليبي", "للجيش", PHRASE_PRO, &m));
+    CHECK(m.ntoks == 3 && m.values[0] == 4);
+    uint32_t nv;
+    CHECK(phrase_dict_get(d, "مُصراتة", strlen("مُصراتة"), &nv) != NULL && nv == 1);
+    CHECK(phrase_dict_get(d, "الجيش", strlen("الجيش"), &nv) == NULL);
+    phrase_dict_free(d);
+}
+
+TEST(phrase_many_keys_rehash)
+{
+    phrase_dict *d = phrase_dict_new();
+    char buf[64];
+    for (int i = 0; i < 20000; i++) {
+        int n = snprintf(buf, sizeof buf, "place %d north", i);
+        CHECK_EQ_INT(phrase_dict_add(d, buf, (size_t)n, (uint32_t)i), 0);
+    }
+    CHECK_EQ_INT(phrase_dict_size(d), 20000);
+    uint32_t nv;
+    const uint32_t *v = phrase_dict_get(d, "PLACE 12345 North", 17, &nv);
+    CHECK(v && nv == 1 && v[0] == 12345);
+    phrase_dict_free(d);
+}
