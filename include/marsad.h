@@ -155,6 +155,133 @@ typedef struct {
  * lexicon decides which one is real, so names are never mangled. */
 int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max);
 
+
+/* ------------------------------------------------------------------------
+ * Articles, the model and extraction
+ * ------------------------------------------------------------------------ */
+
+/* An article: text plus metadata. All fields are views the caller owns;
+ * any may be NULL except text (text_len may be 0). published is an ISO date
+ * or date-time ("2016-04-24", "2016-04-24T10:00:00Z"). */
+typedef struct {
+    const char *id;
+    const char *text;
+    size_t text_len;
+    const char *published;
+    const char *source;
+    const char *url;
+    const char *title;
+} marsad_article;
+
+/* Called for each problem met while reading input or extracting: the file
+ * (or article id), its 1-based line (0 when not applicable) and a message. */
+typedef void (*marsad_diag_fn)(void *ctx, const char *file, size_t line,
+                               const char *msg);
+
+/* Everything extraction reads from data/ (gazetteer, actors, triggers, number
+ * and date words), loaded once and shared read-only between threads. */
+typedef struct marsad_model marsad_model;
+
+/* The data directory used when none is given: $MARSAD_DATA when set, else
+ * the data/ directory of the source tree the library was built from. */
+const char *marsad_default_datadir(void);
+
+/* Loads every resource under datadir (NULL: marsad_default_datadir()). On
+ * failure returns NULL and writes "FILE:LINE: reason" into err. */
+marsad_model *marsad_model_load(const char *datadir, char *err, size_t errlen);
+void marsad_model_free(marsad_model *m);
+
+/* One figure reported for an event (see spec/EVENTS.md "claims"). */
+typedef struct {
+    const char *kind;          /* "killed", "injured", "captured" */
+    long count;
+    const char *qualifier;     /* "exact", "at_least", "at_most", "about" */
+    const char *side;          /* "actor1", "actor2", "civilians", "unknown" */
+    const char *attributed_to; /* Arabic source text, or NULL */
+} marsad_claim;
+
+/* One event record (spec/EVENTS.md). Strings are owned by the marsad_events
+ * that holds the event; NULL means the field is null. */
+typedef struct {
+    const char *doc_id;
+    const char *event_id;
+    const char *event_date;      /* "YYYY-MM-DD" or NULL when unknown */
+    int time_precision;          /* 1 day, 2 week, 3 month */
+    const char *event_type;
+    const char *sub_event_type;
+    const char *actor1, *actor1_mention;
+    const char *actor2, *actor2_mention;
+    const char *location_name, *location_mention;
+    const char *country, *admin1;
+    double lat, lon;
+    int geo_precision;
+    long fatalities, injured, captured; /* 0 when none reported */
+    const marsad_claim *claims;
+    size_t nclaims;
+    const marsad_span *evidence; /* spans of supporting sentences */
+    size_t nevidence;
+    double confidence;
+    const char *notes;
+    const char *source;          /* the article's source, or NULL */
+} marsad_event;
+
+/* The events read from one article, with the article's text for evidence. */
+typedef struct marsad_events marsad_events;
+
+enum {
+    MARSAD_LEVEL_EVENTS = 0,  /* one event per place per day (default) */
+    MARSAD_LEVEL_MENTIONS = 1 /* every sentence-level event mention */
+};
+
+/* Extracts events from one article. Problems (no date, no text, ...) are
+ * reported through diag (may be NULL) and never stop extraction. Returns NULL
+ * only when memory runs out. */
+marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
+                              int level, marsad_diag_fn diag, void *ctx);
+size_t marsad_events_count(const marsad_events *ev);
+const marsad_event *marsad_events_get(const marsad_events *ev, size_t i);
+/* The article text the evidence spans point into. */
+const char *marsad_events_text(const marsad_events *ev, size_t *len);
+void marsad_events_free(marsad_events *ev);
+
+/* Output formats of marsad_events_render. */
+typedef enum {
+    MARSAD_FORMAT_JSONL = 0,
+    MARSAD_FORMAT_CSV,
+    MARSAD_FORMAT_GEOJSON
+} marsad_format;
+
+/* Renders the events as text in the given format into a new malloc'd,
+ * NUL-terminated string (caller frees); NULL when memory runs out.
+ * CSV: the header is written only when with_header is set. GeoJSON: one
+ * Feature per line, each followed by ",\n" unless it is `last_batch`'s last;
+ * marsad_geojson_open/close give the surrounding FeatureCollection. */
+char *marsad_events_render(const marsad_events *ev, marsad_format f,
+                           int with_header);
+const char *marsad_csv_header(void);
+const char *marsad_geojson_open(void);
+const char *marsad_geojson_close(void);
+
+/* ------------------------------------------------------------------------
+ * Reading articles from files
+ * ------------------------------------------------------------------------ */
+
+/* A source of articles: a folder of NAME.txt (+ NAME.json metadata), one .txt
+ * file (+ its .json), a JSON Lines file (one article per line, text in
+ * "text"), or "-" for JSON Lines on standard input. */
+typedef struct marsad_reader marsad_reader;
+
+/* Opens path. Problems are reported through diag; returns NULL (after a
+ * diag) when the path cannot be read at all. */
+marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag,
+                                  void *ctx);
+/* The next article, valid until the next call or marsad_reader_free; NULL at
+ * the end. Unreadable files and bad lines are reported and skipped. */
+const marsad_article *marsad_reader_next(marsad_reader *r);
+/* Number of problems reported so far. */
+size_t marsad_reader_errors(const marsad_reader *r);
+void marsad_reader_free(marsad_reader *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,126 @@
+/*
+ * extract_internal.h — the types extraction works on: mentions of places,
+ * actors, numbers, dates and triggers as token ranges of one document, and
+ * the model that holds every resource.
+ *
+ * The resolvers (gazetteer, actors, numbers, dates) are reached only through
+ * resolve.c, which turns their results into these types: the extraction
+ * rules never depend on how a resolver stores its data.
+ */
+#ifndef MARSAD_EXTRACT_INTERNAL_H
+#define MARSAD_EXTRACT_INTERNAL_H
+
+#include "marsad.h"
+#include "lex/phrase.h"
+
+typedef struct {
+    int y, m, d; /* y == 0: unknown */
+} x_ymd;
+
+typedef struct {
+    size_t tok_start, tok_end;  /* the whole mention */
+    const char *name;           /* English name */
+    double lat, lon;
+    char country[3];
+    const char *admin1;
+    int precision;              /* geo_precision 1..3 */
+    int in_org;                 /* inside an organization or person name */
+    uint32_t id;
+} x_place;
+
+typedef struct {
+    size_t tok_start, tok_end;
+    const char *name;           /* canonical English name */
+    const char *type;           /* ACLED kind */
+    int generic;                /* "gunmen", "the army": typed generic */
+    int civilian;               /* civilians */
+} x_actor;
+
+enum { XQ_EXACT, XQ_AT_LEAST, XQ_AT_MOST, XQ_ABOUT };
+
+typedef struct {
+    size_t tok_start, tok_end;
+    long value;
+    int qualifier;              /* XQ_* */
+    int vague;                  /* 0 figure; >0 vague word, bare plural... */
+    int noun_tok;               /* counted noun inside the match, or -1 */
+} x_number;
+
+typedef struct {
+    size_t tok_start, tok_end;
+    x_ymd date;                 /* the resolved day (midpoint of a window) */
+    x_ymd first, last;          /* the window */
+    int precision;              /* time_precision 1..3 */
+} x_date;
+
+/* Trigger lexicon classes (data/triggers.tsv). */
+enum { TR_EVENT, TR_KILLED, TR_INJURED, TR_CAPTURED, TR_CUE };
+/* Cue kinds. */
+enum {
+    CUE_IRREALIS,    /* threats, plans, intentions, calls, hypotheticals */
+    CUE_DENIAL,      /* denials */
+    CUE_TOTAL,       /* running totals, statistics over long periods */
+    CUE_HISTORY,     /* background: "since 2011", "in the past" */
+    CUE_ATTRIBUTION, /* "according to", "said" */
+    CUE_REVISION,    /* "the toll rose to" */
+    CUE_CIVILIAN,    /* a word naming civilian victims */
+    CUE_NEGATION,    /* "no casualties", "without" */
+    CUE_COUNT
+};
+
+typedef struct {
+    int cls;                    /* TR_* */
+    const char *event_type, *sub_event_type; /* TR_EVENT */
+    int cue;                    /* TR_CUE: CUE_* */
+    int count_pos;              /* casualty triggers: where the count is:
+                                   1 after, 2 before, 3 either */
+    int rank;                   /* ACLED precedence, lower wins */
+    int verb;                   /* a verb form (future/irrealis apply) */
+    int gram_number;            /* casualty nouns: 1 sg, 2 dual, 3 plural */
+} x_trigger;
+
+typedef struct {
+    size_t tok_start, tok_end;
+    uint32_t trigger;           /* index into model->triggers */
+} x_tmatch;
+
+struct marsad_model {
+    char *datadir;
+    x_trigger *triggers;
+    size_t ntriggers;
+    char *trigger_strings;      /* storage for the type names */
+    phrase_dict *trigger_dict;
+    void *gazetteer, *actors, *numbers, *dates; /* resolver handles */
+};
+
+/* Loads data/triggers.tsv into m. Returns 0 or writes err. */
+int triggers_load(marsad_model *m, const char *datadir, char *err,
+                  size_t errlen);
+void triggers_free(marsad_model *m);
+size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
+                     x_tmatch **out);
+
+int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
+
+/* resolve.c: loading the resolvers and reading their mentions. */
+int resolve_load(marsad_model *m, const char *datadir, char *err,
+                 size_t errlen);
+void resolve_free(marsad_model *m);
+size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
+                      const char *country, x_place **out);
+size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
+                      const char *country, x_actor **out);
+size_t resolve_numbers(const marsad_model *m, const marsad_doc *doc,
+                       x_number **out);
+size_t resolve_dates(const marsad_model *m, const marsad_doc *doc,
+                     x_ymd published, x_date **out);
+int resolve_dateline(const marsad_model *m, const marsad_doc *doc,
+                     x_ymd *out);
+
+/* Dates: day arithmetic on the proleptic Gregorian calendar. */
+long x_ymd_to_days(x_ymd d);
+x_ymd x_ymd_from_days(long days);
+int x_ymd_parse(const char *s, x_ymd *out); /* "YYYY-MM-DD..." → 0 */
+void x_ymd_format(x_ymd d, char out[11]);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * triggers.c — the trigger lexicon (data/triggers.tsv): event words with
+ * their ACLED types, casualty words, and the cues that qualify them.
+ */
+#include "extract/extract_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const CUE_NAMES[CUE_COUNT] = {
+    "irrealis", "denial", "total", "history", "attribution", "revision",
+    "civilian", "negation",
+};
+
+/* ACLED precedence: the higher row of the event type table wins. */
+static int type_rank(const char *t) {
+    static const char *const order[] = {
+        "Battles", "Explosions/Remote violence", "Violence against civilians",
+        "Strategic developments", "Protests", "Riots",
+    };
+    for (int i = 0; i < 6; i++)
+        if (strcmp(t, order[i]) == 0) return i;
+    return -1;
+}
+
+int x_event_type_rank(const char *t) { return type_rank(t); }
+
+static int valid_sub(const char *type, const char *sub) {
+    static const char *const subs[][9] = {
+        {"Battles", "Armed clash", "Government regains territory",
+         "Non-state actor overtakes territory"},
+        {"Explosions/Remote violence", "Air/drone strike", "Suicide bomb",
+         "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
+         "Grenade", "Chemical weapon"},
+        {"Violence against civilians", "Attack",
+         "Abduction/forced disappearance", "Sexual violence"},
+        {"Strategic developments", "Non-violent transfer of territory",
+         "Headquarters or base established", "Arrests",
+         "Looting/property destruction", "Disrupted weapons use", "Agreement",
+         "Change to group/activity", "Other"},
+        {"Protests", "Peaceful protest", "Protest with intervention",
+         "Excessive force against protesters"},
+        {"Riots", "Violent demonstration", "Mob violence"},
+    };
+    for (size_t i = 0; i < 6; i++) {
+        if (strcmp(subs[i][0], type) != 0) continue;
+        for (size_t j = 1; j < 9 && subs[i][j]; j++)
+            if (strcmp(subs[i][j], sub) == 0) return 1;
+    }
+    return 0;
+}
+
+static char *intern_str(marsad_model *m, const char *s, size_t *used,
+                        size_t cap) {
+    /* type names repeat: look for an existing copy first */
+    for (size_t o = 0; o < *used; o += strlen(m->trigger_strings + o) + 1)
+        if (strcmp(m->trigger_strings + o, s) == 0) return m->trigger_strings + o;
+    size_t l = strlen(s) + 1;
+    if (*used + l > cap) return NULL;
+    memcpy(m->trigger_strings + *used, s, l);
+    char *r = m->trigger_strings + *used;
+    *used += l;
+    return r;
+}
+
+int triggers_load(marsad_model *m, const char *datadir, char *err,
+                  size_t errlen) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/triggers.tsv", datadir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    m->trigger_dict = phrase_dict_new();
+    size_t strcap = 8192, strused = 0, cap = 0;
+    m->trigger_strings = calloc(1, strcap);
+    char *line = NULL;
+    size_t lcap = 0, lineno = 0;
+    ssize_t n;
+    int rc = 0;
+    if (!m->trigger_dict || !m->trigger_strings) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        rc = -1;
+    }
+    while (rc == 0 && (n = getline(&line, &lcap, f)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0 || line[0] == '#') continue;
+        char *fld[6] = {0};
+        int nf = 0;
+        for (char *p = line, *s = line;; p++) {
+            if (*p == '\t' || *p == '\0') {
+                int end = *p == '\0';
+                *p = '\0';
+                if (nf < 6) fld[nf++] = s;
+                s = p + 1;
+                if (end) break;
+            }
+        }
+        x_trigger t = {0};
+        t.rank = 99;
+        const char *flags = "";
+        if (nf < 3 || !*fld[0] || !*fld[2]) {
+            snprintf(err, errlen, "%s:%zu: expected phrase, class, arg1", path,
+                     lineno);
+            rc = -1;
+            break;
+        }
+        if (strcmp(fld[1], "event") == 0) {
+            if (nf < 4 || type_rank(fld[2]) < 0 || !valid_sub(fld[2], fld[3])) {
+                snprintf(err, errlen,
+                         "%s:%zu: unknown ACLED event/sub-event type '%s' / '%s'",
+                         path, lineno, fld[2], nf > 3 ? fld[3] : "");
+                rc = -1;
+                break;
+            }
+            t.cls = TR_EVENT;
+            t.event_type = intern_str(m, fld[2], &strused, strcap);
+            t.sub_event_type = intern_str(m, fld[3], &strused, strcap);
+            t.rank = type_rank(fld[2]);
+            if (nf > 4) flags = fld[4];
+        } else if (strcmp(fld[1], "killed") == 0 || strcmp(fld[1], "injured") == 0 ||
+                   strcmp(fld[1], "captured") == 0) {
+            t.cls = fld[1][0] == 'k' ? TR_KILLED
+                    : fld[1][0] == 'i' ? TR_INJURED : TR_CAPTURED;
+            if (strcmp(fld[2], "after") == 0) t.count_pos = 1;
+            else if (strcmp(fld[2], "before") == 0) t.count_pos = 2;
+            else if (strcmp(fld[2], "either") == 0) t.count_pos = 3;
+            else {
+                snprintf(err, errlen, "%s:%zu: count position must be after, "
+                         "before or either, not '%s'", path, lineno, fld[2]);
+                rc = -1;
+                break;
+            }
+            if (nf > 4) flags = fld[4];
+        } else if (strcmp(fld[1], "cue") == 0) {
+            t.cls = TR_CUE;
+            t.cue = -1;
+            for (int c = 0; c < CUE_COUNT; c++)
+                if (strcmp(fld[2], CUE_NAMES[c]) == 0) t.cue = c;
+            if (t.cue < 0) {
+                snprintf(err, errlen, "%s:%zu: unknown cue kind '%s'", path,
+                         lineno, fld[2]);
+                rc = -1;
+                break;
+            }
+            if (nf > 4) flags = fld[4];
+        } else {
+            snprintf(err, errlen, "%s:%zu: unknown class '%s'", path, lineno,
+                     fld[1]);
+            rc = -1;
+            break;
+        }
+        if (t.cls == TR_EVENT && (!t.event_type || !t.sub_event_type)) {
+            snprintf(err, errlen, "%s:%zu: too many distinct type names", path,
+                     lineno);
+            rc = -1;
+            break;
+        }
+        if (strstr(flags, "verb")) t.verb = 1;
+        if (strstr(flags, "weak")) t.rank += 10;
+        if (strstr(flags, "sg")) t.gram_number = 1;
+        if (strstr(flags, "du")) t.gram_number = 2;
+        if (strstr(flags, "pl")) t.gram_number = 3;
+        if (m->ntriggers == cap) {
+            cap = cap ? cap * 2 : 256;
+            x_trigger *nt = realloc(m->triggers, cap * sizeof *nt);
+            if (!nt) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                rc = -1;
+                break;
+            }
+            m->triggers = nt;
+        }
+        int a = phrase_dict_add(m->trigger_dict, fld[0], strlen(fld[0]),
+                                (uint32_t)m->ntriggers);
+        if (a == 1) {
+            snprintf(err, errlen, "%s:%zu: phrase '%s' has no letters", path,
+                     lineno, fld[0]);
+            rc = -1;
+            break;
+        }
+        if (a < 0) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            rc = -1;
+            break;
+        }
+        m->triggers[m->ntriggers++] = t;
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+void triggers_free(marsad_model *m) {
+    phrase_dict_free(m->trigger_dict);
+    free(m->triggers);
+    free(m->trigger_strings);
+}
+
+size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
+                     x_tmatch **out) {
+    size_t n, cap = 0, k = 0;
+    const marsad_token *t = marsad_doc_tokens(doc, &n);
+    *out = NULL;
+    for (size_t i = 0; i < n;) {
+        phrase_match pm;
+        if (t[i].kind != MARSAD_TOK_WORD ||
+            !phrase_dict_match(m->trigger_dict, t, n, i, PHRASE_PRO, &pm)) {
+            i++;
+            continue;
+        }
+        for (uint32_t v = 0; v < pm.nvalues; v++) {
+            if (k == cap) {
+                cap = cap ? cap * 2 : 64;
+                x_tmatch *nm = realloc(*out, cap * sizeof *nm);
+                if (!nm) return k;
+                *out = nm;
+            }
+            (*out)[k++] = (x_tmatch){i, i + pm.ntoks, pm.values[v]};
+        }
+        i += pm.ntoks;
+    }
+    return k;
+}
