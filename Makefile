@@ -25,7 +25,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test check clean fuzz bench setup
+.PHONY: all test check clean fuzz bench setup run
 all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests
 
 $(BUILD)/libmarsad.a: $(LIB_OBJ)
@@ -58,6 +58,13 @@ $(BUILD)/%.o: %.c
 
 setup:
 	bash scripts/setup.sh
+
+# The main job on the bundled sample articles: install what is missing,
+# build, extract, score against the bundled gold.
+run:
+	bash scripts/setup.sh
+	$(MAKE) --no-print-directory all
+	bash scripts/run.sh
 
 test:
 	bash scripts/test.sh

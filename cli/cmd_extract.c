@@ -14,7 +14,8 @@ static const char USAGE[] =
     "\n"
     "options:\n"
     "  --format F        jsonl (default), csv (ACLED columns + injured,\n"
-    "                    captured, evidence) or geojson (FeatureCollection)\n"
+    "                    captured, evidence), geojson (FeatureCollection)\n"
+    "                    or text (one readable line per event)\n"
     "  -o, --output FILE write there instead of standard output\n"
     "  --published DATE  publication date (YYYY-MM-DD) for every article,\n"
     "                    overriding metadata\n"
@@ -76,8 +77,9 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     if (strcmp(format, "jsonl") == 0) fmt = MARSAD_FORMAT_JSONL;
     else if (strcmp(format, "csv") == 0) fmt = MARSAD_FORMAT_CSV;
     else if (strcmp(format, "geojson") == 0) fmt = MARSAD_FORMAT_GEOJSON;
+    else if (strcmp(format, "text") == 0) fmt = MARSAD_FORMAT_TEXT;
     else {
-        cli_error("extract: --format must be jsonl, csv or geojson, not '%s'", format);
+        cli_error("extract: --format must be jsonl, csv, geojson or text, not '%s'", format);
         free(paths);
         return EXIT_USAGE;
     }

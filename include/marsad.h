@@ -248,7 +248,8 @@ void marsad_events_free(marsad_events *ev);
 typedef enum {
     MARSAD_FORMAT_JSONL = 0,
     MARSAD_FORMAT_CSV,
-    MARSAD_FORMAT_GEOJSON
+    MARSAD_FORMAT_GEOJSON,
+    MARSAD_FORMAT_TEXT  /* one readable line per event, for people */
 } marsad_format;
 
 /* Renders the events as text in the given format into a new malloc'd,

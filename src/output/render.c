@@ -227,6 +227,18 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
             csv_event(&b, E, ev);
             continue;
         }
+        if (f == MARSAD_FORMAT_TEXT) {
+            char line[512];
+            snprintf(line, sizeof line, "%s  %s  %s / %s  %s  killed %ld, injured %ld, captured %ld\n    ",
+                     ev->event_id, ev->event_date ? ev->event_date : "(no date)",
+                     ev->event_type, ev->sub_event_type,
+                     ev->location_name ? ev->location_name : "(no place)",
+                     ev->fatalities, ev->injured, ev->captured);
+            sb_puts(&b, line);
+            sb_puts(&b, ev->notes ? ev->notes : "");
+            sb_puts(&b, "\n");
+            continue;
+        }
         json_t *o = event_json(E, ev);
         if (f == MARSAD_FORMAT_GEOJSON) {
             if (!ev->location_name) {
