@@ -137,7 +137,38 @@ typedef struct {
     mention *men;
     size_t nmen, capmen;
     unsigned char *num_used;
+    /* per-sentence index into each mention list: the mentions of sentence s
+     * are [x_at[s], x_at[s + 1]) (lists are in text order) */
+    size_t *trig_at, *place_at, *actor_at, *num_at, *date_at;
+    const x_date *lede_date;   /* first dated mention not after publication */
+    const x_place *first_place;
 } ctx;
+
+/* Builds the per-sentence index of a list whose elements start with a
+ * size_t tok_start (every x_* mention type does), sorting it first. */
+static int cmp_tok_start(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t *index_by_sentence(const ctx *c, void *base, size_t n,
+                                 size_t size) {
+    if (n) qsort(base, n, size, cmp_tok_start);
+    size_t *at = malloc((c->ns + 2) * sizeof *at);
+    if (!at) return NULL;
+    size_t i = 0;
+    for (size_t s = 0; s <= c->ns; s++) {
+        size_t first = s < c->ns ? c->s[s].first_token : c->nt;
+        while (i < n && *(const size_t *)((const char *)base + i * size) < first)
+            i++;
+        at[s] = i;
+    }
+    at[c->ns + 1] = n;
+    return at;
+}
+
+#define SENT_RANGE(c, at, sent, i) \
+    for (size_t i = (c)->at[sent]; i < (c)->at[(sent) + 1]; i++)
 
 static const x_trigger *TR(const ctx *c, const x_tmatch *tm) {
     return &c->m->triggers[tm->trigger];
@@ -155,8 +186,9 @@ static int is_boundary(const ctx *c, size_t k) {
  * k in the same clause of sentence s. */
 static int cue_before(const ctx *c, size_t k, int cue, size_t window,
                       int cross_clause) {
-    const marsad_sentence *s = &c->s[c->t[k].sentence];
-    for (size_t i = 0; i < c->ntrig; i++) {
+    uint32_t sent = c->t[k].sentence;
+    const marsad_sentence *s = &c->s[sent];
+    SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
         if (tr->cls != TR_CUE || tr->cue != cue) continue;
@@ -172,7 +204,7 @@ static int cue_before(const ctx *c, size_t k, int cue, size_t window,
 
 static int sentence_has_cue(const ctx *c, uint32_t sent, int cue) {
     const marsad_sentence *s = &c->s[sent];
-    for (size_t i = 0; i < c->ntrig; i++) {
+    SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         if (tm->tok_start >= s->first_token &&
             tm->tok_end <= s->first_token + s->ntokens &&
@@ -213,7 +245,9 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
                                  int want_end, size_t *idx) {
     /* a number starting (want_end == 0) or ending (1) in [lo, hi] */
     const x_number *best = NULL;
-    for (size_t i = 0; i < c->nnums; i++) {
+    uint32_t sent = c->t[lo < c->nt ? lo : c->nt - 1].sentence;
+    size_t from = c->num_at[sent > 0 ? sent - 1 : 0], to = c->num_at[sent + 1];
+    for (size_t i = from; i < to; i++) {
         const x_number *x = &c->nums[i];
         size_t p = want_end ? x->tok_end : x->tok_start;
         if (p < lo || p > hi || c->num_used[i]) continue;
@@ -238,14 +272,15 @@ static const char *const PREPS[] = {"في", "من", "علي", "الي", "عن", 
 
 /* Is a civilian word within the few tokens after k (the counted noun)? */
 static int civilian_near(const ctx *c, size_t from, size_t to) {
-    for (size_t i = 0; i < c->ntrig; i++) {
+    uint32_t sent = c->t[from < c->nt ? from : c->nt - 1].sentence;
+    SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
         if (tr->cls == TR_CUE && tr->cue == CUE_CIVILIAN &&
             tm->tok_start >= from && tm->tok_start <= to)
             return 1;
     }
-    for (size_t i = 0; i < c->nactors; i++)
+    SENT_RANGE(c, actor_at, sent, i)
         if (c->actors[i].civilian && c->actors[i].tok_start >= from &&
             c->actors[i].tok_start <= to)
             return 1;
@@ -258,7 +293,7 @@ static void attribution(const ctx *c, uint32_t sent, size_t *as, size_t *ae) {
     const marsad_sentence *s = &c->s[sent];
     size_t end = s->first_token + s->ntokens;
     *as = *ae = 0;
-    for (size_t i = 0; i < c->ntrig; i++) {
+    SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
         if (tr->cls != TR_CUE || tr->cue != CUE_ATTRIBUTION) continue;
@@ -279,7 +314,8 @@ static void casualties(ctx *c, uint32_t sent, mention *mn, int in_total) {
     size_t as, ae;
     attribution(c, sent, &as, &ae);
     int revision = sentence_has_cue(c, sent, CUE_REVISION);
-    for (size_t i = 0; i < c->ntrig && mn->nclaims < 12; i++) {
+    SENT_RANGE(c, trig_at, sent, i) {
+        if (mn->nclaims >= 12) break;
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
         if (tr->cls != TR_KILLED && tr->cls != TR_INJURED &&
@@ -354,23 +390,16 @@ static double km_between(double la1, double lo1, double la2, double lo2) {
 
 /* The last place mentioned before sentence `sent` (same paragraph first). */
 static const x_place *context_place(const ctx *c, uint32_t sent) {
-    const x_place *best = NULL;
-    size_t start = c->s[sent].first_token;
-    for (size_t i = 0; i < c->nplaces; i++) {
-        const x_place *p = &c->places[i];
-        if (p->in_org || p->tok_start >= start) continue;
-        best = p;
-    }
-    if (best) return best;
-    /* else the first place of the article, wherever it stands */
-    for (size_t i = 0; i < c->nplaces; i++)
+    /* the last place before the sentence (a bounded look back) */
+    for (size_t i = c->place_at[sent], steps = 0; i-- > 0 && steps < 256; steps++)
         if (!c->places[i].in_org) return &c->places[i];
-    return NULL;
+    /* else the first place of the article, wherever it stands */
+    return c->first_place;
 }
 
 static const x_date *sentence_date(const ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
-    for (size_t i = 0; i < c->ndates; i++) {
+    SENT_RANGE(c, date_at, sent, i) {
         const x_date *d = &c->dates[i];
         if (d->tok_start >= s->first_token &&
             d->tok_end <= s->first_token + s->ntokens && d->date.y)
@@ -382,27 +411,19 @@ static const x_date *sentence_date(const ctx *c, uint32_t sent) {
 static const x_date *context_date(const ctx *c, uint32_t sent) {
     /* the last dated sentence of the same paragraph before this one */
     uint32_t para = c->s[sent].paragraph;
-    for (uint32_t k = sent; k-- > 0 && c->s[k].paragraph == para;) {
+    for (uint32_t k = sent, steps = 0; k-- > 0 && c->s[k].paragraph == para &&
+                                       steps < 64; steps++) {
         const x_date *d = sentence_date(c, k);
         if (d) return d;
     }
-    /* else the first dated sentence of the article (the lede), if not after
-     * the publication date */
-    for (size_t i = 0; i < c->ndates; i++) {
-        const x_date *d = &c->dates[i];
-        if (!d->date.y) continue;
-        if (c->published.y &&
-            x_ymd_to_days(d->date) > x_ymd_to_days(c->published))
-            continue;
-        return d;
-    }
-    return NULL;
+    /* else the first dated sentence of the article (the lede) */
+    return c->lede_date;
 }
 
 static void sentence_actors(const ctx *c, uint32_t sent, mention *mn) {
     const marsad_sentence *s = &c->s[sent];
     size_t end = s->first_token + s->ntokens;
-    for (size_t i = 0; i < c->nactors; i++) {
+    SENT_RANGE(c, actor_at, sent, i) {
         const x_actor *a = &c->actors[i];
         if (a->tok_start < s->first_token || a->tok_end > end) continue;
         if (!mn->a1) {
@@ -414,7 +435,7 @@ static void sentence_actors(const ctx *c, uint32_t sent, mention *mn) {
     }
     if (mn->a1) return;
     /* inherit the last non-civilian actor mentioned before */
-    for (size_t i = c->nactors; i-- > 0;) {
+    for (size_t i = c->actor_at[sent], steps = 0; i-- > 0 && steps < 256; steps++) {
         const x_actor *a = &c->actors[i];
         if (a->tok_start < s->first_token && !a->civilian && !a->generic) {
             mn->a1 = a;
@@ -444,7 +465,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     int in_history = sentence_has_cue(c, sent, CUE_HISTORY);
     const x_tmatch *best = NULL;
     int any_casualty = 0;
-    for (size_t i = 0; i < c->ntrig; i++) {
+    SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         if (tm->tok_start < first || tm->tok_end > end) continue;
         const x_trigger *tr = TR(c, tm);
@@ -509,7 +530,8 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     int made = 0;
     const x_place *chosen[16];
     int nchosen = 0;
-    for (size_t i = 0; i < c->nplaces && nchosen < 16; i++) {
+    SENT_RANGE(c, place_at, sent, i) {
+        if (nchosen >= 16) break;
         const x_place *p = &c->places[i];
         if (p->tok_start < first || p->tok_end > end || p->in_org) continue;
         int near = 0;
@@ -656,7 +678,9 @@ static long figure(const event_acc *e, int kind, const ctx *c) {
 }
 
 static int merge_target(event_acc *evs, size_t nev, const mention *mn) {
-    for (size_t i = nev; i-- > 0;) {
+    /* reports of one interaction stand close together: look back a bounded
+     * number of events, which keeps huge articles linear */
+    for (size_t i = nev, steps = 0; i-- > 0 && steps < 128; steps++) {
         event_acc *e = &evs[i];
         if (!type_compatible(e, mn) || !date_compatible(e, mn)) continue;
         if (mn->place_inherited) {
@@ -855,15 +879,18 @@ static void diagf(marsad_diag_fn diag, void *dctx, const char *id,
 /* The article's country: the most frequent country among its places. */
 static void article_country(ctx *c) {
     c->country[0] = '\0';
-    int best = 0;
+    /* count per country code: codes are two letters A-Z */
+    size_t count[26 * 26] = {0}, best = 0;
     for (size_t i = 0; i < c->nplaces; i++) {
-        if (c->places[i].in_org || !c->places[i].country[0]) continue;
-        int n = 0;
-        for (size_t j = 0; j < c->nplaces; j++)
-            n += memcmp(c->places[j].country, c->places[i].country, 2) == 0;
-        if (n > best) {
-            best = n;
-            memcpy(c->country, c->places[i].country, 3);
+        const char *cc = c->places[i].country;
+        if (c->places[i].in_org || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' ||
+            cc[1] > 'Z')
+            continue;
+        size_t k = (size_t)(cc[0] - 'A') * 26 + (size_t)(cc[1] - 'A');
+        if (++count[k] > best) {
+            best = count[k];
+            memcpy(c->country, cc, 2);
+            c->country[2] = '\0';
         }
     }
 }
@@ -925,7 +952,21 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);
     c.ntrig = triggers_find(m, c.doc, &c.trig);
     c.num_used = calloc(c.nnums + 1, 1);
-    for (uint32_t s = 0; s < c.ns && c.num_used; s++) sentence_mentions(&c, s);
+    c.trig_at = index_by_sentence(&c, c.trig, c.ntrig, sizeof *c.trig);
+    c.place_at = index_by_sentence(&c, c.places, c.nplaces, sizeof *c.places);
+    c.actor_at = index_by_sentence(&c, c.actors, c.nactors, sizeof *c.actors);
+    c.num_at = index_by_sentence(&c, c.nums, c.nnums, sizeof *c.nums);
+    c.date_at = index_by_sentence(&c, c.dates, c.ndates, sizeof *c.dates);
+    for (size_t i = 0; i < c.nplaces && !c.first_place; i++)
+        if (!c.places[i].in_org) c.first_place = &c.places[i];
+    for (size_t i = 0; i < c.ndates && !c.lede_date; i++)
+        if (c.dates[i].date.y &&
+            (!c.published.y ||
+             x_ymd_to_days(c.dates[i].date) <= x_ymd_to_days(c.published)))
+            c.lede_date = &c.dates[i];
+    int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
+                c.num_at && c.date_at;
+    for (uint32_t s = 0; s < c.ns && ready; s++) sentence_mentions(&c, s);
 
     if (level == MARSAD_LEVEL_MENTIONS) {
         for (size_t i = 0; i < c.nmen; i++) {
@@ -956,6 +997,11 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.trig);
     free(c.men);
     free(c.num_used);
+    free(c.trig_at);
+    free(c.place_at);
+    free(c.actor_at);
+    free(c.num_at);
+    free(c.date_at);
     marsad_doc_free(c.doc);
     return E;
 }

@@ -1,0 +1,119 @@
+/* test_extract.c — extraction rules sentence by sentence, the model loader,
+ * and extraction on bad input. */
+#include "marsad.h"
+#include "test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static marsad_model *model(void) {
+    static marsad_model *m;
+    if (!m) {
+        char err[512];
+        m = marsad_model_load("data", err, sizeof err);
+        if (!m) fprintf(stderr, "  model: %s\n", err);
+    }
+    return m;
+}
+
+static void split(char *line, char **f, int max, int *n) {
+    *n = 0;
+    f[(*n)++] = line;
+    for (char *p = line; *p && *n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[(*n)++] = p + 1;
+        }
+}
+
+TEST(extract_mentions_table)
+{
+    marsad_model *m = model();
+    CHECK(m != NULL);
+    if (!m) return;
+    size_t len;
+    char *buf = test_read_file("tests/data/extract_mentions.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, lineno = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        if (l[0] == '#') continue;
+        char *f[8];
+        int n;
+        split(l, f, 8, &n);
+        marsad_article a = {"t", f[0], strlen(f[0]), "2016-04-24", NULL, NULL, NULL};
+        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_MENTIONS, NULL, NULL);
+        size_t ne = marsad_events_count(ev);
+        int ok;
+        if (strcmp(f[1], "none") == 0) {
+            ok = ne == 0;
+        } else {
+            const marsad_event *e = ne ? marsad_events_get(ev, 0) : NULL;
+            ok = e && n >= 6 && strcmp(e->event_type, f[1]) == 0 &&
+                 strcmp(e->sub_event_type, f[2]) == 0 &&
+                 e->fatalities == atol(f[3]) && e->injured == atol(f[4]) &&
+                 e->captured == atol(f[5]);
+            if (!ok && e)
+                fprintf(stderr, "  got %s / %s killed %ld injured %ld captured %ld\n",
+                        e->event_type, e->sub_event_type, e->fatalities,
+                        e->injured, e->captured);
+        }
+        if (!ok)
+            fprintf(stderr, "  extract_mentions.tsv:%d: %s (%zu mentions)\n",
+                    lineno, f[0], ne);
+        CHECK(ok);
+        marsad_events_free(ev);
+        rows++;
+    }
+    CHECK(rows >= 15);
+    free(buf);
+}
+
+TEST(extract_model_reports_malformed_line)
+{
+    /* a copy of the data directory with one broken trigger line */
+    char dir[] = "/tmp/marsad-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp -r data/. %s/ && printf 'قتال\\tevent\\tBattle\\tArmed clash\\n' >> %s/triggers.tsv",
+             dir, dir);
+    CHECK(system(cmd) == 0);
+    char err[512] = "";
+    marsad_model *m = marsad_model_load(dir, err, sizeof err);
+    CHECK(m == NULL);
+    CHECK(strstr(err, "triggers.tsv:") != NULL);
+    CHECK(strstr(err, "Battle") != NULL);
+    marsad_model_free(m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+TEST(extract_bad_input_never_crashes)
+{
+    marsad_model *m = model();
+    CHECK(m != NULL);
+    if (!m) return;
+    const char *texts[] = {"", "\xff\xfe\x00\x00 مقتل \xc0\xaf 5", "only English text here.",
+                           "ًٌٍَُِّْ ًٌٍَُِّْ ًٌٍَُِّْ", "مقتل مقتل مقتل 5 5 5 ؟؟؟"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t l = i == 1 ? 17 : strlen(texts[i]);
+        marsad_article a = {"bad", texts[i], l, NULL, NULL, NULL, NULL};
+        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+        CHECK(ev != NULL);
+        char *s = marsad_events_render(ev, MARSAD_FORMAT_JSONL, 0);
+        CHECK(s != NULL);
+        free(s);
+        marsad_events_free(ev);
+    }
+    /* 10 MB of repeated violent text: linear, no crash */
+    size_t unit = strlen("قتل 5 جنود في اشتباكات. "), n = 10 * 1024 * 1024 / unit;
+    char *big = malloc(n * unit + 1);
+    for (size_t i = 0; i < n; i++) memcpy(big + i * unit, "قتل 5 جنود في اشتباكات. ", unit);
+    marsad_article a = {"big", big, n * unit, "2020-01-01", NULL, NULL, NULL};
+    marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+    CHECK(ev != NULL);
+    marsad_events_free(ev);
+    free(big);
+}
