@@ -443,6 +443,7 @@ TEST(eval_odd_input_never_crashes)
         " \"actor2\": {\"name\": null, \"mention\": 7}}",
         "{\"doc_id\": \"a\", \"event_type\": \"\\u00e9\xff\"}",
         "{\"doc_id\": \"a\"} trailing",
+        "\xEF\xBB\xBF{\"doc_id\": \"bom\", \"event_id\": \"x\"}\r\n",
     };
     eval_gold *g = load_gold(GOLD_DIR);
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
@@ -450,6 +451,10 @@ TEST(eval_odd_input_never_crashes)
         eval_diags d = {0};
         CHECK(eval_events_parse_jsonl(ev, "odd.jsonl", lines[i],
                                       strlen(lines[i]), &d) == MARSAD_OK);
+        if (strstr(lines[i], "bom")) { /* a byte order mark is skipped */
+            CHECK_EQ_INT(ev->n, 1);
+            CHECK_EQ_INT(d.nerrors, 0);
+        }
         eval_result *r = eval_score(g, ev, NULL);
         CHECK(r != NULL);
         char *t = eval_report_text(r, 1);

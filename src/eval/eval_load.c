@@ -528,6 +528,11 @@ static int read_gold_event(json_t *ev, size_t pos, eval_gold_event *e,
     return e->id && e->event_type && e->place ? 0 : -1;
 }
 
+/* A UTF-8 byte order mark, which some editors write and JSON forbids. */
+static int has_bom(const char *text, size_t len) {
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+}
+
 /* File name without directory and ".json". Malloc'd. */
 static char *stem_of(const char *name) {
     const char *b = strrchr(name, '/');
@@ -540,7 +545,8 @@ static char *stem_of(const char *name) {
 marsad_status eval_gold_add_json(eval_gold *g, const char *name,
                                  const char *text, size_t len, eval_diags *d) {
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr);
+    size_t bom = has_bom(text, len) ? 3 : 0;
+    json_t *root = json_loadb(text + bom, len - bom, 0, &jerr);
     if (!root) {
         diag_add(d, 1, "%s:%d: invalid JSON: %s; file skipped", name,
                  jerr.line, jerr.text);
@@ -816,7 +822,7 @@ marsad_status eval_events_parse_jsonl(eval_events *ev, const char *name,
                                       const char *text, size_t len,
                                       eval_diags *d) {
     issues is = {.name = name, .d = d};
-    size_t line = 0, i = 0;
+    size_t line = 0, i = has_bom(text, len) ? 3 : 0;
     marsad_status st = MARSAD_OK;
     while (i < len) {
         const char *nl = memchr(text + i, '\n', len - i);
