@@ -156,6 +156,9 @@ static void check_bad_data(const char *words, const char *nouns,
 
 TEST(numbers_malformed_data_fails_with_file_line)
 {
+    char err[512] = "";
+    CHECK(numbers_load("/nonexistent-marsad-dir", err, sizeof err) == NULL);
+    CHECK(strstr(err, "/nonexistent-marsad-dir/number-words.tsv: ") != NULL);
     const char *good_words = "# c\nثلاثة\tunit\t3\t-\n";
     const char *good_nouns = "جندي\tmilitary\tجندي\tجنديين\tجنود\n";
     check_bad_data("# c\nثلاثة\tunit\t3\t-\n\nأربعة\tunit\n", good_nouns,
@@ -166,6 +169,8 @@ TEST(numbers_malformed_data_fails_with_file_line)
                    "number-words.tsv:1: value 'three'");
     check_bad_data("نحو\tqual\tnear\tbefore\n", good_nouns,
                    "number-words.tsv:1: qualifier 'near'");
+    check_bad_data("عام\tyearctx\t1\t-\n", good_nouns,
+                   "number-words.tsv:1: a yearctx needs the flag before");
     check_bad_data("ثلاثة\tunit\t3\tloud\n", good_nouns,
                    "number-words.tsv:1: unknown flag 'loud'");
     check_bad_data("ثلاثة\tunit\t3\n#\nثلاثه\tunit\t3\n", good_nouns,

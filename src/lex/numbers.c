@@ -22,7 +22,7 @@
 #include <string.h>
 
 enum role { R_UNIT, R_TEN, R_TENS, R_HUNDRED, R_MULT, R_VAGUE, R_ORDINAL,
-            R_PERCENT, R_QUAL };
+            R_PERCENT, R_QUAL, R_YEARCTX };
 
 enum { F_NOAL = 1, F_DUAL = 2, F_PLURAL = 4, F_BEFORE = 8, F_AFTER = 16,
        F_CONSTRUCT = 32 };
@@ -86,7 +86,7 @@ void numbers_free(numbers *nb) {
 
 static const char *const ROLE_NAMES[] = {
     "unit", "ten", "tens", "hundred", "mult", "vague", "ordinal", "percent",
-    "qual",
+    "qual", "yearctx",
 };
 
 static int parse_flags(char *s, unsigned *flags, const char **bad) {
@@ -157,9 +157,10 @@ static int load_words(numbers *nb, const char *datadir, char *err,
             tsv_error(&r, err, errlen, "unknown flag '%s'", bad);
             goto out;
         }
-        if (role == R_QUAL && !(flags & (F_BEFORE | F_AFTER))) {
+        if ((role == R_QUAL || role == R_YEARCTX) &&
+            !(flags & (F_BEFORE | F_AFTER))) {
             tsv_error(&r, err, errlen,
-                      "a qualifier needs the flag before or after");
+                      "a %s needs the flag before or after", ROLE_NAMES[role]);
             goto out;
         }
         e.flags = (uint16_t)flags;
@@ -344,7 +345,8 @@ numbers *numbers_load(const char *datadir, char *err, size_t errlen) {
 /* ---------------------------------------------------------------- atoms */
 
 enum atom_kind { A_NONE, A_DIGITS, A_UNIT, A_TEN, A_TENS, A_HUNDRED, A_MULT,
-                 A_VAGUE, A_ORDINAL, A_PERCENT, A_QUAL, A_BADNUM };
+                 A_VAGUE, A_ORDINAL, A_PERCENT, A_QUAL, A_BADNUM,
+                 A_YEARCTX };
 
 typedef struct {
     int kind;
@@ -514,6 +516,7 @@ static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
     case R_ORDINAL: a->kind = A_ORDINAL; break;
     case R_PERCENT: a->kind = A_PERCENT; break;
     case R_QUAL: a->kind = A_QUAL; break;
+    case R_YEARCTX: a->kind = A_YEARCTX; break;
     default: return 0;
     }
     return 1;
@@ -579,6 +582,19 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
         size_t d = digit_date_len(toks, n, a.num_tok);
         if (d) {
             *skip = a.num_tok + d;
+            return -1;
+        }
+        /* a year: عام 2014, منذ 2011, 2016م */
+        atom y;
+        size_t p = a.start;
+        if (a.value >= 1900 && a.value <= 2100 && a.value == floor(a.value) &&
+            toks[a.num_tok].norm_len == 4 &&
+            ((p > 0 && same_sentence(toks, p - 1, p) &&
+              read_atom(nb, toks, n, p - 1, &y) && y.kind == A_YEARCTX &&
+              (y.flags & F_BEFORE) && y.end == p) ||
+             (read_atom(nb, toks, n, a.end, &y) && y.kind == A_YEARCTX &&
+              (y.flags & F_AFTER) && same_sentence(toks, a.end, p)))) {
+            *skip = a.end;
             return -1;
         }
     }
@@ -836,6 +852,13 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
                                          NULL)) > 0) {
             k = set_noun(nb, toks, n, k + 1, nl, out); /* 4 من رجال الجيش */
         }
+        /* 100 قتيل وجريح: one figure for both nouns */
+        phrase_match cm;
+        if (out->noun_tok >= 0 && k < n && same_sentence(toks, i, k) &&
+            noun_match(nb, toks, n, k, &cm) && cm.pro == 2 &&
+            memcmp(toks[k].norm, "و", 2) == 0 &&
+            nb->f[cm.values[0]].number == out->noun_number)
+            k += cm.ntoks;
         if (out->noun_tok < 0 && f.natoms == 1 && f.definite &&
             f.vague == NUMK_FIGURE) {
             /* a lone definite number word is a name or refers back (مدن

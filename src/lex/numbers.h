@@ -61,8 +61,10 @@ void numbers_free(numbers *nb);
  * words before it, the figure, and an optional counted noun (directly, or
  * after من), with على الأقل/تقريبا after the figure or the noun; or a bare
  * count noun (with a number word after it: جنود ثلاثة). Ordinals, numbers
- * followed by a percent word, times (02:53) and dates written with digits
- * (24/4/2016, 24.04.2016) are not counts. Returns 1 and fills *out, else 0.
+ * followed by a percent word, times (02:53), dates written with digits
+ * (24/4/2016, 24.04.2016), years in a year context (عام 2014, منذ 2011) and
+ * phone-like digit strings are not counts. Other numbers are: the caller
+ * decides from the noun and the context (24 in "24 أبريل" is reported). Returns 1 and fills *out, else 0.
  * Indefinite bare singulars and plurals count; definite ones (الجندي,
  * القتلى) do not, as they refer back; duals count either way. */
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,

@@ -21,24 +21,26 @@ int tsv_open(tsv_reader *r, const char *datadir, const char *name, char *err,
     }
     size_t cap = 1 << 14, n = 0, got;
     char *b = malloc(cap);
+    int nomem = b == NULL;
     while (b && (got = fread(b + n, 1, cap - n - 1, f)) > 0) {
         n += got;
         if (n + 1 == cap) {
-            char *nb = realloc(b, cap *= 2);
+            char *nb = realloc(b, cap * 2);
             if (!nb) {
-                free(b);
-                b = NULL;
+                nomem = 1;
+                break;
             }
             b = nb;
+            cap *= 2;
         }
     }
     int bad = ferror(f);
     fclose(f);
-    if (!b || bad) {
+    if (nomem || bad) {
         free(b);
         if (err && errlen)
             snprintf(err, errlen, "%s: %s", r->path,
-                     b ? "read error" : "out of memory");
+                     nomem ? "out of memory" : "read error");
         return -1;
     }
     b[n] = '\0';
