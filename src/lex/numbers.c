@@ -524,6 +524,9 @@ static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
 
 /* ---------------------------------------------------------------- figures */
 
+static int noun_match(const numbers *nb, const marsad_token *toks, size_t n,
+                      size_t i, phrase_match *m);
+
 /* Length of a digit date or time starting at the number token j (24/4/2016,
  * 2016-04-24, 24/أبريل/2016, 02:53), in tokens; 0 when there is none. */
 static size_t digit_date_len(const marsad_token *toks, size_t n, size_t j) {
@@ -589,6 +592,8 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
         size_t p = a.start;
         if (a.value >= 1900 && a.value <= 2100 && a.value == floor(a.value) &&
             toks[a.num_tok].norm_len == 4 &&
+            !(a.end < n && same_sentence(toks, a.num_tok, a.end) &&
+              noun_match(nb, toks, n, a.end, &(phrase_match){0})) &&
             ((p > 0 && same_sentence(toks, p - 1, p) &&
               read_atom(nb, toks, n, p - 1, &y) && y.kind == A_YEARCTX &&
               (y.flags & F_BEFORE) && y.end == p) ||
