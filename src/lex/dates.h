@@ -6,8 +6,8 @@
  * 18 يناير الجاري ...) resolved against the publication date into a day or a
  * window with its ACLED time_precision (spec/EVENTS.md).
  *
- * Data: data/months.tsv, data/date-words.tsv; the loaded handle is immutable
- * and may be shared between threads.
+ * Data: data/months.tsv, data/date-words.tsv (plus the numbers tables); the
+ * loaded handle is immutable and may be shared between threads.
  *
  * Resolution choices (all windows are inclusive):
  *  - "D month" without a year takes the publication year, or the year before
@@ -59,7 +59,8 @@ typedef struct {
 
 typedef struct dates dates;
 
-/* Loads datadir/months.tsv and datadir/date-words.tsv. Returns the handle
+/* Loads datadir/months.tsv and datadir/date-words.tsv (and the numbers
+ * tables, for spelled-out lengths: قبل ثلاثة أيام). Returns the handle
  * (free with dates_free), or NULL with a message in err: a malformed line
  * gives "PATH:LINE: what is wrong". */
 dates *dates_load(const char *datadir, char *err, size_t errlen);
