@@ -39,4 +39,8 @@ int cli_wants_help(int argc, char **argv);
  * becomes U+FFFD, control characters become spaces. */
 void cli_put_clean(FILE *f, const char *s, size_t len);
 
+/* The data directory: dir when given (--data DIR), else $MARSAD_DATA, else
+ * the repository's data/ compiled in as MARSAD_DATADIR. */
+const char *cli_datadir(const char *dir);
+
 #endif

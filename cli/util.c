@@ -112,3 +112,10 @@ void cli_put_clean(FILE *f, const char *s, size_t len) {
         i += n;
     }
 }
+
+const char *cli_datadir(const char *dir) {
+    if (dir && *dir) return dir;
+    const char *env = getenv("MARSAD_DATA");
+    if (env && *env) return env;
+    return MARSAD_DATADIR;
+}

@@ -1,0 +1,373 @@
+/* test_dates.c — dates: calendar helpers, the table tests/data/dates.tsv,
+ * datelines, malformed data lines, bad input, and how many gold event
+ * dates of the bundled articles are among the resolved mentions. */
+#include "lex/dates.h"
+#include "table.h"
+#include "test.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static dates *load(void) {
+    char err[512] = "";
+    dates *d = dates_load("data", err, sizeof err);
+    if (!d) fprintf(stderr, "  dates_load: %s\n", err);
+    CHECK(d != NULL);
+    return d;
+}
+
+static ymd iso(const char *s) {
+    ymd a = {0, 0, 0};
+    ymd_parse_iso(s, strlen(s), &a);
+    return a;
+}
+
+TEST(ymd_calendar)
+{
+    CHECK_EQ_INT(ymd_to_days((ymd){1970, 1, 1}), 0);
+    CHECK_EQ_INT(ymd_to_days((ymd){2016, 4, 24}), 16915);
+    ymd a = ymd_from_days(16915);
+    CHECK(a.y == 2016 && a.m == 4 && a.d == 24);
+    CHECK_EQ_INT(ymd_weekday((ymd){2016, 4, 24}), 0); /* Sunday */
+    CHECK_EQ_INT(ymd_weekday((ymd){1970, 1, 1}), 4);  /* Thursday */
+    CHECK_EQ_INT(ymd_weekday((ymd){1900, 3, 1}), 4);
+    a = ymd_add_days((ymd){2016, 2, 28}, 1);
+    CHECK(a.m == 2 && a.d == 29);
+    a = ymd_add_days((ymd){2015, 2, 28}, 1);
+    CHECK(a.m == 3 && a.d == 1);
+    CHECK_EQ_INT(ymd_days_between((ymd){2016, 1, 1}, (ymd){2017, 1, 1}), 366);
+    CHECK(!ymd_valid((ymd){2015, 2, 29}));
+    CHECK(ymd_valid((ymd){2000, 2, 29}));
+    CHECK(!ymd_valid((ymd){1900, 2, 29}));
+    CHECK(ymd_parse_iso("2016-04-24T10:00:00Z", 20, &a) && a.d == 24);
+    CHECK(!ymd_parse_iso("2016-4-24", 9, &a));
+    CHECK(!ymd_parse_iso("2016-02-30", 10, &a));
+    CHECK(!ymd_parse_iso("2016", 4, &a));
+    char buf[16];
+    CHECK_EQ_STR(ymd_format((ymd){2016, 4, 4}, buf, sizeof buf), "2016-04-04");
+    CHECK_EQ_STR(ymd_format((ymd){0, 4, 24}, buf, sizeof buf), "\?\?\?\?-04-24");
+    /* round trip over two centuries */
+    for (long d = -40000; d < 40000; d += 37) {
+        ymd x = ymd_from_days(d);
+        CHECK(ymd_valid(x));
+        if (ymd_to_days(x) != d) {
+            CHECK_EQ_INT(ymd_to_days(x), d);
+            break;
+        }
+    }
+}
+
+TEST(ymd_hijri_within_a_day_of_announced_dates)
+{
+    /* announced (Umm al-Qura / sighting) dates; the tabular calendar may
+     * differ by one day */
+    static const struct { int hy, hm, hd; const char *g; } R[] = {
+        {1437, 9, 1, "2016-06-06"},  {1439, 9, 1, "2018-05-17"},
+        {1437, 12, 10, "2016-09-12"}, {1438, 1, 1, "2016-10-02"},
+        {1440, 1, 1, "2018-09-11"},  {1440, 9, 1, "2019-05-06"},
+        {1, 1, 1, "0622-07-19"},
+    };
+    for (size_t i = 0; i < sizeof R / sizeof *R; i++) {
+        ymd g;
+        CHECK(ymd_from_hijri(R[i].hy, R[i].hm, R[i].hd, &g));
+        long diff = ymd_days_between(iso(R[i].g), g);
+        if (diff < -1 || diff > 1)
+            fprintf(stderr, "  hijri %d-%d-%d: %ld days off\n", R[i].hy,
+                    R[i].hm, R[i].hd, diff);
+        CHECK(diff >= -1 && diff <= 1);
+        int hy, hm, hd;
+        ymd_to_hijri(g, &hy, &hm, &hd);
+        CHECK(hy == R[i].hy && hm == R[i].hm && hd == R[i].hd);
+    }
+    /* every day of 1400-1500 AH converts back to itself */
+    for (int y = 1400; y <= 1500; y += 7)
+        for (int m = 1; m <= 12; m++) {
+            ymd g;
+            int hy, hm, hd;
+            ymd_from_hijri(y, m, 29, &g);
+            ymd_to_hijri(g, &hy, &hm, &hd);
+            CHECK(hy == y && hm == m && hd == 29);
+        }
+    ymd g;
+    CHECK(!ymd_from_hijri(1437, 13, 1, &g));
+    CHECK(!ymd_from_hijri(1437, 1, 31, &g));
+}
+
+static void date_row(char **f, int n, int line, void *ctx) {
+    const dates *dt = ctx;
+    if (n < 6) {
+        fprintf(stderr, "  dates.tsv:%d: expected 6 fields\n", line);
+        CHECK(n >= 6);
+        return;
+    }
+    ymd pub = {0, 0, 0};
+    if (strcmp(f[0], "-") != 0) pub = iso(f[0]);
+    const char *text = f[1];
+    marsad_doc *doc = marsad_doc_new(text, strlen(text));
+    size_t nt;
+    const marsad_token *t = marsad_doc_tokens(doc, &nt);
+    date_mention *m;
+    size_t nm = dates_find(dt, doc, pub, &m);
+    int ok;
+    char b1[16], b2[16], b3[16];
+    if (strcmp(f[2], "-") == 0) {
+        ok = nm == 0;
+    } else {
+        const date_mention *hit = NULL;
+        for (size_t i = 0; i < nm; i++) {
+            size_t s = t[m[i].tok_start].start, e = t[m[i].tok_end - 1].end;
+            if (e - s == strlen(f[2]) && memcmp(text + s, f[2], e - s) == 0)
+                hit = &m[i];
+        }
+        int prec = atoi(f[5]);
+        ok = hit && hit->precision == prec;
+        if (ok && prec > 0) {
+            ok = ymd_cmp(hit->date, iso(f[3])) == 0;
+            char win[40];
+            snprintf(win, sizeof win, "%s..%s",
+                     ymd_format(hit->first, b1, sizeof b1),
+                     ymd_format(hit->last, b2, sizeof b2));
+            if (strcmp(f[4], "-") == 0)
+                ok = ok && ymd_cmp(hit->first, hit->last) == 0;
+            else
+                ok = ok && strcmp(win, f[4]) == 0;
+        }
+        if (ok && prec == 0) ok = (hit->flags & DATE_F_UNRESOLVED) != 0;
+    }
+    if (!ok) {
+        fprintf(stderr, "  dates.tsv:%d: '%s' (published %s) expected [%s] %s "
+                "%s p%s, found:\n", line, text, f[0], f[2], f[3], f[4], f[5]);
+        for (size_t i = 0; i < nm; i++) {
+            size_t s = t[m[i].tok_start].start, e = t[m[i].tok_end - 1].end;
+            fprintf(stderr, "    [%.*s] %s %s..%s p%d\n", (int)(e - s),
+                    text + s, ymd_format(m[i].date, b1, sizeof b1),
+                    ymd_format(m[i].first, b2, sizeof b2),
+                    ymd_format(m[i].last, b3, sizeof b3), m[i].precision);
+        }
+    }
+    CHECK(ok);
+    free(m);
+    marsad_doc_free(doc);
+}
+
+TEST(dates_table)
+{
+    dates *d = load();
+    if (!d) return;
+    CHECK(table_rows("tests/data/dates.tsv", date_row, d) >= 190);
+    dates_free(d);
+}
+
+TEST(dates_dateline)
+{
+    dates *d = load();
+    if (!d) return;
+    static const struct { const char *text; const char *want; } R[] = {
+        {"عنوان الخبر\n\nالأحد 24/أبريل/2016 - 02:53 م\nطباعة\nقال مسؤول "
+         "أمس إن ...", "2016-04-24"},
+        {"عنوان\nنشر في 2016-04-24\nقتل 3 أشخاص", "2016-04-24"},
+        {"عنوان\n24.04.2016\nالنص", "2016-04-24"},
+        {"عنوان\nبتاريخ: 24 أبريل 2016 الساعة 10:30\nالنص", "2016-04-24"},
+        /* a date inside a sentence is the event's, not the dateline */
+        {"قصفت اليوم الأربعاء 28 ماي 2014 طائرتان حربيتان قواعد لميليشيا "
+         "إسلامية في بنغازي.", NULL},
+        {"قتل 3 أشخاص أمس", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof R / sizeof *R; i++) {
+        marsad_doc *doc = marsad_doc_new(R[i].text, strlen(R[i].text));
+        ymd out = {0, 0, 0};
+        int found = dates_dateline(d, doc, &out);
+        CHECK_EQ_INT(found, R[i].want != NULL);
+        if (found && R[i].want) {
+            char b[16];
+            CHECK_EQ_STR(ymd_format(out, b, sizeof b), R[i].want);
+        }
+        marsad_doc_free(doc);
+    }
+    dates_free(d);
+}
+
+/* A data directory with the real tables but one replaced by text. */
+static void check_bad_data(const char *name, const char *text,
+                           const char *want) {
+    char dir[] = "/tmp/marsad-dates-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    static const char *const FILES[] = {"months.tsv", "date-words.tsv",
+                                        "number-words.tsv", "count-nouns.tsv"};
+    for (size_t i = 0; i < 4; i++) {
+        char src[256];
+        snprintf(src, sizeof src, "data/%s", FILES[i]);
+        size_t len;
+        char *b = test_read_file(src, &len);
+        CHECK(b != NULL);
+        CHECK(table_write(dir, FILES[i],
+                          strcmp(FILES[i], name) == 0 ? text : b ? b : "") == 0);
+        free(b);
+    }
+    char err[512] = "";
+    dates *d = dates_load(dir, err, sizeof err);
+    CHECK(d == NULL);
+    if (!strstr(err, want))
+        fprintf(stderr, "  error '%s' does not contain '%s'\n", err, want);
+    CHECK(strstr(err, want) != NULL);
+    dates_free(d);
+    for (size_t i = 0; i < 4; i++) {
+        char p[1100];
+        snprintf(p, sizeof p, "%s/%s", dir, FILES[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+TEST(dates_malformed_data_fails_with_file_line)
+{
+    check_bad_data("months.tsv", "# c\nيناير\t1\tgregorian\teast\t-\nفبراير\t13\tgregorian\teast\t-\n",
+                   "months.tsv:3: month '13' is not 1..12");
+    check_bad_data("months.tsv", "يناير\t1\tjulian\teast\t-\n",
+                   "months.tsv:1: calendar 'julian'");
+    check_bad_data("months.tsv", "يناير\t1\tgregorian\tmars\t-\n",
+                   "months.tsv:1: unknown region 'mars'");
+    check_bad_data("months.tsv", "يناير\t1\tgregorian\teast\n",
+                   "months.tsv:1: expected 5");
+    check_bad_data("months.tsv",
+                   "أبريل\t4\tgregorian\teast\t-\nإبريل\t4\tgregorian\teast\t-\n",
+                   "months.tsv:2: 'إبريل' is already listed on line 1");
+    check_bad_data("date-words.tsv", "أمس\tdayrel\t-1\nغدا\tdayrell\t1\n",
+                   "date-words.tsv:2: unknown role 'dayrell'");
+    check_bad_data("date-words.tsv", "الأحد\tweekday\t7\n",
+                   "date-words.tsv:1: weekday 7 is not 0..6");
+    check_bad_data("date-words.tsv", "أيام\tunit\t1,many\n",
+                   "date-words.tsv:1: bad value suffix ',many'");
+    check_bad_data("date-words.tsv", "أمس\tdayrel\tyesterday\n",
+                   "date-words.tsv:1: value 'yesterday'");
+    check_bad_data("date-words.tsv", "أمس\tdayrel\t-1\nامس\tdayrel\t-1\n",
+                   "date-words.tsv:2: 'امس' is already listed as dayrel on line 1");
+}
+
+#define LONG_LIST                                                            \
+    "الجمعة والسبت والأحد والاثنين والثلاثاء والأربعاء والخميس والجمعة "  \
+    "والسبت الماضيين"
+
+TEST(dates_bad_input_does_not_crash)
+{
+    dates *d = load();
+    if (!d) return;
+    static const char *const inputs[] = {
+        "", "\xff\xfe", "/", "24/", "24/أبريل/", "منذ", "خلال", "خلال الـ",
+        "يومي الجمعة و", "الحادي عشر من", "999999999999/99/99", "1.2.3",
+        "0/0/0", "منذ 99999 يوم", "قبل 1000 أسبوع", LONG_LIST,
+    };
+    ymd pubs[] = {{2016, 4, 24}, {0, 0, 0}, {1, 1, 1}, {9999, 12, 31}};
+    for (size_t p = 0; p < 4; p++)
+        for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+            marsad_doc *doc = marsad_doc_new(inputs[i], strlen(inputs[i]));
+            date_mention *m;
+            size_t k = dates_find(d, doc, pubs[p], &m);
+            for (size_t j = 0; j < k; j++)
+                CHECK(m[j].precision == 0 || ymd_valid(m[j].date));
+            free(m);
+            ymd out;
+            dates_dateline(d, doc, &out);
+            marsad_doc_free(doc);
+        }
+    const char *unit = "قتل 3 أشخاص أمس الأحد 24/أبريل/2016 خلال اليومين "
+                       "الماضيين في 18 من الشهر الجاري ";
+    size_t ul = strlen(unit), reps = 10000;
+    char *big = malloc(ul * reps + 1);
+    for (size_t r = 0; r < reps; r++) memcpy(big + r * ul, unit, ul);
+    big[ul * reps] = '\0';
+    clock_t t0 = clock();
+    marsad_doc *doc = marsad_doc_new(big, ul * reps);
+    date_mention *m;
+    size_t k = dates_find(d, doc, (ymd){2016, 4, 24}, &m);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK_EQ_INT(k, 3 * reps);
+    CHECK(secs < 5);
+    free(m);
+    marsad_doc_free(doc);
+    free(big);
+    dates_free(d);
+}
+
+/* Gold event dates of the bundled articles found among the mentions. */
+typedef struct {
+    const dates *d;
+    int gold_days, days_found;     /* gold events with a day */
+    int gold_windows, in_window;   /* gold events: a mention inside window */
+} gold_tally;
+
+static void gold_file(const char *path, void *ctx) {
+    gold_tally *g = ctx;
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    CHECK(root != NULL);
+    if (!root) return;
+    /* examples/X/gold/NAME.json -> examples/X/NAME.txt */
+    char txt[1024];
+    const char *slash = strstr(path, "/gold/");
+    if (!slash) {
+        json_decref(root);
+        return;
+    }
+    snprintf(txt, sizeof txt, "%.*s/%s", (int)(slash - path), path,
+             slash + 6);
+    size_t l = strlen(txt);
+    if (l > 5) strcpy(txt + l - 5, ".txt");
+    size_t len;
+    char *text = test_read_file(txt, &len);
+    CHECK(text != NULL);
+    const char *ps = json_string_value(json_object_get(root, "published"));
+    ymd pub = ps ? iso(ps) : (ymd){0, 0, 0};
+    marsad_doc *doc = marsad_doc_new(text ? text : "", text ? len : 0);
+    date_mention *m;
+    size_t nm = dates_find(g->d, doc, pub, &m);
+    json_t *ev;
+    size_t idx;
+    json_array_foreach(json_object_get(root, "events"), idx, ev) {
+        const char *ds = json_string_value(json_object_get(ev, "date"));
+        json_t *w = json_object_get(ev, "date_window");
+        if (ds) {
+            g->gold_days++;
+            ymd want = iso(ds);
+            for (size_t i = 0; i < nm; i++)
+                if (m[i].precision && ymd_cmp(m[i].date, want) == 0) {
+                    g->days_found++;
+                    break;
+                }
+        }
+        if (json_array_size(w) == 2) {
+            g->gold_windows++;
+            ymd lo = iso(json_string_value(json_array_get(w, 0)));
+            ymd hi = iso(json_string_value(json_array_get(w, 1)));
+            for (size_t i = 0; i < nm; i++)
+                if (m[i].precision && ymd_cmp(m[i].date, lo) >= 0 &&
+                    ymd_cmp(m[i].date, hi) <= 0) {
+                    g->in_window++;
+                    break;
+                }
+        }
+    }
+    free(m);
+    marsad_doc_free(doc);
+    free(text);
+    json_decref(root);
+}
+
+TEST(dates_gold_coverage)
+{
+    dates *d = load();
+    if (!d) return;
+    gold_tally g = {d, 0, 0, 0, 0};
+    test_each_file("examples/seeds/gold", ".json", gold_file, &g);
+    test_each_file("examples/dev/gold", ".json", gold_file, &g);
+    fprintf(stderr, "  gold event days among resolved mentions: %d/%d; "
+            "events with a mention inside their window: %d/%d\n",
+            g.days_found, g.gold_days, g.in_window, g.gold_windows);
+    CHECK(g.gold_days >= 39);
+    CHECK(g.days_found * 100 >= g.gold_days * 90);
+    dates_free(d);
+}

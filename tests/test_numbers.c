@@ -1,0 +1,221 @@
+/* test_numbers.c — counts: the table tests/data/numbers.tsv, the count-noun
+ * API, malformed data lines, and bad input. */
+#include "lex/numbers.h"
+#include "table.h"
+#include "test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static numbers *load(void) {
+    char err[512] = "";
+    numbers *nb = numbers_load("data", err, sizeof err);
+    if (!nb) fprintf(stderr, "  numbers_load: %s\n", err);
+    CHECK(nb != NULL);
+    return nb;
+}
+
+static int kind_of(const char *s) {
+    for (int k = 0; k <= NUMK_DUAL; k++)
+        if (strcmp(numbers_kind_name(k), s) == 0) return k;
+    return -1;
+}
+
+static int qual_of(const char *s) {
+    for (int q = 0; q <= NUM_ABOUT; q++)
+        if (strcmp(numbers_qualifier_name(q), s) == 0) return q;
+    return -1;
+}
+
+static void number_row(char **f, int n, int line, void *ctx) {
+    const numbers *nb = ctx;
+    const char *text = f[0];
+    marsad_doc *doc = marsad_doc_new(text, strlen(text));
+    size_t nt;
+    const marsad_token *t = marsad_doc_tokens(doc, &nt);
+    num_mention *m;
+    size_t nm = numbers_find(nb, doc, &m);
+    int ok = 1;
+    if (n < 2) {
+        ok = 0;
+    } else if (strcmp(f[1], "-") == 0) {
+        ok = nm == 0;
+    } else if (n < 5) {
+        ok = 0;
+    } else {
+        const num_mention *hit = NULL;
+        for (size_t i = 0; i < nm; i++) {
+            size_t s = t[m[i].tok_start].start, e = t[m[i].tok_end - 1].end;
+            if (e - s == strlen(f[1]) && memcmp(text + s, f[1], e - s) == 0)
+                hit = &m[i];
+        }
+        static const char *const NUM[] = {"-", "sg", "du", "pl"};
+        ok = hit && fabs(hit->value - strtod(f[2], NULL)) < 1e-6 &&
+             hit->qualifier == qual_of(f[3]) && hit->vague == kind_of(f[4]) &&
+             (n < 6 || strcmp(NUM[hit->noun_number & 3], f[5]) == 0);
+    }
+    if (!ok) {
+        fprintf(stderr, "  numbers.tsv:%d: '%s' expected [%s], found:\n", line,
+                text, n > 1 ? f[1] : "?");
+        for (size_t i = 0; i < nm; i++) {
+            size_t s = t[m[i].tok_start].start, e = t[m[i].tok_end - 1].end;
+            fprintf(stderr, "    [%.*s] %g %s %s noun=%d\n", (int)(e - s),
+                    text + s, m[i].value,
+                    numbers_qualifier_name(m[i].qualifier),
+                    numbers_kind_name(m[i].vague), m[i].noun_number);
+        }
+    }
+    CHECK(ok);
+    free(m);
+    marsad_doc_free(doc);
+}
+
+TEST(numbers_table)
+{
+    numbers *nb = load();
+    if (!nb) return;
+    CHECK(table_rows("tests/data/numbers.tsv", number_row, nb) >= 150);
+    numbers_free(nb);
+}
+
+TEST(numbers_count_noun_api)
+{
+    numbers *nb = load();
+    if (!nb) return;
+    static const struct { const char *w; int is, number; } rows[] = {
+        {"والجنديين", 1, NUM_DU}, {"جنود", 1, NUM_PL}, {"مدنيين", 1, NUM_PL},
+        {"للجنود", 1, NUM_PL},    {"جنديا", 1, NUM_SG}, {"قتيلا", 1, NUM_SG},
+        {"بنغازي", 0, 0},         {"مدينة", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        marsad_doc *d = marsad_doc_new(rows[i].w, strlen(rows[i].w));
+        size_t nt;
+        const marsad_token *t = marsad_doc_tokens(d, &nt);
+        int number = -1;
+        int is = numbers_count_noun(nb, &t[0], &number);
+        if (is != rows[i].is || (is && number != rows[i].number))
+            fprintf(stderr, "  count noun '%s': %d/%d\n", rows[i].w, is,
+                    number);
+        CHECK_EQ_INT(is, rows[i].is);
+        if (is) CHECK_EQ_INT(number, rows[i].number);
+        marsad_doc_free(d);
+    }
+    /* several words, class and lemma */
+    const char *s = "مقتل رجال الشرطة";
+    marsad_doc *d = marsad_doc_new(s, strlen(s));
+    size_t nt;
+    const marsad_token *t = marsad_doc_tokens(d, &nt);
+    int number, def;
+    const char *cls, *lemma;
+    CHECK_EQ_INT(numbers_noun_at(nb, t, nt, 1, &number, &cls, &lemma, &def), 2);
+    CHECK_EQ_INT(number, NUM_PL);
+    CHECK_EQ_STR(cls, "police");
+    CHECK_EQ_STR(lemma, "شرطي");
+    marsad_doc_free(d);
+    /* parse_at at a given token */
+    s = "أسفر الهجوم عن مقتل 20 شخصا على الأقل";
+    d = marsad_doc_new(s, strlen(s));
+    t = marsad_doc_tokens(d, &nt);
+    num_mention m;
+    CHECK(!numbers_parse_at(nb, t, nt, 0, &m));
+    CHECK(numbers_parse_at(nb, t, nt, 4, &m));
+    CHECK_EQ_INT(m.tok_start, 4);
+    CHECK_EQ_INT(m.tok_end, nt);
+    CHECK_EQ_INT((int)m.value, 20);
+    CHECK_EQ_INT(m.qualifier, NUM_AT_LEAST);
+    CHECK_EQ_INT(m.noun_tok, 5);
+    CHECK_EQ_STR(m.noun_class, "person");
+    marsad_doc_free(d);
+    numbers_free(nb);
+}
+
+/* A data directory with one malformed line in one of the two tables. */
+static void check_bad_data(const char *words, const char *nouns,
+                           const char *want) {
+    char dir[] = "/tmp/marsad-numbers-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK(table_write(dir, "number-words.tsv", words) == 0);
+    CHECK(table_write(dir, "count-nouns.tsv", nouns) == 0);
+    char err[512] = "";
+    numbers *nb = numbers_load(dir, err, sizeof err);
+    CHECK(nb == NULL);
+    if (!strstr(err, want))
+        fprintf(stderr, "  error '%s' does not contain '%s'\n", err, want);
+    CHECK(strstr(err, want) != NULL);
+    numbers_free(nb);
+    char p[1100];
+    snprintf(p, sizeof p, "%s/number-words.tsv", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/count-nouns.tsv", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+TEST(numbers_malformed_data_fails_with_file_line)
+{
+    char err[512] = "";
+    CHECK(numbers_load("/nonexistent-marsad-dir", err, sizeof err) == NULL);
+    CHECK(strstr(err, "/nonexistent-marsad-dir/number-words.tsv: ") != NULL);
+    const char *good_words = "# c\nثلاثة\tunit\t3\t-\n";
+    const char *good_nouns = "جندي\tmilitary\tجندي\tجنديين\tجنود\n";
+    check_bad_data("# c\nثلاثة\tunit\t3\t-\n\nأربعة\tunit\n", good_nouns,
+                   "number-words.tsv:4: expected 3 or 4");
+    check_bad_data("ثلاثة\tunits\t3\n", good_nouns,
+                   "number-words.tsv:1: unknown role 'units'");
+    check_bad_data("ثلاثة\tunit\tthree\n", good_nouns,
+                   "number-words.tsv:1: value 'three'");
+    check_bad_data("نحو\tqual\tnear\tbefore\n", good_nouns,
+                   "number-words.tsv:1: qualifier 'near'");
+    check_bad_data("عام\tyearctx\t1\t-\n", good_nouns,
+                   "number-words.tsv:1: a yearctx needs the flag before");
+    check_bad_data("ثلاثة\tunit\t3\tloud\n", good_nouns,
+                   "number-words.tsv:1: unknown flag 'loud'");
+    check_bad_data("ثلاثة\tunit\t3\n#\nثلاثه\tunit\t3\n", good_nouns,
+                   "number-words.tsv:3: 'ثلاثه' is already listed on line 1");
+    check_bad_data(good_words, "جندي\tmilitary\tجندي\tجنديين\n",
+                   "count-nouns.tsv:1: expected 5");
+    check_bad_data(good_words, "جندي\tsoldier\tجندي\tجنديين\tجنود\n",
+                   "count-nouns.tsv:1: unknown class 'soldier'");
+    check_bad_data(good_words,
+                   "جندي\tmilitary\tجندي\tجنديين\tجنود\n"
+                   "مدني\tcivilian\tمدني\t-\tجنود\n",
+                   "count-nouns.tsv:2: form 'جنود' is already listed on line 1");
+}
+
+TEST(numbers_bad_input_does_not_crash)
+{
+    numbers *nb = load();
+    if (!nb) return;
+    num_mention *m;
+    static const char *const inputs[] = {
+        "", "\xff\xfe\x80", "و", "ال", "الـ", "على الأقل", "أكثر من", "و و و",
+        "1,,2", "1..2", "٫٫", "999999999999999999999999999 ألف مليون مليار",
+        "ثلاثة آلاف و", "مئة و", "عشر عشر عشر عشر",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        marsad_doc *d = marsad_doc_new(inputs[i], strlen(inputs[i]));
+        size_t k = numbers_find(nb, d, &m);
+        for (size_t j = 0; j < k; j++) CHECK(isfinite(m[j].value));
+        free(m);
+        marsad_doc_free(d);
+    }
+    /* a large text stays linear: 200k words in well under a second */
+    const char *unit = "مقتل ثلاثة آلاف و500 جندي و12 آخرين على الأقل ";
+    size_t ul = strlen(unit), reps = 20000;
+    char *big = malloc(ul * reps + 1);
+    for (size_t r = 0; r < reps; r++) memcpy(big + r * ul, unit, ul);
+    big[ul * reps] = '\0';
+    clock_t t0 = clock();
+    marsad_doc *d = marsad_doc_new(big, ul * reps);
+    size_t k = numbers_find(nb, d, &m);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK_EQ_INT(k, 2 * reps);
+    CHECK(secs < 5);
+    free(m);
+    marsad_doc_free(d);
+    free(big);
+    numbers_free(nb);
+}
