@@ -200,9 +200,10 @@ static void malformed_row(char **f, int n, int line) {
         CHECK(0);
         return;
     }
-    const char *files[] = {"countries.tsv", "actors.tsv", "actor-forms.tsv"};
+    const char *files[] = {"countries.tsv", "actors.tsv", "actor-forms.tsv",
+                           "actor-spellings.tsv"};
     size_t bad_line = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         char from[256], to[256];
         size_t lines = 0;
         snprintf(from, sizeof from, "data/%s", files[i]);
@@ -227,7 +228,7 @@ static void malformed_row(char **f, int n, int line) {
         test_failures++;
     }
     actors_free(lex);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         char p[256];
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
         unlink(p);

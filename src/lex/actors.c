@@ -1,6 +1,6 @@
 /*
  * actors.c — loads the actor lexicon (data/countries.tsv, data/actors.tsv,
- * data/actor-forms.tsv) into one phrase dictionary and resolves the actor
+ * data/actor-forms.tsv, data/actor-spellings.tsv) into one phrase dictionary and resolves the actor
  * mentions of a document: longest alias, prefixes, country of multi-country
  * and generic aliases, short forms to their antecedents (see actors.h).
  *
@@ -78,6 +78,8 @@ struct actors {
     size_t ntpl, captpl;
     form_rec *forms;
     size_t nforms, capforms;
+    char **spell[256]; /* actor-spellings.tsv: sets of folded words */
+    size_t nspell;
     char *class_names[MAX_CLASSES];
     size_t nclasses;
     phrase_dict *dict;   /* aliases, short forms, stops, cues */
@@ -647,8 +649,8 @@ static uint32_t value_target(const actors *A, uint32_t v, size_t c) {
 
 /* Adds one alias text with value v, checking it against what the key holds:
  * a short form or stop phrase, or another actor of a shared country. */
-static int add_alias(actors *A, const char *text, uint32_t v, const row *rw,
-                     ectx *e) {
+static int add_alias_one(actors *A, const char *text, uint32_t v,
+                         const row *rw, ectx *e) {
     size_t len = strlen(text);
     char key[512];
     size_t kl = text_phrase_key(text, len, key, sizeof key);
@@ -698,6 +700,56 @@ static int add_alias(actors *A, const char *text, uint32_t v, const row *rw,
     if (phrase_dict_add_key(A->dict, key, kl, v) < 0)
         return fail(e, rw->line, "out of memory");
     return 0;
+}
+
+/* The spelling set (index) of one folded word, or -1. */
+static int spelling_set(const actors *A, const char *w, size_t n) {
+    for (size_t i = 0; i < A->nspell; i++)
+        for (char **p = A->spell[i]; *p; p++)
+            if (strlen(*p) == n && memcmp(*p, w, n) == 0) return (int)i;
+    return -1;
+}
+
+/* Adds text and, for each word of it found in actor-spellings.tsv, its other
+ * spellings (at most 64 forms per alias). */
+static int add_alias_spelled(actors *A, const char *text, size_t from,
+                             uint32_t v, const row *rw, ectx *e, int *budget) {
+    /* the next word at or after byte `from` that has other spellings */
+    const char *p = text + from;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *w = p;
+        while (*p && *p != ' ') p++;
+        if (p == w) break;
+        size_t fl;
+        char *f = marsad_fold_dup(w, (size_t)(p - w), &fl);
+        int set = f ? spelling_set(A, f, fl) : -1;
+        free(f);
+        if (set < 0) continue;
+        int rc = add_alias_spelled(A, text, (size_t)(p - text), v, rw, e,
+                                   budget);
+        for (char **alt = A->spell[set]; *alt && !rc; alt++) {
+            char buf[1024];
+            size_t al;
+            char *fw = marsad_fold_dup(w, (size_t)(p - w), &al);
+            int same = fw && strlen(*alt) == al && memcmp(*alt, fw, al) == 0;
+            free(fw);
+            if (same || --*budget < 0) continue;
+            int n = snprintf(buf, sizeof buf, "%.*s%s%s", (int)(w - text),
+                             text, *alt, p);
+            if (n < 0 || (size_t)n >= sizeof buf) continue;
+            rc = add_alias_spelled(A, buf, (size_t)(w - text) + strlen(*alt),
+                                   v, rw, e, budget);
+        }
+        return rc;
+    }
+    return add_alias_one(A, text, v, rw, e);
+}
+
+static int add_alias(actors *A, const char *text, uint32_t v, const row *rw,
+                     ectx *e) {
+    int budget = 64;
+    return add_alias_spelled(A, text, 0, v, rw, e, &budget);
 }
 
 /* Expands the placeholders of alias text for country c and adds each form
@@ -983,6 +1035,52 @@ static int load_actor_table(actors *A, const char *dir, ectx *e) {
     return rc;
 }
 
+static int load_spellings(actors *A, const char *dir, ectx *e) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/actor-spellings.tsv", dir);
+    e->path = keep_dup(A, path, strlen(path));
+    if (!e->path) return fail(e, 0, "out of memory");
+    table t;
+    if (table_open(&t, path, e)) return -1;
+    char *f[4];
+    int nf, rc = 0;
+    while ((nf = table_next(&t, f, 4, e)) > 0) {
+        char *parts[32];
+        int n = nf == 1 ? split(f[0], '|', parts, 32) : 0;
+        if (nf != 1 || n < 2) {
+            rc = fail(e, t.line, "expected one field of two or more "
+                      "|-separated spellings");
+            break;
+        }
+        if (A->nspell == sizeof A->spell / sizeof *A->spell) {
+            rc = fail(e, t.line, "too many spelling sets");
+            break;
+        }
+        char **set = keep_alloc(A, (size_t)(n + 1) * sizeof *set);
+        if (!set) {
+            rc = fail(e, t.line, "out of memory");
+            break;
+        }
+        for (int i = 0; i < n && !rc; i++) {
+            size_t fl;
+            if (!*parts[i] || strchr(parts[i], ' ')) {
+                rc = fail(e, t.line, "a spelling is one word, not '%s'",
+                          parts[i]);
+                break;
+            }
+            set[i] = keep(A, marsad_fold_dup(parts[i], strlen(parts[i]), &fl));
+            if (!set[i]) rc = fail(e, t.line, "out of memory");
+            else if (spelling_set(A, set[i], fl) >= 0)
+                rc = fail(e, t.line, "'%s' is already in a spelling set",
+                          parts[i]);
+        }
+        if (!rc) A->spell[A->nspell++] = set;
+    }
+    if (nf < 0) rc = -1;
+    table_close(&t);
+    return rc;
+}
+
 static int resolve_fallbacks(actors *A, pending_form *pend, ectx *e) {
     for (size_t i = 0; i < A->nforms; i++) {
         if (!pend[i].fallback) continue;
@@ -1018,6 +1116,7 @@ actors *actors_load(const char *datadir, char *err, size_t errlen) {
     int rc = (!A->dict || !A->pdict) ? fail(&e, 0, "out of memory") : 0;
     if (!rc) rc = load_countries(A, datadir, &e);
     if (!rc) rc = load_forms(A, datadir, &e, &pend);
+    if (!rc) rc = load_spellings(A, datadir, &e);
     if (!rc) rc = load_actor_table(A, datadir, &e);
     if (!rc) {
         char path[4096];

@@ -1,13 +1,15 @@
 /*
  * actors.h — the actor lexicon and the resolver of actor mentions.
  *
- * Three data files, loaded once into an immutable `actors` handle that many
+ * Four data files, loaded once into an immutable `actors` handle that many
  * threads may share:
- *   data/countries.tsv    ISO2 codes, English names, Arabic names/adjectives
- *   data/actors.tsv       actors: canonical name, ACLED type, countries,
- *                         parent, short-form classes, Arabic aliases
- *   data/actor-forms.tsv  short forms (التنظيم, الجيش), prefixes (عناصر,
- *                         قوات تابعة ل) and stop phrases
+ *   data/countries.tsv        ISO2 codes, English names, Arabic names and
+ *                             adjectives
+ *   data/actors.tsv           actors: canonical name, ACLED type, countries,
+ *                             parent, short-form classes, Arabic aliases
+ *   data/actor-forms.tsv      short forms (التنظيم, الجيش), prefixes (عناصر,
+ *                             قوات تابعة ل) and stop phrases
+ *   data/actor-spellings.tsv  words written several ways (ميليشيا/مليشيا)
  * (each file's header documents its columns).
  *
  * actors_find reads a tokenized document and returns its actor mentions in
@@ -35,7 +37,7 @@ typedef struct actors actors;
 
 #define ACTORS_NONE UINT32_MAX
 
-/* Loads the three files from datadir. Returns NULL on failure with a message
+/* Loads the four files from datadir. Returns NULL on failure with a message
  * in err ("DATADIR/actors.tsv:LINE: what is wrong" for a malformed line).
  * The caller frees the handle with actors_free (NULL accepted). */
 actors *actors_load(const char *datadir, char *err, size_t errlen);
