@@ -1,8 +1,9 @@
 /*
  * actors.c — loads the actor lexicon (data/countries.tsv, data/actors.tsv,
- * data/actor-forms.tsv, data/actor-spellings.tsv) into one phrase dictionary and resolves the actor
- * mentions of a document: longest alias, prefixes, country of multi-country
- * and generic aliases, short forms to their antecedents (see actors.h).
+ * data/actor-forms.tsv, data/actor-spellings.tsv) into one phrase
+ * dictionary and resolves the actor mentions of a document: longest alias,
+ * prefixes, country of multi-country and generic aliases, short forms to
+ * their antecedents (see actors.h).
  *
  * Every phrase key holds tagged values: an actor, a template (an actor made
  * per country: "Islamic State ({name})", "Civilians ({name})"), a short form,
