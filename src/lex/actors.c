@@ -32,6 +32,7 @@ enum { V_ACTOR = 0, V_TEMPLATE, V_SHORT, V_PREFIX, V_STOP, V_CUE };
 
 #define MAX_CLASSES 32
 #define CUE_WINDOW 5       /* tokens between a cue and a mention */
+#define SCENE_TOKENS 2     /* a cue this near a sentence start covers it */
 #define ANTE_MAX_STEPS 400 /* mentions searched for a short form's antecedent */
 #define ANTE_FWD_SENTENCES 5
 
@@ -1250,8 +1251,17 @@ static int locative(const marsad_token *toks, size_t i, uint8_t pro) {
     for (uint8_t k = 0; k + 1 < pro; k += 2)
         if (memcmp(toks[i].norm + k, "ب", 2) == 0) return 1;
     if (i == 0 || toks[i - 1].sentence != toks[i].sentence) return 0;
+    const marsad_token *t = &toks[i - 1];
+    const char *w = t->norm;
+    size_t n = t->norm_len;
+    if (n > 2 && (memcmp(w, "و", 2) == 0 || memcmp(w, "ف", 2) == 0)) {
+        w += 2; /* وفي, فشمال */
+        n -= 2;
+    }
     for (size_t k = 0; k < sizeof PREP / sizeof *PREP; k++)
-        if (tok_is(&toks[i - 1], PREP[k])) return 1;
+        if ((strlen(PREP[k]) == n && memcmp(w, PREP[k], n) == 0) ||
+            tok_is(t, PREP[k]))
+            return 1;
     return 0;
 }
 
@@ -1292,10 +1302,11 @@ static int match_after_prefix(const actors *A, const marsad_token *toks,
     return 1;
 }
 
-/* The nearest country cue within CUE_WINDOW tokens in r's sentence, or -1.
+/* The nearest country cue within CUE_WINDOW tokens in r's sentence, else the
+ * cue that opens the sentence (وفي العراق، ...: scene[sentence]), or -1.
  * cues are in text order; *from is a moving start index. */
 static long nearest_cue(const cue_at *cues, size_t ncues, size_t *from,
-                        const raw_mention *r) {
+                        const raw_mention *r, const long *scene) {
     while (*from < ncues && cues[*from].t1 + CUE_WINDOW < r->t0) (*from)++;
     long best = -1;
     size_t bestd = SIZE_MAX;
@@ -1308,7 +1319,7 @@ static long nearest_cue(const cue_at *cues, size_t ncues, size_t *from,
             best = (long)cues[i].c;
         }
     }
-    return best;
+    return best >= 0 ? best : scene ? scene[r->sentence] : -1;
 }
 
 /* The actor a full mention of `id` offers to a short form: itself or the
@@ -1421,10 +1432,21 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
         }
     }
 
+    /* a cue among the first words of a sentence sets its scene */
+    size_t nsents;
+    const marsad_sentence *sents = marsad_doc_sentences(doc, &nsents);
+    long *scene = !oom && ncues ? malloc(nsents * sizeof *scene) : NULL;
+    if (!oom && ncues && !scene) oom = 1;
+    for (size_t i = 0; scene && i < nsents; i++) scene[i] = -1;
+    for (size_t i = 0; scene && i < ncues; i++)
+        if (cues[i].t0 <= sents[cues[i].sentence].first_token + SCENE_TOKENS &&
+            scene[cues[i].sentence] < 0)
+            scene[cues[i].sentence] = (long)cues[i].c;
+
     /* 2. aliases: the country from a cue nearby, else the article's */
     size_t from = 0;
     for (size_t r = 0; r < nraw && !oom; r++) {
-        long cue = nearest_cue(cues, ncues, &from, &raw[r]);
+        long cue = nearest_cue(cues, ncues, &from, &raw[r], scene);
         size_t c = cue >= 0 ? (size_t)cue : art;
         if (raw[r].short_idx >= 0) continue;
         raw[r].actor = resolve_values(A, raw[r].vals, raw[r].nv, c);
@@ -1441,7 +1463,7 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
     for (size_t r = 0; r < nraw && !oom; r++) {
         if (raw[r].short_idx < 0) continue;
         const form_rec *f = &A->forms[raw[r].short_idx];
-        long cue = nearest_cue(cues, ncues, &from, &raw[r]);
+        long cue = nearest_cue(cues, ncues, &from, &raw[r], scene);
         size_t c = cue >= 0 ? (size_t)cue : art;
         uint32_t got = ACTORS_NONE, ante = ACTORS_NONE;
         /* a mention read as foreign through a cue is an aside: a short form
@@ -1512,6 +1534,7 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
     free(map);
     free(raw);
     free(cues);
+    free(scene);
     if (oom || nout == 0) {
         free(res);
         return 0;
