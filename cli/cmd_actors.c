@@ -64,6 +64,8 @@ MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
                actors_count(lex), generic, actors_count(lex) - generic,
                actors_alias_count(lex));
     }
+    int total = 0;
+    for (int a = 1; a < argc; a++) total += argv[a] != NULL;
     for (int a = 1; a < argc; a++) {
         if (!argv[a]) continue;
         nfiles++;
@@ -81,7 +83,7 @@ MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
             cli_error("%s: out of memory", argv[a]);
             status = EXIT_INPUT;
         }
-        if (nfiles > 1 || argc > 3) printf("# %s\n", argv[a]);
+        if (total > 1) printf("# %s\n", argv[a]);
         for (size_t i = 0; i < nm; i++) {
             const actor_info *ai = actors_info(lex, m[i].actor);
             printf("%zu\t%zu\t", m[i].start, m[i].end);
