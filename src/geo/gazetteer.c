@@ -552,7 +552,7 @@ static int load_geonames(loader *L) {
         gaz_place *p = new_place(L);
         if (!p) goto nomem;
         snprintf(src, sizeof src, "geonames:%ld", id);
-        p->name_en = sdup(L, f[1]);
+        p->name_en = sdup(L, *f[2] ? f[2] : f[1]); /* ASCII name */
         p->source = sdup(L, src);
         if (!p->name_en || !p->source) goto nomem;
         p->lat = lat;
@@ -629,7 +629,7 @@ static int in_country(const loader *L, const char *cc, double lat, double lon,
  * places-extra.tsv: name_en, names_ar (|), lat, lon, country, feature,
  * precision, source. A line whose place a source already has (a shared name
  * within 10 km, or any place of its country within 1 km) adds its names to
- * it; otherwise it is a new place.
+ * it and gives it its English name; otherwise it is a new place.
  */
 static int load_extra(loader *L) {
     const char *file = "places-extra.tsv";
@@ -706,9 +706,12 @@ static int load_extra(loader *L) {
             p->feature = feat;
             p->precision = (int)prec;
             pid = p->id;
-        } else if (!*L->g->places[twin].name_ar) {
-            L->g->places[twin].name_ar = sdup(L, ar[0]);
-            if (!L->g->places[twin].name_ar) goto nomem;
+        } else {
+            /* the curated English name wins (Es Sider, not Al Sidrah) */
+            gaz_place *t = &L->g->places[twin];
+            t->name_en = sdup(L, f[0]);
+            if (!*t->name_ar) t->name_ar = sdup(L, ar[0]);
+            if (!t->name_en || !t->name_ar) goto nomem;
         }
         for (int a = 0; a < nar; a++)
             if (add_name(L, pid, ar[a], 0)) goto nomem;

@@ -22,6 +22,7 @@ typedef struct {
     const uint32_t *vals;
     uint32_t nvals;
     uint8_t definite;    /* written with the article (المدينة, بالمنطقة) */
+    uint8_t pro;         /* bytes of proclitic on its first word */
 } cue_hit;
 
 typedef struct {
@@ -314,7 +315,8 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
         int definite = (m.pro >= 4 && (memcmp(w + m.pro - 4, "ال", 4) == 0 ||
                                        memcmp(w + m.pro - 4, "لل", 4) == 0));
         c.hits[c.nhits] = (cue_hit){(uint32_t)i, (uint32_t)(i + m.ntoks),
-                                    m.values, m.nvalues, (uint8_t)definite};
+                                    m.values, m.nvalues, (uint8_t)definite,
+                                    m.pro};
         int32_t prev = c.cue_end[end];
         if (prev < 0 || c.hits[prev].start > i) c.cue_end[end] = (int32_t)c.nhits;
         c.nhits++;
@@ -386,10 +388,14 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
 
         /* what precedes the name */
         size_t q = i;
+        /* a preposition or conjunction (بمنطقة, لمصراتة, وطرابلس) ends any
+         * organization's or person's name before it */
+        int joined = m.pro == 0;
         int32_t h = cue_before(&c, q, s, CUE_TYPE);
         if (h >= 0) {
             x->has_type = names_place(&c, h) ? 2 : 1;
             q = c.hits[h].start;
+            joined = c.hits[h].pro == 0;
         }
         size_t o = q;
         for (int k = 0; k < 2; k++) {
@@ -397,7 +403,7 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
             if (fh < 0) break;
             o = c.hits[fh].start;
         }
-        int32_t oh = cue_before(&c, o, s, CUE_ORG);
+        int32_t oh = joined ? cue_before(&c, o, s, CUE_ORG) : -1;
         if (oh >= 0) {
             x->m.in_org_name = 1;
             q = c.hits[oh].start;
@@ -411,7 +417,7 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
             const gaz_place *p = &g->places[pool[k].id];
             if (is_area(p) || p->population >= 100000) small = 0;
         }
-        int person = !x->has_type && !x->m.in_org_name &&
+        int person = joined && !x->has_type && !x->m.in_org_name &&
                      !(x->nc == 1 && is_area(&g->places[pool[base].id])) &&
                      (person_before(&c, q, s) ||
                       (small && m.ntoks == 1 &&
