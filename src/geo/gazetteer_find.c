@@ -13,6 +13,7 @@
 #include "geo/gaz_internal.h"
 #include "text/text_internal.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,16 @@ static uint32_t best_candidate(const ctx *c, const doc_ctx *d, const raw *r) {
     return best;
 }
 
+/* A word written with the article: ال, وال, بال, فال, كال, لل. */
+static int definite_word(const marsad_token *t) {
+    static const char *const PRE[] = {"ال", "وال", "بال", "فال", "كال", "لل"};
+    for (size_t i = 0; i < sizeof PRE / sizeof *PRE; i++) {
+        size_t l = strlen(PRE[i]);
+        if (t->norm_len > l + 2 && memcmp(t->norm, PRE[i], l) == 0) return 1;
+    }
+    return 0;
+}
+
 /* Tokens between two mentions that make them one list ("X وY", "X، Y"). */
 static int listed(const ctx *c, const raw *a, const raw *b) {
     size_t e = a->m.tok_end, s = b->m.tok_start;
@@ -335,7 +346,10 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
             i++; /* a cue word (وسط, جنوب ...), not a place */
             continue;
         }
-        if (m.nvalues && GAZV_ID(m.values[0]) == GAZV_NONPLACE) {
+        int nonplace = 0;
+        for (uint32_t k = 0; k < m.nvalues; k++)
+            if (GAZV_ID(m.values[k]) == GAZV_NONPLACE) nonplace = 1;
+        if (nonplace) {
             i += m.ntoks; /* المغرب العربي: no place */
             continue;
         }
@@ -482,7 +496,8 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
         x->state = 0; /* pending until a type word or a plain name */
         for (uint32_t k = 0; k < x->nc; k++)
             if (!pool[base + k].stop) x->state = 1;
-        if (x->has_type == 2) x->state = 1;
+        /* مدينة X, شمال X: the word before says a place follows */
+        if (x->has_type == 2 || x->dir) x->state = 1;
         nr++;
         i = name_end;
     }
@@ -509,8 +524,11 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
         votes[v]++;
     }
     d.voted = (const char(*)[3])voted;
-    if (country_hint && country_hint[0]) {
-        d.country = country_hint;
+    char hint[3] = "";
+    if (country_hint && country_hint[0] && country_hint[1]) {
+        hint[0] = (char)toupper((unsigned char)country_hint[0]);
+        hint[1] = (char)toupper((unsigned char)country_hint[1]);
+        d.country = hint;
     } else if (d.nvoted) {
         size_t best = 0;
         int tie = 0;
@@ -530,18 +548,35 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
      * and its stop line says so, or when listed with accepted places */
     for (size_t k = 0; k < nr; k++) {
         if (r[k].state != 0 || !d.country) continue;
+        /* الراية البيضاء, السنوات الخمس: after a definite noun, an adjective */
+        size_t t0 = r[k].m.tok_start;
+        if (t0 > 0 && c.t[t0 - 1].sentence == c.t[t0].sentence &&
+            c.t[t0 - 1].kind == MARSAD_TOK_WORD && definite_word(&c.t[t0 - 1]))
+            continue;
         for (uint32_t j = 0; j < r[k].nc; j++)
             if (r[k].c[j].home &&
                 strcmp(c.g->places[r[k].c[j].id].country, d.country) == 0)
                 r[k].state = 1;
     }
+    /* in a list: before an accepted place (مدن زليتن والخمس وترهونة), or
+     * after one of the same country or kind (تشاد والنيجر ومالي), not after
+     * any (طرابلس وكان: "and was") */
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t k = 0; k < nr; k++) {
             if (r[k].state != 0) continue;
-            if ((k > 0 && r[k - 1].state == 1 && listed(&c, &r[k - 1], &r[k])) ||
-                (k + 1 < nr && r[k + 1].state == 1 &&
-                 listed(&c, &r[k], &r[k + 1]))) {
+            int ok = k + 1 < nr && r[k + 1].state == 1 &&
+                     listed(&c, &r[k], &r[k + 1]);
+            if (!ok && k > 0 && r[k - 1].state == 1 &&
+                listed(&c, &r[k - 1], &r[k])) {
+                const gaz_place *prev = &c.g->places[r[k - 1].c[0].id];
+                for (uint32_t j = 0; j < r[k].nc && !ok; j++) {
+                    const gaz_place *p = &c.g->places[r[k].c[j].id];
+                    ok = strcmp(p->country, prev->country) == 0 ||
+                         (is_area(p) && is_area(prev));
+                }
+            }
+            if (ok) {
                 r[k].state = 1;
                 changed = 1;
             }
