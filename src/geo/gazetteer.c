@@ -1097,7 +1097,7 @@ static int put_key(var_ctx *c, const char *k, size_t n, int weak) {
 }
 
 /* Adds key k and its generated spellings. */
-static int add_variants_(var_ctx *c, const char *k, size_t n, int weak);
+static int add_spellings(var_ctx *c, const char *k, size_t n, int weak);
 
 static int add_variants(var_ctx *c, const char *k, size_t n, int weak) {
     if (n == 0 || n > 500) return 0;
@@ -1112,12 +1112,12 @@ static int add_variants(var_ctx *c, const char *k, size_t n, int weak) {
             break;
         }
     }
-    int rc = add_variants_(c, k, n, weak);
+    int rc = add_spellings(c, k, n, weak);
     c->stop = saved;
     return rc;
 }
 
-static int add_variants_(var_ctx *c, const char *k, size_t n, int weak) {
+static int add_spellings(var_ctx *c, const char *k, size_t n, int weak) {
     char buf[600];
     /* names joined by a dash or slash (القداحية- زمزم): each part */
     for (size_t i = 0; i + 2 < n; i++) {
