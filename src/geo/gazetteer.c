@@ -73,6 +73,12 @@ typedef struct {
 
 #define NONE UINT32_MAX
 
+/* A Natural Earth populated place: GeoNames id → admin1 name. */
+typedef struct {
+    long gnid;
+    const char *adm1;
+} ne_adm1_ent;
+
 typedef struct {
     gazetteer *g;
     const char *datadir;
@@ -90,7 +96,7 @@ typedef struct {
     uint32_t capital[26 * 26]; /* ISO2 → GeoNames PPLC place id + 1 */
     uint32_t *capital_pop;     /* ISO2 → most populous place id + 1 */
     /* Natural Earth populated places: GeoNames id → admin1 name */
-    struct { long gnid; const char *adm1; } *ne_adm1;
+    ne_adm1_ent *ne_adm1;
     size_t nne;
 } loader;
 
@@ -397,6 +403,11 @@ static int load_districts(loader *L) {
     return rc;
 }
 
+static int cmp_gnid(const void *a, const void *b) {
+    long x = ((const ne_adm1_ent *)a)->gnid, y = ((const ne_adm1_ent *)b)->gnid;
+    return (x > y) - (x < y);
+}
+
 /* Natural Earth populated places: their GeoNames id and admin1 name, to give
  * the neighbours' GeoNames cities an admin1. */
 static int load_ne_places(loader *L) {
@@ -427,6 +438,7 @@ static int load_ne_places(loader *L) {
         L->nne++;
     }
     json_decref(root);
+    qsort(L->ne_adm1, L->nne, sizeof *L->ne_adm1, cmp_gnid);
     return 0;
 }
 
@@ -560,8 +572,14 @@ static int load_geonames(loader *L) {
         memcpy(p->country, f[8], 3);
         p->population = pop;
         p->feature = gn_feature(f[7], pop);
-        for (size_t i = 0; i < L->nne; i++)
-            if (L->ne_adm1[i].gnid == id) p->admin1 = L->ne_adm1[i].adm1;
+        size_t lo = 0, hi = L->nne; /* ne_adm1 is sorted by gnid */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (L->ne_adm1[mid].gnid < id) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < L->nne && L->ne_adm1[lo].gnid == id)
+            p->admin1 = L->ne_adm1[lo].adm1;
         /* Arabic-script alternate names, comma-separated */
         for (char *s = f[3]; s && *s;) {
             char *c = strchr(s, ',');
