@@ -200,7 +200,7 @@ static void malformed_row(char **f, int n, int line) {
         CHECK(0);
         return;
     }
-    const char *files[] = {"countries.tsv", "actors.tsv", "actor-forms.tsv",
+    const char *files[] = {"actor-countries.tsv", "actors.tsv", "actor-forms.tsv",
                            "actor-spellings.tsv"};
     size_t bad_line = 0;
     for (int i = 0; i < 4; i++) {
@@ -241,7 +241,7 @@ TEST(actors_malformed_lines_fail_with_file_line)
     CHECK(each_row("tests/data/actors-malformed.tsv", malformed_row) >= 10);
     char err[256];
     CHECK(actors_load("/nonexistent-dir", err, sizeof err) == NULL);
-    CHECK(strstr(err, "countries.tsv") != NULL);
+    CHECK(strstr(err, "actor-countries.tsv") != NULL);
     CHECK(actors_load(NULL, err, sizeof err) == NULL);
 }
 

@@ -1,5 +1,5 @@
 /*
- * actors.c — loads the actor lexicon (data/countries.tsv, data/actors.tsv,
+ * actors.c — loads the actor lexicon (data/actor-countries.tsv, data/actors.tsv,
  * data/actor-forms.tsv, data/actor-spellings.tsv) into one phrase
  * dictionary and resolves the actor mentions of a document: longest alias,
  * prefixes, country of multi-country and generic aliases, short forms to
@@ -274,7 +274,7 @@ static char **keep_list(actors *A, char *field) {
 
 static int load_countries(actors *A, const char *dir, ectx *e) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/countries.tsv", dir);
+    snprintf(path, sizeof path, "%s/actor-countries.tsv", dir);
     e->path = path;
     table t;
     if (table_open(&t, path, e)) return -1;
@@ -830,7 +830,7 @@ static int parse_row(actors *A, char **f, size_t line, row *rw, ectx *e) {
         for (int i = 0; i < n; i++) {
             int c = country_index(A, parts[i]);
             if (c < 0)
-                return fail(e, line, "unknown country '%s' (see countries.tsv)",
+                return fail(e, line, "unknown country '%s' (see actor-countries.tsv)",
                             parts[i]);
             for (size_t k = 0; k < rw->ncty; k++)
                 if (rw->cty[k] == c)

@@ -3,7 +3,7 @@
  *
  * Four data files, loaded once into an immutable `actors` handle that many
  * threads may share:
- *   data/countries.tsv        ISO2 codes, English names, Arabic names and
+ *   data/actor-countries.tsv  ISO2 codes, English names, Arabic names and
  *                             adjectives
  *   data/actors.tsv           actors: canonical name, ACLED type, countries,
  *                             parent, short-form classes, Arabic aliases

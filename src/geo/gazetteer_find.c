@@ -1,0 +1,645 @@
+/*
+ * gazetteer_find.c — finds and resolves place mentions in a document (see
+ * gazetteer.h for the rules). Three passes over the tokens:
+ *   1. cue words (place types, organizations, titles, relations, units),
+ *      each recorded at the token where it ends;
+ *   2. place names by longest match, with the cues just before each name:
+ *      type word, organization, person, relation and distance;
+ *   3. over the mentions: the article's country; stop-word names kept only
+ *      in their own country or in lists of places; anchors (unambiguous
+ *      places); each mention's best candidate; "X في مدينة Y" containment.
+ */
+#include "geo/boundaries.h"
+#include "geo/gaz_internal.h"
+#include "text/text_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    uint32_t start, end; /* tokens [start, end) */
+    const uint32_t *vals;
+    uint32_t nvals;
+    uint8_t definite;    /* written with the article (المدينة, بالمنطقة) */
+    uint8_t pro;         /* bytes of proclitic on its first word */
+} cue_hit;
+
+typedef struct {
+    uint32_t id;
+    uint8_t weak, stop, home; /* GAZV_WEAK, GAZV_STOP, GAZV_HOME */
+} cand;
+
+typedef struct {
+    gaz_mention m;
+    cand *c;          /* candidates (into a shared pool) */
+    uint32_t nc;
+    uint8_t has_type; /* a place-type word precedes the name: 2 one that
+                         names it (مدينة X), 1 a plural (مناطق X) */
+    uint8_t state;    /* 0 pending, 1 accepted, 2 dropped */
+    uint8_t dir;      /* relation is a direction (south of ...) */
+    uint8_t pro_wa;   /* the first name token starts with و */
+} raw;
+
+typedef struct {
+    const gazetteer *g;
+    const marsad_token *t;
+    size_t n;
+    int32_t *cue_end; /* per token: index into hits of the longest cue ending
+                         there, or -1 */
+    cue_hit *hits;
+    size_t nhits;
+} ctx;
+
+static const gaz_cue *cue_kind(const ctx *c, int32_t h, int kind) {
+    if (h < 0) return NULL;
+    const cue_hit *hit = &c->hits[h];
+    /* المدينة, بالمنطقة: "the city", not "the city of" */
+    if (kind == CUE_TYPE && hit->definite) return NULL;
+    for (uint32_t i = 0; i < hit->nvals; i++) {
+        const gaz_cue *q = &c->g->cue[hit->vals[i]];
+        if (q->kind == kind) return q;
+    }
+    return NULL;
+}
+
+/* A type cue that names the place after it (مدينة X, not مناطق جديدة). */
+static int names_place(const ctx *c, int32_t h) {
+    const gaz_cue *q = cue_kind(c, h, CUE_TYPE);
+    return q && q->value > 0;
+}
+
+/* The cue hit of `kind` ending at token j in sentence s, or -1. */
+static int32_t cue_before(const ctx *c, size_t j_plus1, uint32_t s, int kind) {
+    if (j_plus1 == 0) return -1;
+    size_t j = j_plus1 - 1;
+    if (c->t[j].sentence != s) return -1;
+    int32_t h = c->cue_end[j];
+    if (h < 0 || !cue_kind(c, h, kind)) return -1;
+    if (c->t[c->hits[h].start].sentence != s) return -1;
+    return h;
+}
+
+static double token_number(const marsad_token *t) {
+    char buf[64];
+    size_t k = 0;
+    for (uint32_t i = 0; i < t->norm_len && k + 1 < sizeof buf; i++)
+        if (t->norm[i] != ',') buf[k++] = t->norm[i];
+    buf[k] = '\0';
+    return atof(buf);
+}
+
+/* Bytes of the original token text that fold to its first `pro` folded
+ * bytes (a proclitic), plus marks after them. */
+static size_t orig_prefix(const char *s, size_t len, size_t pro) {
+    size_t i = 0, got = 0;
+    char tmp[16];
+    while (i < len && got < pro) {
+        int32_t cp;
+        int inv;
+        size_t k = marsad_utf8_next(s, len, i, &cp, &inv);
+        got += marsad_fold(s + i, k, tmp, sizeof tmp);
+        i += k;
+    }
+    while (i < len) { /* marks and tatweel fold to nothing */
+        int32_t cp;
+        int inv;
+        size_t k = marsad_utf8_next(s, len, i, &cp, &inv);
+        if (marsad_fold(s + i, k, tmp, sizeof tmp) != 0) break;
+        i += k;
+    }
+    return i;
+}
+
+/* Is the folded word w (the name without proclitic) the first of a person's
+ * name seen earlier in this document? */
+typedef struct {
+    const char **keys;
+    uint32_t *lens;
+    size_t n, cap;
+} keyset;
+
+static int keyset_has(const keyset *k, const char *s, uint32_t n) {
+    for (size_t i = 0; i < k->n; i++)
+        if (k->lens[i] == n && memcmp(k->keys[i], s, n) == 0) return 1;
+    return 0;
+}
+
+static int keyset_add(keyset *k, const char *s, uint32_t n) {
+    if (keyset_has(k, s, n)) return 0;
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? k->cap * 2 : 8;
+        const char **nk = realloc(k->keys, nc * sizeof *nk);
+        if (!nk) return -1;
+        k->keys = nk;
+        uint32_t *nl = realloc(k->lens, nc * sizeof *nl);
+        if (!nl) return -1;
+        k->lens = nl;
+        k->cap = nc;
+    }
+    k->keys[k->n] = s;
+    k->lens[k->n++] = n;
+    return 0;
+}
+
+/* Person cue right before token q: a title/kinship word or a first name. */
+static int person_before(const ctx *c, size_t q, uint32_t s) {
+    if (q == 0 || c->t[q - 1].sentence != s) return 0;
+    if (cue_before(c, q, s, CUE_PERSON) >= 0) return 1;
+    phrase_match pm;
+    return phrase_dict_match(c->g->persons, c->t, c->n, q - 1, PHRASE_PRO,
+                             &pm) &&
+           pm.ntoks == 1;
+}
+
+static int is_area(const gaz_place *p) {
+    return strcmp(p->feature, "country") == 0 ||
+           strcmp(p->feature, "region") == 0;
+}
+
+/* Score of candidate place p for mention r (higher is better). */
+typedef struct {
+    const char *country; /* the article's country, or NULL */
+    const char (*voted)[3];
+    size_t nvoted;
+    const raw *anchors;
+    size_t nanchors;
+} doc_ctx;
+
+static double score(const ctx *c, const doc_ctx *d, const raw *r,
+                    const cand *k) {
+    const gaz_place *p = &c->g->places[k->id];
+    double s = gaz_rank(p);
+    if (d->country && strcmp(p->country, d->country) == 0) {
+        s += 1000;
+    } else {
+        for (size_t i = 0; i < d->nvoted; i++)
+            if (strcmp(d->voted[i], p->country) == 0) s += 150;
+    }
+    if (k->weak) s -= 30;
+    if (r->nc < 2 || is_area(p) || d->nanchors == 0) return s;
+    uint32_t sent = c->t[r->m.name_tok_start].sentence;
+    double best_same = -1, best_any = -1;
+    for (size_t i = 0; i < d->nanchors; i++) {
+        const raw *a = &d->anchors[i];
+        if (a->m.name_tok_start == r->m.name_tok_start) continue;
+        if (a->m.place == k->id) s += 300; /* named elsewhere as itself */
+        const gaz_place *q = &c->g->places[a->m.place];
+        double km = boundaries_distance_km(p->lat, p->lon, q->lat, q->lon);
+        if (c->t[a->m.name_tok_start].sentence == sent &&
+            (best_same < 0 || km < best_same))
+            best_same = km;
+        if (best_any < 0 || km < best_any) best_any = km;
+    }
+    double km = best_same >= 0 ? best_same : best_any;
+    if (km >= 0) s -= km / 10 > 200 ? 200 : km / 10;
+    return s;
+}
+
+static uint32_t best_candidate(const ctx *c, const doc_ctx *d, const raw *r) {
+    uint32_t best = r->c[0].id;
+    double bs = -1e18;
+    for (uint32_t i = 0; i < r->nc; i++) {
+        double s = score(c, d, r, &r->c[i]);
+        if (s > bs || (s == bs && r->c[i].id < best)) {
+            bs = s;
+            best = r->c[i].id;
+        }
+    }
+    return best;
+}
+
+/* A word written with the article: ال, وال, بال, فال, كال, لل. */
+static int definite_word(const marsad_token *t) {
+    static const char *const PRE[] = {"ال", "وال", "بال", "فال", "كال", "لل"};
+    for (size_t i = 0; i < sizeof PRE / sizeof *PRE; i++) {
+        size_t l = strlen(PRE[i]);
+        if (t->norm_len > l + 2 && memcmp(t->norm, PRE[i], l) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Tokens between two mentions that make them one list ("X وY", "X، Y"). */
+static int listed(const ctx *c, const raw *a, const raw *b) {
+    size_t e = a->m.tok_end, s = b->m.tok_start;
+    if (c->t[e - 1].sentence != c->t[s].sentence) return 0;
+    if (s == e) return b->pro_wa || tok_is(&c->t[s], "و");
+    if (s == e + 1)
+        return tok_is(&c->t[e], ",") || tok_is(&c->t[e], "و") ||
+               tok_is(&c->t[e], "او");
+    return 0;
+}
+
+/* "A في B", "A بB", "A، B": B names where A is. */
+static int contained(const ctx *c, const raw *a, const raw *b) {
+    size_t e = a->m.tok_end, s = b->m.tok_start;
+    if (c->t[e - 1].sentence != c->t[s].sentence) return 0;
+    const marsad_token *f = &c->t[s];
+    if (s == e)
+        return f->norm_len > 2 && memcmp(f->norm, "ب", 2) == 0 &&
+               b->m.name_start > f->start; /* a ب proclitic, not بنغازي */
+    if (s == e + 1)
+        return tok_is(&c->t[e], "في") || tok_is(&c->t[e], ",") ||
+               tok_is(&c->t[e], "داخل");
+    return 0;
+}
+
+static void resolve_containment(const ctx *c, raw *r, size_t nr) {
+    for (size_t i = 0; i + 1 < nr; i++) {
+        raw *a = &r[i], *b = NULL;
+        if (a->state != 1 || a->m.in_org_name) continue;
+        for (size_t j = i + 1; j < nr && !b; j++)
+            if (r[j].state == 1) b = &r[j];
+        if (!b || b->m.in_org_name || !contained(c, a, b)) continue;
+        const gaz_place *pa = &c->g->places[a->m.place];
+        const gaz_place *pb = &c->g->places[b->m.place];
+        if (is_area(pa)) continue;
+        if (strcmp(pb->feature, "country") == 0) {
+            /* طرابلس في لبنان: a candidate in that country */
+            if (strcmp(pa->country, pb->country) == 0) continue;
+            for (uint32_t k = 0; k < a->nc; k++)
+                if (strcmp(c->g->places[a->c[k].id].country, pb->country) == 0) {
+                    a->m.place = a->c[k].id;
+                    break;
+                }
+            continue;
+        }
+        if (is_area(pb)) continue;
+        double lim = b->dir ? 150 : 50;
+        if (boundaries_distance_km(pa->lat, pa->lon, pb->lat, pb->lon) <= lim)
+            continue;
+        int moved = 0;
+        for (uint32_t k = 0; k < a->nc && !moved; k++) {
+            const gaz_place *q = &c->g->places[a->c[k].id];
+            if (boundaries_distance_km(q->lat, q->lon, pb->lat, pb->lon) <= lim) {
+                a->m.place = q->id;
+                moved = 1;
+            }
+        }
+        if (moved || b->dir || b->m.relation) continue;
+        /* a quarter the gazetteer does not hold near B: coded at B */
+        a->m.place = b->m.place;
+        a->m.geo_precision = 2;
+        a->m.relation = "part of";
+    }
+}
+
+size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
+                      const char *country_hint, gaz_mention **out) {
+    *out = NULL;
+    if (!g || !doc) return 0;
+    ctx c = {.g = g};
+    c.t = marsad_doc_tokens(doc, &c.n);
+    if (c.n == 0) return 0;
+    size_t text_len;
+    const char *text = marsad_doc_text(doc, &text_len);
+    size_t nr = 0, capr = 0, npool = 0, cappool = 0, nout = 0;
+    raw *r = NULL;
+    cand *pool = NULL;
+    keyset persons = {0};
+    doc_ctx d = {0};
+    char (*voted)[3] = NULL;
+    raw *anchors = NULL;
+    gaz_mention *res = NULL;
+    size_t result = (size_t)-1;
+
+    /* 1. cues */
+    c.cue_end = malloc(c.n * sizeof *c.cue_end);
+    if (!c.cue_end) goto done;
+    size_t caph = 0;
+    for (size_t i = 0; i < c.n; i++) c.cue_end[i] = -1;
+    for (size_t i = 0; i < c.n; i++) {
+        phrase_match m;
+        if (c.t[i].kind != MARSAD_TOK_WORD ||
+            !phrase_dict_match(g->cues, c.t, c.n, i, PHRASE_PRO, &m))
+            continue;
+        if (c.nhits == caph) {
+            caph = caph ? caph * 2 : 64;
+            cue_hit *nh = realloc(c.hits, caph * sizeof *nh);
+            if (!nh) goto done;
+            c.hits = nh;
+        }
+        size_t end = i + m.ntoks - 1;
+        while (end > i && c.t[end].norm_len == 0) end--;
+        const char *w = c.t[i].norm;
+        int definite = (m.pro >= 4 && (memcmp(w + m.pro - 4, "ال", 4) == 0 ||
+                                       memcmp(w + m.pro - 4, "لل", 4) == 0));
+        c.hits[c.nhits] = (cue_hit){(uint32_t)i, (uint32_t)(i + m.ntoks),
+                                    m.values, m.nvalues, (uint8_t)definite,
+                                    m.pro};
+        int32_t prev = c.cue_end[end];
+        if (prev < 0 || c.hits[prev].start > i) c.cue_end[end] = (int32_t)c.nhits;
+        c.nhits++;
+    }
+
+    /* 2. names */
+    for (size_t i = 0; i < c.n;) {
+        phrase_match m, cm;
+        if (c.t[i].kind != MARSAD_TOK_WORD ||
+            !phrase_dict_match(g->names, c.t, c.n, i, PHRASE_PRO, &m)) {
+            i++;
+            continue;
+        }
+        if (phrase_dict_match(g->cues, c.t, c.n, i, PHRASE_PRO, &cm) &&
+            cm.ntoks >= m.ntoks) {
+            i++; /* a cue word (وسط, جنوب ...), not a place */
+            continue;
+        }
+        int nonplace = 0;
+        for (uint32_t k = 0; k < m.nvalues; k++)
+            if (GAZV_ID(m.values[k]) == GAZV_NONPLACE) nonplace = 1;
+        if (nonplace) {
+            i += m.ntoks; /* المغرب العربي: no place */
+            continue;
+        }
+        if (m.pro && phrase_dict_match(g->persons, c.t, c.n, i, 0, &cm) &&
+            cm.ntoks == 1) {
+            i++; /* باراك is a name, not ب + اراك */
+            continue;
+        }
+        if (nr == capr) {
+            capr = capr ? capr * 2 : 32;
+            raw *nr_ = realloc(r, capr * sizeof *r);
+            if (!nr_) goto done;
+            r = nr_;
+        }
+        if (npool + m.nvalues > cappool) {
+            size_t nc = cappool ? cappool * 2 : 256;
+            while (nc < npool + m.nvalues) nc *= 2;
+            cand *np = realloc(pool, nc * sizeof *np);
+            if (!np) goto done;
+            pool = np;
+            cappool = nc;
+        }
+        raw *x = &r[nr];
+        memset(x, 0, sizeof *x);
+        uint32_t s = c.t[i].sentence;
+        size_t name_end = i + m.ntoks;
+        x->m.name_tok_start = i;
+        x->m.name_tok_end = name_end;
+        x->pro_wa = m.pro > 0 && memcmp(c.t[i].norm, "و", 2) == 0;
+        /* candidates: one per place, exact spellings beat generated ones */
+        size_t base = npool;
+        int any_exact = 0;
+        for (uint32_t k = 0; k < m.nvalues; k++)
+            if (!(m.values[k] & GAZV_WEAK)) any_exact = 1;
+        for (uint32_t k = 0; k < m.nvalues; k++) {
+            uint32_t v = m.values[k], id = GAZV_ID(v);
+            if (any_exact && (v & GAZV_WEAK)) continue;
+            size_t j = base;
+            while (j < npool && pool[j].id != id) j++;
+            if (j == npool) {
+                pool[npool++] = (cand){id, (uint8_t)(v & GAZV_WEAK ? 1 : 0),
+                                       (uint8_t)(v & GAZV_STOP ? 1 : 0),
+                                       (uint8_t)(v & GAZV_HOME ? 1 : 0)};
+            } else if (!(v & GAZV_STOP)) {
+                pool[j].stop = 0;
+            }
+        }
+        x->c = (cand *)(uintptr_t)base; /* fixed up after the pool is final */
+        x->nc = (uint32_t)(npool - base);
+
+        /* what precedes the name */
+        size_t q = i;
+        /* a preposition or conjunction (بمنطقة, لمصراتة, وطرابلس) ends any
+         * organization's or person's name before it */
+        int joined = m.pro == 0;
+        int32_t h = cue_before(&c, q, s, CUE_TYPE);
+        if (h >= 0) {
+            x->has_type = names_place(&c, h) ? 2 : 1;
+            q = c.hits[h].start;
+            joined = c.hits[h].pro == 0;
+        }
+        size_t o = q;
+        for (int k = 0; k < 2; k++) {
+            int32_t fh = cue_before(&c, o, s, CUE_FILLER);
+            if (fh < 0) break;
+            o = c.hits[fh].start;
+        }
+        int32_t oh = joined ? cue_before(&c, o, s, CUE_ORG) : -1;
+        if (oh >= 0) {
+            x->m.in_org_name = 1;
+            q = c.hits[oh].start;
+        }
+        const char *name = c.t[i].norm + m.pro;
+        uint32_t name_len = c.t[i].norm_len - m.pro;
+        /* countries and big cities stay places after one "جورج واشنطن"; a
+         * small place named like a person's surname is a person all along */
+        int small = 1;
+        for (size_t k = base; k < npool; k++) {
+            const gaz_place *p = &g->places[pool[k].id];
+            if (is_area(p) || p->population >= 100000) small = 0;
+        }
+        int person = joined && !x->has_type && !x->m.in_org_name &&
+                     !(x->nc == 1 && is_area(&g->places[pool[base].id])) &&
+                     (person_before(&c, q, s) ||
+                      (small && m.ntoks == 1 &&
+                       keyset_has(&persons, name, name_len)));
+        if (person) {
+            if (small && m.ntoks == 1 && keyset_add(&persons, name, name_len))
+                goto done;
+            npool = base;
+            i = name_end;
+            continue;
+        }
+        x->m.relation = NULL;
+        x->m.geo_precision = 1;
+        if (!x->m.in_org_name) {
+            size_t rq = q;
+            int has_from = 0;
+            int32_t fh = cue_before(&c, rq, s, CUE_FROM);
+            if (fh >= 0) {
+                has_from = 1;
+                rq = c.hits[fh].start;
+            }
+            int32_t rh = cue_before(&c, rq, s, CUE_REL);
+            const gaz_cue *rel = rh >= 0 ? cue_kind(&c, rh, CUE_REL) : NULL;
+            if (rel) rq = c.hits[rh].start;
+            double km = 0;
+            int32_t uh = (rel || has_from) ? cue_before(&c, rq, s, CUE_UNIT) : -1;
+            if (uh >= 0) {
+                size_t nt = c.hits[uh].start;
+                if (nt > 0 && c.t[nt - 1].kind == MARSAD_TOK_NUMBER &&
+                    c.t[nt - 1].sentence == s) {
+                    km = token_number(&c.t[nt - 1]) *
+                         cue_kind(&c, uh, CUE_UNIT)->value;
+                    rq = nt - 1;
+                    int32_t dh = cue_before(&c, rq, s, CUE_DIST);
+                    if (dh >= 0) rq = c.hits[dh].start;
+                }
+            }
+            if (rel) {
+                x->m.relation = rel->label;
+                x->m.geo_precision = (int)rel->value;
+                x->dir = strstr(rel->label, "of") &&
+                         (strstr(rel->label, "north") ||
+                          strstr(rel->label, "south") ||
+                          strstr(rel->label, "east") ||
+                          strstr(rel->label, "west"));
+                q = rq;
+            } else if (km > 0) {
+                x->m.relation = "from";
+                x->m.geo_precision = 2;
+                q = rq;
+            }
+            x->m.offset_km = km;
+        }
+        x->m.tok_start = q;
+        x->m.tok_end = name_end;
+        x->m.start = c.t[q].start;
+        x->m.end = c.t[name_end - 1].end;
+        x->m.name_start = c.t[i].start +
+                          orig_prefix(text + c.t[i].start,
+                                      c.t[i].end - c.t[i].start, m.pro);
+        x->m.name_end = x->m.end;
+        x->state = 0; /* pending until a type word or a plain name */
+        for (uint32_t k = 0; k < x->nc; k++)
+            if (!pool[base + k].stop) x->state = 1;
+        /* مدينة X, شمال X: the word before says a place follows */
+        if (x->has_type == 2 || x->dir) x->state = 1;
+        nr++;
+        i = name_end;
+    }
+    for (size_t k = 0; k < nr; k++)
+        r[k].c = pool + (uintptr_t)r[k].c;
+
+    /* 3a. the article's country: the hint, else the most voted */
+    voted = calloc(nr ? nr : 1, sizeof *voted);
+    size_t *votes = calloc(nr ? nr : 1, sizeof *votes);
+    if (!voted || !votes) {
+        free(votes);
+        goto done;
+    }
+    for (size_t k = 0; k < nr; k++) {
+        if (r[k].state != 1 || r[k].m.in_org_name) continue;
+        const char *cc = c.g->places[r[k].c[0].id].country;
+        int one = 1;
+        for (uint32_t j = 1; j < r[k].nc; j++)
+            if (strcmp(c.g->places[r[k].c[j].id].country, cc)) one = 0;
+        if (!one) continue;
+        size_t v = 0;
+        while (v < d.nvoted && strcmp(voted[v], cc)) v++;
+        if (v == d.nvoted) memcpy(voted[d.nvoted++], cc, 3);
+        votes[v]++;
+    }
+    d.voted = (const char(*)[3])voted;
+    char hint[3] = "";
+    if (country_hint && country_hint[0] && country_hint[1]) {
+        hint[0] = (char)toupper((unsigned char)country_hint[0]);
+        hint[1] = (char)toupper((unsigned char)country_hint[1]);
+        d.country = hint;
+    } else if (d.nvoted) {
+        size_t best = 0;
+        int tie = 0;
+        for (size_t v = 1; v < d.nvoted; v++) {
+            if (votes[v] > votes[best]) {
+                best = v;
+                tie = 0;
+            } else if (votes[v] == votes[best]) {
+                tie = 1;
+            }
+        }
+        if (!tie) d.country = voted[best];
+    }
+    free(votes);
+
+    /* 3b. stop-word names: kept when the place is in the article's country
+     * and its stop line says so, or when listed with accepted places */
+    for (size_t k = 0; k < nr; k++) {
+        if (r[k].state != 0 || !d.country) continue;
+        /* الراية البيضاء, السنوات الخمس: after a definite noun, an adjective */
+        size_t t0 = r[k].m.tok_start;
+        if (t0 > 0 && c.t[t0 - 1].sentence == c.t[t0].sentence &&
+            c.t[t0 - 1].kind == MARSAD_TOK_WORD && definite_word(&c.t[t0 - 1]))
+            continue;
+        for (uint32_t j = 0; j < r[k].nc; j++)
+            if (r[k].c[j].home &&
+                strcmp(c.g->places[r[k].c[j].id].country, d.country) == 0)
+                r[k].state = 1;
+    }
+    /* in a list: before an accepted place (مدن زليتن والخمس وترهونة), or
+     * after one of the same country or kind (تشاد والنيجر ومالي), not after
+     * any (طرابلس وكان: "and was") */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t k = 0; k < nr; k++) {
+            if (r[k].state != 0) continue;
+            int ok = k + 1 < nr && r[k + 1].state == 1 &&
+                     listed(&c, &r[k], &r[k + 1]);
+            if (!ok && k > 0 && r[k - 1].state == 1 &&
+                listed(&c, &r[k - 1], &r[k])) {
+                const gaz_place *prev = &c.g->places[r[k - 1].c[0].id];
+                for (uint32_t j = 0; j < r[k].nc && !ok; j++) {
+                    const gaz_place *p = &c.g->places[r[k].c[j].id];
+                    ok = strcmp(p->country, prev->country) == 0 ||
+                         (is_area(p) && is_area(prev));
+                }
+            }
+            if (ok) {
+                r[k].state = 1;
+                changed = 1;
+            }
+        }
+    }
+
+    /* 3c. anchors: accepted places with one candidate (in the article's
+     * country when it has one there) */
+    anchors = malloc((nr ? nr : 1) * sizeof *anchors);
+    if (!anchors) goto done;
+    for (size_t k = 0; k < nr; k++) {
+        if (r[k].state != 1) continue;
+        uint32_t only = UINT32_MAX;
+        int n_in = 0;
+        for (uint32_t j = 0; j < r[k].nc; j++) {
+            const gaz_place *p = &c.g->places[r[k].c[j].id];
+            if (!d.country || strcmp(p->country, d.country) == 0) {
+                n_in++;
+                only = p->id;
+            }
+        }
+        if (n_in != 1 && r[k].nc == 1) {
+            n_in = 1;
+            only = r[k].c[0].id;
+        }
+        if (n_in != 1 || is_area(&c.g->places[only])) continue;
+        anchors[d.nanchors] = r[k];
+        anchors[d.nanchors].m.place = only;
+        d.nanchors++;
+    }
+    d.anchors = anchors;
+
+    /* 3d. resolve */
+    for (size_t k = 0; k < nr; k++) {
+        if (r[k].state != 1) continue;
+        r[k].m.place = best_candidate(&c, &d, &r[k]);
+        r[k].m.ncandidates = (int)r[k].nc;
+        const gaz_place *p = &c.g->places[r[k].m.place];
+        if (p->precision > r[k].m.geo_precision)
+            r[k].m.geo_precision = p->precision;
+    }
+    resolve_containment(&c, r, nr);
+
+    /* output */
+    for (size_t k = 0; k < nr; k++)
+        if (r[k].state == 1) nout++;
+    if (nout) {
+        res = malloc(nout * sizeof *res);
+        if (!res) goto done;
+        size_t j = 0;
+        for (size_t k = 0; k < nr; k++)
+            if (r[k].state == 1) res[j++] = r[k].m;
+    }
+    *out = res;
+    result = nout;
+done:
+    free(c.cue_end);
+    free(c.hits);
+    free(r);
+    free(pool);
+    free(persons.keys);
+    free(persons.lens);
+    free(voted);
+    free(anchors);
+    return result;
+}

@@ -1,0 +1,466 @@
+/* test_gazetteer.c — the gazetteer: loading, place mentions (table
+ * tests/data/places.tsv), the seed articles against their gold places,
+ * districts by point-in-polygon, malformed data lines, bad input, cost. */
+#include "geo/gazetteer.h"
+#include "marsad.h"
+#include "test.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DATADIR "data"
+
+static gazetteer *shared;
+static double load_cpu_ms;
+
+static void free_shared(void) { gazetteer_free(shared); }
+
+/* The gazetteer, loaded once for all tests. */
+static const gazetteer *gaz(void) {
+    if (!shared) {
+        char err[512];
+        clock_t c0 = clock();
+        shared = gazetteer_load(DATADIR, err, sizeof err);
+        load_cpu_ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
+        if (!shared) fprintf(stderr, "  gazetteer_load: %s\n", err);
+        else atexit(free_shared);
+    }
+    return shared;
+}
+
+static double km(double la1, double lo1, double la2, double lo2) {
+    const double d2r = M_PI / 180;
+    double a = sin((la2 - la1) * d2r / 2) * sin((la2 - la1) * d2r / 2) +
+               cos(la1 * d2r) * cos(la2 * d2r) * sin((lo2 - lo1) * d2r / 2) *
+                   sin((lo2 - lo1) * d2r / 2);
+    return 2 * 6371.0088 * asin(sqrt(a > 1 ? 1 : a));
+}
+
+static int split_tabs(char *line, char **f, int max) {
+    int n = 0;
+    f[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* One row of tests/data/places.tsv (see its header). */
+static void place_row(char **f, int nf, int line) {
+    const gazetteer *g = gaz();
+    if (nf != 10) {
+        fprintf(stderr, "  places.tsv:%d: expected 10 fields, got %d\n", line,
+                nf);
+        CHECK(nf == 10);
+        return;
+    }
+    const char *text = f[0], *at = strstr(text, f[1]);
+    CHECK(at != NULL);
+    if (!at || !g) return;
+    size_t off = (size_t)(at - text);
+    marsad_doc *doc = marsad_doc_new(text, strlen(text));
+    gaz_mention *ms;
+    size_t n = gazetteer_find(g, doc, strcmp(f[8], "-") ? f[8] : NULL, &ms);
+    CHECK(n != (size_t)-1);
+    const gaz_mention *m = NULL;
+    for (size_t i = 0; i < n && n != (size_t)-1; i++)
+        if (ms[i].start <= off && off < ms[i].end) m = &ms[i];
+    int before = test_failures;
+    if (strcmp(f[2], "NONE") == 0) {
+        CHECK(m == NULL);
+    } else if (!m) {
+        CHECK(m != NULL);
+    } else {
+        const gaz_place *p = gazetteer_place(g, m->place);
+        CHECK_EQ_STR(p->name_en, f[2]);
+        if (strcmp(f[3], "-")) CHECK_EQ_STR(p->country, f[3]);
+        if (strcmp(f[4], "-")) CHECK_EQ_INT(m->geo_precision, atoi(f[4]));
+        if (strcmp(f[5], "-")) CHECK_EQ_STR(m->relation ? m->relation : "-", f[5]);
+        if (strcmp(f[6], "-")) CHECK(fabs(m->offset_km - atof(f[6])) < 1e-6);
+        CHECK_EQ_INT(m->in_org_name, strcmp(f[7], "org") == 0);
+        if (strcmp(f[9], "-")) {
+            char got[512];
+            size_t l = m->end - m->start;
+            snprintf(got, sizeof got, "%.*s", (int)l, text + m->start);
+            CHECK_EQ_STR(got, f[9]);
+        }
+        CHECK(m->name_start >= m->start && m->name_end <= m->end &&
+              m->name_start < m->name_end);
+    }
+    if (test_failures != before)
+        fprintf(stderr, "  places.tsv:%d: %s | %s\n", line, text, f[1]);
+    free(ms);
+    marsad_doc_free(doc);
+}
+
+TEST(gazetteer_place_table)
+{
+    size_t len;
+    char *buf = test_read_file("tests/data/places.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, line = 0;
+    char *p = buf;
+    while (*p) {
+        char *e = strchr(p, '\n');
+        if (e) *e = '\0';
+        line++;
+        if (*p && *p != '#') {
+            char *f[12];
+            place_row(f, split_tabs(p, f, 12), line);
+            rows++;
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    free(buf);
+    CHECK(rows >= 50);
+}
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    int held, found;
+} seed_stats;
+
+/* Every gold place of a seed article that the gazetteer holds (a place within
+ * 5 km of the gold point) is found by a mention outside an organization's
+ * name within 5 km. Prints, per gold place, the distance to the nearest. */
+static void seed_file(const char *gold_path, void *ctx) {
+    seed_stats *st = ctx;
+    const gazetteer *g = gaz();
+    json_error_t je;
+    json_t *gold = json_load_file(gold_path, 0, &je);
+    CHECK(gold != NULL);
+    if (!gold || !g) return;
+    const char *id = json_string_value(json_object_get(gold, "doc_id"));
+    char path[512];
+    snprintf(path, sizeof path, "examples/seeds/%s.txt", id ? id : "?");
+    size_t len;
+    char *text = test_read_file(path, &len);
+    CHECK(text != NULL);
+    marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
+    gaz_mention *ms = NULL;
+    size_t n = doc ? gazetteer_find(g, doc, NULL, &ms) : 0;
+    json_t *evs = json_object_get(gold, "events");
+    for (size_t e = 0; e < json_array_size(evs); e++) {
+        json_t *loc = json_object_get(json_array_get(evs, e), "location");
+        double lat = json_number_value(json_object_get(loc, "lat"));
+        double lon = json_number_value(json_object_get(loc, "lon"));
+        const char *name = json_string_value(json_object_get(loc, "name"));
+        int held = 0;
+        for (uint32_t k = 0; k < gazetteer_count(g) && !held; k++) {
+            const gaz_place *p = gazetteer_place(g, k);
+            held = strcmp(p->feature, "country") && strcmp(p->feature, "region") &&
+                   km(lat, lon, p->lat, p->lon) <= 5;
+        }
+        double best = 1e9;
+        const char *best_name = "-";
+        for (size_t i = 0; i < n; i++) {
+            if (ms[i].in_org_name) continue;
+            const gaz_place *p = gazetteer_place(g, ms[i].place);
+            double d = km(lat, lon, p->lat, p->lon);
+            if (d < best) {
+                best = d;
+                best_name = p->name_en;
+            }
+        }
+        printf("     seed %.3s %-40.40s held=%d found: %-28.28s %.1f km\n",
+               id, name ? name : "?", held, best_name, best);
+        if (!held) continue;
+        st->held++;
+        if (best <= 5) st->found++;
+        CHECK(best <= 5);
+    }
+    free(ms);
+    marsad_doc_free(doc);
+    free(text);
+    json_decref(gold);
+}
+
+TEST(gazetteer_seed_gold_places)
+{
+    seed_stats st = {0, 0};
+    CHECK_EQ_INT(test_each_file("examples/seeds/gold", ".json", seed_file, &st),
+                 5);
+    printf("     seed gold places held by the gazetteer: %d, found within 5 km: "
+           "%d\n", st.held, st.found);
+    CHECK(st.held >= 15);
+}
+
+/* No organization's name inside a person's name is taken for a place in the
+ * seeds: every mention after a person's title or name is dropped, every
+ * organization mention is flagged (spot checks of the seed texts). */
+TEST(gazetteer_seed_no_person_or_org_as_place)
+{
+    const gazetteer *g = gaz();
+    static const struct {
+        const char *file, *phrase; /* phrase: text around a name */
+        int allowed;               /* 0: no place mention may start inside
+                                      it; 1: only org-flagged ones */
+    } CASES[] = {
+        {"examples/seeds/000_0ea05e08e214245f.txt", "مجلس شورى ثوار بنغازي", 1},
+        {"examples/seeds/000_0ea05e08e214245f.txt", "تحالف فجر ليبيا", 1},
+        {"examples/seeds/002_d6f9cd00d80dd581.txt", "كتيبة شهداء أم الأرانب", 1},
+        {"examples/seeds/002_d6f9cd00d80dd581.txt", "قوات سوريا الديمقراطية", 1},
+        {"examples/seeds/003_9e38af5d8eb8adc6.txt", "كتائب مصراته", 1},
+        {"examples/seeds/004_211c947fa9c0ab59.txt", "غرفة عمليات إجدابيا", 1},
+        {"examples/seeds/004_211c947fa9c0ab59.txt", "سرايا الجبل الأخضر", 1},
+        {"examples/seeds/004_211c947fa9c0ab59.txt", "باراك أوباما", 0},
+        {"examples/seeds/004_211c947fa9c0ab59.txt", "ديفيد كاميرون", 0},
+        {"examples/seeds/001_c6f971c3f58e13e0.txt", "فايز السراج", 0},
+        {"examples/seeds/000_0ea05e08e214245f.txt", "خليفة حفتر", 0},
+        {"examples/seeds/000_0ea05e08e214245f.txt", "بريت ماغيرك", 0},
+    };
+    for (size_t c = 0; c < sizeof CASES / sizeof *CASES && g; c++) {
+        size_t len;
+        char *text = test_read_file(CASES[c].file, &len);
+        CHECK(text != NULL);
+        if (!text) continue;
+        marsad_doc *doc = marsad_doc_new(text, len);
+        gaz_mention *ms;
+        size_t n = gazetteer_find(g, doc, NULL, &ms);
+        const char *at = strstr(text, CASES[c].phrase);
+        CHECK(at != NULL);
+        while (at) {
+            size_t s = (size_t)(at - text), e = s + strlen(CASES[c].phrase);
+            for (size_t i = 0; i < n; i++) {
+                if (ms[i].name_start < s || ms[i].name_start >= e) continue;
+                if (CASES[c].allowed && ms[i].in_org_name) continue;
+                fprintf(stderr, "  %s: place in '%s'\n", CASES[c].file,
+                        CASES[c].phrase);
+                CHECK(0);
+            }
+            at = strstr(at + 1, CASES[c].phrase);
+        }
+        free(ms);
+        marsad_doc_free(doc);
+        free(text);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* The Libyan city named `ar` (the most populous, else the first). */
+static const gaz_place *ly_city(const gazetteer *g, const char *ar) {
+    uint32_t ids[16];
+    size_t n = gazetteer_lookup(g, ar, strlen(ar), ids, 16);
+    const gaz_place *best = NULL;
+    for (size_t i = 0; i < n && i < 16; i++) {
+        const gaz_place *p = gazetteer_place(g, ids[i]);
+        if (strcmp(p->country, "LY") || strcmp(p->feature, "city")) continue;
+        if (!best || p->population > best->population) best = p;
+    }
+    return best;
+}
+
+TEST(gazetteer_admin1_by_point_in_polygon)
+{
+    const gazetteer *g = gaz();
+    static const char *const CASES[][2] = {
+        {"مصراتة", "Misrata"}, {"درنة", "Derna"},     {"سبها", "Sabha"},
+        {"بنغازي", "Benghazi"}, {"طرابلس", "Tripoli"}, {"سرت", "Sirte"},
+        {"إجدابيا", "Al Wahat"}, {"طبرق", "Al Butnan"}, {"غريان", "Jabal al Gharbi"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES && g; i++) {
+        const gaz_place *p = ly_city(g, CASES[i][0]);
+        CHECK(p != NULL);
+        if (p) CHECK_EQ_STR(p->admin1, CASES[i][1]);
+    }
+    /* every Libyan town gets a district (coastal ones by the nearest) */
+    size_t ly = 0, with = 0;
+    for (uint32_t k = 0; g && k < gazetteer_count(g); k++) {
+        const gaz_place *p = gazetteer_place(g, k);
+        if (strcmp(p->country, "LY") || !strcmp(p->feature, "country")) continue;
+        ly++;
+        with += *p->admin1 != '\0';
+    }
+    CHECK(ly > 800);
+    CHECK_EQ_INT(with, ly);
+}
+
+TEST(gazetteer_countries_and_lookup)
+{
+    const gazetteer *g = gaz();
+    if (!g) return;
+    CHECK_EQ_STR(gazetteer_country_name(g, "LY"), "Libya");
+    CHECK_EQ_STR(gazetteer_country_name(g, "MT"), "Malta");
+    CHECK(gazetteer_country_name(g, "ZZ") == NULL);
+    CHECK(gazetteer_country_name(g, "l") == NULL);
+    const gaz_place *ly = gazetteer_country(g, "LY");
+    CHECK(ly && ly->precision == 3 && strcmp(ly->feature, "country") == 0);
+    /* coded at the capital, from GeoNames (merged into OSM's Tripoli) */
+    CHECK(ly && km(ly->lat, ly->lon, 32.87519, 13.18746) < 5);
+    uint32_t ids[8];
+    CHECK(gazetteer_lookup(g, "مُصراته", strlen("مُصراته"), ids, 8) >= 1);
+    CHECK(gazetteer_lookup(g, "لا يوجد", strlen("لا يوجد"), ids, 8) == 0);
+    CHECK(gazetteer_place(g, (uint32_t)gazetteer_count(g)) == NULL);
+    CHECK(gazetteer_count(g) > 20000);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* A copy of the data directory whose file `name` gets `line` appended;
+ * returns the directory (caller removes it with rm_tmpdata). */
+static char *tmp_data_with(const char *name, const char *line, int *lineno) {
+    char tmpl[] = "/tmp/marsad-gaz-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    if (!dir) return NULL;
+    dir = strdup(dir);
+    char cwd[1024], src[1200], dst[1200];
+    if (!getcwd(cwd, sizeof cwd)) return dir;
+    static const char *const FILES[] = {
+        "sources", "ly-districts.tsv", "places-extra.tsv", "countries.tsv",
+        "regions.tsv", "places-stop.tsv", "place-cues.tsv", "person-names.tsv"};
+    for (size_t i = 0; i < sizeof FILES / sizeof *FILES; i++) {
+        snprintf(src, sizeof src, "%s/" DATADIR "/%s", cwd, FILES[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, FILES[i]);
+        if (strcmp(FILES[i], name) != 0) {
+            CHECK(symlink(src, dst) == 0);
+            continue;
+        }
+        size_t len;
+        char *body = test_read_file(src, &len);
+        CHECK(body != NULL);
+        FILE *f = fopen(dst, "wb");
+        CHECK(f != NULL);
+        if (!body || !f) {
+            free(body);
+            if (f) fclose(f);
+            continue;
+        }
+        fwrite(body, 1, len, f);
+        int n = 0;
+        for (size_t k = 0; k < len; k++) n += body[k] == '\n';
+        *lineno = n + 1;
+        fprintf(f, "%s\n", line);
+        fclose(f);
+        free(body);
+    }
+    return dir;
+}
+
+static void rm_tmpdata(char *dir) {
+    static const char *const FILES[] = {
+        "sources", "ly-districts.tsv", "places-extra.tsv", "countries.tsv",
+        "regions.tsv", "places-stop.tsv", "place-cues.tsv", "person-names.tsv"};
+    char p[1200];
+    for (size_t i = 0; i < sizeof FILES / sizeof *FILES; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, FILES[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    free(dir);
+}
+
+/* Malformed lines in each data file fail the load with file:line. */
+TEST(gazetteer_malformed_lines_fail_with_file_line)
+{
+    static const char *const CASES[][2] = {
+        {"places-extra.tsv", "Nowhere\tمكان\t91\t13\tLY\ttown\t1\tinvented"},
+        {"places-extra.tsv", "Short line\tمكان"},
+        {"places-extra.tsv", "Offshore\tبحر\t36.0\t15.0\tLY\ttown\t1\ttest"},
+        {"places-extra.tsv", "No source\tمكان\t32\t13\tLY\ttown\t1\t"},
+        {"places-extra.tsv", "Bad feature\tمكان\t32\t13\tLY\tcastle\t1\tx src"},
+        {"countries.tsv", "XX\tNowhere\tلامكان\t-\t-\t-\thome\tsrc"},
+        {"countries.tsv", "ly\tLibya\tليبيا\t-\t-\t-\thome\tsrc"},
+        {"regions.tsv", "Atlantis\tأطلانطس\tLY\tمدينة غير موجودة\tsrc"},
+        {"place-cues.tsv", "قرب\trel\tnear\t7"},
+        {"place-cues.tsv", "قرب\tnearby\tnear\t2"},
+        {"places-stop.tsv", "كلمة\tsometimes\treason"},
+        {"ly-districts.tsv", "XX-1\tNowhere\tلامكان\tshape"},
+        {"person-names.tsv", "اسم"},
+    };
+    for (size_t c = 0; c < sizeof CASES / sizeof *CASES; c++) {
+        int lineno = 0;
+        char *dir = tmp_data_with(CASES[c][0], CASES[c][1], &lineno);
+        CHECK(dir != NULL);
+        if (!dir) continue;
+        char err[512] = "", want[128];
+        gazetteer *g = gazetteer_load(dir, err, sizeof err);
+        CHECK(g == NULL);
+        gazetteer_free(g);
+        snprintf(want, sizeof want, "%s:%d: ", CASES[c][0], lineno);
+        if (!strstr(err, want))
+            fprintf(stderr, "  error '%s', want '%s'\n", err, want);
+        CHECK(strstr(err, want) != NULL);
+        rm_tmpdata(dir);
+    }
+    /* a missing file is named too */
+    char err[512];
+    CHECK(gazetteer_load("/nonexistent-marsad-data", err, sizeof err) == NULL);
+    CHECK(strstr(err, "/") != NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static size_t find_count(const gazetteer *g, const char *s, size_t len) {
+    marsad_doc *doc = marsad_doc_new(s, len);
+    gaz_mention *ms;
+    size_t n = gazetteer_find(g, doc, NULL, &ms);
+    free(ms);
+    marsad_doc_free(doc);
+    return n;
+}
+
+TEST(gazetteer_bad_input_never_crashes)
+{
+    const gazetteer *g = gaz();
+    if (!g) return;
+    CHECK_EQ_INT(find_count(g, "", 0), 0);
+    CHECK_EQ_INT(find_count(g, "\xff\xfe\x80 \xd9", 5), 0);
+    static const char nul[] = "في\0مصراتة";
+    CHECK(find_count(g, nul, sizeof nul - 1) != (size_t)-1);
+    gaz_mention *ms = (gaz_mention *)1;
+    CHECK_EQ_INT(gazetteer_find(NULL, NULL, NULL, &ms), 0);
+    CHECK(ms == NULL);
+    /* all cues, no names; long runs of relation words */
+    const char *cues = "قرب جنوب على بعد 15 كلم من مدينة كتيبة شهداء ";
+    size_t cl = strlen(cues), reps = 20000;
+    char *big = malloc(cl * reps + 1);
+    for (size_t i = 0; i < reps; i++) memcpy(big + i * cl, cues, cl);
+    big[cl * reps] = '\0';
+    clock_t c0 = clock();
+    CHECK(find_count(g, big, cl * reps) != (size_t)-1);
+    /* 1 MB of place names, no sentence end: linear */
+    const char *names = "مصراتة وسرت وبنغازي ودرنة ";
+    size_t nl = strlen(names), nreps = (1 << 20) / nl;
+    char *big2 = malloc(nl * nreps + 1);
+    for (size_t i = 0; i < nreps; i++) memcpy(big2 + i * nl, names, nl);
+    big2[nl * nreps] = '\0';
+    CHECK_EQ_INT(find_count(g, big2, nl * nreps), 4 * nreps);
+    double ms_cpu = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC;
+    printf("     2 MB of adversarial text: %.0f ms CPU\n", ms_cpu);
+    CHECK(ms_cpu < 20000);
+    free(big);
+    free(big2);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+TEST(gazetteer_load_cost)
+{
+    const gazetteer *g = gaz();
+    CHECK(g != NULL);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("     gazetteer: %zu places, load %.1f ms CPU, max RSS %.1f MB\n",
+           gazetteer_count(g), load_cpu_ms, ru.ru_maxrss / 1024.0);
+    /* load time and memory targets are measured by `make bench` */
+    CHECK(gazetteer_count(g) > 20000);
+}
