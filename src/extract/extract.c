@@ -489,7 +489,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         for (int k = 0; k < mn.nclaims; k++) civ |= mn.claims[k].side == 3;
         mn.event_type = civ ? "Violence against civilians" : "Battles";
         mn.sub_event_type = civ ? "Attack" : "Armed clash";
-        mn.rank = 50;
+        mn.rank = 100 * 16;
     } else {
         if (in_total) return;
         mn.trig = TR(c, best);
@@ -508,7 +508,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         mn.precision = d->precision;
     } else if (c->published.y) {
         mn.date = c->published;
-        mn.first = x_ymd_from_days(x_ymd_to_days(c->published) - 1);
+        mn.first = ymd_from_days(ymd_to_days(c->published) - 1);
         mn.last = c->published;
         mn.precision = 1;
     }
@@ -588,7 +588,7 @@ static int same_place(const x_place *a, const x_place *b) {
 
 static int date_compatible(const event_acc *e, const mention *mn) {
     if (!e->date_explicit || !mn->date_explicit) return 1;
-    long a = x_ymd_to_days(e->date), b = x_ymd_to_days(mn->date);
+    long a = ymd_to_days(e->date), b = ymd_to_days(mn->date);
     return labs(a - b) <= (e->precision > 1 || mn->precision > 1 ? 7 : 0);
 }
 
@@ -796,7 +796,7 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     ev->source = arena_str(E, c->a->source);
     if (e->date.y) {
         char b[11];
-        x_ymd_format(e->date, b);
+        ymd_format(e->date, b, sizeof b);
         ev->event_date = arena_str(E, b);
     }
     ev->time_precision = e->precision ? e->precision : 1;
@@ -957,12 +957,18 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     c.actor_at = index_by_sentence(&c, c.actors, c.nactors, sizeof *c.actors);
     c.num_at = index_by_sentence(&c, c.nums, c.nnums, sizeof *c.nums);
     c.date_at = index_by_sentence(&c, c.dates, c.ndates, sizeof *c.dates);
+    /* a number inside a date ("24 أبريل") is no count */
+    for (size_t i = 0, j = 0; c.num_used && i < c.nnums; i++) {
+        while (j < c.ndates && c.dates[j].tok_end <= c.nums[i].tok_start) j++;
+        if (j < c.ndates && c.dates[j].tok_start < c.nums[i].tok_end)
+            c.num_used[i] = 1;
+    }
     for (size_t i = 0; i < c.nplaces && !c.first_place; i++)
         if (!c.places[i].in_org) c.first_place = &c.places[i];
     for (size_t i = 0; i < c.ndates && !c.lede_date; i++)
         if (c.dates[i].date.y &&
             (!c.published.y ||
-             x_ymd_to_days(c.dates[i].date) <= x_ymd_to_days(c.published)))
+             ymd_to_days(c.dates[i].date) <= ymd_to_days(c.published)))
             c.lede_date = &c.dates[i];
     int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
                 c.num_at && c.date_at;

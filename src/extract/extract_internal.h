@@ -11,11 +11,12 @@
 #define MARSAD_EXTRACT_INTERNAL_H
 
 #include "marsad.h"
+#include "lex/dates.h"
 #include "lex/phrase.h"
 
-typedef struct {
-    int y, m, d; /* y == 0: unknown */
-} x_ymd;
+#include <string.h>
+
+typedef ymd x_ymd; /* y == 0: unknown */
 
 typedef struct {
     size_t tok_start, tok_end;  /* the whole mention */
@@ -117,10 +118,9 @@ size_t resolve_dates(const marsad_model *m, const marsad_doc *doc,
 int resolve_dateline(const marsad_model *m, const marsad_doc *doc,
                      x_ymd *out);
 
-/* Dates: day arithmetic on the proleptic Gregorian calendar. */
-long x_ymd_to_days(x_ymd d);
-x_ymd x_ymd_from_days(long days);
-int x_ymd_parse(const char *s, x_ymd *out); /* "YYYY-MM-DD..." → 0 */
-void x_ymd_format(x_ymd d, char out[11]);
+/* "YYYY-MM-DD..." → 0, else -1. */
+static inline int x_ymd_parse(const char *s, x_ymd *out) {
+    return ymd_parse_iso(s, strlen(s), out) ? 0 : -1;
+}
 
 #endif

@@ -27,6 +27,21 @@ static int type_rank(const char *t) {
 
 int x_event_type_rank(const char *t) { return type_rank(t); }
 
+/* Within one event type, the more specific sub-event wins when a sentence
+ * has several triggers: a change of territory over a clash, a suicide bomb
+ * or an air strike over shelling or a plain explosion. */
+static int sub_rank(const char *sub) {
+    static const char *const order[] = {
+        "Non-state actor overtakes territory", "Government regains territory",
+        "Suicide bomb", "Air/drone strike", "Chemical weapon", "Grenade",
+        "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
+        "Abduction/forced disappearance", "Sexual violence",
+    };
+    for (int i = 0; i < (int)(sizeof order / sizeof *order); i++)
+        if (strcmp(sub, order[i]) == 0) return i;
+    return 12;
+}
+
 static int valid_sub(const char *type, const char *sub) {
     static const char *const subs[][9] = {
         {"Battles", "Armed clash", "Government regains territory",
@@ -121,7 +136,7 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
             t.cls = TR_EVENT;
             t.event_type = intern_str(m, fld[2], &strused, strcap);
             t.sub_event_type = intern_str(m, fld[3], &strused, strcap);
-            t.rank = type_rank(fld[2]);
+            t.rank = type_rank(fld[2]) * 16 + sub_rank(fld[3]);
             if (nf > 4) flags = fld[4];
         } else if (strcmp(fld[1], "killed") == 0 || strcmp(fld[1], "injured") == 0 ||
                    strcmp(fld[1], "captured") == 0) {
@@ -162,7 +177,7 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
             break;
         }
         if (strstr(flags, "verb")) t.verb = 1;
-        if (strstr(flags, "weak")) t.rank += 10;
+        if (strstr(flags, "weak")) t.rank += 8 * 16;
         if (strstr(flags, "sg")) t.gram_number = 1;
         if (strstr(flags, "du")) t.gram_number = 2;
         if (strstr(flags, "pl")) t.gram_number = 3;
