@@ -110,6 +110,10 @@ typedef struct {
     claim claims[12];
     int nclaims;
     int merged_into;         /* event index, -1 */
+    size_t trig_pos;         /* first token of its trigger */
+    int coord_rest;          /* a coordinated place after the first */
+    int anchored;            /* may open an event of its own: a date of its
+                                own, figures, or in the lede */
 } mention;
 
 typedef struct {
@@ -141,6 +145,8 @@ typedef struct {
      * are [x_at[s], x_at[s + 1]) (lists are in text order) */
     size_t *trig_at, *place_at, *actor_at, *num_at, *date_at;
     const x_date *lede_date;   /* first dated mention not after publication */
+    uint32_t *clause, *seg;    /* per token: clause and comma-segment number */
+    unsigned char *lede;       /* per sentence: part of the lede */
     const x_place *first_place;
 } ctx;
 
@@ -228,6 +234,13 @@ static int blocked(const ctx *c, const x_tmatch *tm) {
     if (cue_before(c, k, CUE_IRREALIS, 8, 0)) return 1;
     if (cue_before(c, k, CUE_DENIAL, 12, 1)) return 1;
     if (cue_before(c, k, CUE_NEGATION, 3, 0)) return 1;
+    /* قد before an imperfect verb is "may": قد يهاجم (قد before a past verb
+     * is "has": قد انسحب is a fact) */
+    if (k > 0 && c->t[k - 1].sentence == c->t[k].sentence &&
+        tok_is(&c->t[k - 1], "قد") && c->t[k].norm_len >= 2 &&
+        (memcmp(c->t[k].norm, "ي", 2) == 0 || memcmp(c->t[k].norm, "ت", 2) == 0 ||
+         memcmp(c->t[k].norm, "ن", 2) == 0))
+        return 1;
     /* a verb trigger in the future: سيـ/ستـ/سنـ stuck to it */
     const marsad_token *t = &c->t[k];
     if (TR(c, tm)->verb && t->norm_len > 4 && memcmp(t->norm, "س", 2) == 0) {
@@ -308,34 +321,40 @@ static void attribution(const ctx *c, uint32_t sent, size_t *as, size_t *ae) {
     }
 }
 
-static void casualties(ctx *c, uint32_t sent, mention *mn, int in_total) {
+/* Reads the casualty figures of sentence `sent` into out (at most max),
+ * with the token position of each casualty word in at[]. suppress: the
+ * sentence is a running total or background, its figures count nothing. */
+static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
+                      size_t *at, int max) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
     size_t as, ae;
+    int n = 0;
+    if (suppress) return 0;
     attribution(c, sent, &as, &ae);
     int revision = sentence_has_cue(c, sent, CUE_REVISION);
     SENT_RANGE(c, trig_at, sent, i) {
-        if (mn->nclaims >= 12) break;
+        if (n >= max) break;
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
         if (tr->cls != TR_KILLED && tr->cls != TR_INJURED &&
             tr->cls != TR_CAPTURED)
             continue;
         if (tm->tok_start < first || tm->tok_end > end) continue;
-        if (in_total || blocked(c, tm)) continue;
+        if (blocked(c, tm)) continue;
         const x_number *x = NULL;
         size_t xi = 0;
+        size_t after_hi = tm->tok_end + 3 < end ? tm->tok_end + 3 : end;
         if (tr->count_pos & 1) /* after: مقتل 5, قتل ما لا يقل عن 5 */
-            x = number_at(c, tm->tok_end, tm->tok_end + 3 < end ? tm->tok_end + 3 : end,
-                          0, &xi);
-        if (!x && (tr->count_pos & 2)) /* before: 5 قتلى, 20 قتيلا */
+            x = number_at(c, tm->tok_end, after_hi, 0, &xi);
+        if (!x && (tr->count_pos & 2)) /* before: 5 قتلى, 20 قتيلا (the
+                                           number may include the noun) */
             x = number_at(c, tm->tok_start > first + 3 ? tm->tok_start - 3 : first,
-                          tm->tok_start, 1, &xi);
-        if (!x && tr->count_pos == 2 && tm->tok_start >= first + 1) {
+                          tm->tok_end, 1, &xi);
+        if (!x && tr->count_pos == 2 && tm->tok_start >= first + 1)
             /* لقي 3 أشخاص حتفهم: the figure may stand a little further */
             x = number_at(c, tm->tok_start > first + 5 ? tm->tok_start - 5 : first,
                           tm->tok_start, 1, &xi);
-        }
         claim cl = {0};
         cl.kind = tr->cls;
         cl.revision = revision;
@@ -363,14 +382,16 @@ static void casualties(ctx *c, uint32_t sent, mention *mn, int in_total) {
         }
         if (cl.count <= 0) continue;
         cl.side = civilian_near(c, noun_from, noun_from + 3) ? 3 : 0;
-        mn->claims[mn->nclaims++] = cl;
+        at[n] = tm->tok_start;
+        out[n++] = cl;
     }
+    return n;
 }
 
-/* ---- places, dates and actors of a sentence ------------------------------ */
+/* ---- places, dates and actors of a trigger ------------------------------- */
 
 static const char *const TOWARD[] = {"الي", "نحو", "باتجاه", "اتجاه", "صوب",
-                                     "متجهه", "متجها", NULL};
+                                     "متجهه", "متجها", "للرجوع", NULL};
 
 static int place_is_destination(const ctx *c, const x_place *p) {
     size_t k = p->tok_start;
@@ -388,22 +409,141 @@ static double km_between(double la1, double lo1, double la2, double lo2) {
     return 2 * R * asin(sqrt(a < 1 ? a : 1));
 }
 
-/* The last place mentioned before sentence `sent` (same paragraph first). */
+/* A country or region named beside a more precise place of that country in
+ * the same sentence only situates it ("في ليبيا ... من مدينة صبراتة"). */
+static int place_is_container(const ctx *c, uint32_t sent, const x_place *p) {
+    if (p->precision < 3) return 0;
+    SENT_RANGE(c, place_at, sent, i) {
+        const x_place *q = &c->places[i];
+        if (q != p && !q->in_org && q->precision < 3 &&
+            memcmp(q->country, p->country, 2) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A place named as someone's base describes them, it is not where the
+ * event happened: "معقل التنظيم في سرت", "مقرها في طرابلس". */
+static const char *const BASE_WORDS[] = {"معقل", "معقله", "معقلها", "معاقل",
+                                         "مقر", "مقره", "مقرها", "عاصمه",
+                                         "امارة", "اماره", "معسكر", NULL};
+
+static int place_is_base(const ctx *c, const x_place *p) {
+    size_t k = p->tok_start;
+    const marsad_sentence *s = &c->s[c->t[k].sentence];
+    for (size_t j = k; j > s->first_token && j + 4 > k; j--) {
+        const marsad_token *t = &c->t[j - 1];
+        if (word_in(t, BASE_WORDS)) return 1;
+        /* with a proclitic or article: والمعقل, بمعقل */
+        marsad_seg seg[8];
+        int ns = marsad_clitic_segments(t->norm, t->norm_len, seg, 8);
+        for (int q = 1; q < ns; q++) {
+            if (seg[q].enc) continue;
+            for (const char *const *w = BASE_WORDS; *w; w++)
+                if (strlen(*w) == t->norm_len - seg[q].pro &&
+                    memcmp(t->norm + seg[q].pro, *w, strlen(*w)) == 0)
+                    return 1;
+        }
+    }
+    return 0;
+}
+
+static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
+    return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p);
+}
+
+/* Places coordinated with place i ("في درنة وبنغازي", "X، Y و Z"): adjacent
+ * places of one clause separated by nothing but و or a comma. Writes their
+ * indexes in text order into out; returns the count (i included). */
+static int coordinated(const ctx *c, uint32_t sent, size_t i, size_t *out,
+                       int max) {
+    size_t lo = i, hi = i;
+    size_t from = c->place_at[sent], to = c->place_at[sent + 1];
+    while (lo > from) {
+        const x_place *a = &c->places[lo - 1], *b = &c->places[lo];
+        if (c->clause[a->tok_start] != c->clause[b->tok_start]) break;
+        size_t gap = b->tok_start - a->tok_end;
+        if (gap > 1 || (gap == 1 && !tok_is(&c->t[a->tok_end], ",") &&
+                        !tok_is(&c->t[a->tok_end], "و")))
+            break;
+        lo--;
+    }
+    while (hi + 1 < to) {
+        const x_place *a = &c->places[hi], *b = &c->places[hi + 1];
+        if (c->clause[a->tok_start] != c->clause[b->tok_start]) break;
+        size_t gap = b->tok_start - a->tok_end;
+        if (gap > 1 || (gap == 1 && !tok_is(&c->t[a->tok_end], ",") &&
+                        !tok_is(&c->t[a->tok_end], "و")))
+            break;
+        hi++;
+    }
+    int n = 0;
+    for (size_t k = lo; k <= hi && n < max; k++)
+        if (usable_place(c, sent, &c->places[k])) out[n++] = k;
+    return n;
+}
+
+/* The place of a trigger at tokens [ts, te): the nearest usable place of its
+ * clause, crossing few commas, not a destination (إلى X) unless alone.
+ * Returns its index or (size_t)-1. */
+static size_t place_for(const ctx *c, uint32_t sent, size_t ts, size_t te) {
+    size_t best = (size_t)-1, best_score = (size_t)-1;
+    int have_non_dest = 0;
+    SENT_RANGE(c, place_at, sent, i) {
+        const x_place *p = &c->places[i];
+        if (c->clause[p->tok_start] != c->clause[ts] || !usable_place(c, sent, p))
+            continue;
+        if (!place_is_destination(c, p)) have_non_dest = 1;
+    }
+    SENT_RANGE(c, place_at, sent, i) {
+        const x_place *p = &c->places[i];
+        if (c->clause[p->tok_start] != c->clause[ts] || !usable_place(c, sent, p))
+            continue;
+        if (have_non_dest && place_is_destination(c, p)) continue;
+        size_t dist = p->tok_start >= te ? p->tok_start - te
+                                         : ts - (p->tok_end < ts ? p->tok_end : ts) + 2;
+        uint32_t sa = c->seg[p->tok_start], sb = c->seg[ts];
+        size_t score = dist + 4 * (size_t)(sa > sb ? sa - sb : sb - sa);
+        if (score < best_score) {
+            best_score = score;
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* The last place mentioned before sentence `sent`, else the article's
+ * first place. */
 static const x_place *context_place(const ctx *c, uint32_t sent) {
-    /* the last place before the sentence (a bounded look back) */
     for (size_t i = c->place_at[sent], steps = 0; i-- > 0 && steps < 256; steps++)
-        if (!c->places[i].in_org) return &c->places[i];
-    /* else the first place of the article, wherever it stands */
+        if (!c->places[i].in_org && c->places[i].precision < 3)
+            return &c->places[i];
     return c->first_place;
 }
 
-static const x_date *sentence_date(const ctx *c, uint32_t sent) {
-    const marsad_sentence *s = &c->s[sent];
+/* Is the date mention d the date of a statement ("قال أمس", "في تصريحات
+ * أمس السبت")? Then it dates the saying, not the event. */
+static int date_of_speech(const ctx *c, const x_date *d) {
+    return cue_before(c, d->tok_start, CUE_SPEECH, 6, 1);
+}
+
+/* The date of a trigger: a date of its clause, else of its sentence, that
+ * is not the date of a statement. */
+static const x_date *date_for(const ctx *c, uint32_t sent, size_t ts) {
+    const x_date *any = NULL;
     SENT_RANGE(c, date_at, sent, i) {
         const x_date *d = &c->dates[i];
-        if (d->tok_start >= s->first_token &&
-            d->tok_end <= s->first_token + s->ntokens && d->date.y)
-            return d;
+        if (!d->date.y || date_of_speech(c, d)) continue;
+        if (c->clause[d->tok_start] == c->clause[ts]) return d;
+        if (!any) any = d;
+    }
+    return any;
+}
+
+static const x_date *sentence_date(const ctx *c, uint32_t sent) {
+    SENT_RANGE(c, date_at, sent, i) {
+        const x_date *d = &c->dates[i];
+        if (d->date.y && !date_of_speech(c, d)) return d;
     }
     return NULL;
 }
@@ -420,24 +560,26 @@ static const x_date *context_date(const ctx *c, uint32_t sent) {
     return c->lede_date;
 }
 
-static void sentence_actors(const ctx *c, uint32_t sent, mention *mn) {
-    const marsad_sentence *s = &c->s[sent];
-    size_t end = s->first_token + s->ntokens;
-    SENT_RANGE(c, actor_at, sent, i) {
-        const x_actor *a = &c->actors[i];
-        if (a->tok_start < s->first_token || a->tok_end > end) continue;
-        if (!mn->a1) {
-            if (!a->civilian) mn->a1 = a;
-            else if (!mn->a2) mn->a2 = a;
-        } else if (!mn->a2 && strcmp(a->name, mn->a1->name) != 0) {
-            mn->a2 = a;
+/* Actors of a trigger: those of its clause in text order, else those of its
+ * sentence; the first that is not civilians is actor1. */
+static void actors_for(const ctx *c, uint32_t sent, size_t ts, mention *mn) {
+    for (int pass = 0; pass < 2 && !mn->a1 && !mn->a2; pass++) {
+        SENT_RANGE(c, actor_at, sent, i) {
+            const x_actor *a = &c->actors[i];
+            if (pass == 0 && c->clause[a->tok_start] != c->clause[ts]) continue;
+            if (!mn->a1) {
+                if (!a->civilian) mn->a1 = a;
+                else if (!mn->a2) mn->a2 = a;
+            } else if (!mn->a2 && strcmp(a->name, mn->a1->name) != 0) {
+                mn->a2 = a;
+            }
         }
     }
     if (mn->a1) return;
-    /* inherit the last non-civilian actor mentioned before */
+    /* inherit the last named (not generic) actor mentioned before */
     for (size_t i = c->actor_at[sent], steps = 0; i-- > 0 && steps < 256; steps++) {
         const x_actor *a = &c->actors[i];
-        if (a->tok_start < s->first_token && !a->civilian && !a->generic) {
+        if (!a->civilian && !a->generic) {
             mn->a1 = a;
             mn->a_inherited = 1;
             break;
@@ -457,108 +599,144 @@ static int push_mention(ctx *c, const mention *mn) {
     return 0;
 }
 
+/* Fills in a new mention for a trigger at [ts, te) of sentence `sent`. */
+static void mention_init(ctx *c, mention *mn, uint32_t sent, size_t ts,
+                         const x_trigger *tr) {
+    memset(mn, 0, sizeof *mn);
+    mn->sent = sent;
+    mn->trig_pos = ts;
+    mn->merged_into = -1;
+    if (tr) {
+        mn->trig = tr;
+        mn->event_type = tr->event_type;
+        mn->sub_event_type = tr->sub_event_type;
+        mn->rank = tr->rank;
+    } else {
+        mn->event_type = "Battles";
+        mn->sub_event_type = "Armed clash";
+        mn->rank = 100 * 16;
+    }
+    const x_date *d = date_for(c, sent, ts);
+    if (d) mn->date_explicit = 1;
+    else d = context_date(c, sent);
+    if (d) {
+        mn->date = d->date;
+        mn->first = d->first;
+        mn->last = d->last;
+        mn->precision = d->precision;
+    } else if (c->published.y) {
+        mn->date = c->published;
+        mn->first = ymd_from_days(ymd_to_days(c->published) - 1);
+        mn->last = c->published;
+        mn->precision = 1;
+    }
+    actors_for(c, sent, ts, mn);
+}
+
+static void mention_finish(mention *mn) {
+    if (strcmp(mn->event_type, "Violence against civilians") == 0 && mn->a1 &&
+        mn->a1->civilian) {
+        mn->a2 = mn->a1;
+        mn->a1 = NULL;
+    }
+    if ((strcmp(mn->sub_event_type, "Government regains territory") == 0 ||
+         strcmp(mn->sub_event_type, "Non-state actor overtakes territory") == 0) &&
+        mn->a1 && mn->a1->type) {
+        int state = strstr(mn->a1->type, "state forces") != NULL;
+        mn->sub_event_type = state ? "Government regains territory"
+                                   : "Non-state actor overtakes territory";
+    }
+}
+
+#define MAX_SENT_MENTIONS 32
+
 static void sentence_mentions(ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
     if (sentence_is_question(c, sent)) return;
     int in_total = sentence_has_cue(c, sent, CUE_TOTAL);
-    int in_history = sentence_has_cue(c, sent, CUE_HISTORY);
-    const x_tmatch *best = NULL;
-    int any_casualty = 0;
+    int in_history = sentence_has_cue(c, sent, CUE_HISTORY) && !sentence_date(c, sent);
+    if (in_total || in_history) return;
+
+    mention ms[MAX_SENT_MENTIONS];
+    size_t first_place[MAX_SENT_MENTIONS]; /* place index, or -1 */
+    int nm = 0;
+    /* one mention per trigger place; triggers sharing a place share it */
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         if (tm->tok_start < first || tm->tok_end > end) continue;
         const x_trigger *tr = TR(c, tm);
-        if (tr->cls == TR_CUE || blocked(c, tm)) continue;
-        if (tr->cls == TR_EVENT) {
-            if (!best || tr->rank < TR(c, best)->rank) best = tm;
-        } else {
-            any_casualty = 1;
+        if (tr->cls != TR_EVENT || blocked(c, tm)) continue;
+        size_t pi = place_for(c, sent, tm->tok_start, tm->tok_end);
+        size_t group[16];
+        int ng = pi == (size_t)-1 ? 0 : coordinated(c, sent, pi, group, 16);
+        if (ng == 0) {
+            group[0] = (size_t)-1;
+            ng = 1;
+        }
+        for (int g = 0; g < ng && nm < MAX_SENT_MENTIONS; g++) {
+            int found = -1;
+            for (int k = 0; k < nm; k++)
+                if (first_place[k] == group[g]) found = k;
+            if (found >= 0) {
+                if (tr->rank < ms[found].rank) {
+                    ms[found].trig = tr;
+                    ms[found].event_type = tr->event_type;
+                    ms[found].sub_event_type = tr->sub_event_type;
+                    ms[found].rank = tr->rank;
+                }
+                continue;
+            }
+            mention_init(c, &ms[nm], sent, tm->tok_start, tr);
+            ms[nm].coord_rest = g > 0;
+            first_place[nm] = group[g];
+            nm++;
         }
     }
-    if (!best && !any_casualty) return;
-    if (in_history && !sentence_date(c, sent)) return;
-
-    mention mn = {0};
-    mn.sent = sent;
-    mn.merged_into = -1;
-    casualties(c, sent, &mn, in_total || in_history);
-    if (!best) {
-        if (mn.nclaims == 0) return; /* a running total and nothing else */
+    claim cls[24];
+    size_t at[24];
+    int ncl = casualties(c, sent, 0, cls, at, 24);
+    if (nm == 0 && ncl > 0) {
+        /* casualties without an event word: an event all the same */
+        size_t pi = place_for(c, sent, at[0], at[0] + 1);
+        mention_init(c, &ms[0], sent, at[0], NULL);
         int civ = 0;
-        for (int k = 0; k < mn.nclaims; k++) civ |= mn.claims[k].side == 3;
-        mn.event_type = civ ? "Violence against civilians" : "Battles";
-        mn.sub_event_type = civ ? "Attack" : "Armed clash";
-        mn.rank = 100 * 16;
-    } else {
-        if (in_total) return;
-        mn.trig = TR(c, best);
-        mn.event_type = mn.trig->event_type;
-        mn.sub_event_type = mn.trig->sub_event_type;
-        mn.rank = mn.trig->rank;
-    }
-    /* date */
-    const x_date *d = sentence_date(c, sent);
-    if (d) mn.date_explicit = 1;
-    else d = context_date(c, sent);
-    if (d) {
-        mn.date = d->date;
-        mn.first = d->first;
-        mn.last = d->last;
-        mn.precision = d->precision;
-    } else if (c->published.y) {
-        mn.date = c->published;
-        mn.first = ymd_from_days(ymd_to_days(c->published) - 1);
-        mn.last = c->published;
-        mn.precision = 1;
-    }
-    sentence_actors(c, sent, &mn);
-    if (mn.event_type && strcmp(mn.event_type, "Violence against civilians") == 0 &&
-        mn.a1 && mn.a1->civilian) {
-        mn.a2 = mn.a1;
-        mn.a1 = NULL;
-    }
-    if (mn.sub_event_type &&
-        (strcmp(mn.sub_event_type, "Government regains territory") == 0 ||
-         strcmp(mn.sub_event_type, "Non-state actor overtakes territory") == 0) &&
-        mn.a1 && mn.a1->type) {
-        int state = strstr(mn.a1->type, "state forces") != NULL;
-        mn.sub_event_type = state ? "Government regains territory"
-                                  : "Non-state actor overtakes territory";
-    }
-    /* places: one mention per distinct place of the sentence */
-    int made = 0;
-    const x_place *chosen[16];
-    int nchosen = 0;
-    SENT_RANGE(c, place_at, sent, i) {
-        if (nchosen >= 16) break;
-        const x_place *p = &c->places[i];
-        if (p->tok_start < first || p->tok_end > end || p->in_org) continue;
-        int near = 0;
-        for (int k = 0; k < nchosen; k++)
-            if (chosen[k]->id == p->id ||
-                km_between(chosen[k]->lat, chosen[k]->lon, p->lat, p->lon) < 30)
-                near = 1;
-        if (near) continue;
-        chosen[nchosen++] = p;
-    }
-    /* destinations (إلى X) are not where the event happened, unless alone */
-    int ndest = 0;
-    for (int k = 0; k < nchosen; k++) ndest += place_is_destination(c, chosen[k]);
-    for (int k = 0; k < nchosen; k++) {
-        if (ndest < nchosen && place_is_destination(c, chosen[k])) continue;
-        mention one = mn;
-        one.place = chosen[k];
-        if (made) { /* a figure is counted once, on the first place named */
-            one.nclaims = 0;
+        for (int k = 0; k < ncl; k++) civ |= cls[k].side == 3;
+        if (civ) {
+            ms[0].event_type = "Violence against civilians";
+            ms[0].sub_event_type = "Attack";
         }
-        push_mention(c, &one);
-        made++;
+        first_place[0] = pi;
+        nm = 1;
     }
-    if (!made) {
-        mn.place = context_place(c, sent);
-        mn.place_inherited = 1;
-        push_mention(c, &mn);
+    /* each figure goes to the nearest trigger before it (else after), and
+     * only to the first of coordinated places */
+    for (int k = 0; k < ncl; k++) {
+        int best = -1;
+        size_t bd = (size_t)-1;
+        for (int m = 0; m < nm; m++) {
+            if (ms[m].coord_rest) continue;
+            size_t tp = ms[m].trig_pos;
+            size_t d = tp <= at[k] ? at[k] - tp : (tp - at[k]) * 4;
+            if (d < bd) {
+                bd = d;
+                best = m;
+            }
+        }
+        if (best >= 0 && ms[best].nclaims < 12)
+            ms[best].claims[ms[best].nclaims++] = cls[k];
+    }
+    for (int m = 0; m < nm; m++) {
+        mention *mn = &ms[m];
+        if (first_place[m] != (size_t)-1) {
+            mn->place = &c->places[first_place[m]];
+        } else {
+            mn->place = context_place(c, sent);
+            mn->place_inherited = 1;
+        }
+        mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent];
+        mention_finish(mn);
+        push_mention(c, mn);
     }
 }
 
@@ -578,6 +756,7 @@ typedef struct {
     uint32_t sents[16];
     int nsents;
     int has_trigger;
+    int coord_rest;          /* opened by a coordinated place after the first */
 } event_acc;
 
 static int same_place(const x_place *a, const x_place *b) {
@@ -637,6 +816,7 @@ static void absorb(event_acc *e, const mention *mn) {
 static void start_event(event_acc *e, const mention *mn, int idx) {
     memset(e, 0, sizeof *e);
     e->first_mention = idx;
+    e->coord_rest = mn->coord_rest;
     e->event_type = mn->event_type;
     e->sub_event_type = mn->sub_event_type;
     e->rank = mn->rank;
@@ -678,6 +858,16 @@ static long figure(const event_acc *e, int kind, const ctx *c) {
 }
 
 static int merge_target(event_acc *evs, size_t nev, const mention *mn) {
+    if (mn->place_inherited) {
+        /* a sentence without a place of its own continues the latest event
+         * it is compatible with; of coordinated places, the first named */
+        for (size_t i = nev, steps = 0; i-- > 0 && steps < 16; steps++) {
+            event_acc *e = &evs[i];
+            if (e->coord_rest) continue;
+            if (type_compatible(e, mn) && date_compatible(e, mn)) return (int)i;
+        }
+        return -1;
+    }
     /* reports of one interaction stand close together: look back a bounded
      * number of events, which keeps huge articles linear */
     for (size_t i = nev, steps = 0; i-- > 0 && steps < 128; steps++) {
@@ -876,6 +1066,58 @@ static void diagf(marsad_diag_fn diag, void *dctx, const char *id,
     diag(dctx, id, 0, msg);
 }
 
+/* Numbers every token's clause (a new one at each sentence, at ; and :,
+ * and at a connective such as غير أن, بينما) and comma segment. */
+static void mark_clauses(ctx *c) {
+    uint32_t clause = 0, seg = 0;
+    size_t ti = 0;
+    uint32_t cur_sent = UINT32_MAX;
+    for (size_t k = 0; k < c->nt; k++) {
+        const marsad_token *t = &c->t[k];
+        if (t->sentence != cur_sent) {
+            cur_sent = t->sentence;
+            clause++;
+            seg++;
+        }
+        while (ti < c->ntrig && c->trig[ti].tok_start < k) ti++;
+        for (size_t j = ti; j < c->ntrig && c->trig[j].tok_start == k; j++) {
+            const x_trigger *tr = TR(c, &c->trig[j]);
+            if (tr->cls == TR_CUE && tr->cue == CUE_CLAUSE) {
+                clause++;
+                seg++;
+                break;
+            }
+        }
+        c->clause[k] = clause;
+        c->seg[k] = seg;
+        if (t->kind == MARSAD_TOK_PUNCT) {
+            if (tok_is(t, ";") || tok_is(t, ":") || tok_is(t, ".")) {
+                clause++;
+                seg++;
+            } else if (tok_is(t, ",")) {
+                seg++;
+            }
+        }
+    }
+}
+
+/* The lede: the first three sentences of prose, twelve words or more (and
+ * the short lines, breadcrumbs, title and dateline, before them). What it reports is the news of the
+ * article; later sentences without a date of their own are often
+ * background. */
+#define LEDE_SENTENCES 3
+static void mark_lede(ctx *c) {
+    int long_seen = 0;
+    for (size_t s = 0; s < c->ns && long_seen < LEDE_SENTENCES; s++) {
+        size_t words = 0;
+        for (uint32_t k = c->s[s].first_token;
+             k < c->s[s].first_token + c->s[s].ntokens; k++)
+            words += c->t[k].kind == MARSAD_TOK_WORD;
+        c->lede[s] = 1;
+        if (words >= 12) long_seen++;
+    }
+}
+
 /* The article's country: the most frequent country among its places. */
 static void article_country(ctx *c) {
     c->country[0] = '\0';
@@ -970,8 +1212,13 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
             (!c.published.y ||
              ymd_to_days(c.dates[i].date) <= ymd_to_days(c.published)))
             c.lede_date = &c.dates[i];
+    c.clause = malloc((c.nt + 1) * sizeof *c.clause);
+    c.seg = malloc((c.nt + 1) * sizeof *c.seg);
+    c.lede = calloc(c.ns + 1, 1);
+    if (c.clause && c.seg && c.trig_at) mark_clauses(&c);
+    if (c.lede) mark_lede(&c);
     int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
-                c.num_at && c.date_at;
+                c.num_at && c.date_at && c.clause && c.seg && c.lede;
     for (uint32_t s = 0; s < c.ns && ready; s++) sentence_mentions(&c, s);
 
     if (level == MARSAD_LEVEL_MENTIONS) {
@@ -986,7 +1233,8 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         for (size_t i = 0; evs && i < c.nmen; i++) {
             int t = merge_target(evs, nev, &c.men[i]);
             if (t >= 0) absorb(&evs[t], &c.men[i]);
-            else start_event(&evs[nev++], &c.men[i], (int)i);
+            else if (c.men[i].anchored) start_event(&evs[nev++], &c.men[i], (int)i);
+            /* else: background with nothing of its own to anchor it */
         }
         size_t out = 0;
         for (size_t i = 0; i < nev; i++) {
@@ -1003,6 +1251,9 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.trig);
     free(c.men);
     free(c.num_used);
+    free(c.clause);
+    free(c.seg);
+    free(c.lede);
     free(c.trig_at);
     free(c.place_at);
     free(c.actor_at);

@@ -66,6 +66,8 @@ enum {
     CUE_REVISION,    /* "the toll rose to" */
     CUE_CIVILIAN,    /* a word naming civilian victims */
     CUE_NEGATION,    /* "no casualties", "without" */
+    CUE_CLAUSE,      /* a connective opening a new clause */
+    CUE_SPEECH,      /* a verb of saying: its date dates the statement */
     CUE_COUNT
 };
 

@@ -11,7 +11,7 @@
 
 static const char *const CUE_NAMES[CUE_COUNT] = {
     "irrealis", "denial", "total", "history", "attribution", "revision",
-    "civilian", "negation",
+    "civilian", "negation", "clause", "speech",
 };
 
 /* ACLED precedence: the higher row of the event type table wins. */

@@ -237,6 +237,23 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
             sb_puts(&b, line);
             sb_puts(&b, ev->notes ? ev->notes : "");
             sb_puts(&b, "\n");
+            size_t tl;
+            const char *text = marsad_events_text(E, &tl);
+            for (size_t k = 0; k < ev->nevidence; k++) {
+                const marsad_span *sp = &ev->evidence[k];
+                if (sp->end > tl || sp->start > sp->end) continue;
+                /* at most ~300 bytes of each sentence, cut at a character */
+                size_t n = sp->end - sp->start, cut = n > 300 ? 300 : n;
+                while (cut < n && ((unsigned char)text[sp->start + cut] & 0xC0) == 0x80)
+                    cut++;
+                size_t el;
+                char *clean = marsad_utf8_sanitize(text + sp->start, cut, &el, NULL);
+                if (!clean) continue;
+                sb_puts(&b, "    > ");
+                sb_add(&b, clean, el);
+                sb_puts(&b, cut < n ? " …\n" : "\n");
+                free(clean);
+            }
             continue;
         }
         json_t *o = event_json(E, ev);
