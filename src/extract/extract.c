@@ -761,8 +761,11 @@ typedef struct {
 
 static int same_place(const x_place *a, const x_place *b) {
     if (!a || !b) return a == b;
-    return a->id == b->id ||
-           km_between(a->lat, a->lon, b->lat, b->lon) < 10.0;
+    /* distinct named villages can stand a few km apart; only an
+     * approximate place (a quarter, "near X") joins a close neighbour */
+    if (a->id == b->id) return 1;
+    double km = km_between(a->lat, a->lon, b->lat, b->lon);
+    return km < 3.0 || (km < 15.0 && (a->precision >= 2 || b->precision >= 2));
 }
 
 static int date_compatible(const event_acc *e, const mention *mn) {
@@ -795,7 +798,7 @@ static void absorb(event_acc *e, const mention *mn) {
         e->place = mn->place;
         e->place_explicit = 1;
     }
-    if (!e->date_explicit && mn->date_explicit) {
+    if (!e->date_explicit && mn->date_explicit && !mn->place_inherited) {
         e->date = mn->date;
         e->first = mn->first;
         e->last = mn->last;
@@ -1232,6 +1235,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         size_t nev = 0;
         for (size_t i = 0; evs && i < c.nmen; i++) {
             int t = merge_target(evs, nev, &c.men[i]);
+            if (getenv("MARSAD_DEBUG_MERGE")) fprintf(stderr, "mention %zu place %s inh %d anch %d -> %d\n", i, c.men[i].place ? c.men[i].place->name : "-", c.men[i].place_inherited, c.men[i].anchored, t);
             if (t >= 0) absorb(&evs[t], &c.men[i]);
             else if (c.men[i].anchored) start_event(&evs[nev++], &c.men[i], (int)i);
             /* else: background with nothing of its own to anchor it */
