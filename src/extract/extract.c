@@ -114,6 +114,7 @@ typedef struct {
     int coord_rest;          /* a coordinated place after the first */
     int anchored;            /* may open an event of its own: a date of its
                                 own, figures, or in the lede */
+    int place_vague;         /* its place is a country or region */
 } mention;
 
 typedef struct {
@@ -241,6 +242,30 @@ static int blocked(const ctx *c, const x_tmatch *tm) {
         (memcmp(c->t[k].norm, "ي", 2) == 0 || memcmp(c->t[k].norm, "ت", 2) == 0 ||
          memcmp(c->t[k].norm, "ن", 2) == 0))
         return 1;
+    /* "منذ تطهيرها", "منذ سيطرة التنظيم": the trigger is what a period
+     * started with, background */
+    for (size_t j = k; j > 0 && j + 2 >= k; j--) {
+        const marsad_token *p = &c->t[j - 1];
+        if (p->sentence != c->t[k].sentence) break;
+        if (tok_is(p, "منذ") || tok_is(p, "ومنذ")) return 1;
+    }
+    /* a verbal noun with the ل of purpose: "لتحرير المدينة", "للسيطرة على"
+     * (in order to), except after تعرض (was subjected to: تعرض لهجوم) */
+    if (tm->pro && !TR(c, tm)->verb) {
+        const char *w = c->t[k].norm;
+        int lam = (w[0] == '\xd9' && w[1] == '\x84') ||
+                  (tm->pro >= 4 && (w[2] == '\xd9' && w[3] == '\x84') &&
+                   ((w[0] == '\xd9' && w[1] == '\x88') ||
+                    (w[0] == '\xd9' && w[1] == '\x81')));
+        int subjected = 0;
+        if (k > 0 && c->t[k - 1].sentence == c->t[k].sentence) {
+            const marsad_token *p = &c->t[k - 1];
+            subjected = p->norm_len >= 6 &&
+                        (strstr(p->norm, "تعرض") != NULL ||
+                         strstr(p->norm, "يتعرض") != NULL);
+        }
+        if (lam && !subjected) return 1;
+    }
     /* a verb trigger in the future: سيـ/ستـ/سنـ stuck to it */
     const marsad_token *t = &c->t[k];
     if (TR(c, tm)->verb && t->norm_len > 4 && memcmp(t->norm, "س", 2) == 0) {
@@ -730,6 +755,10 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         mention *mn = &ms[m];
         if (first_place[m] != (size_t)-1) {
             mn->place = &c->places[first_place[m]];
+            /* a country or region alone says too little to tell one event
+             * from another: it continues the latest event, like a sentence
+             * without a place, and stands alone only when nothing fits */
+            if (mn->place->precision >= 3) mn->place_vague = 1;
         } else {
             mn->place = context_place(c, sent);
             mn->place_inherited = 1;
@@ -794,11 +823,13 @@ static void absorb(event_acc *e, const mention *mn) {
         e->rank = mn->rank;
         e->has_trigger = 1;
     }
-    if (!e->place_explicit && !mn->place_inherited && mn->place) {
+    if ((!e->place_explicit || e->place->precision >= 3) && !mn->place_inherited &&
+        !mn->place_vague && mn->place) {
         e->place = mn->place;
         e->place_explicit = 1;
     }
-    if (!e->date_explicit && mn->date_explicit && !mn->place_inherited) {
+    if (!e->date_explicit && mn->date_explicit && !mn->place_inherited &&
+        !mn->place_vague) {
         e->date = mn->date;
         e->first = mn->first;
         e->last = mn->last;
@@ -861,7 +892,7 @@ static long figure(const event_acc *e, int kind, const ctx *c) {
 }
 
 static int merge_target(event_acc *evs, size_t nev, const mention *mn) {
-    if (mn->place_inherited) {
+    if (mn->place_inherited || mn->place_vague) {
         /* a sentence without a place of its own continues the latest event
          * it is compatible with; of coordinated places, the first named */
         for (size_t i = nev, steps = 0; i-- > 0 && steps < 16; steps++) {
@@ -883,6 +914,12 @@ static int merge_target(event_acc *evs, size_t nev, const mention *mn) {
             continue;
         }
         if (same_place(e->place, mn->place)) return (int)i;
+        /* an event known only by its country or region ("ليبيا: ..." in a
+         * title) takes the first precise place that reports it */
+        if (e->place && e->place->precision >= 3 && mn->place &&
+            memcmp(e->place->country, mn->place->country, 2) == 0 &&
+            e->has_trigger == (mn->trig != NULL))
+            return (int)i;
     }
     return -1;
 }

@@ -85,6 +85,7 @@ typedef struct {
 typedef struct {
     size_t tok_start, tok_end;
     uint32_t trigger;           /* index into model->triggers */
+    uint8_t pro;                /* bytes of proclitics on its first token */
 } x_tmatch;
 
 struct marsad_model {

@@ -236,7 +236,7 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                 if (!nm) return k;
                 *out = nm;
             }
-            (*out)[k++] = (x_tmatch){i, i + pm.ntoks, pm.values[v]};
+            (*out)[k++] = (x_tmatch){i, i + pm.ntoks, pm.values[v], pm.pro};
         }
         i += pm.ntoks;
     }
