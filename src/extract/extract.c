@@ -115,6 +115,7 @@ typedef struct {
     int anchored;            /* may open an event of its own: a date of its
                                 own, figures, or in the lede */
     int place_vague;         /* its place is a country or region */
+    int date_weak;           /* dated by a statement about it: on or before */
 } mention;
 
 typedef struct {
@@ -525,14 +526,26 @@ static size_t place_for(const ctx *c, uint32_t sent, size_t ts, size_t te) {
         if (c->clause[p->tok_start] != c->clause[ts] || !usable_place(c, sent, p))
             continue;
         if (have_non_dest && place_is_destination(c, p)) continue;
-        size_t dist = p->tok_start >= te ? p->tok_start - te
-                                         : ts - (p->tok_end < ts ? p->tok_end : ts) + 2;
+        /* the object of the trigger (على X, في X) follows it; a place
+         * before it is more often the speaker's or the subject's */
+        size_t dist = p->tok_start >= te
+                          ? p->tok_start - te
+                          : 3 * (ts - (p->tok_end < ts ? p->tok_end : ts)) + 2;
         uint32_t sa = c->seg[p->tok_start], sb = c->seg[ts];
         size_t score = dist + 4 * (size_t)(sa > sb ? sa - sb : sb - sa);
         if (score < best_score) {
             best_score = score;
             best = i;
         }
+    }
+    if (best != (size_t)-1) return best;
+    /* no place named: a place inside an organization's name in the clause
+     * ("قوات حكومة طرابلس") hints where it happened */
+    SENT_RANGE(c, place_at, sent, i) {
+        const x_place *p = &c->places[i];
+        if (p->org_hint && c->clause[p->tok_start] == c->clause[ts] &&
+            p->precision < 3)
+            return i;
     }
     return best;
 }
@@ -553,17 +566,32 @@ static int date_of_speech(const ctx *c, const x_date *d) {
 }
 
 /* The date of a trigger: a date of its clause, else of its sentence, that
- * is not the date of a statement. */
-static const x_date *date_for(const ctx *c, uint32_t sent, size_t ts) {
-    const x_date *any = NULL;
+ * is not the date of a statement; failing that, the date of a statement in
+ * the sentence (*weak set: the event happened then or in the days before). */
+static const x_date *date_for(const ctx *c, uint32_t sent, size_t ts,
+                              int *weak) {
+    const x_date *any = NULL, *speech = NULL;
+    *weak = 0;
     SENT_RANGE(c, date_at, sent, i) {
         const x_date *d = &c->dates[i];
-        if (!d->date.y || date_of_speech(c, d)) continue;
+        if (!d->date.y) continue;
+        if (date_of_speech(c, d)) {
+            if (!speech) speech = d;
+            continue;
+        }
         if (c->clause[d->tok_start] == c->clause[ts]) return d;
         if (!any) any = d;
     }
+    if (!any && speech) {
+        *weak = 1;
+        return speech;
+    }
     return any;
 }
+
+/* A statement's date bounds the event it reports: it happened that day or
+ * in the week before. */
+#define WEAK_DATE_DAYS 6
 
 static const x_date *sentence_date(const ctx *c, uint32_t sent) {
     SENT_RANGE(c, date_at, sent, i) {
@@ -641,7 +669,8 @@ static void mention_init(ctx *c, mention *mn, uint32_t sent, size_t ts,
         mn->sub_event_type = "Armed clash";
         mn->rank = 100 * 16;
     }
-    const x_date *d = date_for(c, sent, ts);
+    int weak = 0;
+    const x_date *d = date_for(c, sent, ts, &weak);
     if (d) mn->date_explicit = 1;
     else d = context_date(c, sent);
     if (d) {
@@ -649,6 +678,10 @@ static void mention_init(ctx *c, mention *mn, uint32_t sent, size_t ts,
         mn->first = d->first;
         mn->last = d->last;
         mn->precision = d->precision;
+        if (weak) {
+            mn->date_weak = 1;
+            mn->first = ymd_from_days(ymd_to_days(d->first) - WEAK_DATE_DAYS);
+        }
     } else if (c->published.y) {
         mn->date = c->published;
         mn->first = ymd_from_days(ymd_to_days(c->published) - 1);
@@ -674,6 +707,9 @@ static void mention_finish(mention *mn) {
 }
 
 #define MAX_SENT_MENTIONS 32
+/* Reports of events older than this, in days before publication, are
+ * background (ACLED codes the reporting period). */
+#define HISTORY_DAYS 45
 
 static void sentence_mentions(ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
@@ -696,7 +732,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         size_t group[16];
         int ng = pi == (size_t)-1 ? 0 : coordinated(c, sent, pi, group, 16);
         if (ng == 0) {
-            group[0] = (size_t)-1;
+            group[0] = pi; /* none, or a hint that coordinates nothing */
             ng = 1;
         }
         for (int g = 0; g < ng && nm < MAX_SENT_MENTIONS; g++) {
@@ -763,6 +799,10 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
             mn->place = context_place(c, sent);
             mn->place_inherited = 1;
         }
+        /* an event dated long before publication is background */
+        if (mn->date_explicit && c->published.y &&
+            ymd_to_days(mn->last) < ymd_to_days(c->published) - HISTORY_DAYS)
+            continue;
         mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent];
         mention_finish(mn);
         push_mention(c, mn);
@@ -778,7 +818,7 @@ typedef struct {
     const x_place *place;
     int place_explicit;
     x_ymd date, first, last;
-    int precision, date_explicit;
+    int precision, date_explicit, date_weak;
     const x_actor *a1, *a2;
     claim claims[32];
     int nclaims;
@@ -794,12 +834,19 @@ static int same_place(const x_place *a, const x_place *b) {
      * approximate place (a quarter, "near X") joins a close neighbour */
     if (a->id == b->id) return 1;
     double km = km_between(a->lat, a->lon, b->lat, b->lon);
-    return km < 3.0 || (km < 15.0 && (a->precision >= 2 || b->precision >= 2));
+    return km < 3.0 || (km < 15.0 && (a->precision >= 2 || b->precision >= 2 ||
+                                      a->district || b->district));
 }
 
 static int date_compatible(const event_acc *e, const mention *mn) {
     if (!e->date_explicit || !mn->date_explicit) return 1;
     long a = ymd_to_days(e->date), b = ymd_to_days(mn->date);
+    if (e->date_weak || mn->date_weak) {
+        /* windows [first, last] must overlap */
+        long a0 = ymd_to_days(e->first), a1 = ymd_to_days(e->last);
+        long b0 = ymd_to_days(mn->first), b1 = ymd_to_days(mn->last);
+        return a0 <= b1 && b0 <= a1;
+    }
     return labs(a - b) <= (e->precision > 1 || mn->precision > 1 ? 7 : 0);
 }
 
@@ -828,13 +875,14 @@ static void absorb(event_acc *e, const mention *mn) {
         e->place = mn->place;
         e->place_explicit = 1;
     }
-    if (!e->date_explicit && mn->date_explicit && !mn->place_inherited &&
-        !mn->place_vague) {
+    if ((!e->date_explicit || (e->date_weak && !mn->date_weak)) &&
+        mn->date_explicit && !mn->place_inherited && !mn->place_vague) {
         e->date = mn->date;
         e->first = mn->first;
         e->last = mn->last;
         e->precision = mn->precision;
         e->date_explicit = 1;
+        e->date_weak = mn->date_weak;
     }
     if (!e->a1 && mn->a1) e->a1 = mn->a1;
     if (!e->a2 && mn->a2 && (!e->a1 || strcmp(mn->a2->name, e->a1->name) != 0))
@@ -862,6 +910,7 @@ static void start_event(event_acc *e, const mention *mn, int idx) {
     e->last = mn->last;
     e->precision = mn->precision;
     e->date_explicit = mn->date_explicit;
+    e->date_weak = mn->date_weak;
     e->a1 = mn->a1;
     e->a2 = mn->a2;
     add_claims(e, mn);

@@ -25,7 +25,13 @@ typedef struct {
     char country[3];
     const char *admin1;
     int precision;              /* geo_precision 1..3 */
-    int in_org;                 /* inside an organization or person name */
+    int in_org;                 /* not a location: inside an organization
+                                   name, or only a landmark ("450 km east
+                                   of X") */
+    int org_hint;               /* inside an organization name ("قوات حكومة
+                                   طرابلس"): a hint where nothing better is
+                                   named */
+    int district;               /* a quarter, suburb or district of a city */
     uint32_t id;
 } x_place;
 
