@@ -94,6 +94,8 @@ typedef struct {
     int side;                /* 0 unknown, 1 actor1, 2 actor2, 3 civilians */
     size_t attr_start, attr_end; /* bytes of the attributed source, or 0,0 */
     int revision;            /* "the toll rose to" */
+    uint32_t sent;           /* the sentence that reports it */
+    int vague;               /* a default count (bare plural, "others") */
 } claim;
 
 typedef struct {
@@ -368,6 +370,13 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
             continue;
         if (tm->tok_start < first || tm->tok_end > end) continue;
         if (blocked(c, tm)) continue;
+        /* the counted noun of a figure already read ("50 قتيلا" after
+         * "وفاة") adds nothing */
+        int covered = 0;
+        for (size_t q = c->num_at[sent]; q < c->num_at[sent + 1] && !covered; q++)
+            covered = c->num_used[q] && c->nums[q].tok_start <= tm->tok_start &&
+                      c->nums[q].tok_end >= tm->tok_end;
+        if (covered) continue;
         const x_number *x = NULL;
         size_t xi = 0;
         size_t after_hi = tm->tok_end + 3 < end ? tm->tok_end + 3 : end;
@@ -383,6 +392,7 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
                           tm->tok_start, 1, &xi);
         claim cl = {0};
         cl.kind = tr->cls;
+        cl.sent = sent;
         cl.revision = revision;
         cl.attr_start = as;
         cl.attr_end = ae;
@@ -391,12 +401,15 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
             c->num_used[xi] = 1;
             cl.count = x->value;
             cl.qualifier = x->qualifier;
+            cl.vague = x->vague == 1 || x->vague == 2; /* عشرات, bare plural */
             noun_from = x->tok_end > 0 ? x->tok_end - 1 : 0;
         } else if (tm->tok_end < end && word_in(&c->t[tm->tok_end], OTHERS)) {
             cl.count = 3; /* "وإصابة آخرين": the others count 3 */
+            cl.vague = 1;
             noun_from = tm->tok_end;
         } else if (tr->gram_number) {
             cl.count = tr->gram_number;
+            cl.vague = tr->gram_number == 3;
             noun_from = tm->tok_start;
         } else if ((tr->count_pos & 1) && tm->tok_end < end &&
                    c->t[tm->tok_end].kind == MARSAD_TOK_WORD &&
@@ -478,6 +491,28 @@ static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
     return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p);
 }
 
+/* Is b coordinated with a, the place just before it: "درنة وبنغازي",
+ * "أبو قرين، الوشكة وزمزم"? A place that describes the one before it
+ * ("سدادة شرقي مصراتة", "العرقوب، غربي إجدابيا") is an apposition, not a
+ * second place; a list needs و, at least before its last item. */
+static int coordinated_pair(const ctx *c, const x_place *a, const x_place *b) {
+    if (c->clause[a->tok_start] != c->clause[b->tok_start] || b->relative)
+        return 0;
+    size_t gap = b->tok_start - a->tok_end;
+    const marsad_token *bt = &c->t[b->tok_start];
+    int b_has_wa = bt->norm_len > 2 && memcmp(bt->norm, "و", 2) == 0;
+    if (gap == 0) return b_has_wa;
+    if (gap != 1) return 0;
+    const marsad_token *g = &c->t[a->tok_end];
+    if (tok_is(g, "و")) return 1;
+    if (!tok_is(g, ",")) return 0;
+    /* a comma list: some later item of the clause must be joined by و */
+    for (size_t k = b->tok_end; k < c->nt && c->clause[k] == c->clause[b->tok_start] &&
+                                k < b->tok_end + 12; k++)
+        if (c->t[k].norm_len > 2 && memcmp(c->t[k].norm, "و", 2) == 0) return 1;
+    return 0;
+}
+
 /* Places coordinated with place i ("في درنة وبنغازي", "X، Y و Z"): adjacent
  * places of one clause separated by nothing but و or a comma. Writes their
  * indexes in text order into out; returns the count (i included). */
@@ -486,21 +521,11 @@ static int coordinated(const ctx *c, uint32_t sent, size_t i, size_t *out,
     size_t lo = i, hi = i;
     size_t from = c->place_at[sent], to = c->place_at[sent + 1];
     while (lo > from) {
-        const x_place *a = &c->places[lo - 1], *b = &c->places[lo];
-        if (c->clause[a->tok_start] != c->clause[b->tok_start]) break;
-        size_t gap = b->tok_start - a->tok_end;
-        if (gap > 1 || (gap == 1 && !tok_is(&c->t[a->tok_end], ",") &&
-                        !tok_is(&c->t[a->tok_end], "و")))
-            break;
+        if (!coordinated_pair(c, &c->places[lo - 1], &c->places[lo])) break;
         lo--;
     }
     while (hi + 1 < to) {
-        const x_place *a = &c->places[hi], *b = &c->places[hi + 1];
-        if (c->clause[a->tok_start] != c->clause[b->tok_start]) break;
-        size_t gap = b->tok_start - a->tok_end;
-        if (gap > 1 || (gap == 1 && !tok_is(&c->t[a->tok_end], ",") &&
-                        !tok_is(&c->t[a->tok_end], "و")))
-            break;
+        if (!coordinated_pair(c, &c->places[hi], &c->places[hi + 1])) break;
         hi++;
     }
     int n = 0;
@@ -572,6 +597,8 @@ static const x_date *date_for(const ctx *c, uint32_t sent, size_t ts,
                               int *weak) {
     const x_date *any = NULL, *speech = NULL;
     *weak = 0;
+    /* *weak = 2: a date of another clause of the sentence; it dates the
+     * mention but does not anchor it */
     SENT_RANGE(c, date_at, sent, i) {
         const x_date *d = &c->dates[i];
         if (!d->date.y) continue;
@@ -586,6 +613,7 @@ static const x_date *date_for(const ctx *c, uint32_t sent, size_t ts,
         *weak = 1;
         return speech;
     }
+    if (any) *weak = 2;
     return any;
 }
 
@@ -671,14 +699,14 @@ static void mention_init(ctx *c, mention *mn, uint32_t sent, size_t ts,
     }
     int weak = 0;
     const x_date *d = date_for(c, sent, ts, &weak);
-    if (d) mn->date_explicit = 1;
-    else d = context_date(c, sent);
+    if (d && weak != 2) mn->date_explicit = 1;
+    else if (!d) d = context_date(c, sent);
     if (d) {
         mn->date = d->date;
         mn->first = d->first;
         mn->last = d->last;
         mn->precision = d->precision;
-        if (weak) {
+        if (weak == 1) {
             mn->date_weak = 1;
             mn->first = ymd_from_days(ymd_to_days(d->first) - WEAK_DATE_DAYS);
         }
@@ -749,6 +777,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
                 continue;
             }
             mention_init(c, &ms[nm], sent, tm->tok_start, tr);
+            if (getenv("MARSAD_DEBUG_TRIG")) fprintf(stderr, "sent %u trigger '%.*s' place %s\n", sent, (int)(c->t[tm->tok_end-1].end - c->t[tm->tok_start].start), c->text + c->t[tm->tok_start].start, group[g] == (size_t)-1 ? "-" : c->places[group[g]].name);
             ms[nm].coord_rest = g > 0;
             first_place[nm] = group[g];
             nm++;
@@ -917,24 +946,52 @@ static void start_event(event_acc *e, const mention *mn, int idx) {
     e->sents[e->nsents++] = mn->sent;
 }
 
-/* Total of one kind: per source, the largest figure (a later revision
- * replaces earlier ones); across sources, the lowest (spec: lowest credible). */
+/* Total of one kind. Within a sentence, figures of different casualty
+ * words add up ("قضت على 27 ... وخسرت أربعة": 31); a source's later
+ * sentences repeat or revise (the largest, or the last revision, counts);
+ * across sources the lowest credible figure counts (spec/EVENTS.md). */
+static int same_source(const ctx *c, const claim *a, const claim *b) {
+    size_t la = a->attr_end - a->attr_start, lb = b->attr_end - b->attr_start;
+    return la == lb && memcmp(c->text + a->attr_start, c->text + b->attr_start, la) == 0;
+}
+
 static long figure(const event_acc *e, int kind, const ctx *c) {
     long lowest = -1;
+    /* vague counts stand only where no source gives a figure */
+    int precise = 0;
+    for (int i = 0; i < e->nclaims; i++)
+        precise |= e->claims[i].kind == kind && !e->claims[i].vague;
     for (int i = 0; i < e->nclaims; i++) {
         const claim *a = &e->claims[i];
-        if (a->kind != kind) continue;
-        /* sum the distinct figures of one sentence (different sides) and take
-         * the max over sentences of the same source */
-        long v = a->count;
+        if (a->kind != kind || (precise && a->vague)) continue;
+        /* only the first claim of each source computes that source's figure */
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = e->claims[j].kind == kind && same_source(c, &e->claims[j], a) &&
+                   !(precise && e->claims[j].vague);
+        if (seen) continue;
+        long best = 0, revised = -1;
         for (int j = 0; j < e->nclaims; j++) {
             const claim *b = &e->claims[j];
-            if (j == i || b->kind != kind) continue;
-            int same_src = (b->attr_end - b->attr_start) == (a->attr_end - a->attr_start) &&
-                           memcmp(c->text + a->attr_start, c->text + b->attr_start,
-                                  a->attr_end - a->attr_start) == 0;
-            if (same_src && b->count > v) v = b->count;
+            if (b->kind != kind || !same_source(c, a, b) || (precise && b->vague))
+                continue;
+            /* the sum of this sentence's figures */
+            int first_of_sent = 1;
+            for (int q = 0; q < j; q++)
+                if (e->claims[q].kind == kind && e->claims[q].sent == b->sent &&
+                    same_source(c, &e->claims[q], b))
+                    first_of_sent = 0;
+            if (!first_of_sent) continue;
+            long sum = 0;
+            for (int q = j; q < e->nclaims; q++)
+                if (e->claims[q].kind == kind && e->claims[q].sent == b->sent &&
+                    same_source(c, &e->claims[q], b) &&
+                    !(precise && e->claims[q].vague))
+                    sum += e->claims[q].count;
+            if (b->revision) revised = sum;
+            if (sum > best) best = sum;
         }
+        long v = revised >= 0 ? revised : best;
         if (lowest < 0 || v < lowest) lowest = v;
     }
     return lowest < 0 ? 0 : lowest;

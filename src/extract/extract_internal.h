@@ -32,6 +32,7 @@ typedef struct {
                                    طرابلس"): a hint where nothing better is
                                    named */
     int district;               /* a quarter, suburb or district of a city */
+    int relative;               /* "east of X", "near X": describes a place */
     uint32_t id;
 } x_place;
 

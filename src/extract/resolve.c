@@ -59,6 +59,7 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
         p[i].precision = gm[i].geo_precision;
         p[i].in_org = gm[i].in_org_name || gm[i].offset_km > DESCRIPTIVE_KM;
         p[i].org_hint = gm[i].in_org_name && gm[i].offset_km <= DESCRIPTIVE_KM;
+        p[i].relative = gm[i].relation != NULL;
         p[i].district = strcmp(g->feature, "suburb") == 0 ||
                         strcmp(g->feature, "district") == 0 ||
                         strcmp(g->feature, "quarter") == 0 ||
