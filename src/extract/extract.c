@@ -337,7 +337,9 @@ static void attribution(const ctx *c, uint32_t sent, size_t *as, size_t *ae) {
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
-        if (tr->cls != TR_CUE || tr->cue != CUE_ATTRIBUTION) continue;
+        if (tr->cls != TR_CUE ||
+            (tr->cue != CUE_ATTRIBUTION && tr->cue != CUE_SPEECH))
+            continue;
         if (tm->tok_start < s->first_token || tm->tok_end > end) continue;
         size_t k = tm->tok_end;
         size_t stop = k;
@@ -380,9 +382,12 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
         const x_number *x = NULL;
         size_t xi = 0;
         size_t after_hi = tm->tok_end + 3 < end ? tm->tok_end + 3 : end;
-        if (tr->count_pos & 1) /* after: مقتل 5, قتل ما لا يقل عن 5 */
+        /* a verb's figure may also stand before it, as its subject: "20
+         * مدنيا على الأقل قتلوا" */
+        int pos = tr->count_pos | (tr->verb ? 2 : 0);
+        if (pos & 1) /* after: مقتل 5, قتل ما لا يقل عن 5 */
             x = number_at(c, tm->tok_end, after_hi, 0, &xi);
-        if (!x && (tr->count_pos & 2)) /* before: 5 قتلى, 20 قتيلا (the
+        if (!x && (pos & 2)) /* before: 5 قتلى, 20 قتيلا (the
                                            number may include the noun) */
             x = number_at(c, tm->tok_start > first + 3 ? tm->tok_start - 3 : first,
                           tm->tok_end, 1, &xi);
