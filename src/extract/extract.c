@@ -308,6 +308,8 @@ static int word_in(const marsad_token *t, const char *const *list) {
 }
 
 static const char *const OTHERS[] = {"اخرين", "اخرون", "اخري", "الاخرين", NULL};
+static const char *const SUBSET[] = {"بينهم", "منهم", "بينها", "منها", "وبينهم",
+                                     "ومنهم", NULL};
 static const char *const PREPS[] = {"في", "من", "علي", "الي", "عن", "و",
                                     "بعد", "قبل", "خلال", "اثر", "جراء", NULL};
 
@@ -379,6 +381,21 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
             covered = c->num_used[q] && c->nums[q].tok_start <= tm->tok_start &&
                       c->nums[q].tok_end >= tm->tok_end;
         if (covered) continue;
+        /* a casualty word inside a name ("كتيبة شهداء أم الأرانب", the
+         * Martyrs Brigade) counts nobody */
+        int in_name = 0;
+        SENT_RANGE(c, place_at, sent, q)
+            in_name |= c->places[q].in_org && c->places[q].tok_start <= tm->tok_start &&
+                       c->places[q].tok_end >= tm->tok_end;
+        SENT_RANGE(c, actor_at, sent, q)
+            in_name |= c->actors[q].tok_start <= tm->tok_start &&
+                       c->actors[q].tok_end >= tm->tok_end;
+        if (in_name) continue;
+        /* "بينهم طفلة", "منهم 8": a part of a figure already given */
+        int subset = 0;
+        for (size_t q = tm->tok_start; q > first && q + 4 > tm->tok_start && !subset; q--)
+            subset = word_in(&c->t[q - 1], SUBSET);
+        if (subset) continue;
         const x_number *x = NULL;
         size_t xi = 0;
         size_t after_hi = tm->tok_end + 3 < end ? tm->tok_end + 3 : end;
@@ -805,8 +822,21 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         nm = 1;
     }
     /* each figure goes to the nearest trigger before it (else after), and
-     * only to the first of coordinated places */
+     * only to the first of coordinated places; a figure whose nearest event
+     * word before it is a non-event (a plan, a denial: "التخطيط لهجوم المنيا
+     * الذي أسفر عن مقتل 29") belongs to that non-event */
     for (int k = 0; k < ncl; k++) {
+        size_t near_ev = (size_t)-1;
+        int near_blocked = 0;
+        SENT_RANGE(c, trig_at, sent, i) {
+            const x_tmatch *tm = &c->trig[i];
+            if (TR(c, tm)->cls != TR_EVENT || tm->tok_start > at[k]) continue;
+            if (near_ev == (size_t)-1 || tm->tok_start > near_ev) {
+                near_ev = tm->tok_start;
+                near_blocked = blocked(c, tm);
+            }
+        }
+        if (near_blocked) continue;
         int best = -1;
         size_t bd = (size_t)-1;
         for (int m = 0; m < nm; m++) {
@@ -962,6 +992,14 @@ static int same_source(const ctx *c, const claim *a, const claim *b) {
 
 static long figure(const event_acc *e, int kind, const ctx *c) {
     long lowest = -1;
+    /* a revised toll ("ارتفعت الحصيلة إلى 52") replaces the figures before
+     * it, whatever their source: the latest revision counts */
+    long revised_toll = -1;
+    for (int i = 0; i < e->nclaims; i++)
+        if (e->claims[i].kind == kind && e->claims[i].revision && !e->claims[i].vague &&
+            e->claims[i].count > revised_toll)
+            revised_toll = e->claims[i].count;
+    if (revised_toll >= 0) return revised_toll;
     /* vague counts stand only where no source gives a figure */
     int precise = 0;
     for (int i = 0; i < e->nclaims; i++)
@@ -984,7 +1022,8 @@ static long figure(const event_acc *e, int kind, const ctx *c) {
             int first_of_sent = 1;
             for (int q = 0; q < j; q++)
                 if (e->claims[q].kind == kind && e->claims[q].sent == b->sent &&
-                    same_source(c, &e->claims[q], b))
+                    same_source(c, &e->claims[q], b) &&
+                    !(precise && e->claims[q].vague))
                     first_of_sent = 0;
             if (!first_of_sent) continue;
             long sum = 0;
@@ -1358,16 +1397,22 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     }
     for (size_t i = 0; i < c.nplaces && !c.first_place; i++)
         if (!c.places[i].in_org) c.first_place = &c.places[i];
-    for (size_t i = 0; i < c.ndates && !c.lede_date; i++)
-        if (c.dates[i].date.y &&
-            (!c.published.y ||
-             ymd_to_days(c.dates[i].date) <= ymd_to_days(c.published)))
-            c.lede_date = &c.dates[i];
+
     c.clause = malloc((c.nt + 1) * sizeof *c.clause);
     c.seg = malloc((c.nt + 1) * sizeof *c.seg);
     c.lede = calloc(c.ns + 1, 1);
     if (c.clause && c.seg && c.trig_at) mark_clauses(&c);
     if (c.lede) mark_lede(&c);
+    /* the lede's date dates what the article reports without a date of
+     * its own; a date further down belongs to its own sentence */
+    for (size_t i = 0; i < c.ndates && !c.lede_date; i++) {
+        uint32_t ds = c.t[c.dates[i].tok_start].sentence;
+        if (!c.lede[ds]) break;
+        if (c.dates[i].date.y &&
+            (!c.published.y ||
+             ymd_to_days(c.dates[i].date) <= ymd_to_days(c.published)))
+            c.lede_date = &c.dates[i];
+    }
     int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
                 c.num_at && c.date_at && c.clause && c.seg && c.lede;
     for (uint32_t s = 0; s < c.ns && ready; s++) sentence_mentions(&c, s);
