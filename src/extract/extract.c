@@ -232,6 +232,10 @@ static int sentence_is_question(const ctx *c, uint32_t sent) {
     return 0;
 }
 
+static int word_in(const marsad_token *t, const char *const *list);
+static const char *const YEAR_WORDS[] = {"عام", "العام", "سنه", "السنه", "في",
+                                         "منذ", "خلال", "عامي", NULL};
+
 /* A trigger is blocked when a threat, plan, denial or negation governs it. */
 static int blocked(const ctx *c, const x_tmatch *tm) {
     size_t k = tm->tok_start;
@@ -268,6 +272,24 @@ static int blocked(const ctx *c, const x_tmatch *tm) {
                          strstr(p->norm, "يتعرض") != NULL);
         }
         if (lam && !subjected) return 1;
+    }
+    /* a year before the publication's in the trigger's clause ("استولت
+     * على بنغازي عام 2014"): history */
+    if (c->published.y) {
+        uint32_t cl = c->clause[k];
+        size_t lo = k, hi = k;
+        while (lo > 0 && c->clause[lo - 1] == cl) lo--;
+        while (hi + 1 < c->nt && c->clause[hi + 1] == cl) hi++;
+        for (size_t j = lo; j <= hi; j++) {
+            const marsad_token *y = &c->t[j];
+            if (y->kind != MARSAD_TOK_NUMBER || y->norm_len != 4) continue;
+            int year = atoi(y->norm);
+            if (year < 1900 || year >= c->published.y) continue;
+            const marsad_token *p = j > 0 ? &c->t[j - 1] : NULL;
+            const marsad_token *n = j + 1 < c->nt ? &c->t[j + 1] : NULL;
+            if ((p && word_in(p, YEAR_WORDS)) || (n && tok_is(n, "م")))
+                return 1;
+        }
     }
     /* a verb trigger in the future: سيـ/ستـ/سنـ stuck to it */
     const marsad_token *t = &c->t[k];
@@ -509,8 +531,29 @@ static int place_is_base(const ctx *c, const x_place *p) {
     return 0;
 }
 
+/* Where a movement started ("تحركت من درنة", "القادمة من سرت") is not
+ * where the event happened. */
+static const char *const MOVE_WORDS[] = {"تحركت", "تحرك", "انطلقت", "انطلق",
+                                         "قدموا", "قادمه", "قادمين", "القادمه",
+                                         "القادمين", "جاءت", "هربوا", "نزحوا",
+                                         "تسللوا", "فروا", "فر", NULL};
+
+static int place_is_origin(const ctx *c, const x_place *p) {
+    size_t k = p->tok_start;
+    const marsad_sentence *s = &c->s[c->t[k].sentence];
+    const marsad_token *t = &c->t[k];
+    /* "من درنة" or "من" stuck to the name is not split: the word before */
+    int from = (k > s->first_token && tok_is(&c->t[k - 1], "من")) ||
+               (t->norm_len > 4 && memcmp(t->norm, "من", 4) == 0 && p->tok_end > k);
+    if (!from) return 0;
+    for (size_t j = k; j > s->first_token && j + 4 > k; j--)
+        if (word_in(&c->t[j - 1], MOVE_WORDS)) return 1;
+    return 0;
+}
+
 static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
-    return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p);
+    return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
+           !place_is_origin(c, p);
 }
 
 /* Is b coordinated with a, the place just before it: "درنة وبنغازي",
@@ -651,13 +694,20 @@ static const x_date *sentence_date(const ctx *c, uint32_t sent) {
     return NULL;
 }
 
-static const x_date *context_date(const ctx *c, uint32_t sent) {
-    /* the last dated sentence of the same paragraph before this one */
+static const x_date *context_date(const ctx *c, uint32_t sent, int *weak) {
+    /* the last dated sentence of the same paragraph before this one; a
+     * statement's date there ("قال أمس ...") bounds what follows it */
     uint32_t para = c->s[sent].paragraph;
+    *weak = 0;
     for (uint32_t k = sent, steps = 0; k-- > 0 && c->s[k].paragraph == para &&
                                        steps < 64; steps++) {
         const x_date *d = sentence_date(c, k);
         if (d) return d;
+        SENT_RANGE(c, date_at, k, i)
+            if (c->dates[i].date.y) {
+                *weak = 1;
+                return &c->dates[i];
+            }
     }
     /* else the first dated sentence of the article (the lede) */
     return c->lede_date;
@@ -721,15 +771,16 @@ static void mention_init(ctx *c, mention *mn, uint32_t sent, size_t ts,
     }
     int weak = 0;
     const x_date *d = date_for(c, sent, ts, &weak);
+    int ctx_weak = 0;
     if (d && weak != 2) mn->date_explicit = 1;
-    else if (!d) d = context_date(c, sent);
+    else if (!d) d = context_date(c, sent, &ctx_weak);
     if (d) {
         mn->date = d->date;
         mn->first = d->first;
         mn->last = d->last;
         mn->precision = d->precision;
-        if (weak == 1) {
-            mn->date_weak = 1;
+        if (weak == 1 || ctx_weak) {
+            mn->date_weak = weak == 1;
             mn->first = ymd_from_days(ymd_to_days(d->first) - WEAK_DATE_DAYS);
         }
     } else if (c->published.y) {
@@ -867,7 +918,13 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         if (mn->date_explicit && c->published.y &&
             ymd_to_days(mn->last) < ymd_to_days(c->published) - HISTORY_DAYS)
             continue;
-        mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent];
+        /* a mention may open an event of its own when something anchors it
+         * in the reporting period: its own date, figures, the lede; or a
+         * full account: a specific event word with both sides named */
+        int dyad = mn->trig && mn->trig->rank < 8 * 16 && mn->a1 && mn->a2 &&
+                   !mn->a_inherited && !mn->a1->generic && !mn->a2->generic &&
+                   !mn->place_inherited;
+        mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent] || dyad;
         mention_finish(mn);
         push_mention(c, mn);
     }
