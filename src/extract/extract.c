@@ -421,6 +421,14 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
         const x_number *x = NULL;
         size_t xi = 0;
         size_t after_hi = tm->tok_end + 3 < end ? tm->tok_end + 3 : end;
+        /* not past the next casualty word: "قتلوا وأصيب خمسة" */
+        SENT_RANGE(c, trig_at, sent, q) {
+            const x_tmatch *nx = &c->trig[q];
+            int ncls = TR(c, nx)->cls;
+            if (nx->tok_start >= tm->tok_end && nx->tok_start < after_hi &&
+                (ncls == TR_KILLED || ncls == TR_INJURED || ncls == TR_CAPTURED))
+                after_hi = nx->tok_start;
+        }
         /* a verb's figure may also stand before it, as its subject: "20
          * مدنيا على الأقل قتلوا" */
         int pos = tr->count_pos | (tr->verb ? 2 : 0);
@@ -924,7 +932,13 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         int dyad = mn->trig && mn->trig->rank < 8 * 16 && mn->a1 && mn->a2 &&
                    !mn->a_inherited && !mn->a1->generic && !mn->a2->generic &&
                    !mn->place_inherited;
-        mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent] || dyad;
+        /* a development someone reports ("قالت قوات الجيش إنها بسطت
+         * سيطرتها") is news; background is narrated without a source */
+        int reported = mn->trig && !mn->place_inherited &&
+                       (cue_before(c, mn->trig_pos, CUE_SPEECH, 12, 1) ||
+                        cue_before(c, mn->trig_pos, CUE_ATTRIBUTION, 12, 1));
+        mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent] || dyad ||
+                       reported;
         mention_finish(mn);
         push_mention(c, mn);
     }
@@ -955,6 +969,8 @@ static int same_place(const x_place *a, const x_place *b) {
      * approximate place (a quarter, "near X") joins a close neighbour */
     if (a->id == b->id) return 1;
     double km = km_between(a->lat, a->lon, b->lat, b->lon);
+    /* one inside the other's built-up area (a quarter of a city) */
+    if (km < (a->extent_km > b->extent_km ? a->extent_km : b->extent_km)) return 1;
     return km < 3.0 || (km < 15.0 && (a->precision >= 2 || b->precision >= 2 ||
                                       a->district || b->district));
 }
@@ -976,7 +992,12 @@ static int type_compatible(const event_acc *e, const mention *mn) {
     if (strcmp(e->event_type, mn->event_type) == 0) return 1;
     /* combined tactics in one interaction: the higher row wins */
     int ra = x_event_type_rank(e->event_type), rb = x_event_type_rank(mn->event_type);
-    return (ra <= 1 && rb <= 1);
+    if (ra <= 1 && rb <= 1) return 1;
+    /* a withdrawal or handover at the place of a battle is its outcome */
+    const char *sa = e->sub_event_type, *sb = mn->sub_event_type;
+    int ta = strcmp(sa, "Non-violent transfer of territory") == 0;
+    int tb = strcmp(sb, "Non-violent transfer of territory") == 0;
+    return (ta && rb == 0) || (tb && ra == 0);
 }
 
 static void add_claims(event_acc *e, const mention *mn) {

@@ -33,6 +33,7 @@ typedef struct {
                                    named */
     int district;               /* a quarter, suburb or district of a city */
     int relative;               /* "east of X", "near X": describes a place */
+    double extent_km;           /* radius of its built-up area, roughly */
     uint32_t id;
 } x_place;
 

@@ -9,6 +9,7 @@
 #include "lex/actors.h"
 #include "lex/numbers.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,15 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
         p[i].in_org = gm[i].in_org_name || gm[i].offset_km > DESCRIPTIVE_KM;
         p[i].org_hint = gm[i].in_org_name && gm[i].offset_km <= DESCRIPTIVE_KM;
         p[i].relative = gm[i].relation != NULL;
+        /* a city's extent grows with its population (1M: about 10 km) */
+        if (strcmp(g->feature, "city") == 0)
+            p[i].extent_km = g->population > 0
+                ? fmin(15.0, fmax(3.0, sqrt((double)g->population) / 100.0))
+                : 8.0;
+        else if (strcmp(g->feature, "town") == 0)
+            p[i].extent_km = 2.5;
+        else
+            p[i].extent_km = 1.5;
         p[i].district = strcmp(g->feature, "suburb") == 0 ||
                         strcmp(g->feature, "district") == 0 ||
                         strcmp(g->feature, "quarter") == 0 ||
