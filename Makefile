@@ -25,7 +25,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all test check clean fuzz bench setup run
+.PHONY: all test check clean fuzz bench setup run golden
 all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests
 
 $(BUILD)/libmarsad.a: $(LIB_OBJ)
@@ -68,6 +68,10 @@ run:
 
 test:
 	bash scripts/test.sh
+
+# Rewrite the golden files after reviewing a change of extraction.
+golden: all
+	bash scripts/golden.sh
 
 fuzz:
 	bash scripts/fuzz.sh 120

@@ -278,8 +278,8 @@ static int blocked(const ctx *c, const x_tmatch *tm) {
     if (c->published.y) {
         uint32_t cl = c->clause[k];
         size_t lo = k, hi = k;
-        while (lo > 0 && c->clause[lo - 1] == cl) lo--;
-        while (hi + 1 < c->nt && c->clause[hi + 1] == cl) hi++;
+        while (lo > 0 && c->clause[lo - 1] == cl && k - lo < 8) lo--;
+        while (hi + 1 < c->nt && c->clause[hi + 1] == cl && hi - k < 8) hi++;
         for (size_t j = lo; j <= hi; j++) {
             const marsad_token *y = &c->t[j];
             if (y->kind != MARSAD_TOK_NUMBER || y->norm_len != 4) continue;
@@ -707,8 +707,11 @@ static const x_date *context_date(const ctx *c, uint32_t sent, int *weak) {
      * statement's date there ("قال أمس ...") bounds what follows it */
     uint32_t para = c->s[sent].paragraph;
     *weak = 0;
-    for (uint32_t k = sent, steps = 0; k-- > 0 && c->s[k].paragraph == para &&
-                                       steps < 64; steps++) {
+    /* news paragraphs are often one sentence: look back a few sentences
+     * across paragraph breaks, further within the paragraph */
+    for (uint32_t k = sent, steps = 0;
+         k-- > 0 && steps < 64 && (c->s[k].paragraph == para || steps < 3);
+         steps++) {
         const x_date *d = sentence_date(c, k);
         if (d) return d;
         SENT_RANGE(c, date_at, k, i)
@@ -863,6 +866,34 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
             first_place[nm] = group[g];
             nm++;
         }
+    }
+    /* a trigger without a place of its own ("أما الهجوم ... إذ أعلن التنظيم
+     * مسؤوليته عن تفجير عبوة في مقر بلدة الأرانب") is the same event as a
+     * trigger of its sentence that has one: of its clause first */
+    for (int m = 0; m < nm; m++) {
+        if (first_place[m] != (size_t)-1) continue;
+        int best = -1;
+        for (int k = 0; k < nm; k++) {
+            if (k == m || first_place[k] == (size_t)-1 || ms[k].coord_rest) continue;
+            int same_clause = c->clause[ms[k].trig_pos] == c->clause[ms[m].trig_pos];
+            if (best < 0 || (same_clause &&
+                             c->clause[ms[best].trig_pos] != c->clause[ms[m].trig_pos]))
+                best = k;
+        }
+        if (best < 0) continue;
+        if (ms[m].rank < ms[best].rank) {
+            ms[best].trig = ms[m].trig;
+            ms[best].event_type = ms[m].event_type;
+            ms[best].sub_event_type = ms[m].sub_event_type;
+            ms[best].rank = ms[m].rank;
+        }
+        if (ms[m].trig_pos < ms[best].trig_pos) ms[best].trig_pos = ms[m].trig_pos;
+        for (int k = m; k + 1 < nm; k++) {
+            ms[k] = ms[k + 1];
+            first_place[k] = first_place[k + 1];
+        }
+        nm--;
+        m--;
     }
     claim cls[24];
     size_t at[24];
