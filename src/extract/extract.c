@@ -515,8 +515,10 @@ static int place_is_container(const ctx *c, uint32_t sent, const x_place *p) {
 
 /* A place named as someone's base describes them, it is not where the
  * event happened: "معقل التنظيم في سرت", "مقرها في طرابلس". */
+/* (a bare مقر is not here: "في مقر بلدة الأرانب" is where it happened; its
+ * possessive "مقرها طرابلس" describes) */
 static const char *const BASE_WORDS[] = {"معقل", "معقله", "معقلها", "معاقل",
-                                         "مقر", "مقره", "مقرها", "عاصمه",
+                                         "مقره", "مقرها", "عاصمه",
                                          "امارة", "اماره", "معسكر", NULL};
 
 static int place_is_base(const ctx *c, const x_place *p) {
