@@ -432,7 +432,15 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
         /* a verb's figure may also stand before it, as its subject: "20
          * مدنيا على الأقل قتلوا" */
         int pos = tr->count_pos | (tr->verb ? 2 : 0);
-        if (pos & 1) /* after: مقتل 5, قتل ما لا يقل عن 5 */
+        /* the casualty word is the counted noun of a figure: "حوالي 90 جثة
+         * لمقاتلين" */
+        for (size_t q = c->num_at[sent]; q < c->num_at[sent + 1] && !x; q++)
+            if (!c->num_used[q] && c->nums[q].tok_start < tm->tok_start &&
+                c->nums[q].tok_end >= tm->tok_end) {
+                x = &c->nums[q];
+                xi = q;
+            }
+        if (!x && (pos & 1)) /* after: مقتل 5, قتل ما لا يقل عن 5 */
             x = number_at(c, tm->tok_end, after_hi, 0, &xi);
         if (!x && (pos & 2)) /* before: 5 قتلى, 20 قتيلا (the
                                            number may include the noun) */
@@ -1026,6 +1034,11 @@ static int type_compatible(const event_acc *e, const mention *mn) {
     /* combined tactics in one interaction: the higher row wins */
     int ra = x_event_type_rank(e->event_type), rb = x_event_type_rank(mn->event_type);
     if (ra <= 1 && rb <= 1) return 1;
+    /* an attack on people by an explosion is an explosion (spec: a car bomb
+     * in a market is Explosions/Remote violence, civilians as actor2) */
+    if ((ra == 1 && rb == 2 && strcmp(mn->sub_event_type, "Attack") == 0) ||
+        (rb == 1 && ra == 2 && strcmp(e->sub_event_type, "Attack") == 0))
+        return 1;
     /* a withdrawal or handover at the place of a battle is its outcome */
     const char *sa = e->sub_event_type, *sb = mn->sub_event_type;
     int ta = strcmp(sa, "Non-violent transfer of territory") == 0;
