@@ -982,6 +982,22 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
                        reported;
         mention_finish(mn);
         push_mention(c, mn);
+        /* a list of days ("يومي الجمعة والسبت"): one event per day, the
+         * figures on the first */
+        if (!mn->date_explicit || mn->date_weak) continue;
+        const x_date *d = NULL;
+        SENT_RANGE(c, date_at, sent, i)
+            if (!d && c->dates[i].date.y == mn->date.y && c->dates[i].date.m == mn->date.m &&
+                c->dates[i].date.d == mn->date.d && c->dates[i].precision == 1)
+                d = &c->dates[i];
+        for (const x_date *n = d; n && n + 1 < c->dates + c->ndates; n++) {
+            const x_date *nx = n + 1;
+            if (nx->tok_start != n->tok_end || nx->precision != 1 || !nx->date.y) break;
+            mention day = *mn;
+            day.date = day.first = day.last = nx->date;
+            day.nclaims = 0;
+            push_mention(c, &day);
+        }
     }
 }
 
@@ -1063,8 +1079,11 @@ static void absorb(event_acc *e, const mention *mn) {
         e->place = mn->place;
         e->place_explicit = 1;
     }
+    /* a vague place dates an event only when the event knows no better
+     * place either (both "in Libya") */
+    int vague_ok = !mn->place_vague || (e->place && e->place->precision >= 3);
     if ((!e->date_explicit || (e->date_weak && !mn->date_weak)) &&
-        mn->date_explicit && !mn->place_inherited && !mn->place_vague) {
+        mn->date_explicit && !mn->place_inherited && vague_ok) {
         e->date = mn->date;
         e->first = mn->first;
         e->last = mn->last;
