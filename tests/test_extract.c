@@ -71,6 +71,46 @@ TEST(extract_mentions_table)
     free(buf);
 }
 
+TEST(extract_events_table)
+{
+    marsad_model *m = model();
+    CHECK(m != NULL);
+    if (!m) return;
+    size_t len;
+    char *buf = test_read_file("tests/data/extract_events.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, lineno = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        if (l[0] == '#') continue;
+        char *f[8];
+        int n;
+        split(l, f, 8, &n);
+        CHECK(n == 7);
+        if (n != 7) continue;
+        marsad_article a = {"t", f[1], strlen(f[1]), f[0], NULL, NULL, NULL};
+        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+        const marsad_event *e = marsad_events_count(ev) ? marsad_events_get(ev, 0) : NULL;
+        int ok = e && marsad_events_count(ev) == 1 && strcmp(e->event_type, f[2]) == 0 &&
+                 strcmp(e->sub_event_type, f[3]) == 0 && e->location_name &&
+                 strcmp(e->location_name, f[4]) == 0 && e->fatalities == atol(f[5]) &&
+                 e->injured == atol(f[6]);
+        if (!ok)
+            fprintf(stderr, "  extract_events.tsv:%d: %zu events; first %s / %s at %s, "
+                            "killed %ld injured %ld\n", lineno, marsad_events_count(ev),
+                    e ? e->event_type : "-", e ? e->sub_event_type : "-",
+                    e && e->location_name ? e->location_name : "-",
+                    e ? e->fatalities : 0, e ? e->injured : 0);
+        CHECK(ok);
+        marsad_events_free(ev);
+        rows++;
+    }
+    CHECK(rows >= 5);
+    free(buf);
+}
+
 TEST(extract_model_reports_malformed_line)
 {
     /* a copy of the data directory with one broken trigger line */

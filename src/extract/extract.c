@@ -569,9 +569,21 @@ static int place_is_origin(const ctx *c, const x_place *p) {
     return 0;
 }
 
+/* A place inside an actor's name ("التحالف بقيادة السعودية", "كتائب
+ * مصراتة") names the actor, not where it acts. */
+static int place_in_actor(const ctx *c, uint32_t sent, const x_place *p) {
+    SENT_RANGE(c, actor_at, sent, i) {
+        const x_actor *a = &c->actors[i];
+        if (a->tok_start <= p->tok_start && a->tok_end >= p->tok_end &&
+            a->tok_end - a->tok_start > p->tok_end - p->tok_start)
+            return 1;
+    }
+    return 0;
+}
+
 static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
     return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
-           !place_is_origin(c, p);
+           !place_is_origin(c, p) && !place_in_actor(c, sent, p);
 }
 
 /* Is b coordinated with a, the place just before it: "درنة وبنغازي",
@@ -641,6 +653,7 @@ static size_t place_for(const ctx *c, uint32_t sent, size_t ts, size_t te) {
                           : 3 * (ts - (p->tok_end < ts ? p->tok_end : ts)) + 2;
         uint32_t sa = c->seg[p->tok_start], sb = c->seg[ts];
         size_t score = dist + 4 * (size_t)(sa > sb ? sa - sb : sb - sa);
+        if (p->precision >= 3) score += 6; /* a named town beats a country */
         if (score < best_score) {
             best_score = score;
             best = i;
@@ -980,6 +993,24 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
                         cue_before(c, mn->trig_pos, CUE_ATTRIBUTION, 12, 1));
         mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent] || dyad ||
                        reported;
+        /* a generic attack ("هجوم مسلح") whose victims are civilians is
+         * violence against civilians */
+        if (mn->trig && mn->rank >= 8 * 16 && strcmp(mn->event_type, "Battles") == 0) {
+            /* most of the victims civilians (the attacker's death aside),
+             * or the attacked named as civilians */
+            long civ = 0, other = 0;
+            for (int k = 0; k < mn->nclaims; k++) {
+                if (mn->claims[k].kind != TR_KILLED && mn->claims[k].kind != TR_INJURED)
+                    continue;
+                if (mn->claims[k].side == 3) civ += mn->claims[k].count;
+                else other += mn->claims[k].count;
+            }
+            int civ_target = (mn->a2 && mn->a2->civilian) || (mn->a1 && mn->a1->civilian);
+            if (civ > other || civ_target) {
+                mn->event_type = "Violence against civilians";
+                mn->sub_event_type = "Attack";
+            }
+        }
         mention_finish(mn);
         push_mention(c, mn);
         /* a list of days ("يومي الجمعة والسبت"): one event per day, the
@@ -1289,8 +1320,16 @@ static void make_notes(marsad_events *E, marsad_event *ev) {
                     q = "at least ";
             o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s%ld %s", sep, q,
                                   fig[k], KIND_NAMES[k + 1]);
-            /* other figures reported for the same kind */
-            for (size_t i = 0; i < ev->nclaims && o < sizeof buf; i++)
+            /* other figures reported for the same kind, by other sources */
+            const char *src = NULL;
+            int nsrc = 0;
+            for (size_t i = 0; i < ev->nclaims; i++) {
+                const char *a = ev->claims[i].attributed_to ? ev->claims[i].attributed_to : "";
+                if (strcmp(ev->claims[i].kind, KIND_NAMES[k + 1]) != 0) continue;
+                if (!src || strcmp(src, a) != 0) nsrc++;
+                src = a;
+            }
+            for (size_t i = 0; i < ev->nclaims && o < sizeof buf && nsrc > 1; i++)
                 if (strcmp(ev->claims[i].kind, KIND_NAMES[k + 1]) == 0 &&
                     ev->claims[i].count != fig[k] && ev->claims[i].attributed_to)
                     o += (size_t)snprintf(buf + o, sizeof buf - o,
