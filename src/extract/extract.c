@@ -842,6 +842,8 @@ static void mention_finish(mention *mn) {
 }
 
 #define MAX_SENT_MENTIONS 32
+/* An article longer than this is probably not one news article. */
+#define LARGE_ARTICLE (2u << 20)
 /* Reports of events older than this, in days before publication, are
  * background (ACLED codes the reporting period). */
 #define HISTORY_DAYS 45
@@ -1528,6 +1530,10 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         diagf(diag, dctx, id, "warning: article has no text");
         return E;
     }
+    if (len > LARGE_ARTICLE)
+        diagf(diag, dctx, id,
+              "warning: article is %.1f MB, far longer than news; read as one "
+              "article", (double)len / (1024.0 * 1024.0));
     ctx c = {0};
     c.m = m;
     c.a = a;
