@@ -26,7 +26,13 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all test check clean fuzz bench setup run golden
-all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests
+all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests $(BUILD)/data.ok
+
+# Every data file must load: a malformed line fails the build with FILE:LINE.
+DATA_FILES := $(wildcard data/*.tsv) $(wildcard data/sources/*/*)
+$(BUILD)/data.ok: $(BUILD)/marsad $(DATA_FILES)
+	$(BUILD)/marsad validate --data data --quiet
+	@touch $@
 
 $(BUILD)/libmarsad.a: $(LIB_OBJ)
 	@mkdir -p $(@D)

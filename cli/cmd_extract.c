@@ -103,7 +103,7 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
         return EXIT_USAGE;
     }
     char err[1024];
-    marsad_model *m = marsad_model_load(datadir, err, sizeof err);
+    marsad_model *m = marsad_model_load(cli_datadir(datadir), err, sizeof err);
     if (!m) {
         cli_error("%s", err);
         free(paths);
