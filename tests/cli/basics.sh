@@ -32,7 +32,7 @@ check "--help lists at least one command" test -n "$commands"
 for c in $commands; do
   CLI_TIMEOUT=60 run "$c" --help
   check "$c --help: exit 0" rc_is 0
-  check "$c --help: usage on stdout" out_has "usage: marsad $c"
+  check "$c --help: usage on stdout" out_has "[Uu]sage: +marsad $c"
   CLI_TIMEOUT=60 run "$c" --no-such-option
   check "$c --no-such-option: exit 2" rc_is 2
   check "$c --no-such-option: says why on stderr" err_has 'no-such-option|usage'
