@@ -1,6 +1,7 @@
 # marsad build. `make` builds build/marsad and build/libmarsad.a.
 # Sources are found by wildcard: a new module is a new file, not a Makefile edit.
-# Variants: `make SAN=1` (ASan+UBSan, into build-san/), `make CC=clang`.
+# Variants: `make SAN=1` (ASan+UBSan, into build-san/), `make CC=clang`,
+# `make FUZZ=1 fuzzers` (libFuzzer targets, into build-fuzz/).
 
 CC      ?= cc
 PKGS    := libutf8proc jansson sqlite3 zlib
@@ -8,6 +9,15 @@ BUILD   ?= build
 ifeq ($(SAN),1)
 BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+# FUZZ=1: clang, libFuzzer instrumentation + ASan/UBSan, into build-fuzz/;
+# the `fuzzers` target links one binary per fuzz/fuzz_*.c (scripts/fuzz.sh).
+ifeq ($(FUZZ),1)
+BUILD   := build-fuzz
+CC      := clang
+OPT     := -O1 -g
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
@@ -24,8 +34,10 @@ TEST_SRC := $(sort $(wildcard tests/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all test check clean fuzz bench setup run golden
+.PHONY: all test check clean fuzz fuzzers bench setup run golden
 all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests $(BUILD)/data.ok
 
 # Every data file must load: a malformed line fails the build with FILE:LINE.
@@ -44,6 +56,13 @@ $(BUILD)/marsad: $(CLI_OBJ) $(BUILD)/libmarsad.a
 $(BUILD)/marsad-tests: $(TEST_OBJ) $(BUILD)/libmarsad.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libmarsad.a $(LDLIBS)
 
+# libFuzzer targets: one per fuzz/fuzz_*.c, linked with the library. Build
+# with `make FUZZ=1 fuzzers` (scripts/fuzz.sh does).
+fuzzers: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_SRC:%.c=$(BUILD)/%.o)
+$(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/libmarsad.a
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libmarsad.a $(LDLIBS)
+
 # Registries of CLI commands and tests, generated from MARSAD_COMMAND(...) and
 # TEST(...) lines so that adding one never means editing a shared list.
 $(BUILD)/gen/commands.h: $(CLI_SRC) tools/gen_registry.sh
@@ -60,7 +79,8 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
+         $(FUZZ_SRC:%.c=$(BUILD)/%.d)
 
 setup:
 	bash scripts/setup.sh

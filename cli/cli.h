@@ -22,8 +22,10 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
  * NUL after the end. Prints "marsad: PATH: reason" and returns NULL on error. */
 char *cli_read_file(const char *path, size_t *len);
 
-/* Warns on stderr about invalid UTF-8 and NUL bytes in text read from path,
- * naming the line of the first one. Returns 1 when it warned. */
+/* Warns on stderr about text read from path that will not read well, naming
+ * the file and the line: invalid UTF-8 bytes and NUL bytes (then returns 1,
+ * an input error), and, returning 0, an empty file, text without any letter
+ * or digit (all diacritics, binary), a line over 1 MiB. Linear time. */
 int cli_check_text(const char *path, const char *text, size_t len);
 
 /* 1-based line number of byte offset off in text. */
@@ -36,7 +38,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_wants_help(int argc, char **argv);
 
 /* Prints s (len bytes) to f as a JSON-safe/terminal-safe string: invalid UTF-8
- * becomes U+FFFD, control characters become spaces. */
+ * becomes U+FFFD; control characters (C0, DEL, C1) and the Unicode line and
+ * paragraph separators become spaces, so output stays one record per line. */
 void cli_put_clean(FILE *f, const char *s, size_t len);
 
 /* The data directory: dir when given (--data DIR), else $MARSAD_DATA, else

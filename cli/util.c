@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 void cli_error(const char *fmt, ...) {
     va_list ap;
@@ -62,8 +63,18 @@ size_t cli_line_of(const char *text, size_t len, size_t off) {
     return line;
 }
 
+/* Lines longer than this are reported: news text has paragraphs. */
+#define CLI_LONG_LINE ((size_t)1 << 20)
+
 int cli_check_text(const char *path, const char *text, size_t len) {
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (len == 0) {
+        cli_error("%s: warning: empty input", name);
+        return 0;
+    }
     size_t i = 0, bad = 0, nul = 0, first_bad = SIZE_MAX, first_nul = SIZE_MAX;
+    size_t line_start = 0, long_at = SIZE_MAX, long_len = 0;
+    int has_word = 0;
     while (i < len) {
         int32_t cp;
         int inv;
@@ -74,17 +85,48 @@ int cli_check_text(const char *path, const char *text, size_t len) {
         } else if (cp == 0) {
             if (!nul) first_nul = i;
             nul++;
+        } else if (cp == '\n') {
+            if (i - line_start > long_len) {
+                long_len = i - line_start;
+                long_at = line_start;
+            }
+            line_start = i + 1;
+        } else if (!has_word) {
+            if (cp < 0x80) {
+                has_word = (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' &&
+                                                        (cp | 0x20) <= 'z');
+            } else {
+                utf8proc_category_t c = utf8proc_category(cp);
+                has_word = ((c >= UTF8PROC_CATEGORY_LU &&
+                             c <= UTF8PROC_CATEGORY_LO) ||
+                            c == UTF8PROC_CATEGORY_ND) &&
+                           cp != 0x0640; /* tatweel is not a letter */
+            }
         }
         i += n;
     }
+    if (len - line_start > long_len) {
+        long_len = len - line_start;
+        long_at = line_start;
+    }
     if (nul)
-        cli_error("%s:%zu: warning: binary data: %zu NUL byte%s (read as spaces)",
-                  path, cli_line_of(text, len, first_nul), nul,
-                  nul == 1 ? "" : "s");
+        cli_error("%s:%zu: warning: %zu NUL byte%s, binary data? (first at byte "
+                  "%zu; read as spaces)",
+                  name, cli_line_of(text, len, first_nul), nul,
+                  nul == 1 ? "" : "s", first_nul);
     if (bad)
-        cli_error("%s:%zu: warning: %zu invalid UTF-8 byte%s (read as U+FFFD)",
-                  path, cli_line_of(text, len, first_bad), bad,
-                  bad == 1 ? "" : "s");
+        cli_error("%s:%zu: warning: %zu invalid UTF-8 byte%s (first at byte "
+                  "%zu: 0x%02X; read as U+FFFD)",
+                  name, cli_line_of(text, len, first_bad), bad,
+                  bad == 1 ? "" : "s", first_bad,
+                  (unsigned char)text[first_bad]);
+    if (!has_word)
+        cli_error("%s: warning: no letters or digits in %zu bytes of text",
+                  name, len);
+    if (long_len > CLI_LONG_LINE)
+        cli_error("%s:%zu: warning: line of %zu bytes (text without line "
+                  "breaks?)",
+                  name, cli_line_of(text, len, long_at), long_len);
     return (bad || nul) ? 1 : 0;
 }
 
@@ -105,8 +147,9 @@ void cli_put_clean(FILE *f, const char *s, size_t len) {
         size_t n = marsad_utf8_next(s, len, i, &cp, &inv);
         if (inv)
             fputs("\xEF\xBF\xBD", f);
-        else if (cp < 0x20 || cp == 0x7F)
-            fputc(' ', f);
+        else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 ||
+                 cp == 0x2029)
+            fputc(' ', f); /* C0, DEL, C1, line/paragraph separators */
         else
             fwrite(s + i, 1, n, f);
         i += n;

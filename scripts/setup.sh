@@ -24,9 +24,11 @@ check_pc libmicrohttpd libmicrohttpd-dev
 check_pc gumbo libgumbo-dev
 
 if [ "${1:-}" = "--test" ]; then
-  # Test-only tools: a second compiler, sanitizer and fuzzer runtimes, valgrind.
+  # Test-only tools: a second compiler, sanitizer and fuzzer runtimes,
+  # valgrind; python3 for the CLI tests and tools/gen_bad_inputs.py.
   check_cmd clang clang
   check_cmd valgrind valgrind
+  check_cmd python3 python3
   [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
     need_pkgs+=("libclang-rt-dev")
 fi

@@ -24,13 +24,17 @@ static const char *const ENCLITICS[] = {
 
 #define NPRO (sizeof PROCLITICS / sizeof *PROCLITICS)
 #define NENC (sizeof ENCLITICS / sizeof *ENCLITICS)
+/* Longest entries above, in bytes: وبال (8) and هما (6). */
+#define PRO_MAX_BYTES 8
+#define ENC_MAX_BYTES 6
 
-/* Code points in s[0..n) (UTF-8 lead bytes). */
-static size_t cp_count(const char *s, size_t n) {
+/* True when s[0..n) starts with two code points (UTF-8 lead bytes). Looks
+ * at 8 bytes at most, so a call costs the same for any word length. */
+static int two_cps(const char *s, size_t n) {
     size_t c = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && i < 8 && c < 2; i++)
         c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
+    return c >= 2;
 }
 
 int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
@@ -51,13 +55,16 @@ int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
         if (l < n && memcmp(w + n - l, ENCLITICS[i], l) == 0)
             encs[ne++] = (uint8_t)l;
     }
-    /* Emit by growing total stripped length: small, so a quadratic pass. */
-    for (size_t total = 1; total < n && k < max; total++) {
+    /* Emit by growing total stripped length: a few dozen steps whatever the
+     * word's length. */
+    for (size_t total = 1;
+         total < n && total <= PRO_MAX_BYTES + ENC_MAX_BYTES && k < max;
+         total++) {
         for (size_t a = 0; a < np && k < max; a++) {
             for (size_t b = 0; b < ne && k < max; b++) {
                 if ((size_t)pros[a] + encs[b] != total) continue;
                 size_t stem = n - total;
-                if (cp_count(w + pros[a], stem) < 2) continue;
+                if (!two_cps(w + pros[a], stem)) continue;
                 out[k++] = (marsad_seg){pros[a], encs[b]};
             }
         }

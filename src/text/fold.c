@@ -1,7 +1,8 @@
 /*
  * fold.c — Arabic folding for matching.
  *
- * Each code point folds to zero to three code points. Compatibility
+ * Each code point folds to zero or more code points (up to 18: the
+ * ligature ﷺ spells out four words). Compatibility
  * decomposition, case folding and mark stripping come from utf8proc; the
  * Arabic-specific letter folds (hamza carriers, alef maqsura, ta marbuta,
  * Persian and Urdu letters), digits and punctuation are this file's table.
@@ -15,7 +16,12 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#define FOLD_MAX 3
+/* The longest fold: U+FDFA decomposes to 18 code points. */
+#define FOLD_MAX 18
+/* The table keeps folds of up to 3 code points; longer ones (none below
+ * U+0800 today) are marked TABLE_SLOW and folded on each use. */
+#define TABLE_MAX 3
+#define TABLE_SLOW 0xFF
 
 /* Letter-level folds applied before and after decomposition. Returns the
  * replacement, 0 to delete, or -1 when cp is not special. */
@@ -81,7 +87,8 @@ static int32_t fold_letter(int32_t cp) {
     return -1;
 }
 
-/* Folds one code point into out[]; returns how many code points (0..3). */
+/* Folds one code point into out[]; returns how many code points
+ * (0..FOLD_MAX). */
 static int fold_cp_slow(int32_t cp, int32_t out[FOLD_MAX]) {
     int32_t f = fold_letter(cp);
     if (f == 0) return 0;
@@ -93,14 +100,14 @@ static int fold_cp_slow(int32_t cp, int32_t out[FOLD_MAX]) {
         out[0] = (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
         return 1;
     }
-    utf8proc_int32_t buf[8];
+    utf8proc_int32_t buf[FOLD_MAX + 6];
     int last = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(
-        cp, buf, 8,
+        cp, buf, FOLD_MAX + 6,
         UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
             UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP,
         &last);
-    if (n < 0 || n > 8) {
+    if (n < 0 || n > FOLD_MAX + 6) {
         out[0] = cp;
         return 1;
     }
@@ -113,25 +120,33 @@ static int fold_cp_slow(int32_t cp, int32_t out[FOLD_MAX]) {
     return k;
 }
 
-/* Table for U+0000..U+07FF: count in the low 2 bits of [0], then points. */
+/* Table for U+0000..U+07FF: count in [0] (or TABLE_SLOW), then points. */
 #define TABLE_N 0x800
-static int32_t fold_table[TABLE_N][FOLD_MAX + 1];
+static int32_t fold_table[TABLE_N][TABLE_MAX + 1];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
 static void fold_table_init(void) {
     for (int32_t cp = 0; cp < TABLE_N; cp++) {
         int32_t tmp[FOLD_MAX];
         int n = fold_cp_slow(cp, tmp);
+        if (n > TABLE_MAX) {
+            fold_table[cp][0] = TABLE_SLOW;
+            continue;
+        }
         fold_table[cp][0] = n;
         for (int i = 0; i < n; i++) fold_table[cp][i + 1] = tmp[i];
     }
 }
 
 static inline int fold_cp(int32_t cp, int32_t out[FOLD_MAX]) {
-    if (cp >= 0 && cp < TABLE_N) {
+    if (cp >= 0 && cp < TABLE_N && fold_table[cp][0] != TABLE_SLOW) {
         const int32_t *t = fold_table[cp];
         for (int i = 0; i < t[0]; i++) out[i] = t[i + 1];
         return t[0];
+    }
+    if (cp == 0xFFFD) { /* every invalid byte: keep binary input fast */
+        out[0] = cp;
+        return 1;
     }
     return fold_cp_slow(cp, out);
 }
@@ -208,8 +223,8 @@ struct marsad_normtext {
 marsad_normtext *marsad_normtext_new(const char *s, size_t len) {
     marsad_normtext *nt = calloc(1, sizeof *nt);
     if (!nt) return NULL;
-    /* Folding never grows a code point beyond 3 code points of 3 bytes, and a
-     * code point is at least 1 byte: 9x bounds it; measure first instead. */
+    /* Folding can grow a code point to 18 code points (U+FDFA): measure the
+     * result first rather than allocate for the worst case. */
     size_t n = fold_run(s, len, NULL, 0, NULL);
     nt->str = malloc(n + 1);
     nt->map = malloc((n + 1) * sizeof *nt->map);

@@ -191,7 +191,12 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
                 size_t m = marsad_utf8_next(s, len, i, &cp, &inv);
                 if (inv) break;
                 enum cls c2 = classify(cp);
-                if (c2 == C_MARK || c2 == script) { i += m; continue; }
+                if (c2 == C_MARK) { i += m; continue; }
+                if (c2 == script) {
+                    c = c2; /* a letter fixes the script of leading marks */
+                    i += m;
+                    continue;
+                }
                 if (c == C_MARK && (c2 == C_LETTER_AR || c2 == C_LETTER)) {
                     script = c2; /* leading marks take the script that follows */
                     c = c2;
