@@ -1,47 +1,49 @@
-#!/usr/bin/env bash
-# marsad extract on bad input: an empty article, English only, no date,
-# broken metadata JSON, broken and non-article JSON Lines, 10 MB of text.
-# Each gets a clear message naming the file (and line), nothing crashes, and
-# the rest of the input is still processed.
-set -u
-bin=${MARSAD:-build/marsad}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # description, condition (command)
-  if eval "$2"; then :; else echo "FAIL extract bad input: $1"; fail=1; fi
-}
-mkdir "$tmp/dir"
-: > "$tmp/dir/empty.txt"
-echo 'Only English text here.' > "$tmp/dir/english.txt"
-echo 'اشتباكات في بنغازي أمس.' > "$tmp/dir/nodate.txt"
-cp examples/seeds/000_0ea05e08e214245f.txt "$tmp/dir/broken.txt"
-echo '{"id": "x", "published": ' > "$tmp/dir/broken.json"
+# extract_badinput.sh — `marsad extract` on bad input: an empty article,
+# English only, no date, broken metadata JSON, broken and non-article JSON
+# Lines, 10 MB of text, usage errors. Each gets a clear message naming the
+# file (and line), nothing crashes, and the rest of the input is processed.
+. "$(dirname "$0")/lib/cli.sh"
+
+d=$CLI_TMP/dir
+mkdir "$d"
+: > "$d/empty.txt"
+echo 'Only English text here.' > "$d/english.txt"
+echo 'اشتباكات في بنغازي أمس.' > "$d/nodate.txt"
+cp examples/seeds/000_0ea05e08e214245f.txt "$d/broken.txt"
+echo '{"id": "x", "published": ' > "$d/broken.json"
 printf '%s\n' '{"id":"a","published":"2016-02-24","text":"اشتباكات في بنغازي أمس."}' \
   '{broken' '{"id":"c","text":42}' '' \
-  '{"id":"d","published":"2016-02-24","text":"قتل 3 في سرت أمس."}' > "$tmp/bad.jsonl"
-"$bin" extract "$tmp/dir" "$tmp/bad.jsonl" > "$tmp/out" 2> "$tmp/err"
-rc=$?
-check "exit status 1 when input was bad (got $rc)" '[ $rc -eq 1 ]'
-check "broken metadata named with file:line" 'grep -q "broken.json:2: broken metadata JSON" "$tmp/err"'
-check "broken JSON line named" 'grep -q "bad.jsonl:2: broken JSON" "$tmp/err"'
-check "non-article line named" 'grep -q "bad.jsonl:3: not an article" "$tmp/err"'
-check "empty article warned" 'grep -q "empty: warning: article has no text" "$tmp/err"'
-check "English-only article warned" 'grep -q "english: warning: no Arabic text" "$tmp/err"'
-check "missing date warned" 'grep -q "nodate: warning: no publication date" "$tmp/err"'
-check "article with broken metadata still extracted" 'grep -q "\"doc_id\":\"broken\"" "$tmp/out"'
-check "undated event has a null date" 'grep "\"doc_id\":\"nodate\"" "$tmp/out" | grep -q "\"event_date\":null"'
-check "JSON Lines after a broken line still read" 'grep -q "\"doc_id\":\"d\"" "$tmp/out"'
-check "output is valid JSON Lines" '! grep -v "^{.*}$" "$tmp/out" | grep -q .'
-# 10 MB of text in one article
-awk 'BEGIN { for (i = 0; i < 200000; i++) printf "قتل 5 جنود في اشتباكات ببنغازي أمس. "; print "" }' > "$tmp/big.txt"
-"$bin" extract --published 2016-02-24 "$tmp/big.txt" > "$tmp/big.out" 2> "$tmp/big.err"
-rc=$?
-check "10 MB article processed with a warning (exit $rc)" '[ $rc -eq 0 ] && [ -s "$tmp/big.out" ] && grep -q "MB, far longer than news" "$tmp/big.err"'
-# usage errors
-"$bin" extract --format xml "$tmp/dir" > /dev/null 2>&1; rc=$?
-check "bad --format is a usage error (exit $rc)" '[ $rc -eq 2 ]'
-"$bin" extract /nonexistent/path > /dev/null 2> "$tmp/err2"; rc=$?
-check "missing path reported (exit $rc)" '[ $rc -eq 1 ] && grep -q "/nonexistent/path" "$tmp/err2"'
-[ $fail -eq 0 ] && echo "ok extract bad input"
-exit $fail
+  '{"id":"d","published":"2016-02-24","text":"قتل 3 في سرت أمس."}' > "$CLI_TMP/bad.jsonl"
+
+run extract "$d" "$CLI_TMP/bad.jsonl"
+check "exit status 1 when some input was bad" rc_is 1
+check "broken metadata named with file:line" err_has 'broken\.json:2: broken metadata JSON'
+check "broken JSON line named" err_has 'bad\.jsonl:2: broken JSON'
+check "non-article line named" err_has 'bad\.jsonl:3: not an article'
+check "empty article warned" err_has 'empty: warning: article has no text'
+check "English-only article warned" err_has 'english: warning: no Arabic text'
+check "missing date warned" err_has 'nodate: warning: no publication date'
+check "article with broken metadata still extracted" out_has '"doc_id":"broken"'
+check "undated event has a null date" sh -c "grep '\"doc_id\":\"nodate\"' '$OUT' | grep -q '\"event_date\":null'"
+check "JSON Lines after a broken line still read" out_has '"doc_id":"d"'
+check "every output line is a JSON object" sh -c "! grep -v '^{.*}\$' '$OUT' | grep -q ."
+
+run_in "$CLI_TMP/bad.jsonl" extract -
+check "standard input: the good lines read" out_has '"doc_id":"d"'
+check "standard input: bad line named" err_has '<stdin>:2: broken JSON'
+
+awk 'BEGIN { for (i = 0; i < 200000; i++) printf "قتل 5 جنود في اشتباكات ببنغازي أمس. "; print "" }' \
+  > "$CLI_TMP/big.txt"
+run extract --published 2016-02-24 "$CLI_TMP/big.txt"
+check "10 MB article: exit 0" rc_is 0
+check "10 MB article: events written" out_has '"event_type":"Battles"'
+check "10 MB article: warned as far longer than news" err_has 'MB, far longer than news'
+
+run extract --format xml "$d"
+check "bad --format: usage error" rc_is 2
+run extract --published 24/4/2016 "$d"
+check "bad --published: usage error" rc_is 2
+run extract /nonexistent/path
+check "missing path: exit 1" rc_is 1
+check "missing path: named" err_has '/nonexistent/path'
+finish

@@ -1,25 +1,19 @@
-#!/usr/bin/env bash
-# Golden test through the CLI: `marsad extract` on each bundled set writes
-# exactly tests/golden/SET.jsonl, and `marsad eval` reads it back with the
-# figures recorded in tests/golden/SET.figures.
-set -u
-bin=${MARSAD:-build/marsad}
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# golden.sh — golden test through the CLI: `marsad extract` on each bundled
+# set writes exactly tests/golden/SET.jsonl (the library test checks the same
+# files), and `marsad eval` reads them back with the figures recorded in
+# tests/golden/SET.figures. `make golden` rewrites both after a reviewed
+# change of extraction.
+. "$(dirname "$0")/lib/cli.sh"
+
 for set in seeds dev; do
-  "$bin" extract "examples/$set" > "$tmp/$set.jsonl" 2> "$tmp/$set.err"
-  if ! cmp -s "$tmp/$set.jsonl" "tests/golden/$set.jsonl"; then
-    echo "FAIL golden $set: marsad extract differs from tests/golden/$set.jsonl"
-    diff <(head -c 2000 "$tmp/$set.jsonl") <(head -c 2000 "tests/golden/$set.jsonl") | head -5
-    fail=1
-  fi
-  "$bin" eval "examples/$set/gold" "$tmp/$set.jsonl" > "$tmp/$set.fig" 2>&1
-  if ! cmp -s "$tmp/$set.fig" "tests/golden/$set.figures"; then
-    echo "FAIL golden $set: marsad eval figures differ from tests/golden/$set.figures"
-    diff "$tmp/$set.fig" "tests/golden/$set.figures" | head -20
-    fail=1
-  fi
+  run extract "examples/$set"
+  check "extract $set: exit 0" rc_is 0
+  check "extract $set: output equals tests/golden/$set.jsonl" \
+    cmp -s "$OUT" "tests/golden/$set.jsonl"
+  cp "$OUT" "$CLI_TMP/$set.jsonl"
+  run eval "examples/$set/gold" "$CLI_TMP/$set.jsonl"
+  check "eval $set: exit 0" rc_is 0
+  check "eval $set: figures equal tests/golden/$set.figures" \
+    cmp -s "$OUT" "tests/golden/$set.figures"
 done
-[ $fail -eq 0 ] && echo "ok golden (seeds, dev) through the CLI"
-exit $fail
+finish
