@@ -126,6 +126,56 @@ TEST(gazetteer_place_table)
     CHECK(rows >= 50);
 }
 
+/* One row of tests/data/place-coords.tsv: the mention covering `at` resolves
+ * to a place within 5 km of the reference point. */
+static void coord_row(char **f, int nf, int line) {
+    const gazetteer *g = gaz();
+    CHECK_EQ_INT(nf, 6);
+    if (nf != 6 || !g) return;
+    const char *text = f[0], *at = strstr(text, f[1]);
+    CHECK(at != NULL);
+    if (!at) return;
+    size_t off = (size_t)(at - text);
+    marsad_doc *doc = marsad_doc_new(text, strlen(text));
+    gaz_mention *ms;
+    size_t n = gazetteer_find(g, doc, strcmp(f[4], "-") ? f[4] : NULL, &ms);
+    const gaz_mention *m = NULL;
+    for (size_t i = 0; i < n && n != (size_t)-1; i++)
+        if (ms[i].start <= off && off < ms[i].end) m = &ms[i];
+    CHECK(m != NULL);
+    if (m) {
+        const gaz_place *p = gazetteer_place(g, m->place);
+        double d = km(atof(f[2]), atof(f[3]), p->lat, p->lon);
+        if (d > 5)
+            fprintf(stderr, "  place-coords.tsv:%d: %s is %.1f km away\n", line,
+                    p->name_en, d);
+        CHECK(d <= 5);
+    }
+    if (n != (size_t)-1) free(ms);
+    marsad_doc_free(doc);
+}
+
+TEST(gazetteer_place_coordinates)
+{
+    size_t len;
+    char *buf = test_read_file("tests/data/place-coords.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, line = 0;
+    for (char *p = buf, *e; p && *p; p = e ? e + 1 : NULL) {
+        e = strchr(p, '\n');
+        if (e) *e = '\0';
+        line++;
+        if (*p && *p != '#') {
+            char *f[8];
+            coord_row(f, split_tabs(p, f, 8), line);
+            rows++;
+        }
+    }
+    free(buf);
+    CHECK(rows >= 4);
+}
+
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -309,6 +359,12 @@ TEST(gazetteer_countries_and_lookup)
 
 /* ------------------------------------------------------------------------ */
 
+/* The gazetteer's data files (gazetteer_load). */
+static const char *const FILES[] = {
+    "sources",         "ly-districts.tsv", "geonames-arabic.tsv",
+    "places-extra.tsv", "countries.tsv",   "regions.tsv",
+    "places-stop.tsv", "place-cues.tsv",   "person-names.tsv"};
+
 /* A copy of the data directory whose file `name` gets `line` appended;
  * returns the directory (caller removes it with rm_tmpdata). */
 static char *tmp_data_with(const char *name, const char *line, int *lineno) {
@@ -318,9 +374,6 @@ static char *tmp_data_with(const char *name, const char *line, int *lineno) {
     dir = strdup(dir);
     char cwd[1024], src[1200], dst[1200];
     if (!getcwd(cwd, sizeof cwd)) return dir;
-    static const char *const FILES[] = {
-        "sources", "ly-districts.tsv", "places-extra.tsv", "countries.tsv",
-        "regions.tsv", "places-stop.tsv", "place-cues.tsv", "person-names.tsv"};
     for (size_t i = 0; i < sizeof FILES / sizeof *FILES; i++) {
         snprintf(src, sizeof src, "%s/" DATADIR "/%s", cwd, FILES[i]);
         snprintf(dst, sizeof dst, "%s/%s", dir, FILES[i]);
@@ -350,9 +403,6 @@ static char *tmp_data_with(const char *name, const char *line, int *lineno) {
 }
 
 static void rm_tmpdata(char *dir) {
-    static const char *const FILES[] = {
-        "sources", "ly-districts.tsv", "places-extra.tsv", "countries.tsv",
-        "regions.tsv", "places-stop.tsv", "place-cues.tsv", "person-names.tsv"};
     char p[1200];
     for (size_t i = 0; i < sizeof FILES / sizeof *FILES; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, FILES[i]);
@@ -379,6 +429,13 @@ TEST(gazetteer_malformed_lines_fail_with_file_line)
         {"places-stop.tsv", "كلمة\tsometimes\treason"},
         {"ly-districts.tsv", "XX-1\tNowhere\tلامكان\tshape"},
         {"person-names.tsv", "اسم"},
+        {"geonames-arabic.tsv", "99999999\tمكان\tno such GeoNames row"},
+        {"geonames-arabic.tsv", "Mosul\tالموصل\tnot an id"},
+        {"geonames-arabic.tsv", "170063\tحلب"},
+        {"geonames-arabic.tsv", "170063\tHalab\tnot Arabic"},
+        {"geonames-arabic.tsv", "99072\tموصل\tMosul is named above"},
+        {"geonames-arabic.tsv", "170063\t-مكان|حلب\tno such name to remove"},
+        {"geonames-arabic.tsv", "170063\t-حلب\tremoves only"},
     };
     for (size_t c = 0; c < sizeof CASES / sizeof *CASES; c++) {
         int lineno = 0;

@@ -1,7 +1,8 @@
 /*
  * gazetteer.c — loads the places and the lexicons around them (see
  * gazetteer.h): OpenStreetMap Libya, GeoNames cities15000 (Arabic
- * alternatenames), curated extras, countries and regions; gives Libyan places
+ * alternatenames, and the names geonames-arabic.tsv gives by geonameid),
+ * curated extras, countries and regions; gives Libyan places
  * their district by point-in-polygon; generates the Arabic spellings the
  * sources leave out; and builds the phrase dictionaries the matcher uses.
  *
@@ -79,6 +80,13 @@ typedef struct {
     const char *adm1;
 } ne_adm1_ent;
 
+/* A GeoNames row: its geonameid and the place that holds it. */
+typedef struct {
+    long gnid;
+    uint32_t place;
+    uint32_t curated; /* line of geonames-arabic.tsv naming it, or 0 */
+} gn_ent;
+
 typedef struct {
     gazetteer *g;
     const char *datadir;
@@ -98,6 +106,10 @@ typedef struct {
     /* Natural Earth populated places: GeoNames id → admin1 name */
     ne_adm1_ent *ne_adm1;
     size_t nne;
+    /* GeoNames rows: geonameid → place (the OSM twin for merged Libyan
+     * rows), sorted by geonameid once the file is read */
+    gn_ent *gn;
+    size_t ngn, capgn;
 } loader;
 
 static int failf(loader *L, const char *file, size_t line, const char *fmt, ...)
@@ -538,6 +550,26 @@ static uint32_t find_osm_twin(loader *L, const gaz_place *gp, size_t nosm) {
     return best;
 }
 
+/* Splits a '|'-separated list in place; returns the count (at most max). */
+static int split_bar(char *s, char **out, int max) {
+    int n = 0;
+    while (s && n < max) {
+        char *b = strchr(s, '|');
+        if (b) *b = '\0';
+        while (*s == ' ') s++;
+        size_t l = strlen(s);
+        while (l && s[l - 1] == ' ') s[--l] = '\0';
+        if (*s) out[n++] = s;
+        s = b ? b + 1 : NULL;
+    }
+    return n;
+}
+
+static int cmp_gn(const void *a, const void *b) {
+    long x = ((const gn_ent *)a)->gnid, y = ((const gn_ent *)b)->gnid;
+    return (x > y) - (x < y);
+}
+
 static int load_geonames(loader *L) {
     size_t len, line = 0;
     char *buf = read_data(L, GN_FILE, &len), *f[MAXF + 1];
@@ -593,9 +625,18 @@ static int load_geonames(loader *L) {
         unsigned cidx = (unsigned)(f[8][0] - 'A') * 26 +
                         (unsigned)(f[8][1] - 'A');
         if (strcmp(f[7], "PPLC") == 0) L->capital[cidx] = p->id + 1;
+        if (L->ngn == L->capgn) {
+            size_t nc = L->capgn ? L->capgn * 2 : 32768;
+            gn_ent *ng = realloc(L->gn, nc * sizeof *ng);
+            if (!ng) goto nomem;
+            L->gn = ng;
+            L->capgn = nc;
+        }
+        L->gn[L->ngn++] = (gn_ent){id, p->id, 0};
         if (strcmp(p->country, "LY") != 0) continue;
         uint32_t twin = find_osm_twin(L, p, nosm);
         if (twin == UINT32_MAX) continue;
+        L->gn[L->ngn - 1].place = twin;
         if (L->capital[cidx] == p->id + 1) L->capital[cidx] = twin + 1;
         /* fold this row into the OSM place: names, population, source */
         gaz_place *o = &L->g->places[twin];
@@ -609,25 +650,107 @@ static int load_geonames(loader *L) {
         L->g->nplaces--; /* drop the GeoNames copy */
     }
     free(buf);
+    if (rc == 0) qsort(L->gn, L->ngn, sizeof *L->gn, cmp_gn);
     return rc;
 nomem:
     free(buf);
     return failf(L, GN_FILE, line, "out of memory");
 }
 
-/* Splits a '|'-separated list in place; returns the count (at most max). */
-static int split_bar(char *s, char **out, int max) {
-    int n = 0;
-    while (s && n < max) {
-        char *b = strchr(s, '|');
-        if (b) *b = '\0';
-        while (*s == ' ') s++;
-        size_t l = strlen(s);
-        while (l && s[l - 1] == ' ') s[--l] = '\0';
-        if (*s) out[n++] = s;
-        s = b ? b + 1 : NULL;
+/* The GeoNames row with this geonameid, or NULL. */
+static gn_ent *find_gn(loader *L, long id) {
+    size_t lo = 0, hi = L->ngn;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (L->gn[mid].gnid < id) lo = mid + 1;
+        else hi = mid;
     }
-    return n;
+    return lo < L->ngn && L->gn[lo].gnid == id ? &L->gn[lo] : NULL;
+}
+
+/* Removes the name of place p whose key is key; returns 1 when there was
+ * one. */
+static int remove_name(loader *L, uint32_t p, const char *key, size_t klen) {
+    for (uint32_t *link = &L->first[p]; *link != NONE;
+         link = &L->names[*link].next) {
+        name_ent *e = &L->names[*link];
+        if (e->klen == klen && memcmp(e->key, key, klen) == 0) {
+            *link = e->next;
+            e->klen = 0; /* build_names skips it */
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * geonames-arabic.tsv: geonameid, names_ar (|), note. Gives a GeoNames city
+ * the Arabic names news use; the first becomes its display name. A name
+ * written "-NAME" removes a wrong Arabic name the GeoNames row carries (the
+ * name of another town, a truncated spelling). The id must be a row of the
+ * bundled GeoNames file, named once.
+ */
+static int load_geonames_arabic(loader *L) {
+    const char *file = "geonames-arabic.tsv";
+    size_t len, line;
+    char *buf = read_data(L, file, &len), *f[MAXF + 1];
+    if (!buf) return -1;
+    tsv_iter it = {buf, buf + len, 0};
+    int nf, rc = 0;
+    char key[512];
+    while ((nf = tsv_next(&it, f, &line)) > 0) {
+        char *ar[32];
+        long id;
+        if (nf != 3) {
+            rc = failf(L, file, line, "expected 3 tab-separated fields, got %d",
+                       nf);
+            break;
+        }
+        if (parse_long(f[0], &id)) {
+            rc = failf(L, file, line, "bad geonameid '%s'", f[0]);
+            break;
+        }
+        gn_ent *e = find_gn(L, id);
+        if (!e) {
+            rc = failf(L, file, line, "geonameid %ld is not in %s", id,
+                       GN_FILE);
+            break;
+        }
+        if (e->curated) {
+            rc = failf(L, file, line, "geonameid %ld is already on line %u",
+                       id, (unsigned)e->curated);
+            break;
+        }
+        e->curated = (uint32_t)line;
+        int nar = split_bar(f[1], ar, 32), nadd = 0;
+        gaz_place *p = &L->g->places[e->place];
+        for (int a = 0; a < nar && rc == 0; a++) {
+            int drop = ar[a][0] == '-';
+            const char *name = ar[a] + drop;
+            size_t kl = arabic_only(name) ? name_key(name, key, sizeof key) : 0;
+            if (!kl) {
+                rc = failf(L, file, line, "'%s' is not an Arabic name", name);
+            } else if (drop) {
+                if (!remove_name(L, p->id, key, kl))
+                    rc = failf(L, file, line,
+                               "GeoNames %ld has no name '%s' to remove", id,
+                               name);
+            } else {
+                if (nadd++ == 0 && !(p->name_ar = sdup(L, name))) goto nomem;
+                if (!place_has_key(L, p->id, key, kl) &&
+                    add_name(L, p->id, name, 0))
+                    goto nomem;
+            }
+        }
+        if (rc == 0 && nadd == 0)
+            rc = failf(L, file, line, "no Arabic name to add");
+        if (rc) break;
+    }
+    free(buf);
+    return rc;
+nomem:
+    free(buf);
+    return failf(L, file, line, "out of memory");
 }
 
 /* For countries in the Natural Earth outlines: is (lat, lon) in country cc
@@ -1222,6 +1345,7 @@ static int build_names(loader *L) {
     char key[600];
     for (size_t i = 0; i < L->nnames; i++) {
         const gaz_place *p = &g->places[L->names[i].place];
+        if (L->names[i].klen == 0) continue; /* removed */
         if (strcmp(p->feature, "city") && strcmp(p->feature, "town")) continue;
         if (phrase_dict_add_key(towns, L->names[i].key, L->names[i].klen,
                                 p->id) < 0) {
@@ -1233,6 +1357,7 @@ static int build_names(loader *L) {
     for (size_t i = 0; i < L->nnames && rc == 0; i++) {
         var_ctx c = {L, L->names[i].place, 0};
         size_t n = L->names[i].klen;
+        if (n == 0) continue; /* removed by geonames-arabic.tsv */
         memcpy(key, L->names[i].key, n);
         key[n] = '\0';
         const gaz_place *p = &g->places[c.place];
@@ -1286,7 +1411,8 @@ gazetteer *gazetteer_load(const char *datadir, char *err, size_t errlen) {
     if (load_districts(&L) || load_ne_places(&L) ||
         load_list(&L, "places-stop.tsv", L.stop, 3, 1) ||
         load_list(&L, "person-names.tsv", g->persons, 2, 0) || load_cues(&L) ||
-        load_osm(&L) || load_geonames(&L) || load_extra(&L))
+        load_osm(&L) || load_geonames(&L) || load_geonames_arabic(&L) ||
+        load_extra(&L))
         goto fail;
     if (assign_districts(&L)) {
         snprintf(err, errlen, "out of memory");
@@ -1313,6 +1439,7 @@ done:
     boundaries_free(L.admin0);
     free(L.districts);
     free(L.ne_adm1);
+    free(L.gn);
     return g;
 }
 

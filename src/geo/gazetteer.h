@@ -61,7 +61,8 @@ typedef struct {
  *   sources/boundaries/geoBoundaries_LBY_ADM1_simplified.geojson
  *   sources/boundaries/ne_50m_admin_0_LBY_and_neighbours.geojson
  *   sources/boundaries/ne_10m_populated_places_LBY_and_neighbours.geojson
- *   ly-districts.tsv, places-extra.tsv, countries.tsv, regions.tsv,
+ *   ly-districts.tsv, geonames-arabic.tsv (Arabic names for GeoNames
+ *   cities, by geonameid), places-extra.tsv, countries.tsv, regions.tsv,
  *   places-stop.tsv, place-cues.tsv, person-names.tsv
  * Returns NULL on error with "data/FILE:LINE: what is wrong" (or
  * "PATH: reason") in err. The caller frees with gazetteer_free. Cost: about
