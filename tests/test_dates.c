@@ -280,13 +280,11 @@ TEST(dates_bad_input_does_not_crash)
     char *big = malloc(ul * reps + 1);
     for (size_t r = 0; r < reps; r++) memcpy(big + r * ul, unit, ul);
     big[ul * reps] = '\0';
-    clock_t t0 = clock();
     marsad_doc *doc = marsad_doc_new(big, ul * reps);
     date_mention *m;
     size_t k = dates_find(d, doc, (ymd){2016, 4, 24}, &m);
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    /* speed is measured by `make bench`; here: every date found */
     CHECK_EQ_INT(k, 3 * reps);
-    CHECK(secs < 5);
     free(m);
     marsad_doc_free(doc);
     free(big);

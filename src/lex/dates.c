@@ -900,8 +900,8 @@ static size_t parse_month(const ctx *c, size_t j, int bare, dres *r) {
     const month_entry *mo;
     if (!(t = month_at(c, k, &mo))) return 0;
     k = month_alias(c, k + t, mo);
-    int year;
-    char era;
+    int year = 0;
+    char era = 0; /* set only when a year follows */
     size_t y2 = year_after(c, k, &year, &era);
     int hijri = mo->hijri || era == 'h';
     long first, last;
