@@ -240,7 +240,7 @@ static const char *const YEAR_WORDS[] = {"عام", "العام", "سنه", "ال
 static int blocked(const ctx *c, const x_tmatch *tm) {
     size_t k = tm->tok_start;
     if (cue_before(c, k, CUE_IRREALIS, 8, 0)) return 1;
-    if (cue_before(c, k, CUE_DENIAL, 12, 1)) return 1;
+    if (cue_before(c, k, CUE_DENIAL, 64, 1)) return 1; /* the whole rest */
     if (cue_before(c, k, CUE_NEGATION, 3, 0)) return 1;
     /* قد before an imperfect verb is "may": قد يهاجم (قد before a past verb
      * is "has": قد انسحب is a fact) */
@@ -291,18 +291,23 @@ static int blocked(const ctx *c, const x_tmatch *tm) {
                 return 1;
         }
     }
-    /* a verb trigger in the future: سيـ/ستـ/سنـ stuck to it */
-    const marsad_token *t = &c->t[k];
-    if (TR(c, tm)->verb && t->norm_len > 4 && memcmp(t->norm, "س", 2) == 0) {
-        const char *p = t->norm + 2;
-        if (memcmp(p, "ي", 2) == 0 || memcmp(p, "ت", 2) == 0 ||
-            memcmp(p, "ن", 2) == 0)
-            return 1;
-    }
+    /* (a future verb, سيهاجم, never matches: the lexicon holds past forms
+     * and nouns, and سـ is not stripped as a clitic) */
     return 0;
 }
 
 /* ---- figures next to casualty words -------------------------------------- */
+
+/* Is the number a bare plural naming armed actors ("مسلحون")? */
+static int number_is_actor(const ctx *c, const x_number *x) {
+    uint32_t sent = c->t[x->tok_start].sentence;
+    SENT_RANGE(c, actor_at, sent, i) {
+        const x_actor *a = &c->actors[i];
+        if (!a->civilian && a->tok_start <= x->tok_start && a->tok_end > x->tok_start)
+            return 1;
+    }
+    return 0;
+}
 
 static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
                                  int want_end, size_t *idx) {
@@ -314,6 +319,8 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
         const x_number *x = &c->nums[i];
         size_t p = want_end ? x->tok_end : x->tok_start;
         if (p < lo || p > hi || c->num_used[i]) continue;
+        /* "اختطف مسلحون مجهولون صحفيا": the perpetrators are not counted */
+        if (x->vague == 2 && number_is_actor(c, x)) continue;
         if (!best || (want_end ? x->tok_end > best->tok_end
                                : x->tok_start < best->tok_start)) {
             best = x;
@@ -330,6 +337,9 @@ static int word_in(const marsad_token *t, const char *const *list) {
 }
 
 static const char *const OTHERS[] = {"اخرين", "اخرون", "اخري", "الاخرين", NULL};
+static const char *const NAME_HEADS[] = {"ساحه", "ميدان", "شارع", "كتيبه", "لواء",
+                                         "سريه", "مقبره", "جامع", "مسجد", "مستشفي",
+                                         "حي", "مدرسه", "جسر", "دوار", NULL};
 static const char *const SUBSET[] = {"بينهم", "منهم", "بينها", "منها", "وبينهم",
                                      "ومنهم", NULL};
 static const char *const PREPS[] = {"في", "من", "علي", "الي", "عن", "و",
@@ -412,6 +422,10 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
         SENT_RANGE(c, actor_at, sent, q)
             in_name |= c->actors[q].tok_start <= tm->tok_start &&
                        c->actors[q].tok_end >= tm->tok_end;
+        /* "ساحة الشهداء" (Martyrs' Square), "كتيبة شهداء ...": a name */
+        if (!tr->verb && tm->tok_start > first &&
+            word_in(&c->t[tm->tok_start - 1], NAME_HEADS))
+            in_name = 1;
         if (in_name) continue;
         /* "بينهم طفلة", "منهم 8": a part of a figure already given */
         int subset = 0;
@@ -420,7 +434,10 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
         if (subset) continue;
         const x_number *x = NULL;
         size_t xi = 0;
-        size_t after_hi = tm->tok_end + 3 < end ? tm->tok_end + 3 : end;
+        /* an arrest or abduction names its group before the figure: "اعتقلت
+         * خلية إرهابية تضم 5 عناصر" */
+        size_t reach = tr->cls == TR_CAPTURED ? 6 : 3;
+        size_t after_hi = tm->tok_end + reach < end ? tm->tok_end + reach : end;
         /* not past the next casualty word: "قتلوا وأصيب خمسة" */
         SENT_RANGE(c, trig_at, sent, q) {
             const x_tmatch *nx = &c->trig[q];
