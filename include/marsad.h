@@ -211,8 +211,10 @@ typedef struct {
     const char *sub_event_type;
     const char *actor1, *actor1_mention;
     const char *actor2, *actor2_mention;
+    const char *actor1_type, *actor2_type; /* ACLED kind: "state forces", ... */
     const char *location_name, *location_mention;
-    const char *country, *admin1;
+    const char *country, *admin1;  /* ISO 3166 alpha-2; district */
+    const char *country_name;      /* English name of the country */
     double lat, lon;
     int geo_precision;
     long fatalities, injured, captured; /* 0 when none reported */

@@ -1385,12 +1385,14 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     ev->sub_event_type = e->sub_event_type;
     if (e->a1) {
         ev->actor1 = e->a1->name;
+        ev->actor1_type = e->a1->type;
         ev->actor1_mention = arena_strn(E, c->text + c->t[e->a1->tok_start].start,
                                         c->t[e->a1->tok_end - 1].end -
                                             c->t[e->a1->tok_start].start);
     }
     if (e->a2) {
         ev->actor2 = e->a2->name;
+        ev->actor2_type = e->a2->type;
         ev->actor2_mention = arena_strn(E, c->text + c->t[e->a2->tok_start].start,
                                         c->t[e->a2->tok_end - 1].end -
                                             c->t[e->a2->tok_start].start);
@@ -1402,6 +1404,7 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
                                           c->t[p->tok_end - 1].end -
                                               c->t[p->tok_start].start);
         ev->country = arena_str(E, p->country);
+        ev->country_name = p->country_name;
         ev->admin1 = p->admin1;
         ev->lat = p->lat;
         ev->lon = p->lon;

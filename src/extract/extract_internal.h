@@ -23,6 +23,7 @@ typedef struct {
     const char *name;           /* English name */
     double lat, lon;
     char country[3];
+    const char *country_name;   /* English name of the country, or NULL */
     const char *admin1;
     int precision;              /* geo_precision 1..3 */
     int in_org;                 /* not a location: inside an organization

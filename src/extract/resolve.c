@@ -56,6 +56,7 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
         p[i].lat = g->lat;
         p[i].lon = g->lon;
         memcpy(p[i].country, g->country, 3);
+        p[i].country_name = gazetteer_country_name(m->gazetteer, g->country);
         p[i].admin1 = g->admin1[0] ? g->admin1 : NULL;
         p[i].precision = gm[i].geo_precision;
         p[i].in_org = gm[i].in_org_name || gm[i].offset_km > DESCRIPTIVE_KM;

@@ -157,6 +157,20 @@ static const char *disorder_type(const char *type) {
     return "Political violence";
 }
 
+/* ACLED's inter codes from actor kinds: 1 state forces, 2 rebel groups,
+ * 3 political militias, 4 identity militias, 5 rioters, 6 protesters,
+ * 7 civilians, 8 external/other forces; 0 no actor. */
+static int inter_code(const char *type) {
+    static const char *const kinds[] = {"state forces", "rebel group",
+                                        "political militia", "identity militia",
+                                        "rioters", "protesters", "civilians",
+                                        "external forces"};
+    if (!type) return 0;
+    for (int i = 0; i < 8; i++)
+        if (strcmp(type, kinds[i]) == 0) return i + 1;
+    return 8;
+}
+
 static void csv_event(sbuf *b, const marsad_events *E, const marsad_event *ev) {
     size_t tlen;
     const char *text = marsad_events_text(E, &tlen);
@@ -169,18 +183,21 @@ static void csv_event(sbuf *b, const marsad_events *E, const marsad_event *ev) {
     csv_field(b, disorder_type(ev->event_type), 0);
     csv_field(b, ev->event_type, 0);
     csv_field(b, ev->sub_event_type, 0);
+    int i1 = ev->actor1 ? inter_code(ev->actor1_type) : 0;
+    int i2 = ev->actor2 ? inter_code(ev->actor2_type) : 0;
     csv_field(b, ev->actor1, 0);
     csv_field(b, NULL, 0);
-    csv_field(b, NULL, 0);
+    csv_num(b, i1, 0);
     csv_field(b, ev->actor2, 0);
     csv_field(b, NULL, 0);
-    csv_field(b, NULL, 0);
-    csv_field(b, NULL, 0);
+    csv_num(b, i2, 0);
+    /* interaction: the two codes, smaller first (ACLED: 12, 17, ...) */
+    csv_num(b, i1 && i2 ? (i1 < i2 ? i1 * 10 + i2 : i2 * 10 + i1) : i1 * 10 + i2, 0);
     int civ = ev->event_type && strcmp(ev->event_type, "Violence against civilians") == 0;
     csv_field(b, civ ? "Civilian targeting" : NULL, 0);
-    csv_field(b, ev->country, 0);  /* ISO 3166 alpha-2 */
+    csv_field(b, ev->country, 0);  /* ISO 3166 alpha-2 (ACLED: numeric) */
     csv_field(b, NULL, 0);
-    csv_field(b, ev->country, 0);
+    csv_field(b, ev->country_name ? ev->country_name : ev->country, 0);
     csv_field(b, ev->admin1, 0);
     csv_field(b, NULL, 0);
     csv_field(b, NULL, 0);
