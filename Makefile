@@ -21,12 +21,14 @@ LDFLAGS += $(SANFLAGS)
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all test check clean fuzz bench setup run
-all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests
+.PHONY: all test check clean fuzz bench bench-big setup run
+all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests $(BENCH_BIN)
 
 $(BUILD)/libmarsad.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -37,6 +39,11 @@ $(BUILD)/marsad: $(CLI_OBJ) $(BUILD)/libmarsad.a
 
 $(BUILD)/marsad-tests: $(TEST_OBJ) $(BUILD)/libmarsad.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libmarsad.a $(LDLIBS)
+
+# Benchmark helpers (bench/*.c): one program per file, linked with the library.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libmarsad.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libmarsad.a $(LDLIBS)
 
 # Registries of CLI commands and tests, generated from MARSAD_COMMAND(...) and
 # TEST(...) lines so that adding one never means editing a shared list.
@@ -72,8 +79,13 @@ test:
 fuzz:
 	bash scripts/fuzz.sh 120
 
+# Speed and memory on a pinned generated corpus (bench/run.sh; data under
+# build/bench/). bench-big adds a 2 GB corpus to prove memory stays flat.
 bench:
 	bash bench/run.sh
+
+bench-big:
+	bash bench/run.sh --big
 
 clean:
 	rm -rf build build-san build-clang build-fuzz

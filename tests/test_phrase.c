@@ -2,6 +2,8 @@
 #include "lex/phrase.h"
 #include "test.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int match_at(const phrase_dict *d, const char *text, const char *at,
@@ -59,5 +61,63 @@ TEST(phrase_many_keys_rehash)
     uint32_t nv;
     const uint32_t *v = phrase_dict_get(d, "PLACE 12345 North", 17, &nv);
     CHECK(v && nv == 1 && v[0] == 12345);
+    phrase_dict_free(d);
+}
+
+/* The memo answers exactly what phrase_dict_match answers, first time and
+ * from its cache, over every token of a bundled article; the dictionary is
+ * grown past several rehashes so the first-word filter is rebuilt. */
+TEST(phrase_memo_same_as_match)
+{
+    phrase_dict *d = phrase_dict_new();
+    static const char *const P[] = {
+        "مصراتة", "أم الأرانب", "الجيش الوطني الليبي", "الجيش", "تنظيم الدولة",
+        "سرت", "المدينة", "حرس السواحل", "وزارة الدفاع", "ليبيا", "بنغازي",
+    };
+    for (size_t k = 0; k < sizeof P / sizeof *P; k++)
+        CHECK_EQ_INT(phrase_dict_add(d, P[k], strlen(P[k]), (uint32_t)k), 0);
+    char buf[64];
+    for (int k = 0; k < 5000; k++) {
+        int len = snprintf(buf, sizeof buf, "مكان%d شمال", k);
+        CHECK_EQ_INT(phrase_dict_add(d, buf, (size_t)len, (uint32_t)(100 + k)), 0);
+    }
+    size_t len;
+    char *text = test_read_file("examples/dev/001_ly_2014-02-19_jawharafm.txt", &len);
+    CHECK(text != NULL);
+    if (!text) {
+        phrase_dict_free(d);
+        return;
+    }
+    const char *extra = "\nوصل إلى بمدينة مصراتة ثم لسرت وبالمدينة وللجيش الوطني الليبي مكان77 شمال";
+    size_t el = strlen(extra);
+    char *all = malloc(len + el + 1);
+    memcpy(all, text, len);
+    memcpy(all + len, extra, el + 1);
+    marsad_doc *doc = marsad_doc_new(all, len + el);
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(doc, &n);
+    static const unsigned FLAGS[] = {0, PHRASE_PRO, PHRASE_ENC,
+                                     PHRASE_PRO | PHRASE_ENC};
+    int matched = 0;
+    for (size_t f = 0; f < 4; f++) {
+        phrase_memo *pm = phrase_memo_new(d, t, n, FLAGS[f]);
+        CHECK(pm != NULL);
+        for (int pass = 0; pm && pass < 2; pass++) {
+            for (size_t i = 0; i <= n; i++) {
+                phrase_match a, b;
+                int ra = phrase_dict_match(d, t, n, i, FLAGS[f], &a);
+                int rb = phrase_memo_match(pm, i, &b);
+                CHECK_EQ_INT(ra, rb);
+                CHECK(a.ntoks == b.ntoks && a.pro == b.pro && a.enc == b.enc &&
+                      a.values == b.values && a.nvalues == b.nvalues);
+                matched += ra;
+            }
+        }
+        phrase_memo_free(pm);
+    }
+    CHECK(matched >= 20);
+    marsad_doc_free(doc);
+    free(all);
+    free(text);
     phrase_dict_free(d);
 }

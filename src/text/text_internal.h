@@ -21,4 +21,17 @@ static inline int tok_is(const marsad_token *t, const char *s) {
  * most cap bytes (NUL-terminated when it fits). */
 size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
 
+/* Byte lengths of the proclitics (see marsad_clitic_segments) the folded
+ * word w starts with, shortest first, whatever is left after them. Returns
+ * how many (0..3). */
+size_t text_proclitics(const char *w, size_t n, uint8_t out[3]);
+
+/* Code points in s[0..n) (UTF-8 lead bytes). */
+static inline size_t text_cp_count(const char *s, size_t n) {
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 #endif
