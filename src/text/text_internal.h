@@ -9,6 +9,28 @@
 
 #include <string.h>
 
+/* marsad_utf8_next with the common cases inline: ASCII and two-byte
+ * sequences (Latin, Arabic), which are valid whenever the lead byte is
+ * C2..DF and a continuation byte follows. Same results in every case. */
+static inline size_t text_utf8_next(const char *s, size_t len, size_t i,
+                                    int32_t *cp, int *invalid) {
+    if (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            *cp = c;
+            *invalid = 0;
+            return 1;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+            ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            *cp = ((int32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            *invalid = 0;
+            return 2;
+        }
+    }
+    return marsad_utf8_next(s, len, i, cp, invalid);
+}
+
 /* True when the folded token t equals the NUL-terminated folded string s. */
 static inline int tok_is(const marsad_token *t, const char *s) {
     size_t n = strlen(s);
