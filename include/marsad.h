@@ -114,6 +114,8 @@ typedef struct {
     uint32_t sentence;    /* index of its sentence */
     uint8_t kind;         /* marsad_token_kind */
     uint8_t flags;        /* MARSAD_TOKF_* */
+    uint16_t key_hi;      /* internal: a hash of norm that the lexicons */
+    uint32_t key_lo;      /* look words up by (0 on a token made by hand) */
 } marsad_token;
 
 typedef struct {

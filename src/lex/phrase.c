@@ -39,9 +39,10 @@ struct phrase_dict {
 /* Longest key matching builds, in bytes. */
 #define KEYMAX 1024
 
-/* Key hashes: the polynomial P(s) = s[0]*B^(n-1) + ... + s[n-1] mod 2^64,
- * then mixed (murmur3's finalizer) so every bit depends on every byte. */
-#define HB 0x9E3779B97F4A7C15ULL
+/* Key hashes: P(key) modulo 2^47 (text_internal.h: the same polynomial
+ * marsad_doc_new stores in each token), then mixed (murmur3's finalizer) so
+ * every bit depends on every byte. */
+#define HB TEXT_KEY_B
 
 static uint64_t pow_b[KEYMAX + 1]; /* B^k, built once */
 static pthread_once_t pow_once = PTHREAD_ONCE_INIT;
@@ -51,14 +52,18 @@ static void pow_init(void) {
     for (size_t k = 1; k <= KEYMAX; k++) pow_b[k] = pow_b[k - 1] * HB;
 }
 
-/* The polynomial of s appended to a key whose polynomial is h. */
-static inline uint64_t poly_step(uint64_t h, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) h = h * HB + (unsigned char)s[i];
-    return h;
+/* B^k for any k. */
+static inline uint64_t pow_any(size_t k) {
+    if (k <= KEYMAX) return pow_b[k];
+    uint64_t r = 1, b = HB;
+    for (; k; k >>= 1, b *= b)
+        if (k & 1) r *= b;
+    return r;
 }
 
 /* The stored hash of a key whose polynomial is h: mixed, never 0. */
 static inline uint64_t poly_final(uint64_t h) {
+    h &= TEXT_KEY_MASK;
     h ^= h >> 33;
     h *= 0xFF51AFD7ED558CCDULL;
     h ^= h >> 33;
@@ -68,7 +73,7 @@ static inline uint64_t poly_final(uint64_t h) {
 }
 
 static uint64_t key_hash(const char *s, size_t n) {
-    return poly_final(poly_step(0, s, n));
+    return poly_final(text_key_step(0, s, n));
 }
 
 /* The filter has nslots * 8 bits; a key sets two, from high hash bits (the
@@ -302,7 +307,8 @@ static void extend(const phrase_dict *d, const marsad_token *toks, size_t n,
         if (klen + 1 + toks[j].norm_len >= KEYMAX) break;
         key[klen++] = ' ';
         memcpy(key + klen, toks[j].norm, toks[j].norm_len);
-        h = poly_step(h * HB + ' ', toks[j].norm, toks[j].norm_len);
+        /* P(key + " " + word) from P(key) and the word's own P */
+        h = (h * HB + ' ') * pow_any(toks[j].norm_len) + text_token_key(&toks[j]);
         klen += toks[j].norm_len;
         k = j;
         s = find(d, key, klen, poly_final(h));
@@ -332,24 +338,18 @@ static void try_stem(const phrase_dict *d, const marsad_token *toks, size_t n,
     extend(d, toks, n, i, flags, stem, sl, "", 0, hs, (uint8_t)pl, m);
     if (ends_with_al(t->norm, pl) && sl + 4 < KEYMAX)
         extend(d, toks, n, i, flags, "ال", 4, stem, sl,
-               POLY_AL * pow_b[sl] + hs, (uint8_t)(pl - 4), m);
+               POLY_AL * pow_any(sl) + hs, (uint8_t)(pl - 4), m);
 }
 
-int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
-                      size_t i, unsigned flags, phrase_match *m) {
+/* phrase_dict_match without the document scope. */
+static int match_direct(const phrase_dict *d, const marsad_token *toks,
+                        size_t n, size_t i, unsigned flags, phrase_match *m) {
     memset(m, 0, sizeof *m);
     if (i >= n || toks[i].norm_len == 0) return 0;
     const marsad_token *t = &toks[i];
     const char *w = t->norm;
     size_t wl = t->norm_len;
-    /* the word's polynomial, keeping the prefix values at the proclitic
-     * boundaries (at most 8 bytes in) */
-    uint64_t pre[9], h = 0;
-    for (size_t k = 0; k < wl; k++) {
-        if (k < 9) pre[k] = h;
-        h = h * HB + (unsigned char)w[k];
-    }
-    if (wl < 9) pre[wl] = h;
+    uint64_t h = text_token_key(t);
     extend(d, toks, n, i, flags, w, wl, "", 0, h, 0, m);
     if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
         /* proclitics only: the segmentations without enclitics, in the
@@ -360,8 +360,7 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
             size_t pl = pros[k];
             if (pl >= wl || text_cp_count(w + pl, wl - pl) < 2) continue;
             /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
-            uint64_t hs = wl - pl <= KEYMAX ? h - pre[pl] * pow_b[wl - pl]
-                                            : poly_step(0, w + pl, wl - pl);
+            uint64_t hs = h - text_key_step(0, w, pl) * pow_any(wl - pl);
             try_stem(d, toks, n, i, flags, pl, 0, hs, m);
         }
     } else if (flags & (PHRASE_PRO | PHRASE_ENC)) {
@@ -371,7 +370,7 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
             if (segs[s].pro && !(flags & PHRASE_PRO)) continue;
             const char *stem = w + segs[s].pro;
             size_t sl = wl - segs[s].pro - segs[s].enc;
-            uint64_t hs = poly_step(0, stem, sl);
+            uint64_t hs = text_key_step(0, stem, sl);
             if (segs[s].enc) {
                 /* an enclitic ends the phrase: one-word match only */
                 if (!(flags & PHRASE_ENC)) continue;
@@ -422,11 +421,10 @@ phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
 }
 
 int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m) {
-    if (i >= pm->n)
-        return phrase_dict_match(pm->d, pm->toks, pm->n, i, pm->flags, m);
+    if (i >= pm->n) return match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
     uint32_t a = pm->at[i];
     if (a == 0) {
-        if (!phrase_dict_match(pm->d, pm->toks, pm->n, i, pm->flags, m)) {
+        if (!match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m)) {
             pm->at[i] = 1;
             return 0;
         }
@@ -454,4 +452,68 @@ void phrase_memo_free(phrase_memo *pm) {
     free(pm->at);
     free(pm->hits);
     free(pm);
+}
+
+/* ---- document scope --------------------------------------------------------- */
+
+/* Memos are made per (dictionary, flags) on first use; a document asks a
+ * dozen dictionaries. Past that, or for documents too long to give every
+ * dictionary 4 bytes per token, questions are answered directly. */
+#define SCOPE_MEMOS 32
+#define SCOPE_MAX_TOKENS 250000
+
+struct phrase_scope {
+    const marsad_token *toks;
+    size_t n;
+    phrase_scope *prev;
+    int nmemo, full;
+    struct {
+        const phrase_dict *d;
+        unsigned flags;
+        phrase_memo *memo;
+    } memo[SCOPE_MEMOS];
+};
+
+static _Thread_local phrase_scope *scope_now;
+
+phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n) {
+    phrase_scope *sc = calloc(1, sizeof *sc);
+    if (!sc) return NULL;
+    sc->toks = toks;
+    sc->n = n;
+    sc->full = n > SCOPE_MAX_TOKENS;
+    sc->prev = scope_now;
+    scope_now = sc;
+    return sc;
+}
+
+void phrase_scope_end(phrase_scope *sc) {
+    if (!sc) return;
+    /* scopes end in the reverse order they began; a missed end is undone */
+    while (scope_now && scope_now != sc) scope_now = scope_now->prev;
+    if (scope_now == sc) scope_now = sc->prev;
+    for (int k = 0; k < sc->nmemo; k++) phrase_memo_free(sc->memo[k].memo);
+    free(sc);
+}
+
+int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
+                      size_t i, unsigned flags, phrase_match *m) {
+    phrase_scope *sc = scope_now;
+    if (!sc || sc->toks != toks || sc->n != n || i >= n)
+        return match_direct(d, toks, n, i, flags, m);
+    for (int k = 0; k < sc->nmemo; k++)
+        if (sc->memo[k].d == d && sc->memo[k].flags == flags)
+            return phrase_memo_match(sc->memo[k].memo, i, m);
+    if (sc->full || sc->nmemo == SCOPE_MEMOS)
+        return match_direct(d, toks, n, i, flags, m);
+    phrase_memo *pm = phrase_memo_new(d, toks, n, flags);
+    if (!pm) {
+        sc->full = 1;
+        return match_direct(d, toks, n, i, flags, m);
+    }
+    sc->memo[sc->nmemo].d = d;
+    sc->memo[sc->nmemo].flags = flags;
+    sc->memo[sc->nmemo].memo = pm;
+    sc->nmemo++;
+    return phrase_memo_match(pm, i, m);
 }

@@ -43,6 +43,29 @@ static inline int tok_is(const marsad_token *t, const char *s) {
  * most cap bytes (NUL-terminated when it fits). */
 size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
 
+/* Lookup keys. A folded string s[0..n) is hashed as the polynomial
+ * P(s) = s[0]*B^(n-1) + ... + s[n-1] modulo 2^47: the lexicons (lex/phrase.c)
+ * derive the keys of a word's stems and of phrases from its tokens' P
+ * without reading their bytes again, and marsad_doc_new stores each token's
+ * P in the token (key_hi, key_lo, with bit 47 set to say it is there). */
+#define TEXT_KEY_B 0x9E3779B97F4A7C15ULL
+#define TEXT_KEY_MASK ((1ULL << 47) - 1)
+#define TEXT_KEY_SET (1ULL << 47)
+
+/* P of s appended to a string whose P is h (not reduced: callers mask). */
+static inline uint64_t text_key_step(uint64_t h, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) h = h * TEXT_KEY_B + (unsigned char)s[i];
+    return h;
+}
+
+/* P of the token's folded form, from the token when marsad_doc_new stored
+ * it. */
+static inline uint64_t text_token_key(const marsad_token *t) {
+    uint64_t k = ((uint64_t)t->key_hi << 32) | t->key_lo;
+    if (k & TEXT_KEY_SET) return k & TEXT_KEY_MASK;
+    return text_key_step(0, t->norm, t->norm_len) & TEXT_KEY_MASK;
+}
+
 /* Byte lengths of the proclitics (see marsad_clitic_segments) the folded
  * word w starts with, shortest first, whatever is left after them. Returns
  * how many (0..3). */

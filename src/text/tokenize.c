@@ -133,6 +133,10 @@ static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
         marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
     }
     marsad_token *t = &d->toks[d->ntoks++];
+    uint64_t key = (text_key_step(0, d->norms + d->normlen, need) & TEXT_KEY_MASK) |
+                   TEXT_KEY_SET;
+    t->key_hi = (uint16_t)(key >> 32);
+    t->key_lo = (uint32_t)key;
     t->start = start;
     t->end = end;
     t->norm = (const char *)(uintptr_t)d->normlen; /* fixed up at the end */
