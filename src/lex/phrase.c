@@ -270,14 +270,28 @@ static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
 /* Matches from toks[i], whose first word (after clitic stripping) is the
  * key a + b with polynomial h, extending token by token through
  * toks[i+1..] and recording the longest full match in *best. */
-static void extend(const phrase_dict *d, const marsad_token *toks, size_t n,
-                   size_t i, unsigned flags, const char *a, size_t alen,
-                   const char *b, size_t blen, uint64_t h, uint8_t pro,
-                   phrase_match *best) {
+static void extend_found(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags, const char *a,
+                         size_t alen, const char *b, size_t blen, uint64_t h,
+                         uint64_t hf, uint8_t pro, phrase_match *best);
+
+/* The cheap part inline (most first words are no phrase's): the filter. */
+static inline void extend(const phrase_dict *d, const marsad_token *toks,
+                          size_t n, size_t i, unsigned flags, const char *a,
+                          size_t alen, const char *b, size_t blen, uint64_t h,
+                          uint8_t pro, phrase_match *best) {
     size_t flen = alen + blen;
     if (flen == 0 || flen >= KEYMAX) return;
     uint64_t hf = poly_final(h);
-    if (!first_has(d, hf)) return;
+    if (first_has(d, hf))
+        extend_found(d, toks, n, i, flags, a, alen, b, blen, h, hf, pro, best);
+}
+
+static void extend_found(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags, const char *a,
+                         size_t alen, const char *b, size_t blen, uint64_t h,
+                         uint64_t hf, uint8_t pro, phrase_match *best) {
+    size_t flen = alen + blen;
     const slot *s = find2(d, a, alen, b, blen, hf);
     if (!s->key_len) return;
     char key[KEYMAX];
@@ -466,7 +480,7 @@ struct phrase_scope {
     const marsad_token *toks;
     size_t n;
     phrase_scope *prev;
-    int nmemo, full;
+    int nmemo, full, last;
     struct {
         const phrase_dict *d;
         unsigned flags;
@@ -501,19 +515,25 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
     phrase_scope *sc = scope_now;
     if (!sc || sc->toks != toks || sc->n != n || i >= n)
         return match_direct(d, toks, n, i, flags, m);
-    for (int k = 0; k < sc->nmemo; k++)
-        if (sc->memo[k].d == d && sc->memo[k].flags == flags)
-            return phrase_memo_match(sc->memo[k].memo, i, m);
-    if (sc->full || sc->nmemo == SCOPE_MEMOS)
-        return match_direct(d, toks, n, i, flags, m);
-    phrase_memo *pm = phrase_memo_new(d, toks, n, flags);
-    if (!pm) {
-        sc->full = 1;
-        return match_direct(d, toks, n, i, flags, m);
+    /* finders ask one dictionary many times in a row: try the last first */
+    int k = sc->last;
+    if (sc->memo[k].d != d || sc->memo[k].flags != flags) {
+        for (k = 0; k < sc->nmemo; k++)
+            if (sc->memo[k].d == d && sc->memo[k].flags == flags) break;
+        if (k == sc->nmemo) {
+            phrase_memo *pm = sc->full || sc->nmemo == SCOPE_MEMOS
+                                  ? NULL
+                                  : phrase_memo_new(d, toks, n, flags);
+            if (!pm) {
+                sc->full = 1;
+                return match_direct(d, toks, n, i, flags, m);
+            }
+            sc->memo[k].d = d;
+            sc->memo[k].flags = flags;
+            sc->memo[k].memo = pm;
+            sc->nmemo++;
+        }
+        sc->last = k;
     }
-    sc->memo[sc->nmemo].d = d;
-    sc->memo[sc->nmemo].flags = flags;
-    sc->memo[sc->nmemo].memo = pm;
-    sc->nmemo++;
-    return phrase_memo_match(pm, i, m);
+    return phrase_memo_match(sc->memo[k].memo, i, m);
 }
