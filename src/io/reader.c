@@ -294,17 +294,27 @@ static size_t j_utf8_len(const unsigned char *p, const unsigned char *e) {
 
 /* Reads the string at c->p (on its opening quote). With out (room for the
  * raw length), writes the decoded bytes there and their count in *olen.
- * *has_nul tells whether \u0000 occurred. Returns 0 when jansson would
- * reject the string. */
+ * *flags: 1 when \u0000 occurred, 2 when any escape did. Returns 0 when
+ * jansson would reject the string. */
 static int j_string(jcur *c, char *out, size_t *olen, int *has_nul) {
     const unsigned char *p = (const unsigned char *)c->p + 1,
                         *e = (const unsigned char *)c->e;
     size_t o = 0;
     *has_nul = 0;
+    if (olen) *olen = 0;
     for (;;) {
-        /* a run of plain bytes */
+        /* a run of plain bytes: ASCII and two-byte letters (Arabic) */
         const unsigned char *q = p;
-        while (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') q++;
+        for (;;) {
+            if (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') {
+                q++;
+            } else if (q + 1 < e && *q >= 0xC2 && *q <= 0xDF &&
+                       (q[1] & 0xC0) == 0x80) {
+                q += 2;
+            } else {
+                break;
+            }
+        }
         if (out && q > p) memcpy(out + o, p, (size_t)(q - p));
         o += (size_t)(q - p);
         p = q;
@@ -324,7 +334,8 @@ static int j_string(jcur *c, char *out, size_t *olen, int *has_nul) {
             p += k;
             continue;
         }
-        /* an escape */
+        /* an escape: the decoded text differs from the raw bytes */
+        *has_nul |= 2;
         if (p + 1 >= e) return 0;
         unsigned esc = p[1];
         const char *simple = strchr("\"\\/bfnrt", (int)esc);
@@ -349,7 +360,7 @@ static int j_string(jcur *c, char *out, size_t *olen, int *has_nul) {
         } else if (u >= 0xDC00 && u <= 0xDFFF) {
             return 0;
         }
-        if (cp == 0) *has_nul = 1;
+        if (cp == 0) *has_nul |= 1;
         char b[4];
         size_t bl;
         if (cp < 0x80) b[0] = (char)cp, bl = 1;
@@ -419,7 +430,7 @@ static int j_object_rest(jcur *c) {
     for (;;) {
         if (c->p >= c->e || *c->p != '"') return 0;
         int nul;
-        if (!j_string(c, NULL, NULL, &nul) || nul) return 0;
+        if (!j_string(c, NULL, NULL, &nul) || (nul & 1)) return 0;
         j_skip_ws(c);
         if (c->p >= c->e || *c->p != ':') return 0;
         c->p++;
@@ -515,7 +526,7 @@ static int fast_line(marsad_reader *r, const char *line, size_t len) {
         /* the key: short plain keys are compared, others only checked */
         const char *ks = c.p + 1;
         int nul;
-        if (!j_string(&c, NULL, NULL, &nul) || nul) { ok = 0; break; }
+        if (!j_string(&c, NULL, NULL, &nul) || (nul & 1)) { ok = 0; break; }
         size_t kl = (size_t)(c.p - 1 - ks);
         int which = -1;
         if (!memchr(ks, '\\', kl))
@@ -535,9 +546,14 @@ static int fast_line(marsad_reader *r, const char *line, size_t len) {
                 const char *vs = c.p;
                 jcur probe = c;
                 if (!j_string(&probe, NULL, NULL, &nul)) { ok = 0; break; }
-                size_t raw = (size_t)(probe.p - vs);
+                size_t raw = (size_t)(probe.p - vs) - 2; /* without quotes */
                 val[which] = malloc(raw + 1);
-                if (!val[which] || !j_string(&c, val[which], &vlen[which], &nul)) {
+                if (!val[which]) { ok = 0; break; }
+                if (!(nul & 2)) { /* no escape: the bytes as they are */
+                    memcpy(val[which], vs + 1, raw);
+                    vlen[which] = raw;
+                    c = probe;
+                } else if (!j_string(&c, val[which], &vlen[which], &nul)) {
                     ok = 0;
                     break;
                 }

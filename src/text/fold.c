@@ -185,6 +185,22 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
                 }
                 continue;
             }
+            if (!map && o + 5 <= cap) { /* room for a space and 4 bytes */
+                if (pending_space) {
+                    out[o++] = ' ';
+                    pending_space = 0;
+                }
+                int32_t g = f[k];
+                if (g >= 0 && g < 0x80) {
+                    out[o++] = (char)g;
+                } else if (g >= 0x80 && g < 0x800) {
+                    out[o++] = (char)(0xC0 | (g >> 6));
+                    out[o++] = (char)(0x80 | (g & 0x3F));
+                } else {
+                    o += (size_t)utf8proc_encode_char(g, (utf8proc_uint8_t *)out + o);
+                }
+                continue;
+            }
             char b[4];
             size_t bl = put_utf8(f[k], b);
             if (pending_space) {
@@ -192,11 +208,6 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
                 if (map && o < cap) map[o] = space_at;
                 o++;
                 pending_space = 0;
-            }
-            if (!map && o + bl <= cap) {
-                for (size_t j = 0; j < bl; j++) out[o + j] = b[j];
-                o += bl;
-                continue;
             }
             for (size_t j = 0; j < bl; j++, o++) {
                 if (o < cap) out[o] = b[j];
