@@ -67,7 +67,8 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 # corpus PATH MB: generate once, check the pinned hash
 corpus() {
   local path=$1 mb=$2
-  if [ ! -s "$path" ] || [ "$path" -ot $B/bench/gen_corpus ] || [ "$path" -ot bench/corpus.list ]; then
+  if [ ! -s "$path" ] || [ ! -s "$path.sha256" ] || [ "$path" -ot bench/gen_corpus.c ] ||
+     [ "$path" -ot bench/corpus.list ]; then
     echo "bench: generating $path ($mb MB)..." >&2
     # shellcheck disable=SC2046
     $B/bench/gen_corpus --size "$mb" -o "$path.tmp" $(grep -v '^#' bench/corpus.list) 2>/dev/null
@@ -130,7 +131,7 @@ LOAD_RSS=$(sed -n 's/.*rss_mb=\([0-9.]*\).*/\1/p' "$OUT/load.txt" | median)
 for k in $(seq 1 "$RUNS"); do
   LC_ALL=C.UTF-8 $B/bench/maxrss -o "$OUT/wc.$k" wc -w "$MAIN" >/dev/null
 done
-WC_S=$(med wc wall_s)
+WC_S=$(med wc wall_s); WC_CPU=$(cpu_med wc)
 
 # ---------------------------------------------------------------- extract
 extract_runs j1 "$MAIN" 1 "$RUNS"
@@ -190,6 +191,8 @@ WC_MBPS=$(mbps "$MB" "$WC_S")
 J1_APS=$(awk -v a="$ARTICLES" -v s="$J1_S" 'BEGIN {printf "%.0f", a / s}')
 JN_APS=$(awk -v a="$ARTICLES" -v s="$JN_S" 'BEGIN {printf "%.0f", a / s}')
 RATIO=$(awk -v a="$J1_S" -v b="$WC_S" 'BEGIN {printf "%.1f", a / b}')
+RATIO_CPU=$(awk -v a="$J1_CPU" -v b="$WC_CPU" 'BEGIN {if (b > 0) printf "%.1f", a / b; else print "inf"}')
+WC_CPU_MBPS=$(mbps "$MB" "$WC_CPU")
 SCALE=$(awk -v a="$J1_S" -v b="$JN_S" 'BEGIN {printf "%.2f", a / b}')
 RSS_MB() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 DRIFT=$(awk -v a="$J1_RSS" -v b="$S1_RSS" 'BEGIN {d = (a - b) / 1024; if (d < 0) d = -d; printf "%.1f", d}')
@@ -203,10 +206,11 @@ DRIFT=$(awk -v a="$J1_RSS" -v b="$S1_RSS" 'BEGIN {d = (a - b) / 1024; if (d < 0)
   fmt '%-36s %-28s %-14s %s\n' "figure" "measured" "target" ""
   fmt '%-36s %-28s %-14s %s\n' "resource loading, wall" "$LOAD_MS ms (CPU $LOAD_CPU ms)" "< 200 ms" "$(verdict "$LOAD_MS" '<' 200)"
   fmt '%-36s %-28s %-14s %s\n' "resource loading, RSS" "$LOAD_RSS MB" "< 100 MB" "$(verdict "$LOAD_RSS" '<' 100)"
-  fmt '%-36s %-28s %-14s %s\n' "wc -w (reading reference)" "$WC_MBPS MB/s" "" ""
+  fmt '%-36s %-28s %-14s %s\n' "wc -w (reading reference)" "$WC_MBPS MB/s (per CPU s $WC_CPU_MBPS)" "" ""
   fmt '%-36s %-28s %-14s %s\n' "extract -j1" "$J1_MBPS MB/s, $J1_APS art/s" ">= 25 MB/s" "$(verdict "$J1_MBPS" '>=' 25)"
   fmt '%-36s %-28s %-14s %s\n' "extract -j1, per CPU second" "$J1_CPU_MBPS MB/s" "" ""
   fmt '%-36s %-28s %-14s %s\n' "extract -j1 time / wc -w time" "$RATIO x" "<= 10 x" "$(verdict "$RATIO" '<=' 10)"
+  fmt '%-36s %-28s %-14s %s\n' "  the same in CPU time" "$RATIO_CPU x" "<= 10 x" "$(verdict "$RATIO_CPU" '<=' 10)"
   fmt '%-36s %-28s %-14s %s\n' "extract -j$JN" "$JN_MBPS MB/s, $JN_APS art/s" "" ""
   fmt '%-36s %-28s %-14s %s\n' "extract -j$JN, per CPU second" "$JN_CPU_MBPS MB/s" "" ""
   fmt '%-36s %-28s %-14s %s\n' "scaling -j$JN / -j1 (wall)" "$SCALE x" ">= 1.8 x" "$(verdict "$SCALE" '>=' 1.8)"
