@@ -22,8 +22,8 @@
 # (bench/maxrss: getrusage of the child); the same peak RSS on a 20 MB
 # corpus; sha256 of the -j1 output and whether every other run produced the
 # same bytes. Wall-clock figures suffer when other work shares the machine:
-# the load average is printed with them, and CPU-time MB/s (user + system
-# time) is the steadier figure.
+# the load average is printed with them, -j1 and -jN runs alternate, and
+# CPU-time MB/s (user + system time) is the steadier figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,16 +85,15 @@ corpus() {
   fi
 }
 
-# extract_runs NAME CORPUS THREADS RUNS: timed runs, one report line each in
-# $OUT/NAME.k, output of the last run in $OUT/NAME.jsonl, hash of each run
-extract_runs() {
-  local name=$1 in=$2 j=$3 n=$4
-  rm -f "$OUT/$name".*
-  for k in $(seq 1 "$n"); do
-    $B/bench/maxrss -o "$OUT/$name.$k" "$BIN" extract -j "$j" "$in" >"$OUT/$name.jsonl" 2>"$OUT/$name.err" ||
-      { echo "bench: marsad extract -j $j $in failed:" >&2; tail -3 "$OUT/$name.err" >&2; exit 1; }
-    sha256sum "$OUT/$name.jsonl" | cut -d' ' -f1 >>"$OUT/$name.hashes"
-  done
+# extract_once NAME CORPUS THREADS K: timed run K, its report line in
+# $OUT/NAME.K, its output in $OUT/NAME.jsonl, its hash appended to
+# $OUT/NAME.hashes
+extract_once() {
+  local name=$1 in=$2 j=$3 k=$4
+  [ "$k" = 1 ] && rm -f "$OUT/$name".*
+  $B/bench/maxrss -o "$OUT/$name.$k" "$BIN" extract -j "$j" "$in" >"$OUT/$name.jsonl" 2>"$OUT/$name.err" ||
+    { echo "bench: marsad extract -j $j $in failed:" >&2; tail -3 "$OUT/$name.err" >&2; exit 1; }
+  sha256sum "$OUT/$name.jsonl" | cut -d' ' -f1 >>"$OUT/$name.hashes"
 }
 med() { # med NAME KEY: median of KEY over the runs of NAME
   local name=$1 key=$2 f
@@ -128,16 +127,20 @@ LOAD_CPU=$(sed -n 's/.*cpu_ms=\([0-9.]*\).*/\1/p' "$OUT/load.txt" | median)
 LOAD_RSS=$(sed -n 's/.*rss_mb=\([0-9.]*\).*/\1/p' "$OUT/load.txt" | median)
 
 # ---------------------------------------------------------------- wc -w
+rm -f "$OUT"/wc.*
 for k in $(seq 1 "$RUNS"); do
   LC_ALL=C.UTF-8 $B/bench/maxrss -o "$OUT/wc.$k" wc -w "$MAIN" >/dev/null
 done
 WC_S=$(med wc wall_s); WC_CPU=$(cpu_med wc)
 
 # ---------------------------------------------------------------- extract
-extract_runs j1 "$MAIN" 1 "$RUNS"
-extract_runs jn "$MAIN" "$JN" "$RUNS"
-extract_runs small1 "$SMALL" 1 1
-extract_runs smalln "$SMALL" "$JN" 1
+# -j1 and -jN alternate, so that both meet the same load from other work
+for k in $(seq 1 "$RUNS"); do
+  extract_once j1 "$MAIN" 1 "$k"
+  extract_once jn "$MAIN" "$JN" "$k"
+done
+extract_once small1 "$SMALL" 1 1
+extract_once smalln "$SMALL" "$JN" 1
 J1_S=$(med j1 wall_s); J1_CPU=$(cpu_med j1); J1_RSS=$(med j1 maxrss_kb)
 JN_S=$(med jn wall_s); JN_CPU=$(cpu_med jn); JN_RSS=$(med jn maxrss_kb)
 S1_RSS=$(med small1 maxrss_kb); SN_RSS=$(med smalln maxrss_kb)
@@ -153,6 +156,7 @@ if [ $BIG = 1 ]; then
   BIGC=$DATA/corpus-2000.jsonl
   corpus "$BIGC" 2000
   echo "bench: 2 GB corpus, one run at -j$JN..." >&2
+  rm -f "$OUT"/big.*
   $B/bench/maxrss -o "$OUT/big.1" "$BIN" extract -j "$JN" "$BIGC" >/dev/null 2>"$OUT/big.err"
   BIG_S=$(field "$OUT/big.1" wall_s); BIG_RSS=$(field "$OUT/big.1" maxrss_kb)
 fi
@@ -194,6 +198,10 @@ RATIO=$(awk -v a="$J1_S" -v b="$WC_S" 'BEGIN {printf "%.1f", a / b}')
 RATIO_CPU=$(awk -v a="$J1_CPU" -v b="$WC_CPU" 'BEGIN {if (b > 0) printf "%.1f", a / b; else print "inf"}')
 WC_CPU_MBPS=$(mbps "$MB" "$WC_CPU")
 SCALE=$(awk -v a="$J1_S" -v b="$JN_S" 'BEGIN {printf "%.2f", a / b}')
+# what -jN would reach on an otherwise idle machine: N times the work done
+# per CPU second at -jN, over the same at -j1 (threads waiting on each other
+# show as a lower figure)
+SCALE_CPU=$(awk -v n="$JN" -v a="$J1_CPU" -v b="$JN_CPU" 'BEGIN {printf "%.2f", n * a / b}')
 RSS_MB() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 DRIFT=$(awk -v a="$J1_RSS" -v b="$S1_RSS" 'BEGIN {d = (a - b) / 1024; if (d < 0) d = -d; printf "%.1f", d}')
 
@@ -214,6 +222,7 @@ DRIFT=$(awk -v a="$J1_RSS" -v b="$S1_RSS" 'BEGIN {d = (a - b) / 1024; if (d < 0)
   fmt '%-36s %-28s %-14s %s\n' "extract -j$JN" "$JN_MBPS MB/s, $JN_APS art/s" "" ""
   fmt '%-36s %-28s %-14s %s\n' "extract -j$JN, per CPU second" "$JN_CPU_MBPS MB/s" "" ""
   fmt '%-36s %-28s %-14s %s\n' "scaling -j$JN / -j1 (wall)" "$SCALE x" ">= 1.8 x" "$(verdict "$SCALE" '>=' 1.8)"
+  fmt '%-36s %-28s %-14s %s\n' "  estimate for an idle machine" "$SCALE_CPU x (from CPU time)" ">= 1.8 x" "$(verdict "$SCALE_CPU" '>=' 1.8) (est.)"
   fmt '%-36s %-28s %-14s %s\n' "peak RSS -j1, $(fmt '%.0f' "$MB") MB" "$(RSS_MB "$J1_RSS") MB" "<= 150 MB" "$(verdict "$J1_RSS" '<=' $((150 * 1024)))"
   fmt '%-36s %-28s %-14s %s\n' "peak RSS -j$JN, $(fmt '%.0f' "$MB") MB" "$(RSS_MB "$JN_RSS") MB" "<= 150 MB" "$(verdict "$JN_RSS" '<=' $((150 * 1024)))"
   fmt '%-36s %-28s %-14s %s\n' "peak RSS -j1, 20 MB" "$(RSS_MB "$S1_RSS") MB (-j$JN $(RSS_MB "$SN_RSS"))" "" ""
