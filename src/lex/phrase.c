@@ -434,31 +434,40 @@ phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
     return pm;
 }
 
-int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m) {
+/* First question about token i: ask the dictionary and remember. */
+static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
+    if (!match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m)) {
+        pm->at[i] = 1;
+        return 0;
+    }
+    if (pm->nhits == pm->caphits) {
+        size_t nc = pm->caphits ? pm->caphits * 2 : 16;
+        phrase_match *nh = realloc(pm->hits, nc * sizeof *nh);
+        if (!nh) return 1; /* answered, just not remembered */
+        pm->hits = nh;
+        pm->caphits = nc;
+    }
+    pm->hits[pm->nhits] = *m;
+    pm->at[i] = (uint32_t)(pm->nhits++ + 2);
+    return 1;
+}
+
+/* The answer for token i, remembered or not yet (inline: a remembered
+ * answer is the common case, and it is a load and a copy). */
+static inline int memo_get(phrase_memo *pm, size_t i, phrase_match *m) {
     if (i >= pm->n) return match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
     uint32_t a = pm->at[i];
-    if (a == 0) {
-        if (!match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m)) {
-            pm->at[i] = 1;
-            return 0;
-        }
-        if (pm->nhits == pm->caphits) {
-            size_t nc = pm->caphits ? pm->caphits * 2 : 16;
-            phrase_match *nh = realloc(pm->hits, nc * sizeof *nh);
-            if (!nh) return 1; /* answered, just not remembered */
-            pm->hits = nh;
-            pm->caphits = nc;
-        }
-        pm->hits[pm->nhits] = *m;
-        pm->at[i] = (uint32_t)(pm->nhits++ + 2);
-        return 1;
-    }
+    if (a == 0) return memo_fill(pm, i, m);
     if (a == 1) {
         memset(m, 0, sizeof *m);
         return 0;
     }
     *m = pm->hits[a - 2];
     return 1;
+}
+
+int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m) {
+    return memo_get(pm, i, m);
 }
 
 void phrase_memo_free(phrase_memo *pm) {
@@ -535,5 +544,5 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
         }
         sc->last = k;
     }
-    return phrase_memo_match(sc->memo[k].memo, i, m);
+    return memo_get(sc->memo[k].memo, i, m);
 }
