@@ -76,20 +76,20 @@ static uint64_t key_hash(const char *s, size_t n) {
     return poly_final(text_key_step(0, s, n));
 }
 
-/* The filter has nslots * 8 bits; a key sets two, from high hash bits (the
- * table index uses the low ones). */
+/* The filter has nslots * 8 bits in 64-bit words; a key sets two bits of
+ * one word (one memory access to test), chosen by high hash bits (the table
+ * index uses the low ones). */
+static inline uint64_t first_bits(uint64_t h) {
+    return (1ULL << ((h >> 42) & 63)) | (1ULL << ((h >> 50) & 63));
+}
+
 static inline void first_set(phrase_dict *d, uint64_t h) {
-    size_t mask = d->nslots * 8 - 1;
-    size_t a = (size_t)(h >> 20) & mask, b = (size_t)(h >> 42) & mask;
-    d->first[a >> 6] |= 1ULL << (a & 63);
-    d->first[b >> 6] |= 1ULL << (b & 63);
+    d->first[(h >> 20) & (d->nslots / 8 - 1)] |= first_bits(h);
 }
 
 static inline int first_has(const phrase_dict *d, uint64_t h) {
-    size_t mask = d->nslots * 8 - 1;
-    size_t a = (size_t)(h >> 20) & mask, b = (size_t)(h >> 42) & mask;
-    return ((d->first[a >> 6] >> (a & 63)) & (d->first[b >> 6] >> (b & 63)) &
-            1) != 0;
+    uint64_t b = first_bits(h);
+    return (d->first[(h >> 20) & (d->nslots / 8 - 1)] & b) == b;
 }
 
 /* Rebuilds the filter for the current table (after it grew). */
