@@ -31,14 +31,16 @@ LDFLAGS += $(SANFLAGS)
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all test check clean fuzz fuzzers bench setup run golden
-all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests $(BUILD)/data.ok
+.PHONY: all test check clean fuzz fuzzers bench bench-big setup run golden
+all: $(BUILD)/marsad $(BUILD)/libmarsad.a $(BUILD)/marsad-tests $(BENCH_BIN) $(BUILD)/data.ok
 
 # Every data file must load: a malformed line fails the build with FILE:LINE.
 DATA_FILES := $(wildcard data/*.tsv) $(wildcard data/sources/*/*)
@@ -62,6 +64,11 @@ fuzzers: $(FUZZ_BIN)
 .SECONDARY: $(FUZZ_SRC:%.c=$(BUILD)/%.o)
 $(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/libmarsad.a
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libmarsad.a $(LDLIBS)
+
+# Benchmark helpers (bench/*.c): one program per file, linked with the library.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libmarsad.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libmarsad.a $(LDLIBS)
 
 # Registries of CLI commands and tests, generated from MARSAD_COMMAND(...) and
 # TEST(...) lines so that adding one never means editing a shared list.
@@ -102,8 +109,13 @@ golden: all
 fuzz:
 	bash scripts/fuzz.sh 120
 
+# Speed and memory on a pinned generated corpus (bench/run.sh; data under
+# build/bench/). bench-big adds a 2 GB corpus to prove memory stays flat.
 bench:
 	bash bench/run.sh
+
+bench-big:
+	bash bench/run.sh --big
 
 clean:
 	rm -rf build build-san build-clang build-fuzz

@@ -23,6 +23,8 @@ static const char USAGE[] =
     "                    (every sentence-level event mention)\n"
     "  --data DIR        resource directory (default: $MARSAD_DATA or the\n"
     "                    build's data/)\n"
+    "  -j, --threads N   extract on N threads (default 1; 0: one per CPU);\n"
+    "                    the output is the same, in the same order\n"
     "\n"
     "Problems are reported on standard error as FILE:LINE: message; the\n"
     "rest of the input is still processed. Exit status: 0 ok, 1 some input\n"
@@ -40,6 +42,68 @@ static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
     else fprintf(stderr, "marsad: %s: %s\n", file, msg);
 }
 
+/* What every worker reads (read-only while extraction runs) and what only
+ * the sink, on the main thread, writes. */
+typedef struct {
+    const marsad_model *m;
+    const char *published;
+    int level;
+    marsad_format fmt;
+    FILE *out;
+    int first_feature;
+} run_ctx;
+
+/* On a worker: one article to its rendered events. */
+static void *extract_one(void *ctx, const marsad_article *a,
+                         marsad_diag_fn diag, void *dctx) {
+    const run_ctx *rc = ctx;
+    marsad_article art = *a;
+    if (rc->published) art.published = rc->published;
+    marsad_events *ev = marsad_extract(rc->m, &art, rc->level, diag, dctx);
+    if (!ev) {
+        diag(dctx, art.id ? art.id : "article", 0, "out of memory");
+        return NULL;
+    }
+    char *s = marsad_events_render(ev, rc->fmt, 0);
+    marsad_events_free(ev);
+    return s;
+}
+
+/* On the main thread, in input order: writes one article's events. */
+static void write_one(void *ctx, void *result) {
+    run_ctx *rc = ctx;
+    char *s = result;
+    if (s && rc->fmt == MARSAD_FORMAT_GEOJSON) {
+        for (char *line = s, *nl; *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (!nl) break;
+            if (!rc->first_feature) fputs(",\n", rc->out);
+            fwrite(line, 1, (size_t)(nl - line), rc->out);
+            rc->first_feature = 0;
+        }
+    } else if (s) {
+        fputs(s, rc->out);
+    }
+    free(s);
+}
+
+/* "-j4", or "-j"/"--threads" with the count in the next argument. */
+static int thread_option(int argc, char **argv, int *a, int *threads) {
+    const char *o = argv[*a], *v;
+    if (strncmp(o, "-j", 2) == 0 && o[2]) v = o + 2;
+    else if (strcmp(o, "-j") == 0 || strcmp(o, "--threads") == 0) {
+        if (*a + 1 >= argc) return -1;
+        v = argv[++*a];
+    } else {
+        return 0;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < 0 || n > 1024) return -1;
+    *threads = (int)n;
+    return 1;
+}
+
 MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
 {
     if (cli_wants_help(argc, argv)) {
@@ -49,10 +113,17 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     const char *format = "jsonl", *output = NULL, *published = NULL;
     const char *datadir = NULL, *level_s = "events";
     const char **paths = calloc((size_t)argc, sizeof *paths);
-    int npaths = 0;
+    int npaths = 0, threads = 1;
     for (int a = 1; a < argc; a++) {
         const char *o = argv[a];
         const char **dst = NULL;
+        int t = thread_option(argc, argv, &a, &threads);
+        if (t < 0) {
+            cli_error("extract: %s needs a thread count (0 to 1024)", o);
+            free(paths);
+            return EXIT_USAGE;
+        }
+        if (t > 0) continue;
         if (strcmp(o, "--format") == 0) dst = &format;
         else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) dst = &output;
         else if (strcmp(o, "--published") == 0) dst = &published;
@@ -117,40 +188,18 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
         return EXIT_USAGE;
     }
     diag_count dc = {0, 0};
-    int first_feature = 1;
+    run_ctx rc = {m, published, level, fmt, out, 1};
     if (fmt == MARSAD_FORMAT_CSV) fputs(marsad_csv_header(), out);
     if (fmt == MARSAD_FORMAT_GEOJSON) fputs(marsad_geojson_open(), out);
-    for (int p = 0; p < npaths; p++) {
-        marsad_reader *r = marsad_reader_open(paths[p], on_diag, &dc);
-        if (!r) continue;
-        const marsad_article *a;
-        while ((a = marsad_reader_next(r)) != NULL) {
-            marsad_article art = *a;
-            if (published) art.published = published;
-            marsad_events *ev = marsad_extract(m, &art, level, on_diag, &dc);
-            if (!ev) {
-                on_diag(&dc, art.id ? art.id : paths[p], 0, "out of memory");
-                continue;
-            }
-            char *s = marsad_events_render(ev, fmt, 0);
-            if (s && fmt == MARSAD_FORMAT_GEOJSON) {
-                for (char *line = s, *nl; *line; line = nl + 1) {
-                    nl = strchr(line, '\n');
-                    if (!nl) break;
-                    if (!first_feature) fputs(",\n", out);
-                    fwrite(line, 1, (size_t)(nl - line), out);
-                    first_feature = 0;
-                }
-            } else if (s) {
-                fputs(s, out);
-            }
-            free(s);
-            marsad_events_free(ev);
-        }
-        marsad_reader_free(r);
+    marsad_status st = marsad_run_articles(paths, (size_t)npaths, threads, 0,
+                                           extract_one, write_one, &rc,
+                                           on_diag, &dc);
+    if (st != MARSAD_OK) {
+        cli_error("extract: cannot start %d threads", threads);
+        dc.errors++;
     }
     if (fmt == MARSAD_FORMAT_GEOJSON) {
-        if (!first_feature) fputc('\n', out);
+        if (!rc.first_feature) fputc('\n', out);
         fputs(marsad_geojson_close(), out);
     }
     if (out != stdout) fclose(out);

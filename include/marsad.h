@@ -114,6 +114,8 @@ typedef struct {
     uint32_t sentence;    /* index of its sentence */
     uint8_t kind;         /* marsad_token_kind */
     uint8_t flags;        /* MARSAD_TOKF_* */
+    uint16_t key_hi;      /* internal: a hash of norm that the lexicons */
+    uint32_t key_lo;      /* look words up by (0 on a token made by hand) */
 } marsad_token;
 
 typedef struct {
@@ -284,6 +286,40 @@ const marsad_article *marsad_reader_next(marsad_reader *r);
 /* Number of problems reported so far. */
 size_t marsad_reader_errors(const marsad_reader *r);
 void marsad_reader_free(marsad_reader *r);
+
+/* ------------------------------------------------------------------------
+ * Many articles on several threads, results in input order
+ * ------------------------------------------------------------------------ */
+
+/* Work on one article, run on a worker thread (on the calling thread when
+ * threads == 1): returns a result for the sink (any pointer, NULL allowed).
+ * The article is valid during the call only. Problems go to diag(dctx, ...),
+ * which the pipeline hands on in input order. ctx is shared by all workers:
+ * what work reads through it must be read-only or locked (a marsad_model is
+ * read-only). */
+typedef void *(*marsad_work_fn)(void *ctx, const marsad_article *a,
+                                marsad_diag_fn diag, void *dctx);
+/* Receives each work result, in input order, on the calling thread; it owns
+ * the result from then on. */
+typedef void (*marsad_sink_fn)(void *ctx, void *result);
+
+/* Reads the articles of every path (as marsad_reader_open) and runs work on
+ * each with `threads` worker threads (0: one per online CPU), calling sink
+ * with the results in input order, so what the sink sees does not depend on
+ * the number of threads. Every diagnostic (the reader's, then the work's, for
+ * each article in turn) reaches diag on the calling thread in that same
+ * order. With threads == 1 no thread is started. At most `window` articles
+ * (0: 16 per thread) are read and not yet sunk at any time, so memory does
+ * not grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for a NULL
+ * work or sink or threads < 0; MARSAD_ERR_NOMEM when nothing could be
+ * started. */
+marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
+                                  int threads, size_t window,
+                                  marsad_work_fn work, marsad_sink_fn sink,
+                                  void *ctx, marsad_diag_fn diag, void *dctx);
+
+/* Online CPUs (at least 1). */
+int marsad_cpu_count(void);
 
 #ifdef __cplusplus
 }

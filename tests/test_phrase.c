@@ -2,6 +2,8 @@
 #include "lex/phrase.h"
 #include "test.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int match_at(const phrase_dict *d, const char *text, const char *at,
@@ -60,4 +62,121 @@ TEST(phrase_many_keys_rehash)
     const uint32_t *v = phrase_dict_get(d, "PLACE 12345 North", 17, &nv);
     CHECK(v && nv == 1 && v[0] == 12345);
     phrase_dict_free(d);
+}
+
+/* The memo answers exactly what phrase_dict_match answers, first time and
+ * from its cache, over every token of a bundled article; the dictionary is
+ * grown past several rehashes so the first-word filter is rebuilt. */
+TEST(phrase_memo_same_as_match)
+{
+    phrase_dict *d = phrase_dict_new();
+    static const char *const P[] = {
+        "مصراتة", "أم الأرانب", "الجيش الوطني الليبي", "الجيش", "تنظيم الدولة",
+        "سرت", "المدينة", "حرس السواحل", "وزارة الدفاع", "ليبيا", "بنغازي",
+    };
+    for (size_t k = 0; k < sizeof P / sizeof *P; k++)
+        CHECK_EQ_INT(phrase_dict_add(d, P[k], strlen(P[k]), (uint32_t)k), 0);
+    char buf[64];
+    for (int k = 0; k < 5000; k++) {
+        int len = snprintf(buf, sizeof buf, "مكان%d شمال", k);
+        CHECK_EQ_INT(phrase_dict_add(d, buf, (size_t)len, (uint32_t)(100 + k)), 0);
+    }
+    size_t len;
+    char *text = test_read_file("examples/dev/001_ly_2014-02-19_jawharafm.txt", &len);
+    CHECK(text != NULL);
+    if (!text) {
+        phrase_dict_free(d);
+        return;
+    }
+    const char *extra = "\nوصل إلى بمدينة مصراتة ثم لسرت وبالمدينة وللجيش الوطني الليبي مكان77 شمال";
+    size_t el = strlen(extra);
+    char *all = malloc(len + el + 1);
+    memcpy(all, text, len);
+    memcpy(all + len, extra, el + 1);
+    marsad_doc *doc = marsad_doc_new(all, len + el);
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(doc, &n);
+    static const unsigned FLAGS[] = {0, PHRASE_PRO, PHRASE_ENC,
+                                     PHRASE_PRO | PHRASE_ENC};
+    int matched = 0;
+    for (size_t f = 0; f < 4; f++) {
+        phrase_memo *pm = phrase_memo_new(d, t, n, FLAGS[f]);
+        CHECK(pm != NULL);
+        for (int pass = 0; pm && pass < 2; pass++) {
+            for (size_t i = 0; i <= n; i++) {
+                phrase_match a, b;
+                int ra = phrase_dict_match(d, t, n, i, FLAGS[f], &a);
+                int rb = phrase_memo_match(pm, i, &b);
+                CHECK_EQ_INT(ra, rb);
+                CHECK(a.ntoks == b.ntoks && a.pro == b.pro && a.enc == b.enc &&
+                      a.values == b.values && a.nvalues == b.nvalues);
+                matched += ra;
+            }
+        }
+        phrase_memo_free(pm);
+    }
+    CHECK(matched >= 20);
+    marsad_doc_free(doc);
+    free(all);
+    free(text);
+    phrase_dict_free(d);
+}
+
+/* Within a document scope, answers are the same as without, asked once or
+ * many times, in any order, for any dictionary and flags; other token
+ * arrays are not affected, and scopes nest. */
+TEST(phrase_scope_same_answers)
+{
+    phrase_dict *a = phrase_dict_new(), *b = phrase_dict_new();
+    static const char *const P[] = {"سرت", "مصراتة", "الجيش الوطني", "حرس السواحل",
+                                    "وزارة الدفاع", "الليبي"};
+    for (size_t k = 0; k < sizeof P / sizeof *P; k++) {
+        phrase_dict_add(a, P[k], strlen(P[k]), (uint32_t)k);
+        if (k % 2) phrase_dict_add(b, P[k], strlen(P[k]), (uint32_t)(10 + k));
+    }
+    const char *t1 = "قال الجيش الوطني الليبي إن حرس السواحل في سرت ومصراتة وبسرت. وزارة الدفاع";
+    const char *t2 = "وصل الجيش الوطني إلى مصراتة";
+    marsad_doc *d1 = marsad_doc_new(t1, strlen(t1)), *d2 = marsad_doc_new(t2, strlen(t2));
+    size_t n1, n2;
+    const marsad_token *k1 = marsad_doc_tokens(d1, &n1), *k2 = marsad_doc_tokens(d2, &n2);
+    /* the answers without any scope */
+    phrase_match want[2][2][64];
+    int wr[2][2][64];
+    const phrase_dict *D[2] = {a, b};
+    for (int x = 0; x < 2; x++)
+        for (int f = 0; f < 2; f++)
+            for (size_t i = 0; i < n1 && i < 64; i++)
+                wr[x][f][i] = phrase_dict_match(D[x], k1, n1, i, f ? PHRASE_PRO : 0,
+                                                &want[x][f][i]);
+    phrase_scope *s1 = phrase_scope_begin(k1, n1);
+    CHECK(s1 != NULL);
+    int hits = 0;
+    for (int round = 0; round < 3; round++) {
+        phrase_scope *s2 = round == 1 ? phrase_scope_begin(k2, n2) : NULL;
+        for (size_t j = 0; j < n1 && j < 64; j++) {
+            size_t i = round == 2 ? n1 - 1 - j : j;
+            for (int x = 0; x < 2; x++)
+                for (int f = 0; f < 2; f++) {
+                    phrase_match m;
+                    int r = phrase_dict_match(D[x], k1, n1, i, f ? PHRASE_PRO : 0, &m);
+                    const phrase_match *w = &want[x][f][i];
+                    CHECK_EQ_INT(r, wr[x][f][i]);
+                    CHECK(m.ntoks == w->ntoks && m.pro == w->pro && m.values == w->values &&
+                          m.nvalues == w->nvalues);
+                    hits += r;
+                }
+        }
+        phrase_match m;
+        /* the inner scope's own tokens, and past the end */
+        CHECK(phrase_dict_match(a, k2, n2, 4, PHRASE_PRO, &m) && m.ntoks == 1);
+        CHECK(!phrase_dict_match(a, k1, n1, n1, PHRASE_PRO, &m));
+        phrase_scope_end(s2);
+    }
+    CHECK(hits >= 3 * 8);
+    phrase_scope_end(s1);
+    phrase_scope_end(NULL);
+    marsad_doc_free(d1);
+    marsad_doc_free(d2);
+    phrase_dict_free(a);
+    phrase_dict_free(b);
 }

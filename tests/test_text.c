@@ -177,6 +177,33 @@ TEST(clitic_table)
     CHECK(each_row("tests/data/clitics.tsv", clitic_row) >= 6);
 }
 
+/* The exact list and order: matching relies on it (shortest stripping
+ * first, equal lengths by growing proclitic). */
+static void clitic_order_row(char **f, int n, int line) {
+    CHECK(n >= 2);
+    if (n < 2) return;
+    marsad_seg segs[32];
+    int k = marsad_clitic_segments(f[0], strlen(f[0]), segs, 32);
+    char got[512];
+    size_t o = 0;
+    for (int i = 0; i < k && o < sizeof got; i++)
+        o += (size_t)snprintf(got + o, sizeof got - o, "%s%d/%d", i ? " " : "",
+                              segs[i].pro, segs[i].enc);
+    if (strcmp(got, f[1]) != 0)
+        fprintf(stderr, "  clitics_order.tsv:%d: got %s\n", line, got);
+    CHECK_EQ_STR(got, f[1]);
+    /* a smaller max keeps a prefix of the same list */
+    marsad_seg few[3];
+    int k3 = marsad_clitic_segments(f[0], strlen(f[0]), few, 3);
+    CHECK_EQ_INT(k3, k < 3 ? k : 3);
+    CHECK(memcmp(few, segs, (size_t)k3 * sizeof *few) == 0);
+}
+
+TEST(clitic_order_table)
+{
+    CHECK(each_row("tests/data/clitics_order.tsv", clitic_order_row) >= 8);
+}
+
 TEST(clitics_keep_short_stems)
 {
     marsad_seg s[32];

@@ -1563,6 +1563,8 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     if (!c.doc) return E;
     c.t = marsad_doc_tokens(c.doc, &c.nt);
     c.s = marsad_doc_sentences(c.doc, &c.ns);
+    /* every lexicon lookup over this article is remembered until the end */
+    phrase_scope *scope = phrase_scope_begin(c.t, c.nt);
     size_t arabic = 0;
     for (size_t i = 0; i < c.nt && arabic == 0; i++)
         if (c.t[i].kind == MARSAD_TOK_WORD && (unsigned char)c.t[i].norm[0] >= 0xD8 &&
@@ -1664,6 +1666,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.actor_at);
     free(c.num_at);
     free(c.date_at);
+    phrase_scope_end(scope);
     marsad_doc_free(c.doc);
     return E;
 }

@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +238,366 @@ static const marsad_article *next_file(marsad_reader *r) {
     return NULL;
 }
 
+/* ---- JSON Lines without building a JSON tree ------------------------------
+ *
+ * Most lines are a flat object whose only large member is "text". fast_line
+ * reads such a line straight into the article's fields. It accepts only what
+ * jansson (json_loadb with JSON_ALLOW_NUL) accepts and reads it the same way;
+ * on anything else (a syntax error, a number too big, a non-string metadata
+ * value, an escape it does not know) it gives up and the line goes to
+ * jansson, which then reports exactly what it always did. */
+
+typedef struct {
+    const char *p, *e;
+    int depth;
+} jcur;
+
+static int j_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static void j_skip_ws(jcur *c) {
+    while (c->p < c->e && j_ws((unsigned char)*c->p)) c->p++;
+}
+
+static int j_hex4(const char *p, unsigned *v) {
+    unsigned x = 0;
+    for (int k = 0; k < 4; k++) {
+        int ch = (unsigned char)p[k], d;
+        if (ch >= '0' && ch <= '9') d = ch - '0';
+        else if (ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
+        else if (ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
+        else return 0;
+        x = x * 16 + (unsigned)d;
+    }
+    *v = x;
+    return 1;
+}
+
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if none. */
+static size_t j_utf8_len(const unsigned char *p, const unsigned char *e) {
+    unsigned c = p[0];
+    size_t k;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) k = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) k = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) k = 4, cp = c & 0x07;
+    else return 0;
+    if ((size_t)(e - p) < k) return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+/* Reads the string at c->p (on its opening quote). With out (room for the
+ * raw length), writes the decoded bytes there and their count in *olen.
+ * *flags: 1 when \u0000 occurred, 2 when any escape did. Returns 0 when
+ * jansson would reject the string. */
+static int j_string(jcur *c, char *out, size_t *olen, int *has_nul) {
+    const unsigned char *p = (const unsigned char *)c->p + 1,
+                        *e = (const unsigned char *)c->e;
+    size_t o = 0;
+    *has_nul = 0;
+    if (olen) *olen = 0;
+    for (;;) {
+        /* a run of plain bytes: ASCII and two-byte letters (Arabic) */
+        const unsigned char *q = p;
+        for (;;) {
+            if (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') {
+                q++;
+            } else if (q + 1 < e && *q >= 0xC2 && *q <= 0xDF &&
+                       (q[1] & 0xC0) == 0x80) {
+                q += 2;
+            } else {
+                break;
+            }
+        }
+        if (out && q > p) memcpy(out + o, p, (size_t)(q - p));
+        o += (size_t)(q - p);
+        p = q;
+        if (p >= e) return 0;
+        unsigned ch = *p;
+        if (ch == '"') {
+            c->p = (const char *)p + 1;
+            if (olen) *olen = o;
+            return 1;
+        }
+        if (ch < 0x20) return 0;
+        if (ch >= 0x80) {
+            size_t k = j_utf8_len(p, e);
+            if (!k) return 0;
+            if (out) memcpy(out + o, p, k);
+            o += k;
+            p += k;
+            continue;
+        }
+        /* an escape: the decoded text differs from the raw bytes */
+        *has_nul |= 2;
+        if (p + 1 >= e) return 0;
+        unsigned esc = p[1];
+        const char *simple = strchr("\"\\/bfnrt", (int)esc);
+        if (esc && simple) {
+            static const char to[] = "\"\\/\b\f\n\r\t";
+            if (out) out[o] = to[simple - "\"\\/bfnrt"];
+            o++;
+            p += 2;
+            continue;
+        }
+        if (esc != 'u' || e - p < 6) return 0;
+        unsigned u, u2;
+        if (!j_hex4((const char *)p + 2, &u)) return 0;
+        p += 6;
+        uint32_t cp = u;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (e - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+                !j_hex4((const char *)p + 2, &u2) || u2 < 0xDC00 || u2 > 0xDFFF)
+                return 0;
+            cp = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+            p += 6;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            return 0;
+        }
+        if (cp == 0) *has_nul |= 1;
+        char b[4];
+        size_t bl;
+        if (cp < 0x80) b[0] = (char)cp, bl = 1;
+        else if (cp < 0x800)
+            b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), bl = 2;
+        else if (cp < 0x10000)
+            b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+            b[2] = (char)(0x80 | (cp & 0x3F)), bl = 3;
+        else
+            b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+            b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)),
+            bl = 4;
+        if (out) memcpy(out + o, b, bl);
+        o += bl;
+    }
+}
+
+/* A number as jansson reads it: JSON syntax, integers that fit a long long,
+ * reals that do not overflow. */
+static int j_number(jcur *c) {
+    const char *p = c->p, *e = c->e, *start = p;
+    int real = 0;
+    if (p < e && *p == '-') p++;
+    if (p >= e) return 0;
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9')
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    else return 0;
+    if (p < e && *p == '.') {
+        real = 1;
+        p++;
+        if (p >= e || *p < '0' || *p > '9') return 0;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        real = 1;
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        if (p >= e || *p < '0' || *p > '9') return 0;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    char buf[64];
+    if ((size_t)(p - start) >= sizeof buf) return 0;
+    memcpy(buf, start, (size_t)(p - start));
+    buf[p - start] = '\0';
+    errno = 0;
+    if (real) {
+        double v = strtod(buf, NULL);
+        if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL)) return 0;
+    } else {
+        strtoll(buf, NULL, 10);
+        if (errno == ERANGE) return 0;
+    }
+    c->p = p;
+    return 1;
+}
+
+static int j_value(jcur *c);
+
+/* The members of an object after its '{' (keys checked, values skipped). */
+static int j_object_rest(jcur *c) {
+    j_skip_ws(c);
+    if (c->p < c->e && *c->p == '}') {
+        c->p++;
+        return 1;
+    }
+    for (;;) {
+        if (c->p >= c->e || *c->p != '"') return 0;
+        int nul;
+        if (!j_string(c, NULL, NULL, &nul) || (nul & 1)) return 0;
+        j_skip_ws(c);
+        if (c->p >= c->e || *c->p != ':') return 0;
+        c->p++;
+        j_skip_ws(c);
+        if (!j_value(c)) return 0;
+        j_skip_ws(c);
+        if (c->p < c->e && *c->p == ',') {
+            c->p++;
+            j_skip_ws(c);
+            continue;
+        }
+        if (c->p < c->e && *c->p == '}') {
+            c->p++;
+            return 1;
+        }
+        return 0;
+    }
+}
+
+/* Skips one value, checking it as jansson would. */
+static int j_value(jcur *c) {
+    if (c->p >= c->e) return 0;
+    int nul;
+    switch (*c->p) {
+    case '"':
+        return j_string(c, NULL, NULL, &nul);
+    case '{':
+        if (++c->depth > 64) return 0;
+        c->p++;
+        if (!j_object_rest(c)) return 0;
+        c->depth--;
+        return 1;
+    case '[':
+        if (++c->depth > 64) return 0;
+        c->p++;
+        j_skip_ws(c);
+        if (c->p < c->e && *c->p == ']') {
+            c->p++;
+            c->depth--;
+            return 1;
+        }
+        for (;;) {
+            if (!j_value(c)) return 0;
+            j_skip_ws(c);
+            if (c->p < c->e && *c->p == ',') {
+                c->p++;
+                j_skip_ws(c);
+                continue;
+            }
+            if (c->p < c->e && *c->p == ']') {
+                c->p++;
+                c->depth--;
+                return 1;
+            }
+            return 0;
+        }
+    case 't':
+        if (c->e - c->p >= 4 && memcmp(c->p, "true", 4) == 0) return c->p += 4, 1;
+        return 0;
+    case 'f':
+        if (c->e - c->p >= 5 && memcmp(c->p, "false", 5) == 0) return c->p += 5, 1;
+        return 0;
+    case 'n':
+        if (c->e - c->p >= 4 && memcmp(c->p, "null", 4) == 0) return c->p += 4, 1;
+        return 0;
+    default:
+        return j_number(c);
+    }
+}
+
+/* The metadata members fast_line fills, in fill_meta's order after text. */
+static const char *const FAST_KEYS[] = {"text", "id", "published", "source",
+                                        "url", "title"};
+enum { NFAST = 6 };
+
+/* Reads an article line without jansson; 1 when done (the article's fields
+ * are set), 0 when the line is left to jansson (nothing set). */
+static int fast_line(marsad_reader *r, const char *line, size_t len) {
+    jcur c = {line, line + len, 0};
+    char *val[NFAST] = {0};
+    size_t vlen[NFAST] = {0};
+    int seen[NFAST] = {0};
+    j_skip_ws(&c);
+    if (c.p >= c.e || *c.p != '{') return 0;
+    c.p++;
+    j_skip_ws(&c);
+    int ok = 1;
+    if (c.p < c.e && *c.p == '}') {
+        ok = 0; /* no text: jansson's path says so */
+    }
+    while (ok) {
+        if (c.p >= c.e || *c.p != '"') { ok = 0; break; }
+        /* the key: short plain keys are compared, others only checked */
+        const char *ks = c.p + 1;
+        int nul;
+        if (!j_string(&c, NULL, NULL, &nul) || (nul & 1)) { ok = 0; break; }
+        size_t kl = (size_t)(c.p - 1 - ks);
+        int which = -1;
+        if (!memchr(ks, '\\', kl))
+            for (int k = 0; k < NFAST; k++)
+                if (strlen(FAST_KEYS[k]) == kl && memcmp(ks, FAST_KEYS[k], kl) == 0)
+                    which = k;
+        j_skip_ws(&c);
+        if (c.p >= c.e || *c.p != ':') { ok = 0; break; }
+        c.p++;
+        j_skip_ws(&c);
+        if (which >= 0) {
+            /* the last one wins, as in a jansson object */
+            free(val[which]);
+            val[which] = NULL;
+            seen[which] = 1;
+            if (c.p < c.e && *c.p == '"') {
+                const char *vs = c.p;
+                jcur probe = c;
+                if (!j_string(&probe, NULL, NULL, &nul)) { ok = 0; break; }
+                size_t raw = (size_t)(probe.p - vs) - 2; /* without quotes */
+                val[which] = malloc(raw + 1);
+                if (!val[which]) { ok = 0; break; }
+                if (!(nul & 2)) { /* no escape: the bytes as they are */
+                    memcpy(val[which], vs + 1, raw);
+                    vlen[which] = raw;
+                    c = probe;
+                } else if (!j_string(&c, val[which], &vlen[which], &nul)) {
+                    ok = 0;
+                    break;
+                }
+                val[which][vlen[which]] = '\0';
+            } else if (which > 0 && c.e - c.p >= 4 && memcmp(c.p, "null", 4) == 0) {
+                c.p += 4; /* metadata null: absent */
+            } else {
+                ok = 0; /* a number or object where a string belongs */
+                break;
+            }
+        } else if (!j_value(&c)) {
+            ok = 0;
+            break;
+        }
+        j_skip_ws(&c);
+        if (c.p < c.e && *c.p == ',') {
+            c.p++;
+            j_skip_ws(&c);
+            continue;
+        }
+        if (c.p < c.e && *c.p == '}') {
+            c.p++;
+            break;
+        }
+        ok = 0;
+    }
+    if (ok) {
+        j_skip_ws(&c);
+        ok = c.p == c.e && seen[0] && val[0];
+    }
+    if (!ok) {
+        for (int k = 0; k < NFAST; k++) free(val[k]);
+        return 0;
+    }
+    r->text = val[0];
+    r->art.text_len = vlen[0];
+    r->id = val[1];
+    r->published = val[2];
+    r->source = val[3];
+    r->url = val[4];
+    r->title = val[5];
+    return 1;
+}
+
 static const marsad_article *next_jsonl(marsad_reader *r) {
     ssize_t n;
     while ((n = getline(&r->line, &r->linecap, r->f)) >= 0) {
@@ -246,6 +608,20 @@ static const marsad_article *next_jsonl(marsad_reader *r) {
         size_t i = 0;
         while (i < len && (r->line[i] == ' ' || r->line[i] == '\t')) i++;
         if (i == len) continue;
+        if (fast_line(r, r->line, len)) {
+            if (!r->id) {
+                char b[64];
+                snprintf(b, sizeof b, "line%zu", r->lineno);
+                r->id = strdup(b);
+            }
+            r->art.text = r->text;
+            r->art.id = r->id;
+            r->art.published = r->published;
+            r->art.source = r->source;
+            r->art.url = r->url;
+            r->art.title = r->title;
+            return &r->art;
+        }
         json_error_t je;
         json_t *o = json_loadb(r->line, len, JSON_ALLOW_NUL, &je);
         if (!o) {

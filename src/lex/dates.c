@@ -380,6 +380,9 @@ typedef struct {
     const dates *d;
     const marsad_token *toks;
     size_t n;
+    phrase_memo *words, *months; /* matches of d->words, d->months, or NULL */
+    uint32_t *roles;   /* per token: the roles of its date-word match (bit
+                          D_x), bit 31 once known; or NULL */
     size_t i;          /* where the mention starts */
     uint32_t sent;
     int havepub;
@@ -402,13 +405,33 @@ static int in_sent(const ctx *c, size_t j) {
            c->toks[j].norm_len > 0;
 }
 
+#define ROLES_KNOWN (1u << 31)
+_Static_assert(D_NROLES < 31, "date-word roles fit in a 32-bit mask");
+
 /* The longest date-word phrase at toks[j]; if it has `role`, returns its
  * length in tokens and sets *e. Proclitics و ف ب ل (with ال) may come
  * first. */
 static size_t role_at(const ctx *c, size_t j, int role, const dword **e) {
     phrase_match m;
     if (!in_sent(c, j) || c->toks[j].kind == MARSAD_TOK_NUMBER) return 0;
-    if (!phrase_dict_match(c->d->words, c->toks, c->n, j, PHRASE_PRO, &m))
+    if (c->roles) {
+        /* the grammar asks about one role after another at each token:
+         * remember which roles the token's match has at all */
+        uint32_t mask = c->roles[j];
+        if (!mask) {
+            mask = ROLES_KNOWN;
+            if (c->words ? phrase_memo_match(c->words, j, &m)
+                         : phrase_dict_match(c->d->words, c->toks, c->n, j,
+                                             PHRASE_PRO, &m))
+                for (uint32_t k = 0; k < m.nvalues; k++)
+                    mask |= 1u << c->d->w[m.values[k]].role;
+            c->roles[j] = mask;
+        }
+        if (!(mask & (1u << role))) return 0;
+    }
+    if (!(c->words ? phrase_memo_match(c->words, j, &m)
+                   : phrase_dict_match(c->d->words, c->toks, c->n, j,
+                                       PHRASE_PRO, &m)))
         return 0;
     for (uint32_t k = 0; k < m.nvalues; k++) {
         const dword *w = &c->d->w[m.values[k]];
@@ -429,7 +452,9 @@ static int starts_with_wa(const ctx *c, size_t j) {
 static size_t month_at(const ctx *c, size_t j, const month_entry **e) {
     phrase_match m;
     if (!in_sent(c, j) || c->toks[j].kind != MARSAD_TOK_WORD) return 0;
-    if (!phrase_dict_match(c->d->months, c->toks, c->n, j, PHRASE_PRO, &m))
+    if (!(c->months ? phrase_memo_match(c->months, j, &m)
+                    : phrase_dict_match(c->d->months, c->toks, c->n, j,
+                                        PHRASE_PRO, &m)))
         return 0;
     /* only و, ب, ل and في-less forms: لشهر, بمارس; never ال on a name */
     if (m.pro && !(m.pro == 2 && (memcmp(c->toks[j].norm, "و", 2) == 0 ||
@@ -1195,10 +1220,19 @@ static int to_mention(const ctx *c, const dres *r, size_t start, size_t end,
     return 1;
 }
 
+/* What the calls over one document share: matches of d->words and
+ * d->months over its tokens and their roles (any may be NULL). */
+typedef struct {
+    phrase_memo *words, *months;
+    uint32_t *roles;
+} doc_memo;
+
 static int parse_at(const dates *d, const marsad_token *toks, size_t n,
-                    size_t i, ymd published, date_mention *out) {
+                    size_t i, ymd published, date_mention *out,
+                    const doc_memo *memo) {
     if (i >= n || toks[i].norm_len == 0) return 0;
-    ctx c = {d, toks, n, i, toks[i].sentence, 0, 0, published};
+    ctx c = {d, toks, n, memo->words, memo->months, memo->roles,
+             i, toks[i].sentence, 0, 0, published};
     if (published.y > 0 && ymd_valid(published)) {
         c.havepub = 1;
         c.pub = ymd_to_days(published);
@@ -1213,7 +1247,21 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
 
 int dates_parse_at(const dates *d, const marsad_token *toks, size_t n,
                    size_t i, ymd published, date_mention *out) {
-    return parse_at(d, toks, n, i, published, out);
+    const doc_memo none = {NULL, NULL, NULL};
+    return parse_at(d, toks, n, i, published, out, &none);
+}
+
+static void memo_open(const dates *d, const marsad_token *toks, size_t n,
+                      doc_memo *memo) {
+    memo->words = phrase_memo_new(d->words, toks, n, PHRASE_PRO);
+    memo->months = phrase_memo_new(d->months, toks, n, PHRASE_PRO);
+    memo->roles = calloc(n ? n : 1, sizeof *memo->roles);
+}
+
+static void memo_close(doc_memo *memo) {
+    phrase_memo_free(memo->words);
+    phrase_memo_free(memo->months);
+    free(memo->roles);
 }
 
 /* Tokens to skip at i when no date starts there: منذ 2011 and other years
@@ -1232,11 +1280,14 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
     date_mention *v = NULL;
     *out = NULL;
+    doc_memo memo;
+    memo_open(d, toks, n, &memo);
     for (size_t i = 0; i < n;) {
         date_mention m;
-        if (parse_at(d, toks, n, i, published, &m)) {
+        if (parse_at(d, toks, n, i, published, &m, &memo)) {
             if (grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);
+                memo_close(&memo);
                 return 0;
             }
             v[cnt++] = m;
@@ -1246,6 +1297,7 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
             i += s ? s : 1;
         }
     }
+    memo_close(&memo);
     *out = v;
     return cnt;
 }
@@ -1258,6 +1310,8 @@ int dates_dateline(const dates *d, const marsad_doc *doc, ymd *out) {
     ymd none = {0, 0, 0};
     uint32_t para = 0;
     size_t para_start = 0;
+    doc_memo memo;
+    memo_open(d, toks, n, &memo);
     for (size_t i = 0; i < n; i++) {
         if (toks[i].flags & MARSAD_TOKF_PARA_START) {
             if (i > 0) para++;
@@ -1265,7 +1319,7 @@ int dates_dateline(const dates *d, const marsad_doc *doc, ymd *out) {
         }
         if (para >= 6 || i > 400) break;
         date_mention m;
-        if (!parse_at(d, toks, n, i, none, &m)) continue;
+        if (!parse_at(d, toks, n, i, none, &m, &memo)) continue;
         size_t e = m.tok_end;
         i = e - 1;
         if (m.relative || m.precision != 1 || m.date.y == 0) continue;
@@ -1293,8 +1347,10 @@ int dates_dateline(const dates *d, const marsad_doc *doc, ymd *out) {
                 time_after = 1;
         if (short_line || keyword || time_after) {
             *out = m.date;
+            memo_close(&memo);
             return 1;
         }
     }
+    memo_close(&memo);
     return 0;
 }

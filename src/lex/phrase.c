@@ -1,10 +1,21 @@
 /*
  * phrase.c — open-addressing hash of phrase keys and of their token-wise
  * prefixes, for incremental longest match (see phrase.h).
+ *
+ * Matching is the hot path of extraction: every word is asked about by a
+ * dozen dictionaries, each time as the whole word and as the stems left by
+ * its proclitics. Most of those words start no phrase, so a small bit filter
+ * of the phrases' first words (two bits per first word, about a byte per
+ * slot) answers "no" before the table is probed. Keys are hashed as a
+ * polynomial over their bytes, so a word is read once for the hashes of all
+ * its stems (a stem's polynomial comes from two prefix values), a key grown
+ * by a token follows from the shorter key's, and nothing is copied until a
+ * match needs extending.
  */
 #include "lex/phrase.h"
 #include "text/text_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,23 +32,88 @@ struct phrase_dict {
     size_t nslots, used, nphrases, max_tokens;
     char *keys;
     size_t keylen, keycap;
+    uint64_t *first;           /* bit filter of one-token keys: 8 bits per
+                                  slot (nslots / 8 words) */
 };
 
-static uint64_t fnv1a(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
+/* Longest key matching builds, in bytes. */
+#define KEYMAX 1024
+
+/* Key hashes: P(key) modulo 2^47 (text_internal.h: the same polynomial
+ * marsad_doc_new stores in each token), then mixed (murmur3's finalizer) so
+ * every bit depends on every byte. */
+#define HB TEXT_KEY_B
+
+static uint64_t pow_b[KEYMAX + 1]; /* B^k, built once */
+static pthread_once_t pow_once = PTHREAD_ONCE_INIT;
+
+static void pow_init(void) {
+    pow_b[0] = 1;
+    for (size_t k = 1; k <= KEYMAX; k++) pow_b[k] = pow_b[k - 1] * HB;
+}
+
+/* B^k for any k. */
+static inline uint64_t pow_any(size_t k) {
+    if (k <= KEYMAX) return pow_b[k];
+    uint64_t r = 1, b = HB;
+    for (; k; k >>= 1, b *= b)
+        if (k & 1) r *= b;
+    return r;
+}
+
+/* The stored hash of a key whose polynomial is h: mixed, never 0. */
+static inline uint64_t poly_final(uint64_t h) {
+    h &= TEXT_KEY_MASK;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h | 1;
+}
+
+static uint64_t key_hash(const char *s, size_t n) {
+    return poly_final(text_key_step(0, s, n));
+}
+
+/* The filter has nslots * 8 bits in 64-bit words; a key sets two bits of
+ * one word (one memory access to test), chosen by high hash bits (the table
+ * index uses the low ones). */
+static inline uint64_t first_bits(uint64_t h) {
+    return (1ULL << ((h >> 42) & 63)) | (1ULL << ((h >> 50) & 63));
+}
+
+static inline void first_set(phrase_dict *d, uint64_t h) {
+    d->first[(h >> 20) & (d->nslots / 8 - 1)] |= first_bits(h);
+}
+
+static inline int first_has(const phrase_dict *d, uint64_t h) {
+    uint64_t b = first_bits(h);
+    return (d->first[(h >> 20) & (d->nslots / 8 - 1)] & b) == b;
+}
+
+/* Rebuilds the filter for the current table (after it grew). */
+static int first_build(phrase_dict *d) {
+    uint64_t *f = calloc(d->nslots / 8, sizeof *f);
+    if (!f) return -1;
+    free(d->first);
+    d->first = f;
+    for (size_t i = 0; i < d->nslots; i++) {
+        const slot *s = &d->slots[i];
+        if (s->key_len && !memchr(d->keys + s->key_off, ' ', s->key_len))
+            first_set(d, s->hash);
     }
-    return h | 1; /* never 0 */
+    return 0;
 }
 
 phrase_dict *phrase_dict_new(void) {
+    pthread_once(&pow_once, pow_init);
     phrase_dict *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->nslots = 1024;
     d->slots = calloc(d->nslots, sizeof *d->slots);
-    if (!d->slots) {
+    if (!d->slots || first_build(d)) {
+        free(d->slots);
         free(d);
         return NULL;
     }
@@ -49,6 +125,7 @@ void phrase_dict_free(phrase_dict *d) {
     for (size_t i = 0; i < d->nslots; i++) free(d->slots[i].vals);
     free(d->slots);
     free(d->keys);
+    free(d->first);
     free(d);
 }
 
@@ -80,6 +157,12 @@ static int rehash(phrase_dict *d) {
         while (d->slots[j].key_len) j = (j + 1) & mask;
         d->slots[j] = old[i];
     }
+    if (first_build(d)) {
+        free(d->slots);
+        d->slots = old;
+        d->nslots = old_n;
+        return -1;
+    }
     free(old);
     return 0;
 }
@@ -87,7 +170,7 @@ static int rehash(phrase_dict *d) {
 /* Finds or inserts the slot for key k. */
 static slot *intern(phrase_dict *d, const char *k, size_t n) {
     if ((d->used + 1) * 4 > d->nslots * 3 && rehash(d)) return NULL;
-    uint64_t h = fnv1a(k, n);
+    uint64_t h = key_hash(k, n);
     slot *s = find(d, k, n, h);
     if (s->key_len) return s;
     if (d->keylen + n > d->keycap) {
@@ -99,6 +182,7 @@ static slot *intern(phrase_dict *d, const char *k, size_t n) {
         d->keycap = nc;
     }
     memcpy(d->keys + d->keylen, k, n);
+    if (!memchr(k, ' ', n)) first_set(d, h);
     s->hash = h;
     s->key_off = (uint32_t)d->keylen;
     s->key_len = (uint32_t)n;
@@ -158,7 +242,7 @@ const uint32_t *phrase_dict_get(const phrase_dict *d, const char *text,
     size_t n = text_phrase_key(text, len, buf, sizeof buf);
     *nvalues = 0;
     if (n == 0 || n >= sizeof buf) return NULL;
-    const slot *s = find(d, buf, n, fnv1a(buf, n));
+    const slot *s = find(d, buf, n, key_hash(buf, n));
     if (!s->key_len || !s->is_full) return NULL;
     *nvalues = s->nvals;
     return s->vals;
@@ -167,20 +251,52 @@ const uint32_t *phrase_dict_get(const phrase_dict *d, const char *text,
 size_t phrase_dict_size(const phrase_dict *d) { return d->nphrases; }
 size_t phrase_dict_max_tokens(const phrase_dict *d) { return d->max_tokens; }
 
-/* Extends a key buffer token by token from toks[i+1..] after a first word
- * `first` and records the longest full match. */
-#define KEYMAX 1024
-
-static void extend(const phrase_dict *d, const marsad_token *toks, size_t n,
-                   size_t i, unsigned flags, const char *first, size_t flen,
-                   uint8_t pro, phrase_match *best) {
-    char key[KEYMAX];
-    if (flen == 0 || flen >= KEYMAX) return;
-    memcpy(key, first, flen);
-    size_t klen = flen, k = i;
+/* Finds the key a + b (two pieces, so a stem with ال put back needs no
+ * copy); the pieces are not NUL-terminated. */
+static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
+                         const char *b, size_t blen, uint64_t h) {
+    size_t mask = d->nslots - 1, i = h & mask, n = alen + blen;
     for (;;) {
-        const slot *s = find(d, key, klen, fnv1a(key, klen));
-        if (!s->key_len) break;
+        const slot *s = &d->slots[i];
+        if (s->key_len == 0) return s;
+        if (s->hash == h && s->key_len == n &&
+            memcmp(d->keys + s->key_off, a, alen) == 0 &&
+            memcmp(d->keys + s->key_off + alen, b, blen) == 0)
+            return s;
+        i = (i + 1) & mask;
+    }
+}
+
+/* Matches from toks[i], whose first word (after clitic stripping) is the
+ * key a + b with polynomial h, extending token by token through
+ * toks[i+1..] and recording the longest full match in *best. */
+static void extend_found(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags, const char *a,
+                         size_t alen, const char *b, size_t blen, uint64_t h,
+                         uint64_t hf, uint8_t pro, phrase_match *best);
+
+/* The cheap part inline (most first words are no phrase's): the filter. */
+static inline void extend(const phrase_dict *d, const marsad_token *toks,
+                          size_t n, size_t i, unsigned flags, const char *a,
+                          size_t alen, const char *b, size_t blen, uint64_t h,
+                          uint8_t pro, phrase_match *best) {
+    size_t flen = alen + blen;
+    if (flen == 0 || flen >= KEYMAX) return;
+    uint64_t hf = poly_final(h);
+    if (first_has(d, hf))
+        extend_found(d, toks, n, i, flags, a, alen, b, blen, h, hf, pro, best);
+}
+
+static void extend_found(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags, const char *a,
+                         size_t alen, const char *b, size_t blen, uint64_t h,
+                         uint64_t hf, uint8_t pro, phrase_match *best) {
+    size_t flen = alen + blen;
+    const slot *s = find2(d, a, alen, b, blen, hf);
+    if (!s->key_len) return;
+    char key[KEYMAX];
+    size_t klen = 0, k = i;
+    for (;;) {
         uint32_t ntoks = (uint32_t)(k - i + 1);
         if (s->is_full && (ntoks > best->ntoks ||
                            (ntoks == best->ntoks && pro < best->pro))) {
@@ -197,31 +313,84 @@ static void extend(const phrase_dict *d, const marsad_token *toks, size_t n,
         if (!(flags & PHRASE_ANY_SENTENCE) &&
             toks[j].sentence != toks[i].sentence)
             break;
+        if (klen == 0) { /* the key so far is a + b: copy it now */
+            memcpy(key, a, alen);
+            memcpy(key + alen, b, blen);
+            klen = flen;
+        }
         if (klen + 1 + toks[j].norm_len >= KEYMAX) break;
         key[klen++] = ' ';
         memcpy(key + klen, toks[j].norm, toks[j].norm_len);
+        /* P(key + " " + word) from P(key) and the word's own P */
+        h = (h * HB + ' ') * pow_any(toks[j].norm_len) + text_token_key(&toks[j]);
         klen += toks[j].norm_len;
         k = j;
+        s = find(d, key, klen, poly_final(h));
+        if (!s->key_len) break;
     }
 }
 
-int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
-                      size_t i, unsigned flags, phrase_match *m) {
+/* Is the proclitic p (pl bytes) one ending in ال or لل (بال, وال, لل ...)? */
+static int ends_with_al(const char *p, size_t pl) {
+    return pl >= 4 && (memcmp(p + pl - 4, "ال", 4) == 0 ||
+                       memcmp(p + pl - 4, "لل", 4) == 0);
+}
+
+/* The polynomial of ال. */
+#define POLY_AL ((uint64_t)0xD8 * HB * HB * HB + (uint64_t)0xA7 * HB * HB + \
+                 (uint64_t)0xD9 * HB + (uint64_t)0x84)
+
+/* The stem t->norm[pl .. len - el), whose polynomial is hs: alone, and with
+ * its article back when the proclitic swallowed one (بالمدينة → المدينة). */
+static void try_stem(const phrase_dict *d, const marsad_token *toks, size_t n,
+                     size_t i, unsigned flags, size_t pl, size_t el,
+                     uint64_t hs, phrase_match *m) {
+    const marsad_token *t = &toks[i];
+    const char *stem = t->norm + pl;
+    size_t sl = t->norm_len - pl - el;
+    if (sl >= KEYMAX) return; /* longer than any key matching builds */
+    extend(d, toks, n, i, flags, stem, sl, "", 0, hs, (uint8_t)pl, m);
+    if (ends_with_al(t->norm, pl) && sl + 4 < KEYMAX)
+        extend(d, toks, n, i, flags, "ال", 4, stem, sl,
+               POLY_AL * pow_any(sl) + hs, (uint8_t)(pl - 4), m);
+}
+
+/* phrase_dict_match without the document scope. */
+static int match_direct(const phrase_dict *d, const marsad_token *toks,
+                        size_t n, size_t i, unsigned flags, phrase_match *m) {
     memset(m, 0, sizeof *m);
     if (i >= n || toks[i].norm_len == 0) return 0;
     const marsad_token *t = &toks[i];
-    extend(d, toks, n, i, flags, t->norm, t->norm_len, 0, m);
-    if (flags & (PHRASE_PRO | PHRASE_ENC)) {
+    const char *w = t->norm;
+    size_t wl = t->norm_len;
+    uint64_t h = text_token_key(t);
+    extend(d, toks, n, i, flags, w, wl, "", 0, h, 0, m);
+    if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
+        /* proclitics only: the segmentations without enclitics, in the
+         * order marsad_clitic_segments gives them (shortest first) */
+        uint8_t pros[4];
+        size_t np = text_proclitics(w, wl, pros);
+        for (size_t k = 0; k < np; k++) {
+            size_t pl = pros[k];
+            if (pl >= wl || text_cp_count(w + pl, wl - pl) < 2) continue;
+            /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
+            uint64_t hs = h - text_key_step(0, w, pl) * pow_any(wl - pl);
+            try_stem(d, toks, n, i, flags, pl, 0, hs, m);
+        }
+    } else if (flags & (PHRASE_PRO | PHRASE_ENC)) {
         marsad_seg segs[32];
-        int ns = marsad_clitic_segments(t->norm, t->norm_len, segs, 32);
+        int ns = marsad_clitic_segments(w, wl, segs, 32);
         for (int s = 1; s < ns; s++) {
             if (segs[s].pro && !(flags & PHRASE_PRO)) continue;
-            const char *stem = t->norm + segs[s].pro;
-            size_t sl = t->norm_len - segs[s].pro - segs[s].enc;
+            const char *stem = w + segs[s].pro;
+            size_t sl = wl - segs[s].pro - segs[s].enc;
+            uint64_t hs = text_key_step(0, stem, sl);
             if (segs[s].enc) {
                 /* an enclitic ends the phrase: one-word match only */
                 if (!(flags & PHRASE_ENC)) continue;
-                const slot *sl_ = find(d, stem, sl, fnv1a(stem, sl));
+                uint64_t hf = poly_final(hs);
+                if (!first_has(d, hf)) continue;
+                const slot *sl_ = find(d, stem, sl, hf);
                 if (sl_->key_len && sl_->is_full && m->ntoks == 0) {
                     m->ntoks = 1;
                     m->pro = segs[s].pro;
@@ -231,20 +400,149 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
                 }
                 continue;
             }
-            extend(d, toks, n, i, flags, stem, sl, segs[s].pro, m);
-            /* بال/وال/لل + stem: also try the stem with its article */
-            const char *pro = t->norm;
-            size_t pl = segs[s].pro;
-            int has_al = (pl >= 4 && memcmp(pro + pl - 4, "ال", 4) == 0) ||
-                         (pl >= 4 && memcmp(pro + pl - 4, "لل", 4) == 0);
-            if (has_al && sl + 4 < KEYMAX) {
-                char withal[KEYMAX];
-                memcpy(withal, "ال", 4);
-                memcpy(withal + 4, stem, sl);
-                extend(d, toks, n, i, flags, withal, sl + 4,
-                       (uint8_t)(pl - 4), m);
-            }
+            try_stem(d, toks, n, i, flags, segs[s].pro, 0, hs, m);
         }
     }
     return m->ntoks > 0;
+}
+
+/* ---- memo ---------------------------------------------------------------- */
+
+struct phrase_memo {
+    const phrase_dict *d;
+    const marsad_token *toks;
+    size_t n;
+    unsigned flags;
+    uint32_t *at;          /* per token: 0 not asked, 1 no match, else k + 2
+                              for the answer hits[k] */
+    phrase_match *hits;
+    size_t nhits, caphits;
+};
+
+phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
+                             size_t n, unsigned flags) {
+    phrase_memo *pm = calloc(1, sizeof *pm);
+    if (!pm) return NULL;
+    pm->d = d;
+    pm->toks = toks;
+    pm->n = n;
+    pm->flags = flags;
+    if (n >= UINT32_MAX / 2 || !(pm->at = calloc(n ? n : 1, sizeof *pm->at))) {
+        free(pm);
+        return NULL;
+    }
+    return pm;
+}
+
+/* First question about token i: ask the dictionary and remember. */
+static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
+    if (!match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m)) {
+        pm->at[i] = 1;
+        return 0;
+    }
+    if (pm->nhits == pm->caphits) {
+        size_t nc = pm->caphits ? pm->caphits * 2 : 16;
+        phrase_match *nh = realloc(pm->hits, nc * sizeof *nh);
+        if (!nh) return 1; /* answered, just not remembered */
+        pm->hits = nh;
+        pm->caphits = nc;
+    }
+    pm->hits[pm->nhits] = *m;
+    pm->at[i] = (uint32_t)(pm->nhits++ + 2);
+    return 1;
+}
+
+/* The answer for token i, remembered or not yet (inline: a remembered
+ * answer is the common case, and it is a load and a copy). */
+static inline int memo_get(phrase_memo *pm, size_t i, phrase_match *m) {
+    if (i >= pm->n) return match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
+    uint32_t a = pm->at[i];
+    if (a == 0) return memo_fill(pm, i, m);
+    if (a == 1) {
+        memset(m, 0, sizeof *m);
+        return 0;
+    }
+    *m = pm->hits[a - 2];
+    return 1;
+}
+
+int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m) {
+    return memo_get(pm, i, m);
+}
+
+void phrase_memo_free(phrase_memo *pm) {
+    if (!pm) return;
+    free(pm->at);
+    free(pm->hits);
+    free(pm);
+}
+
+/* ---- document scope --------------------------------------------------------- */
+
+/* Memos are made per (dictionary, flags) on first use; a document asks a
+ * dozen dictionaries. Past that, or for documents too long to give every
+ * dictionary 4 bytes per token, questions are answered directly. */
+#define SCOPE_MEMOS 32
+#define SCOPE_MAX_TOKENS 250000
+
+struct phrase_scope {
+    const marsad_token *toks;
+    size_t n;
+    phrase_scope *prev;
+    int nmemo, full, last;
+    struct {
+        const phrase_dict *d;
+        unsigned flags;
+        phrase_memo *memo;
+    } memo[SCOPE_MEMOS];
+};
+
+static _Thread_local phrase_scope *scope_now;
+
+phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n) {
+    phrase_scope *sc = calloc(1, sizeof *sc);
+    if (!sc) return NULL;
+    sc->toks = toks;
+    sc->n = n;
+    sc->full = n > SCOPE_MAX_TOKENS;
+    sc->prev = scope_now;
+    scope_now = sc;
+    return sc;
+}
+
+void phrase_scope_end(phrase_scope *sc) {
+    if (!sc) return;
+    /* scopes end in the reverse order they began; a missed end is undone */
+    while (scope_now && scope_now != sc) scope_now = scope_now->prev;
+    if (scope_now == sc) scope_now = sc->prev;
+    for (int k = 0; k < sc->nmemo; k++) phrase_memo_free(sc->memo[k].memo);
+    free(sc);
+}
+
+int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
+                      size_t i, unsigned flags, phrase_match *m) {
+    phrase_scope *sc = scope_now;
+    if (!sc || sc->toks != toks || sc->n != n || i >= n)
+        return match_direct(d, toks, n, i, flags, m);
+    /* finders ask one dictionary many times in a row: try the last first */
+    int k = sc->last;
+    if (sc->memo[k].d != d || sc->memo[k].flags != flags) {
+        for (k = 0; k < sc->nmemo; k++)
+            if (sc->memo[k].d == d && sc->memo[k].flags == flags) break;
+        if (k == sc->nmemo) {
+            phrase_memo *pm = sc->full || sc->nmemo == SCOPE_MEMOS
+                                  ? NULL
+                                  : phrase_memo_new(d, toks, n, flags);
+            if (!pm) {
+                sc->full = 1;
+                return match_direct(d, toks, n, i, flags, m);
+            }
+            sc->memo[k].d = d;
+            sc->memo[k].flags = flags;
+            sc->memo[k].memo = pm;
+            sc->nmemo++;
+        }
+        sc->last = k;
+    }
+    return memo_get(sc->memo[k].memo, i, m);
 }

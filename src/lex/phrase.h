@@ -53,6 +53,33 @@ typedef struct {
 int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
                       size_t i, unsigned flags, phrase_match *m);
 
+/* A cache of phrase_dict_match answers over one token array, for callers
+ * that ask one dictionary about the same token many times (the date grammar
+ * tries one word class after another at each token). Answers are computed on
+ * first use and are exactly phrase_dict_match's. The memo reads toks and d
+ * (both must outlive it) and belongs to one thread. Cost: 4 bytes per token
+ * plus the answers that matched. Returns NULL when memory runs out (callers then match
+ * directly). */
+typedef struct phrase_memo phrase_memo;
+phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
+                             size_t n, unsigned flags);
+/* phrase_dict_match(d, toks, n, i, flags, m), remembered. */
+int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m);
+void phrase_memo_free(phrase_memo *pm);
+
+/* A document scope: between phrase_scope_begin(toks, n) and
+ * phrase_scope_end, on the same thread, phrase_dict_match over exactly these
+ * tokens remembers its answers (one phrase_memo per dictionary and flags), so
+ * the finders that ask the same dictionary about the same word again, and the
+ * finders run twice (places, before and after the article's country is
+ * known), pay once. Answers are unchanged. The tokens must stay as they are
+ * until the scope ends; scopes nest and end in reverse order. Returns NULL
+ * when memory runs out (nothing is remembered then); phrase_scope_end(NULL)
+ * does nothing. */
+typedef struct phrase_scope phrase_scope;
+phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n);
+void phrase_scope_end(phrase_scope *sc);
+
 /* Number of distinct phrases. */
 size_t phrase_dict_size(const phrase_dict *d);
 /* Longest phrase, in tokens. */

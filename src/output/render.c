@@ -4,79 +4,10 @@
  */
 #include "marsad.h"
 
-#include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *str_or_null(const char *s) {
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *event_json(const marsad_events *E, const marsad_event *ev) {
-    size_t tlen;
-    const char *text = marsad_events_text(E, &tlen);
-    json_t *o = json_object();
-    json_object_set_new(o, "doc_id", str_or_null(ev->doc_id));
-    json_object_set_new(o, "event_id", str_or_null(ev->event_id));
-    json_object_set_new(o, "event_date", str_or_null(ev->event_date));
-    json_object_set_new(o, "time_precision", json_integer(ev->time_precision));
-    json_object_set_new(o, "event_type", str_or_null(ev->event_type));
-    json_object_set_new(o, "sub_event_type", str_or_null(ev->sub_event_type));
-    for (int k = 0; k < 2; k++) {
-        const char *name = k ? ev->actor2 : ev->actor1;
-        const char *men = k ? ev->actor2_mention : ev->actor1_mention;
-        json_t *a = name ? json_pack("{s:s, s:o}", "name", name, "mention",
-                                     str_or_null(men))
-                         : json_null();
-        json_object_set_new(o, k ? "actor2" : "actor1", a);
-    }
-    if (ev->location_name) {
-        json_t *l = json_object();
-        json_object_set_new(l, "name", json_string(ev->location_name));
-        json_object_set_new(l, "mention", str_or_null(ev->location_mention));
-        json_object_set_new(l, "lat", json_real(ev->lat));
-        json_object_set_new(l, "lon", json_real(ev->lon));
-        json_object_set_new(l, "country", str_or_null(ev->country));
-        json_object_set_new(l, "admin1", str_or_null(ev->admin1));
-        json_object_set_new(l, "geo_precision", json_integer(ev->geo_precision));
-        json_object_set_new(o, "location", l);
-    } else {
-        json_object_set_new(o, "location", json_null());
-    }
-    json_object_set_new(o, "geo_precision", json_integer(ev->geo_precision));
-    json_object_set_new(o, "fatalities", json_integer(ev->fatalities));
-    json_object_set_new(o, "injured", json_integer(ev->injured));
-    json_object_set_new(o, "captured", json_integer(ev->captured));
-    json_t *claims = json_array();
-    for (size_t i = 0; i < ev->nclaims; i++) {
-        const marsad_claim *c = &ev->claims[i];
-        json_array_append_new(
-            claims, json_pack("{s:s, s:I, s:s, s:s, s:o}", "kind", c->kind,
-                              "count", (json_int_t)c->count, "qualifier",
-                              c->qualifier, "side", c->side, "attributed_to",
-                              str_or_null(c->attributed_to)));
-    }
-    json_object_set_new(o, "claims", claims);
-    json_t *evid = json_array();
-    for (size_t i = 0; i < ev->nevidence; i++) {
-        const marsad_span *s = &ev->evidence[i];
-        size_t el = 0;
-        char *clean = (s->end <= tlen && s->start <= s->end)
-            ? marsad_utf8_sanitize(text + s->start, s->end - s->start, &el, NULL)
-            : NULL;
-        json_array_append_new(
-            evid, json_pack("{s:I, s:I, s:o}", "start", (json_int_t)s->start,
-                            "end", (json_int_t)s->end, "text",
-                            clean ? json_stringn(clean, el) : json_null()));
-        free(clean);
-    }
-    json_object_set_new(o, "evidence", evid);
-    json_object_set_new(o, "confidence", json_real((double)(int)(ev->confidence * 100 + 0.5) / 100));
-    json_object_set_new(o, "notes", str_or_null(ev->notes));
-    json_object_set_new(o, "source", str_or_null(ev->source));
-    return o;
-}
 
 /* A growable string. */
 typedef struct {
@@ -85,19 +16,24 @@ typedef struct {
     int oom;
 } sbuf;
 
-static void sb_add(sbuf *b, const char *s, size_t n) {
-    if (b->oom) return;
+static int sb_room(sbuf *b, size_t n) {
+    if (b->oom) return 0;
     if (b->n + n + 1 > b->cap) {
         size_t nc = b->cap ? b->cap : 1024;
         while (nc < b->n + n + 1) nc *= 2;
         char *ns = realloc(b->s, nc);
         if (!ns) {
             b->oom = 1;
-            return;
+            return 0;
         }
         b->s = ns;
         b->cap = nc;
     }
+    return 1;
+}
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+    if (!sb_room(b, n)) return;
     memcpy(b->s + b->n, s, n);
     b->n += n;
     b->s[b->n] = '\0';
@@ -105,14 +41,229 @@ static void sb_add(sbuf *b, const char *s, size_t n) {
 
 static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
-static void sb_json(sbuf *b, json_t *o) {
-    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10));
-    if (!s) {
-        b->oom = 1;
-        return;
+/* ---- JSON, written directly -------------------------------------------------
+ *
+ * The records are written as jansson's json_dumps(JSON_COMPACT |
+ * JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) wrote them when they were
+ * built as jansson objects, byte for byte, including what jansson does with
+ * bad values: a string that is not valid UTF-8 or a real that is not finite
+ * cannot be made, so its member is left out (and an object packed around one
+ * is left out whole). Building the objects cost as much as extracting. */
+
+/* Valid UTF-8 as jansson checks it: no overlong forms, surrogates or code
+ * points past U+10FFFF. */
+static int utf8_ok(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    while (p < e) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t k;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) k = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) k = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) k = 4, cp = c & 0x07;
+        else return 0;
+        if ((size_t)(e - p) < k) return 0;
+        for (size_t i = 1; i < k; i++) {
+            if ((p[i] & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        p += k;
     }
-    sb_puts(b, s);
-    free(s);
+    return 1;
+}
+
+/* A JSON string of valid UTF-8 s: \\ \" and control characters escaped
+ * (\b \f \n \r \t, else \u00XX), everything else as it is. */
+static void j_string(sbuf *b, const char *s, size_t n) {
+    if (!sb_room(b, n + 2)) return;
+    b->s[b->n++] = '"';
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        sb_add(b, s + run, i - run);
+        char esc[8];
+        const char *t = esc;
+        switch (c) {
+        case '\\': t = "\\\\"; break;
+        case '"': t = "\\\""; break;
+        case '\b': t = "\\b"; break;
+        case '\f': t = "\\f"; break;
+        case '\n': t = "\\n"; break;
+        case '\r': t = "\\r"; break;
+        case '\t': t = "\\t"; break;
+        default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
+        }
+        sb_puts(b, t);
+        run = i + 1;
+    }
+    sb_add(b, s + run, n - run);
+    sb_add(b, "\"", 1);
+}
+
+/* A real as jansson writes it: %.10g, with ".0" when that reads as an
+ * integer, no '+' and no leading zeros in the exponent. */
+static void j_real(sbuf *b, double v) {
+    char t[64];
+    int len = snprintf(t, sizeof t, "%.10g", v);
+    if (len < 0 || (size_t)len >= sizeof t - 3) return;
+    if (!strchr(t, '.') && !strchr(t, 'e')) {
+        memcpy(t + len, ".0", 3);
+        len += 2;
+    }
+    char *e = strchr(t, 'e');
+    if (e) {
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-') start++;
+        while (*end == '0') end++;
+        if (end != start) {
+            memmove(start, end, (size_t)(t + len + 1 - end));
+            len -= (int)(end - start);
+        }
+    }
+    sb_add(b, t, (size_t)len);
+}
+
+static void j_int(sbuf *b, long long v) {
+    char t[32];
+    int len = snprintf(t, sizeof t, "%lld", v);
+    sb_add(b, t, (size_t)len);
+}
+
+/* An object being written: members are separated by commas as they come. */
+typedef struct {
+    sbuf *b;
+    int n;
+} jobj;
+
+static jobj j_open(sbuf *b) {
+    sb_add(b, "{", 1);
+    return (jobj){b, 0};
+}
+
+static void j_close(jobj *o) { sb_add(o->b, "}", 1); }
+
+/* "key": (the value is written next). */
+static void j_key(jobj *o, const char *key) {
+    if (o->n++) sb_add(o->b, ",", 1);
+    sb_add(o->b, "\"", 1);
+    sb_puts(o->b, key);
+    sb_add(o->b, "\":", 2);
+}
+
+/* A string member, null when s is NULL, left out when s is not UTF-8. */
+static void j_str(jobj *o, const char *key, const char *s) {
+    if (s && !utf8_ok(s, strlen(s))) return;
+    j_key(o, key);
+    if (s) j_string(o->b, s, strlen(s));
+    else sb_add(o->b, "null", 4);
+}
+
+static void j_num(jobj *o, const char *key, long long v) {
+    j_key(o, key);
+    j_int(o->b, v);
+}
+
+/* A real member, left out when v is not finite. */
+static void j_dbl(jobj *o, const char *key, double v) {
+    if (!isfinite(v)) return;
+    j_key(o, key);
+    j_real(o->b, v);
+}
+
+static int str_ok(const char *s) { return !s || utf8_ok(s, strlen(s)); }
+
+static void event_json(sbuf *b, const marsad_events *E, const marsad_event *ev) {
+    size_t tlen;
+    const char *text = marsad_events_text(E, &tlen);
+    jobj o = j_open(b);
+    j_str(&o, "doc_id", ev->doc_id);
+    j_str(&o, "event_id", ev->event_id);
+    j_str(&o, "event_date", ev->event_date);
+    j_num(&o, "time_precision", ev->time_precision);
+    j_str(&o, "event_type", ev->event_type);
+    j_str(&o, "sub_event_type", ev->sub_event_type);
+    for (int k = 0; k < 2; k++) {
+        const char *name = k ? ev->actor2 : ev->actor1;
+        const char *men = k ? ev->actor2_mention : ev->actor1_mention;
+        const char *key = k ? "actor2" : "actor1";
+        if (!name) {
+            j_key(&o, key);
+            sb_add(b, "null", 4);
+        } else if (utf8_ok(name, strlen(name)) && str_ok(men)) {
+            j_key(&o, key);
+            jobj a = j_open(b);
+            j_str(&a, "name", name);
+            j_str(&a, "mention", men);
+            j_close(&a);
+        }
+    }
+    j_key(&o, "location");
+    if (ev->location_name) {
+        jobj l = j_open(b);
+        j_str(&l, "name", ev->location_name);
+        j_str(&l, "mention", ev->location_mention);
+        j_dbl(&l, "lat", ev->lat);
+        j_dbl(&l, "lon", ev->lon);
+        j_str(&l, "country", ev->country);
+        j_str(&l, "admin1", ev->admin1);
+        j_num(&l, "geo_precision", ev->geo_precision);
+        j_close(&l);
+    } else {
+        sb_add(b, "null", 4);
+    }
+    j_num(&o, "geo_precision", ev->geo_precision);
+    j_num(&o, "fatalities", ev->fatalities);
+    j_num(&o, "injured", ev->injured);
+    j_num(&o, "captured", ev->captured);
+    j_key(&o, "claims");
+    sb_add(b, "[", 1);
+    int nc = 0;
+    for (size_t i = 0; i < ev->nclaims; i++) {
+        const marsad_claim *c = &ev->claims[i];
+        if (!c->kind || !c->qualifier || !c->side || !str_ok(c->kind) ||
+            !str_ok(c->qualifier) || !str_ok(c->side) || !str_ok(c->attributed_to))
+            continue;
+        if (nc++) sb_add(b, ",", 1);
+        jobj cl = j_open(b);
+        j_str(&cl, "kind", c->kind);
+        j_num(&cl, "count", c->count);
+        j_str(&cl, "qualifier", c->qualifier);
+        j_str(&cl, "side", c->side);
+        j_str(&cl, "attributed_to", c->attributed_to);
+        j_close(&cl);
+    }
+    sb_add(b, "]", 1);
+    j_key(&o, "evidence");
+    sb_add(b, "[", 1);
+    for (size_t i = 0; i < ev->nevidence; i++) {
+        const marsad_span *s = &ev->evidence[i];
+        size_t el = 0;
+        char *clean = (s->end <= tlen && s->start <= s->end)
+            ? marsad_utf8_sanitize(text + s->start, s->end - s->start, &el, NULL)
+            : NULL;
+        if (i) sb_add(b, ",", 1);
+        jobj e = j_open(b);
+        j_num(&e, "start", (long long)s->start);
+        j_num(&e, "end", (long long)s->end);
+        j_key(&e, "text");
+        if (clean) j_string(b, clean, el);
+        else sb_add(b, "null", 4);
+        j_close(&e);
+        free(clean);
+    }
+    sb_add(b, "]", 1);
+    j_dbl(&o, "confidence", (double)(int)(ev->confidence * 100 + 0.5) / 100);
+    j_str(&o, "notes", ev->notes);
+    j_str(&o, "source", ev->source);
+    j_close(&o);
 }
 
 static void csv_field(sbuf *b, const char *s, int last) {
@@ -273,22 +424,22 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
             }
             continue;
         }
-        json_t *o = event_json(E, ev);
         if (f == MARSAD_FORMAT_GEOJSON) {
-            if (!ev->location_name) {
-                json_decref(o);
-                continue;
+            if (!ev->location_name) continue;
+            if (!isfinite(ev->lon) || !isfinite(ev->lat)) {
+                b.oom = 1; /* jansson could not make such a point either */
+                break;
             }
-            json_t *feat = json_pack(
-                "{s:s, s:{s:s, s:[f,f]}, s:o}", "type", "Feature", "geometry",
-                "type", "Point", "coordinates", ev->lon, ev->lat, "properties", o);
-            sb_json(&b, feat);
-            sb_puts(&b, "\n");
-            json_decref(feat);
+            sb_puts(&b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+            j_real(&b, ev->lon);
+            sb_add(&b, ",", 1);
+            j_real(&b, ev->lat);
+            sb_puts(&b, "]},\"properties\":");
+            event_json(&b, E, ev);
+            sb_puts(&b, "}\n");
         } else {
-            sb_json(&b, o);
+            event_json(&b, E, ev);
             sb_puts(&b, "\n");
-            json_decref(o);
         }
     }
     if (b.oom) {

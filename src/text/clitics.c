@@ -7,67 +7,98 @@
  * segmentations, whole word first; the lexicon that looks them up decides.
  */
 #include "marsad.h"
+#include "text/text_internal.h"
 
 #include <string.h>
 
-/* Proclitic sequences, folded. ل + ال is written لل. */
-static const char *const PROCLITICS[] = {
-    "و", "ف", "ب", "ل", "ك", "ال",
-    "وال", "فال", "بال", "كال", "لل",
-    "وب", "فب", "ول", "فل", "وك", "فك",
-    "وبال", "فبال", "وكال", "فكال", "ولل", "فلل",
-};
-/* Enclitic pronouns, folded (ة folds to ه, so a lexicon must confirm). */
-static const char *const ENCLITICS[] = {
-    "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "نا", "ني",
-};
+/* Proclitics, folded: an optional conjunction و or ف, then one of ب ل ك
+ * ال بال كال لل (ل + ال is written لل), or nothing after a conjunction:
+ * و ف ب ل ك ال وال فال بال كال لل وب فب ول فل وك فك وبال فبال وكال فكال ولل
+ * فلل. Enclitic pronouns, folded: ه ها هم هما هن ك كم كما كن ي نا ني (ة
+ * folds to ه, so a lexicon must confirm).
+ *
+ * Hot: every lexicon match of every word asks, so both sets are read letter
+ * by letter (folded Arabic letters are two bytes) rather than by comparing
+ * the word with each affix. Each set is found shortest first. */
 
-#define NPRO (sizeof PROCLITICS / sizeof *PROCLITICS)
-#define NENC (sizeof ENCLITICS / sizeof *ENCLITICS)
-/* Longest entries above, in bytes: وبال (8) and هما (6). */
-#define PRO_MAX_BYTES 8
-#define ENC_MAX_BYTES 6
-
-/* True when s[0..n) starts with two code points (UTF-8 lead bytes). Looks
- * at 8 bytes at most, so a call costs the same for any word length. */
-static int two_cps(const char *s, size_t n) {
-    size_t c = 0;
-    for (size_t i = 0; i < n && i < 8 && c < 2; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c >= 2;
+/* Is the letter c (two bytes) at w[at..at+2) within w[0..n)? */
+static int letter_at(const char *w, size_t n, size_t at, const char *c) {
+    return at + 2 <= n && w[at] == c[0] && w[at + 1] == c[1];
 }
+
+size_t text_proclitics(const char *w, size_t n, uint8_t out[3]) {
+    size_t k = 0, i = 0;
+    if (letter_at(w, n, 0, "و") || letter_at(w, n, 0, "ف")) {
+        out[k++] = 2;
+        i = 2;
+    }
+    if (letter_at(w, n, i, "ا")) {
+        if (letter_at(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
+    } else if (letter_at(w, n, i, "ب") || letter_at(w, n, i, "ك")) {
+        out[k++] = (uint8_t)(i + 2);
+        if (letter_at(w, n, i + 2, "ا") && letter_at(w, n, i + 4, "ل"))
+            out[k++] = (uint8_t)(i + 6);
+    } else if (letter_at(w, n, i, "ل")) {
+        out[k++] = (uint8_t)(i + 2);
+        if (letter_at(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
+    }
+    return k;
+}
+
+/* Byte lengths of the enclitics w ends with, shortest first. */
+static size_t enclitics(const char *w, size_t n, uint8_t *out) {
+    size_t k = 0;
+    if (n < 2) return 0;
+#define END(back, c) (n >= (back) && letter_at(w, n, n - (back), c))
+    if (END(2, "ه") || END(2, "ك")) {
+        out[k++] = 2;
+    } else if (END(2, "ي")) {
+        out[k++] = 2;
+        if (END(4, "ن")) out[k++] = 4;
+    } else if (END(2, "ا")) {
+        if (END(4, "ه") || END(4, "ن")) out[k++] = 4;
+        else if (END(4, "م") && (END(6, "ه") || END(6, "ك"))) out[k++] = 6;
+    } else if (END(2, "م") || END(2, "ن")) {
+        if (END(4, "ه") || END(4, "ك")) out[k++] = 4;
+    }
+#undef END
+    return k;
+}
+
 
 int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
     if (max <= 0) return 0;
     int k = 0;
     out[k++] = (marsad_seg){0, 0};
-    /* Candidate proclitic and enclitic lengths, including none. */
-    uint8_t pros[NPRO + 1], encs[NENC + 1];
-    size_t np = 0, ne = 0;
-    pros[np++] = 0;
-    encs[ne++] = 0;
-    for (size_t i = 0; i < NPRO; i++) {
-        size_t l = strlen(PROCLITICS[i]);
-        if (l < n && memcmp(w, PROCLITICS[i], l) == 0) pros[np++] = (uint8_t)l;
-    }
-    for (size_t i = 0; i < NENC; i++) {
-        size_t l = strlen(ENCLITICS[i]);
-        if (l < n && memcmp(w + n - l, ENCLITICS[i], l) == 0)
-            encs[ne++] = (uint8_t)l;
-    }
-    /* Emit by growing total stripped length: a few dozen steps whatever the
-     * word's length. */
-    for (size_t total = 1;
-         total < n && total <= PRO_MAX_BYTES + ENC_MAX_BYTES && k < max;
-         total++) {
-        for (size_t a = 0; a < np && k < max; a++) {
-            for (size_t b = 0; b < ne && k < max; b++) {
-                if ((size_t)pros[a] + encs[b] != total) continue;
-                size_t stem = n - total;
-                if (!two_cps(w + pros[a], stem)) continue;
-                out[k++] = (marsad_seg){pros[a], encs[b]};
+    /* Candidate proclitic and enclitic lengths, including none (at most 3
+     * proclitics and 2 enclitics match one word). */
+    uint8_t pros[4] = {0}, encs[3] = {0};
+    size_t np = 1 + text_proclitics(w, n, pros + 1);
+    size_t ne = 1 + enclitics(w, n, encs + 1);
+    if (np == 1 && ne == 1) return k;
+    /* Emit by growing total stripped length; equal totals by growing
+     * proclitic. Pairs are made in that order of proclitic, then a stable
+     * insertion sort by total. */
+    struct { uint8_t pro, enc; size_t total; } pairs[4 * 3];
+    size_t npairs = 0;
+    for (size_t a = 0; a < np; a++) {
+        for (size_t b = 0; b < ne; b++) {
+            size_t total = (size_t)pros[a] + encs[b];
+            if (total == 0 || total >= n) continue;
+            /* a stem of two letters at least; look at 8 bytes at most, so a
+             * call costs the same for any word length */
+            if (text_cp_count(w + pros[a], n - total < 8 ? n - total : 8) < 2) continue;
+            size_t at = npairs++;
+            while (at > 0 && pairs[at - 1].total > total) {
+                pairs[at] = pairs[at - 1];
+                at--;
             }
+            pairs[at].pro = pros[a];
+            pairs[at].enc = encs[b];
+            pairs[at].total = total;
         }
     }
+    for (size_t i = 0; i < npairs && k < max; i++)
+        out[k++] = (marsad_seg){pairs[i].pro, pairs[i].enc};
     return k;
 }

@@ -6,10 +6,13 @@
  * decomposition, case folding and mark stripping come from utf8proc; the
  * Arabic-specific letter folds (hamza carriers, alef maqsura, ta marbuta,
  * Persian and Urdu letters), digits and punctuation are this file's table.
- * Code points below U+0800 (ASCII, Latin, Arabic) are folded once into a
- * table at first use, so the hot path is a lookup.
+ * Code points below U+0800 (ASCII, Latin, Arabic) and the General
+ * Punctuation block (quotes, dashes, invisible marks) are folded once into a
+ * table at first use, so the hot path is a lookup, with one- and two-byte
+ * UTF-8 read and written inline.
  */
 #include "marsad.h"
+#include "text/text_internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -120,38 +123,59 @@ static int fold_cp_slow(int32_t cp, int32_t out[FOLD_MAX]) {
     return k;
 }
 
-/* Table for U+0000..U+07FF: count in [0] (or TABLE_SLOW), then points. */
+/* Tables for U+0000..U+07FF and U+2000..U+206F: [0] the count (or
+ * TABLE_SLOW: longer than TABLE_MAX, folded on each use), then the code
+ * points. */
 #define TABLE_N 0x800
+#define PUNCT_LO 0x2000
+#define PUNCT_N 0x70
 static int32_t fold_table[TABLE_N][TABLE_MAX + 1];
+static int32_t punct_table[PUNCT_N][TABLE_MAX + 1];
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
 
-static void fold_table_init(void) {
-    for (int32_t cp = 0; cp < TABLE_N; cp++) {
-        int32_t tmp[FOLD_MAX];
-        int n = fold_cp_slow(cp, tmp);
-        if (n > TABLE_MAX) {
-            fold_table[cp][0] = TABLE_SLOW;
-            continue;
-        }
-        fold_table[cp][0] = n;
-        for (int i = 0; i < n; i++) fold_table[cp][i + 1] = tmp[i];
+static void table_fill(int32_t row[TABLE_MAX + 1], int32_t cp) {
+    int32_t tmp[FOLD_MAX];
+    int n = fold_cp_slow(cp, tmp);
+    if (n > TABLE_MAX) {
+        row[0] = TABLE_SLOW;
+        return;
     }
+    row[0] = n;
+    for (int i = 0; i < n; i++) row[i + 1] = tmp[i];
 }
 
-static inline int fold_cp(int32_t cp, int32_t out[FOLD_MAX]) {
-    if (cp >= 0 && cp < TABLE_N && fold_table[cp][0] != TABLE_SLOW) {
-        const int32_t *t = fold_table[cp];
-        for (int i = 0; i < t[0]; i++) out[i] = t[i + 1];
-        return t[0];
-    }
+static void fold_table_init(void) {
+    for (int32_t cp = 0; cp < TABLE_N; cp++) table_fill(fold_table[cp], cp);
+    for (int32_t k = 0; k < PUNCT_N; k++) table_fill(punct_table[k], PUNCT_LO + k);
+}
+
+/* The fold of cp: a table row (count, then points) or, off the tables,
+ * computed into tmp. */
+static inline const int32_t *fold_cp(int32_t cp, int32_t tmp[FOLD_MAX + 1]) {
+    if (cp >= 0 && cp < TABLE_N && fold_table[cp][0] != TABLE_SLOW)
+        return fold_table[cp];
+    if (cp >= PUNCT_LO && cp < PUNCT_LO + PUNCT_N &&
+        punct_table[cp - PUNCT_LO][0] != TABLE_SLOW)
+        return punct_table[cp - PUNCT_LO];
     if (cp == 0xFFFD) { /* every invalid byte: keep binary input fast */
-        out[0] = cp;
+        tmp[0] = 1;
+        tmp[1] = cp;
+        return tmp;
+    }
+    tmp[0] = fold_cp_slow(cp, tmp + 1);
+    return tmp;
+}
+
+static inline size_t put_utf8(int32_t cp, char *b) {
+    if (cp >= 0 && cp < 0x80) {
+        b[0] = (char)cp;
         return 1;
     }
-    return fold_cp_slow(cp, out);
-}
-
-static size_t put_utf8(int32_t cp, char *b) {
+    if (cp >= 0x80 && cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
     return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)b);
 }
 
@@ -168,14 +192,32 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
         int32_t cp;
         int inv;
         size_t start = i;
-        i += marsad_utf8_next(s, len, i, &cp, &inv);
-        int32_t f[FOLD_MAX];
-        int n = fold_cp(cp, f);
+        i += text_utf8_next(s, len, i, &cp, &inv);
+        int32_t tmp[FOLD_MAX + 1];
+        const int32_t *row = fold_cp(cp, tmp);
+        int n = row[0];
+        const int32_t *f = row + 1;
         for (int k = 0; k < n; k++) {
             if (f[k] == ' ') {
                 if (o > 0 && !pending_space) {
                     pending_space = 1;
                     space_at = start;
+                }
+                continue;
+            }
+            if (!map && o + 5 <= cap) { /* room for a space and 4 bytes */
+                if (pending_space) {
+                    out[o++] = ' ';
+                    pending_space = 0;
+                }
+                int32_t g = f[k];
+                if (g >= 0 && g < 0x80) {
+                    out[o++] = (char)g;
+                } else if (g >= 0x80 && g < 0x800) {
+                    out[o++] = (char)(0xC0 | (g >> 6));
+                    out[o++] = (char)(0x80 | (g & 0x3F));
+                } else {
+                    o += (size_t)utf8proc_encode_char(g, (utf8proc_uint8_t *)out + o);
                 }
                 continue;
             }

@@ -9,6 +9,28 @@
 
 #include <string.h>
 
+/* marsad_utf8_next with the common cases inline: ASCII and two-byte
+ * sequences (Latin, Arabic), which are valid whenever the lead byte is
+ * C2..DF and a continuation byte follows. Same results in every case. */
+static inline size_t text_utf8_next(const char *s, size_t len, size_t i,
+                                    int32_t *cp, int *invalid) {
+    if (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            *cp = c;
+            *invalid = 0;
+            return 1;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+            ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            *cp = ((int32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            *invalid = 0;
+            return 2;
+        }
+    }
+    return marsad_utf8_next(s, len, i, cp, invalid);
+}
+
 /* True when the folded token t equals the NUL-terminated folded string s. */
 static inline int tok_is(const marsad_token *t, const char *s) {
     size_t n = strlen(s);
@@ -20,5 +42,41 @@ static inline int tok_is(const marsad_token *t, const char *s) {
  * whose folded form is empty are skipped. Returns the key length; writes at
  * most cap bytes (NUL-terminated when it fits). */
 size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
+
+/* Lookup keys. A folded string s[0..n) is hashed as the polynomial
+ * P(s) = s[0]*B^(n-1) + ... + s[n-1] modulo 2^47: the lexicons (lex/phrase.c)
+ * derive the keys of a word's stems and of phrases from its tokens' P
+ * without reading their bytes again, and marsad_doc_new stores each token's
+ * P in the token (key_hi, key_lo, with bit 47 set to say it is there). */
+#define TEXT_KEY_B 0x9E3779B97F4A7C15ULL
+#define TEXT_KEY_MASK ((1ULL << 47) - 1)
+#define TEXT_KEY_SET (1ULL << 47)
+
+/* P of s appended to a string whose P is h (not reduced: callers mask). */
+static inline uint64_t text_key_step(uint64_t h, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) h = h * TEXT_KEY_B + (unsigned char)s[i];
+    return h;
+}
+
+/* P of the token's folded form, from the token when marsad_doc_new stored
+ * it. */
+static inline uint64_t text_token_key(const marsad_token *t) {
+    uint64_t k = ((uint64_t)t->key_hi << 32) | t->key_lo;
+    if (k & TEXT_KEY_SET) return k & TEXT_KEY_MASK;
+    return text_key_step(0, t->norm, t->norm_len) & TEXT_KEY_MASK;
+}
+
+/* Byte lengths of the proclitics (see marsad_clitic_segments) the folded
+ * word w starts with, shortest first, whatever is left after them. Returns
+ * how many (0..3). */
+size_t text_proclitics(const char *w, size_t n, uint8_t out[3]);
+
+/* Code points in s[0..n) (UTF-8 lead bytes). */
+static inline size_t text_cp_count(const char *s, size_t n) {
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
 
 #endif

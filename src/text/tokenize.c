@@ -17,6 +17,7 @@
 #include "marsad.h"
 #include "text/text_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -36,7 +37,7 @@ struct marsad_doc {
 enum cls { C_SPACE, C_NEWLINE, C_LETTER_AR, C_LETTER, C_MARK, C_DIGIT,
            C_QUOTE, C_PUNCT };
 
-static enum cls classify(int32_t cp) {
+static enum cls classify_slow(int32_t cp) {
     if (cp < 0x80) {
         if (cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f') return C_NEWLINE;
         if (cp == ' ' || cp == '\t' || cp == 0) return C_SPACE;
@@ -90,6 +91,20 @@ static enum cls classify(int32_t cp) {
     }
 }
 
+/* classify_slow for U+0000..U+07FF, built once: most text is there. */
+#define CLS_N 0x800
+static uint8_t cls_table[CLS_N];
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+
+static void cls_table_init(void) {
+    for (int32_t cp = 0; cp < CLS_N; cp++) cls_table[cp] = (uint8_t)classify_slow(cp);
+}
+
+static inline enum cls classify(int32_t cp) {
+    if (cp >= 0 && cp < CLS_N) return (enum cls)cls_table[cp];
+    return classify_slow(cp);
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap : 64;
@@ -106,11 +121,22 @@ static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
                      int flags) {
     if (grow((void **)&d->toks, &d->captoks, d->ntoks + 1, sizeof *d->toks))
         return -1;
-    size_t need = marsad_fold(d->text + start, end - start, NULL, 0);
-    if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
-        return -1;
-    marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
+    /* fold straight into the buffer, with room for the usual growth (an
+     * Arabic ligature of 3 bytes folds to 4); fold again when short */
+    size_t room = 4 * (end - start) + 16;
+    if (grow((void **)&d->norms, &d->normcap, d->normlen + room, 1)) return -1;
+    size_t need = marsad_fold(d->text + start, end - start, d->norms + d->normlen,
+                              d->normcap - d->normlen);
+    if (need + 1 > d->normcap - d->normlen) {
+        if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
+            return -1;
+        marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
+    }
     marsad_token *t = &d->toks[d->ntoks++];
+    uint64_t key = (text_key_step(0, d->norms + d->normlen, need) & TEXT_KEY_MASK) |
+                   TEXT_KEY_SET;
+    t->key_hi = (uint16_t)(key >> 32);
+    t->key_lo = (uint32_t)key;
     t->start = start;
     t->end = end;
     t->norm = (const char *)(uintptr_t)d->normlen; /* fixed up at the end */
@@ -170,10 +196,11 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
                        size_t *invalid_out, size_t *nuls_out) {
     size_t i = 0, invalid = 0, nuls = 0;
     int glued = 0, newline = 1, rc = 0;
+    pthread_once(&cls_once, cls_table_init);
     while (i < len) {
         int32_t cp;
         int inv;
-        size_t n = marsad_utf8_next(s, len, i, &cp, &inv);
+        size_t n = text_utf8_next(s, len, i, &cp, &inv);
         if (inv) invalid++;
         if (cp == 0 && !inv) nuls++;
         enum cls c = inv ? C_PUNCT : classify(cp);
@@ -188,7 +215,7 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
             enum cls script = c == C_MARK ? C_LETTER_AR : c;
             kind = MARSAD_TOK_WORD;
             while (i < len) {
-                size_t m = marsad_utf8_next(s, len, i, &cp, &inv);
+                size_t m = text_utf8_next(s, len, i, &cp, &inv);
                 if (inv) break;
                 enum cls c2 = classify(cp);
                 if (c2 == C_MARK) { i += m; continue; }
@@ -208,14 +235,14 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
         } else if (c == C_DIGIT) {
             kind = MARSAD_TOK_NUMBER;
             while (i < len) {
-                size_t m = marsad_utf8_next(s, len, i, &cp, &inv);
+                size_t m = text_utf8_next(s, len, i, &cp, &inv);
                 if (inv) break;
                 enum cls c2 = classify(cp);
                 if (c2 == C_DIGIT) { i += m; continue; }
                 if (cp == '.' || cp == ',' || cp == 0x066B || cp == 0x066C) {
                     int32_t cp2;
                     int inv2;
-                    size_t m2 = marsad_utf8_next(s, len, i + m, &cp2, &inv2);
+                    size_t m2 = text_utf8_next(s, len, i + m, &cp2, &inv2);
                     if (m2 && !inv2 && classify(cp2) == C_DIGIT) {
                         i += m + m2;
                         continue;

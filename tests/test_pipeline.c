@@ -1,0 +1,107 @@
+/* test_pipeline.c — marsad_run_articles: results and diagnostics in input
+ * order whatever the number of threads and the window. */
+#include "marsad.h"
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+} strbuf;
+
+static void sb_put(strbuf *b, const char *s) {
+    size_t l = strlen(s);
+    if (b->n + l + 1 > b->cap) {
+        b->cap = (b->n + l + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+    }
+    memcpy(b->s + b->n, s, l + 1);
+    b->n += l;
+}
+
+/* work: the article's id, text length and a checksum of its text; every
+ * third article also reports a problem */
+static void *work(void *ctx, const marsad_article *a, marsad_diag_fn diag,
+                  void *dctx) {
+    (void)ctx;
+    unsigned h = 0;
+    for (size_t i = 0; i < a->text_len; i++) h = h * 31 + (unsigned char)a->text[i];
+    char *r = malloc(128);
+    snprintf(r, 128, "%s %zu %08x %s\n", a->id ? a->id : "-", a->text_len, h,
+             a->published ? a->published : "-");
+    if (a->text_len % 3 == 0) diag(dctx, a->id ? a->id : "-", 0, "warning: len%3");
+    return r;
+}
+
+static void sink(void *ctx, void *result) {
+    sb_put(ctx, result);
+    free(result);
+}
+
+static void diag(void *ctx, const char *file, size_t line, const char *msg) {
+    char b[512];
+    snprintf(b, sizeof b, "%s:%zu:%s\n", file, line, msg);
+    sb_put(ctx, b);
+}
+
+static void run(const char *const *paths, size_t np, int threads, size_t window,
+                strbuf *out, strbuf *diags) {
+    CHECK_EQ_INT(marsad_run_articles(paths, np, threads, window, work, sink, out,
+                                     diag, diags),
+                 MARSAD_OK);
+}
+
+TEST(pipeline_same_order_any_threads)
+{
+    const char *jl = "build/test_pipeline.jsonl";
+    FILE *f = fopen(jl, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    for (int i = 0; i < 300; i++) {
+        if (i % 37 == 5) fputs("broken line\n", f);
+        fprintf(f, "{\"id\":\"a%d\",\"published\":\"2016-01-%02d\",\"text\":\"%.*s\"}\n",
+                i, 1 + i % 28, i % 50, "نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص");
+    }
+    fputs("{\"no\":\"text\"}\n", f);
+    fclose(f);
+    const char *paths[] = {"examples/dev", jl, "build/no-such-file.jsonl",
+                           "examples/seeds"};
+    strbuf out1 = {0}, diag1 = {0};
+    run(paths, 4, 1, 0, &out1, &diag1);
+    CHECK(out1.n > 0 && diag1.n > 0);
+    CHECK(strstr(diag1.s ? diag1.s : "", "no-such-file") != NULL);
+    static const int T[] = {2, 3, 8, 0};
+    static const size_t W[] = {1, 2, 5, 0};
+    for (size_t t = 0; t < 4; t++) {
+        for (size_t w = 0; w < 4; w++) {
+            strbuf o = {0}, d = {0};
+            run(paths, 4, T[t], W[w], &o, &d);
+            CHECK(o.s && out1.s && strcmp(o.s, out1.s) == 0);
+            CHECK(d.s && diag1.s && strcmp(d.s, diag1.s) == 0);
+            free(o.s);
+            free(d.s);
+        }
+    }
+    free(out1.s);
+    free(diag1.s);
+    remove(jl);
+}
+
+TEST(pipeline_bad_arguments)
+{
+    strbuf o = {0};
+    const char *p[] = {"examples/seeds"};
+    CHECK_EQ_INT(marsad_run_articles(p, 1, 2, 0, NULL, sink, &o, NULL, NULL),
+                 MARSAD_ERR_ARG);
+    CHECK_EQ_INT(marsad_run_articles(p, 1, -1, 0, work, sink, &o, NULL, NULL),
+                 MARSAD_ERR_ARG);
+    /* nothing to read: no call, no failure */
+    CHECK_EQ_INT(marsad_run_articles(p, 0, 2, 0, work, sink, &o, NULL, NULL),
+                 MARSAD_OK);
+    CHECK(o.n == 0);
+    CHECK(marsad_cpu_count() >= 1);
+    free(o.s);
+}
