@@ -5,8 +5,11 @@
 # thousand articles. Run from anywhere after `make`; exit 0 when all agree.
 set -u
 cd "$(dirname "$0")/../.."
-bin=build/marsad
-gen=build/bench/gen_corpus
+bin=${MARSAD:-build/marsad}
+gen=$(dirname "$bin")/bench/gen_corpus
+[ -x "$gen" ] || gen=build/bench/gen_corpus
+passed=0
+failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -25,9 +28,11 @@ same() {
       diff "$tmp/out1" "$tmp/outj" | head -5
       diff "$tmp/err1" "$tmp/errj" | head -5
       fail=1
+      failed=$((failed + 1))
       return
     fi
   done
+  passed=$((passed + 1))
   echo "ok   $name ($(wc -l <"$tmp/out1") lines, $(wc -l <"$tmp/err1") diagnostics)"
 }
 
@@ -48,11 +53,15 @@ if [ -x "$gen" ]; then
 else
   echo "FAIL $gen missing (run make)"
   fail=1
+  failed=$((failed + 1))
 fi
 
 # a thread count that is not a number is a usage error
 "$bin" extract -j x examples/seeds >/dev/null 2>&1
-if [ $? != 2 ]; then echo "FAIL -j x is not a usage error"; fail=1; fi
-
-[ $fail = 0 ] && echo "extract_threads: all agree"
+if [ $? != 2 ]; then
+  echo "FAIL -j x is not a usage error"; fail=1; failed=$((failed + 1))
+else
+  echo "ok   -j x is a usage error"; passed=$((passed + 1))
+fi
+echo "$passed passed, $failed failed"
 exit $fail
