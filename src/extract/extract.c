@@ -1304,31 +1304,33 @@ static const char *verb_phrase(const char *type, const char *sub) {
     return "acted against";
 }
 
-static void make_notes(marsad_events *E, marsad_event *ev) {
-    char buf[1024];
+size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
     size_t o = 0;
+    if (cap == 0) return 0;
+    buf[0] = '\0';
+#define sizeof_buf cap
     x_ymd d;
     if (ev->event_date && x_ymd_parse(ev->event_date, &d) == 0)
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s %d %s %d, ",
+        o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s %d %s %d, ",
                               ev->time_precision == 1 ? "On" : "Around",
                               d.d, month_name(d.m), d.y);
     else
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "On an unknown date, ");
+        o += (size_t)snprintf(buf + o, sizeof_buf - o, "On an unknown date, ");
     const char *where = ev->location_name ? ev->location_name : "an unknown place";
     if (ev->actor1) {
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s %s %s in %s",
+        o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s %s %s in %s",
                               ev->actor1,
                               verb_phrase(ev->event_type, ev->sub_event_type),
                               ev->actor2 ? ev->actor2 : "an unidentified party",
                               where);
     } else {
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "an event of type %s (%s) took place in %s",
+        o += (size_t)snprintf(buf + o, sizeof_buf - o, "an event of type %s (%s) took place in %s",
                               ev->event_type, ev->sub_event_type, where);
     }
-    if (o < sizeof buf && (ev->fatalities || ev->injured || ev->captured)) {
+    if (o < sizeof_buf && (ev->fatalities || ev->injured || ev->captured)) {
         const char *sep = "; ";
         long fig[3] = {ev->fatalities, ev->injured, ev->captured};
-        for (int k = 0; k < 3 && o < sizeof buf; k++) {
+        for (int k = 0; k < 3 && o < sizeof_buf; k++) {
             if (!fig[k]) continue;
             /* the qualifier of the claim that set the figure */
             const char *q = "";
@@ -1337,7 +1339,7 @@ static void make_notes(marsad_events *E, marsad_event *ev) {
                     ev->claims[i].count == fig[k] &&
                     strcmp(ev->claims[i].qualifier, "at_least") == 0)
                     q = "at least ";
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s%ld %s", sep, q,
+            o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s%s%ld %s", sep, q,
                                   fig[k], KIND_NAMES[k + 1]);
             /* other figures reported for the same kind, by other sources */
             const char *src = NULL;
@@ -1348,18 +1350,19 @@ static void make_notes(marsad_events *E, marsad_event *ev) {
                 if (!src || strcmp(src, a) != 0) nsrc++;
                 src = a;
             }
-            for (size_t i = 0; i < ev->nclaims && o < sizeof buf && nsrc > 1; i++)
+            for (size_t i = 0; i < ev->nclaims && o < sizeof_buf && nsrc > 1; i++)
                 if (strcmp(ev->claims[i].kind, KIND_NAMES[k + 1]) == 0 &&
                     ev->claims[i].count != fig[k] && ev->claims[i].attributed_to)
-                    o += (size_t)snprintf(buf + o, sizeof buf - o,
+                    o += (size_t)snprintf(buf + o, sizeof_buf - o,
                                           " (%ld per another source)",
                                           ev->claims[i].count);
             sep = ", ";
         }
     }
-    if (o < sizeof buf) snprintf(buf + o, sizeof buf - o, ".");
+    if (o < sizeof_buf) o += (size_t)snprintf(buf + o, sizeof_buf - o, ".");
     buf[0] = (char)toupper((unsigned char)buf[0]);
-    ev->notes = arena_str(E, buf);
+#undef sizeof_buf
+    return o < cap ? o : cap - 1;
 }
 
 static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
@@ -1441,7 +1444,14 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     if (e->nclaims) conf += 0.05;
     if (e->nsents > 1) conf += 0.05;
     ev->confidence = conf > 1 ? 1 : conf;
-    make_notes(E, ev);
+    ev->flags = (e->has_trigger ? MARSAD_EVF_TRIGGER : 0) |
+                (e->place_explicit ? MARSAD_EVF_PLACE_EXPLICIT : 0) |
+                (e->date_explicit && !e->date_weak ? MARSAD_EVF_DATE_EXPLICIT : 0) |
+                (e->a1 && (e->a1->generic || e->a1->civilian) ? MARSAD_EVF_ACTOR1_GENERIC : 0) |
+                (e->a2 && (e->a2->generic || e->a2->civilian) ? MARSAD_EVF_ACTOR2_GENERIC : 0);
+    char notes[1024];
+    marsad_event_notes(ev, notes, sizeof notes);
+    ev->notes = arena_str(E, notes);
     return 0;
 }
 
@@ -1680,6 +1690,56 @@ const marsad_event *marsad_events_get(const marsad_events *E, size_t i) {
 const char *marsad_events_text(const marsad_events *E, size_t *len) {
     if (len) *len = E->text_len;
     return E->text;
+}
+
+marsad_events *marsad_events_new(const char *text, size_t len) {
+    marsad_events *E = calloc(1, sizeof *E);
+    if (!E) return NULL;
+    E->text = malloc(len + 1);
+    if (!E->text) {
+        free(E);
+        return NULL;
+    }
+    if (len) memcpy(E->text, text, len);
+    E->text[len] = '\0';
+    E->text_len = len;
+    return E;
+}
+
+int marsad_events_append(marsad_events *E, const marsad_event *src) {
+    if (E->n == E->cap) {
+        size_t nc = E->cap ? E->cap * 2 : 8;
+        marsad_event *n = realloc(E->ev, nc * sizeof *n);
+        if (!n) return -1;
+        E->ev = n;
+        E->cap = nc;
+    }
+    marsad_event ev = *src;
+    const char **strs[] = {&ev.doc_id, &ev.event_id, &ev.event_date,
+                           &ev.event_type, &ev.sub_event_type, &ev.actor1,
+                           &ev.actor1_mention, &ev.actor2, &ev.actor2_mention,
+                           &ev.actor1_type, &ev.actor2_type,
+                           &ev.location_name, &ev.location_mention,
+                           &ev.country, &ev.country_name, &ev.admin1,
+                           &ev.notes, &ev.source};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        if (*strs[i] && !(*strs[i] = arena_str(E, *strs[i]))) return -1;
+    marsad_claim *cl = arena_alloc(E, sizeof *cl * (ev.nclaims ? ev.nclaims : 1));
+    if (!cl) return -1;
+    for (size_t i = 0; i < ev.nclaims; i++) {
+        cl[i] = src->claims[i];
+        const char **cs[] = {&cl[i].kind, &cl[i].qualifier, &cl[i].side,
+                             &cl[i].attributed_to};
+        for (size_t k = 0; k < 4; k++)
+            if (*cs[k] && !(*cs[k] = arena_str(E, *cs[k]))) return -1;
+    }
+    ev.claims = cl;
+    marsad_span *sp = arena_alloc(E, sizeof *sp * (ev.nevidence ? ev.nevidence : 1));
+    if (!sp) return -1;
+    if (ev.nevidence) memcpy(sp, src->evidence, sizeof *sp * ev.nevidence);
+    ev.evidence = sp;
+    E->ev[E->n++] = ev;
+    return 0;
 }
 
 void marsad_events_free(marsad_events *E) {
