@@ -3,7 +3,7 @@
 # Variants: `make SAN=1` (ASan+UBSan, into build-san/), `make CC=clang`.
 
 CC      ?= cc
-PKGS    := libutf8proc jansson sqlite3 zlib
+PKGS    := libutf8proc jansson sqlite3 zlib gumbo
 BUILD   ?= build
 ifeq ($(SAN),1)
 BUILD   := build-san
