@@ -73,6 +73,10 @@ static int parse_max(const char *s, uint16_t *out) {
     return 0;
 }
 
+static int is_word(const marsad_token *t) {
+    return t->kind == MARSAD_TOK_WORD || t->kind == MARSAD_TOK_NUMBER;
+}
+
 /* The rule index of an earlier rule of the same kind with the same phrase in
  * d, or -1. */
 static long find_same(const boilerplate *bp, const phrase_dict *d,
@@ -130,6 +134,18 @@ static int add_class(boilerplate *bp, tsv_reader *r, enum kind k,
 static int add_phrase(boilerplate *bp, tsv_reader *r, phrase_dict *d, enum kind k,
                       const char *text, uint16_t max_words, char *err,
                       size_t errlen) {
+    int words = 0;
+    marsad_doc *doc = marsad_doc_new(text, strlen(text));
+    if (doc) {
+        size_t n;
+        const marsad_token *t = marsad_doc_tokens(doc, &n);
+        for (size_t i = 0; i < n; i++) words += is_word(&t[i]);
+        marsad_doc_free(doc);
+    }
+    if (!words) {
+        tsv_error(r, err, errlen, "'%s' has no letters or digits", text);
+        return -1;
+    }
     long same = find_same(bp, d, text, k);
     if (same >= 0) {
         tsv_error(r, err, errlen,
@@ -243,10 +259,6 @@ boilerplate *boilerplate_load(const char *datadir, char *err, size_t errlen) {
         return NULL;
     }
     return bp;
-}
-
-static int is_word(const marsad_token *t) {
-    return t->kind == MARSAD_TOK_WORD || t->kind == MARSAD_TOK_NUMBER;
 }
 
 /* Classifies the tokens of one line. */

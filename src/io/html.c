@@ -262,10 +262,17 @@ static const char *const VOID_TAGS[] = {
 static const char *const RAW_TAGS[] = {"script", "style", "textarea", "title",
                                        "xmp", "iframe", "noembed", "noframes",
                                        "noscript", NULL};
-/* opening one of these closes an open one of the same name */
+/* opening one of these closes an open one of the same name, and what is
+   open inside it */
 static const char *const SELF_CLOSING[] = {
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "a", "nobr",
-    "button", "tbody", "thead", "tfoot", "rt", "rp", "form", NULL};
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "button",
+    "tbody", "thead", "tfoot", "rt", "rp", "form", NULL};
+/* formatting elements: closing one (or opening a second a/nobr) takes it
+   alone off the stack, what was opened inside stays open (the adoption
+   agency of the HTML tree builder) */
+static const char *const FORMATTING[] = {
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike",
+    "strong", "tt", "u", NULL};
 
 static const char *const P_CLOSERS[] = {
     "address", "article", "aside", "blockquote", "center", "details", "dialog",
@@ -330,9 +337,15 @@ static char *flatten_deep(const char *s, size_t len) {
         char name[16];
         if (c == '/') {
             read_tag_name(s, len, i + 2, name);
+            int fmt = in_list(name, FORMATTING);
             for (size_t k = depth; k-- > 0;)
                 if (strcmp(stack[k], name) == 0) {
-                    depth = k;
+                    if (fmt) {
+                        memmove(stack[k], stack[k + 1], (depth - k - 1) * sizeof *stack);
+                        depth--;
+                    } else {
+                        depth = k;
+                    }
                     break;
                 }
             i = tag_end(s, len, i) + 1;
@@ -373,6 +386,13 @@ static char *flatten_deep(const char *s, size_t len) {
             for (size_t k = depth, seen = 0; k-- > 0 && seen < 8; seen++)
                 if (strcmp(stack[k], name) == 0) {
                     depth = k;
+                    break;
+                }
+        if (strcmp(name, "a") == 0 || strcmp(name, "nobr") == 0)
+            for (size_t k = depth; k-- > 0;)
+                if (strcmp(stack[k], name) == 0) {
+                    memmove(stack[k], stack[k + 1], (depth - k - 1) * sizeof *stack);
+                    depth--;
                     break;
                 }
         /* a block start closes an open paragraph */

@@ -33,6 +33,7 @@ struct instream {
     int zinit;
     int in_member;        /* inside a member (header seen) */
     uint64_t member_out;  /* bytes the current member produced */
+    int member_magic;     /* the current member starts with 1f 8b */
     uint64_t members;     /* members finished */
     unsigned char *inbuf; /* compressed bytes read from a file */
     uint64_t raw_read;    /* compressed bytes read from the source */
@@ -286,6 +287,8 @@ static void gz_step(instream *s) {
         if (s->z.avail_in == 0) return;
         s->in_member = 1;
         s->member_out = 0;
+        s->member_magic = s->z.avail_in < 2 ||
+                          (s->z.next_in[0] == 0x1f && s->z.next_in[1] == 0x8b);
     }
     size_t room = s->cap - s->end;
     if (room > UINT_MAX) room = UINT_MAX;
@@ -325,9 +328,12 @@ static void gz_step(instream *s) {
             }
             return;
         }
-        if (s->member_out == 0 && s->members > 0)
+        if (!s->member_magic && s->members > 0)
             set_err(s, "bytes after the last gzip member at compressed byte %llu "
                        "are not gzip data (%s)",
+                    (unsigned long long)at, s->z.msg ? s->z.msg : "bad header");
+        else if (!s->member_magic)
+            set_err(s, "not gzip data at compressed byte %llu (%s)",
                     (unsigned long long)at, s->z.msg ? s->z.msg : "bad header");
         else
             set_err(s, "corrupt gzip data at compressed byte %llu: %s (the %llu "

@@ -32,7 +32,7 @@
 
 /* Pages are parsed whole by gumbo, which needs about ten times their size:
  * larger pages are cut here (news pages are well under 2 MB). */
-#define MAX_HTML ((size_t)16 << 20)
+#define MAX_HTML ((size_t)8 << 20)
 /* Folder depth followed (symbolic-link loops end here). */
 #define MAX_DIR_DEPTH 16
 
