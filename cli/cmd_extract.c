@@ -8,9 +8,14 @@ static const char USAGE[] =
     "usage: marsad extract [options] PATH...\n"
     "\n"
     "Reads articles and writes conflict events (spec/EVENTS.md).\n"
-    "PATH is a folder of NAME.txt files (with optional NAME.json metadata),\n"
-    "a .txt file, a JSON Lines file (.jsonl: one article per line, text in\n"
-    "\"text\"), or - for JSON Lines on standard input.\n"
+    "PATH is a .txt file (with optional NAME.json metadata beside it), an\n"
+    ".html/.htm page (title, date, site and main text are extracted), a\n"
+    "JSON Lines file (.jsonl: one article per line, text in \"text\"), a\n"
+    ".warc crawl (each HTML response is an article), any of these gzip'd\n"
+    "(.gz), a folder of them (sub-folders too), or - for standard input.\n"
+    "Lines of text input that are page furniture (share/print buttons,\n"
+    "\"read also\" lists, paywall and contact notices) are blanked with\n"
+    "spaces, so evidence offsets still point into the original text.\n"
     "\n"
     "options:\n"
     "  --format F        jsonl (default), csv (ACLED columns + injured,\n"
@@ -23,6 +28,7 @@ static const char USAGE[] =
     "                    (every sentence-level event mention)\n"
     "  --data DIR        resource directory (default: $MARSAD_DATA or the\n"
     "                    build's data/)\n"
+    "  --keep-boilerplate  leave furniture lines of text input as they are\n"
     "\n"
     "Problems are reported on standard error as FILE:LINE: message; the\n"
     "rest of the input is still processed. Exit status: 0 ok, 1 some input\n"
@@ -49,10 +55,14 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     const char *format = "jsonl", *output = NULL, *published = NULL;
     const char *datadir = NULL, *level_s = "events";
     const char **paths = calloc((size_t)argc, sizeof *paths);
-    int npaths = 0;
+    int npaths = 0, keep_boilerplate = 0;
     for (int a = 1; a < argc; a++) {
         const char *o = argv[a];
         const char **dst = NULL;
+        if (strcmp(o, "--keep-boilerplate") == 0) {
+            keep_boilerplate = 1;
+            continue;
+        }
         if (strcmp(o, "--format") == 0) dst = &format;
         else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) dst = &output;
         else if (strcmp(o, "--published") == 0) dst = &published;
@@ -120,8 +130,9 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     int first_feature = 1;
     if (fmt == MARSAD_FORMAT_CSV) fputs(marsad_csv_header(), out);
     if (fmt == MARSAD_FORMAT_GEOJSON) fputs(marsad_geojson_open(), out);
+    marsad_reader_options ropt = {cli_datadir(datadir), keep_boilerplate};
     for (int p = 0; p < npaths; p++) {
-        marsad_reader *r = marsad_reader_open(paths[p], on_diag, &dc);
+        marsad_reader *r = marsad_reader_open_ex(paths[p], &ropt, on_diag, &dc);
         if (!r) continue;
         const marsad_article *a;
         while ((a = marsad_reader_next(r)) != NULL) {

@@ -18,6 +18,7 @@
 #include "io/boilerplate.h"
 #include "io/html.h"
 #include "io/instream.h"
+#include "io/reader.h"
 #include "io/warc.h"
 
 #include <dirent.h>
@@ -55,7 +56,8 @@ struct marsad_reader {
     void *ctx;
     marsad_reader_stats st;
     int keep_boilerplate;
-    boilerplate *bp;
+    const boilerplate *bp; /* the rules: own_bp, or borrowed */
+    boilerplate *own_bp;
     /* the paths still to read */
     char **paths;
     size_t npaths, next;
@@ -185,12 +187,39 @@ static marsad_reader *new_reader(const marsad_reader_options *opt,
     r->keep_boilerplate = opt && opt->keep_boilerplate;
     const char *dir = opt && opt->datadir ? opt->datadir : marsad_default_datadir();
     char err[512];
-    if (!(r->bp = boilerplate_load(dir, err, sizeof err))) {
+    if (!(r->own_bp = boilerplate_load(dir, err, sizeof err))) {
         report(r, "boilerplate.tsv", 0, "%s", err);
         free(r);
         return NULL;
     }
+    r->bp = r->own_bp;
     return r;
+}
+
+/* Sets up r to read a copy of data as a file called name. */
+static marsad_reader *init_mem(marsad_reader *r, const char *name, const void *data,
+                               size_t len) {
+    r->mem = malloc(len ? len : 1);
+    r->memname = strdup(name ? name : "<memory>");
+    if (!r->mem || !r->memname) {
+        marsad_reader_free(r);
+        return NULL;
+    }
+    if (len) memcpy(r->mem, data, len);
+    r->memlen = len;
+    return r;
+}
+
+marsad_reader *reader_open_mem_shared(const char *name, const void *data, size_t len,
+                                      const boilerplate *bp, int keep_boilerplate,
+                                      marsad_diag_fn diag, void *ctx) {
+    marsad_reader *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->diag = diag;
+    r->ctx = ctx;
+    r->bp = bp;
+    r->keep_boilerplate = keep_boilerplate;
+    return init_mem(r, name, data, len);
 }
 
 marsad_reader *marsad_reader_open_ex(const char *path, const marsad_reader_options *opt,
@@ -227,16 +256,7 @@ marsad_reader *marsad_reader_open_mem(const char *name, const void *data, size_t
                                       const marsad_reader_options *opt,
                                       marsad_diag_fn diag, void *ctx) {
     marsad_reader *r = new_reader(opt, diag, ctx);
-    if (!r) return NULL;
-    r->mem = malloc(len ? len : 1);
-    r->memname = strdup(name ? name : "<memory>");
-    if (!r->mem || !r->memname) {
-        marsad_reader_free(r);
-        return NULL;
-    }
-    if (len) memcpy(r->mem, data, len);
-    r->memlen = len;
-    return r;
+    return r ? init_mem(r, name, data, len) : NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -716,6 +736,6 @@ void marsad_reader_free(marsad_reader *r) {
     free(r->paths);
     free(r->mem);
     free(r->memname);
-    boilerplate_free(r->bp);
+    boilerplate_free(r->own_bp);
     free(r);
 }
