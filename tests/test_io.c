@@ -382,6 +382,52 @@ TEST(io_html_legacy_windows1256_with_visible_dateline)
     free(d.all.s);
 }
 
+/* Unclassed sidebar teasers and comments hold prose too: the body is the
+ * block under the headline, not the page. */
+TEST(io_html_teasers_and_comments_left_out)
+{
+    diags d = {0};
+    marsad_reader *r;
+    const marsad_article *a = read_one(&r, IO "page_teasers.html", &d);
+    CHECK(a != NULL);
+    if (a) {
+        CHECK_EQ_STR(a->published, "2017-08-02");
+        CHECK(has(a->text, "قتل أربعة أشخاص وأصيب ثمانية آخرون في انفجار سيارة مفخخة"));
+        CHECK(has(a->text, "ولم تعلن أي جهة مسؤوليتها عن الهجوم حتى الآن."));
+        const char *gone[] = {"الهلال النفطي", "الزاوية", "قنفودة", "نسأل الله", "النزيف"};
+        for (size_t k = 0; k < sizeof gone / sizeof *gone; k++) {
+            if (has(a->text, gone[k])) fprintf(stderr, "  still there: %s\n", gone[k]);
+            CHECK(!has(a->text, gone[k]));
+        }
+    }
+    marsad_reader_free(r);
+    free(d.all.s);
+}
+
+/* A lead and a body in sibling blocks, an ad between them, lines cut by
+ * <br>: one paragraph per line, tools and footer left out. */
+TEST(io_html_split_body_and_br_lines)
+{
+    diags d = {0};
+    marsad_reader *r;
+    const marsad_article *a = read_one(&r, IO "page_split.html", &d);
+    CHECK(a != NULL);
+    if (a) {
+        CHECK_EQ_STR(a->published, "2018-07-14"); /* itemprop=datePublished */
+        CHECK_EQ_STR(a->title, "هجوم على حقل الشرارة النفطي");
+        CHECK(has(a->text, "\nهاجم مسلحون مجهولون حقل الشرارة النفطي"));
+        CHECK(has(a->text, "حارسان بجروح طفيفة.\nوأضاف البيان أن الإنتاج"));
+        CHECK(has(a->text, "ميناء الزاوية.\nويعد حقل الشرارة"));
+        const char *gone[] = {"إعلان", "طباعة", "تكبير الخط", "من نحن", "سياسة الخصوصية"};
+        for (size_t k = 0; k < sizeof gone / sizeof *gone; k++) {
+            if (has(a->text, gone[k])) fprintf(stderr, "  still there: %s\n", gone[k]);
+            CHECK(!has(a->text, gone[k]));
+        }
+    }
+    marsad_reader_free(r);
+    free(d.all.s);
+}
+
 /* The dateline the HTML reader puts after the title is found by extraction. */
 TEST(io_html_dateline_reaches_extraction)
 {

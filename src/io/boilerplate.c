@@ -274,7 +274,8 @@ static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
     /* a short line with the copyright sign */
     if (nw <= 20 && memmem(s, len, "\xc2\xa9", 2)) return BP_LINE;
 
-    /* made only of whole-line phrases (numbers and punctuation between) */
+    /* made only of whole-line phrases (numbers and punctuation between;
+       proclitics allowed: وتويتر, بالبريد الإلكتروني) */
     int any = 0, related = 0, covered = 1;
     for (size_t i = 0; i < n;) {
         if (t[i].kind != MARSAD_TOK_WORD) {
@@ -282,7 +283,8 @@ static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
             continue;
         }
         phrase_match m;
-        if (!phrase_dict_match(bp->whole, t, n, i, PHRASE_ANY_SENTENCE, &m)) {
+        /* و/ب before a word is fine here: the whole line must be furniture */
+        if (!phrase_dict_match(bp->whole, t, n, i, PHRASE_ANY_SENTENCE | PHRASE_PRO, &m)) {
             covered = 0;
             break;
         }

@@ -449,6 +449,7 @@ typedef struct {
 typedef struct {
     size_t off, len;          /* in the line pool */
     uint32_t letters, ar, link, link_ar;
+    int owner;                /* the innermost block element holding it */
     int bp;                   /* bp_kind */
     double score;
 } hline;
@@ -765,8 +766,9 @@ static void drop_furniture(hctx *c) {
     }
 }
 
-static int push_line(hctx *c) {
+static int push_line(hctx *c, int owner) {
     hline *l = &c->cur;
+    l->owner = owner;
     size_t len = c->pool.n - l->off;
     while (len && c->pool.s[l->off + len - 1] == ' ') len--;
     c->pool.n = l->off + len;
@@ -789,25 +791,30 @@ static int push_line(hctx *c) {
 }
 
 /* Cuts the kept text into lines at block elements; sets every element's
- * line range. */
+ * line range and every line's owner. */
 static int make_lines(hctx *c) {
-    size_t *stack = malloc((c->nn + 1) * sizeof *stack);
-    if (!stack) return -1;
-    size_t sp = 0;
+    size_t *stack = malloc((c->nn + 1) * sizeof *stack);  /* open elements */
+    int *blocks = malloc((c->nn + 1) * sizeof *blocks);   /* open blocks */
+    if (!stack || !blocks) goto oom;
+    size_t sp = 0, bsp = 0;
     memset(&c->cur, 0, sizeof c->cur);
     c->cur_space = 1;
     for (size_t i = 0; i <= c->nn; i++) {
         while (sp > 0 && (i == c->nn || (size_t)c->n[stack[sp - 1]].end <= i)) {
             hnode *e = &c->n[stack[--sp]];
-            if ((e->flags & N_BLOCK) && push_line(c)) goto oom;
+            if (e->flags & N_BLOCK) {
+                if (push_line(c, blocks[bsp - 1])) goto oom;
+                bsp--;
+            }
             e->le = (uint32_t)c->nlines;
         }
         if (i == c->nn) break;
         hnode *x = &c->n[i];
+        int owner = bsp ? blocks[bsp - 1] : 0;
         if (x->flags & (N_HARD | N_SOFT)) {
             /* skipped: a break still separates what is around it */
             if (!(x->flags & N_TEXT)) {
-                if ((x->flags & N_BLOCK) && push_line(c)) goto oom;
+                if ((x->flags & N_BLOCK) && push_line(c, owner)) goto oom;
                 x->lb = x->le = (uint32_t)c->nlines;
                 i = (size_t)x->end - 1;
             }
@@ -822,14 +829,19 @@ static int make_lines(hctx *c) {
             c->cur.link_ar += x->link_ar;
             continue;
         }
-        if ((x->flags & N_BLOCK) && push_line(c)) goto oom;
+        if (x->flags & N_BLOCK) {
+            if (push_line(c, owner)) goto oom;
+            blocks[bsp++] = (int)i;
+        }
         x->lb = (uint32_t)c->nlines;
         stack[sp++] = i;
     }
     free(stack);
+    free(blocks);
     return c->pool.oom ? -1 : 0;
 oom:
     free(stack);
+    free(blocks);
     return -1;
 }
 
@@ -847,38 +859,90 @@ static void score_lines(hctx *c) {
     }
 }
 
-/* The element whose lines score best: the article body. */
-static size_t choose_body(const hctx *c) {
+static int block_parent(const hctx *c, int e) {
+    int p = c->n[e].parent;
+    while (p > 0 && !(c->n[p].flags & N_BLOCK)) p = c->n[p].parent;
+    return p;
+}
+
+/* The article body, readability-style. Each line's score flows to the block
+ * that holds it and a few block levels up, less at each level (1, 1, 1/2,
+ * 1/6, 1/9, 1/12), so a container scores by the text close under it, not by
+ * all the text of the page; the best container (bonus for
+ * itemprop=articleBody, a content class, or holding the first prose line
+ * after the headline, `anchor`) is the top. Its siblings join when they
+ * carry prose (a fifth of the top's score) without being link lists, as do
+ * prose lines directly in their parent. Sets keep[k] for the lines of the
+ * body and returns the element whose line range covers them (0: the page). */
+static size_t choose_body(const hctx *c, size_t anchor, uint8_t *keep) {
+    size_t nn = c->nn;
+    double *loc = calloc(nn ? nn : 1, sizeof *loc);
     double *pre = malloc((c->nlines + 1) * sizeof *pre);
-    if (!pre) return 0;
+    if (!loc || !pre) {
+        free(loc);
+        free(pre);
+        memset(keep, 1, c->nlines);
+        return 0;
+    }
     pre[0] = 0;
     for (size_t k = 0; k < c->nlines; k++) pre[k + 1] = pre[k] + c->lines[k].score;
-    size_t best = 0;
-    double bests = 0;
-    int found = 0;
-    for (size_t i = 0; i < c->nn; i++) {
+    for (size_t k = 0; k < c->nlines; k++) {
+        double sc = c->lines[k].score;
+        int e = c->lines[k].owner;
+        for (int level = 0; e >= 0 && level < 6; level++) {
+            double w = level < 2 ? 1.0 : level == 2 ? 0.5 : 1.0 / (3.0 * (level - 1));
+            loc[e] += sc * w;
+            if (e == 0) break;
+            e = block_parent(c, e);
+        }
+    }
+    size_t top = 0;
+    double best = 0;
+    for (size_t i = 1; i < nn; i++) {
         const hnode *x = &c->n[i];
         if (x->flags & N_TEXT) continue;
         if (x->flags & (N_HARD | N_SOFT)) {
             i = (size_t)x->end - 1;
             continue;
         }
-        if (!(x->flags & N_BLOCK) || x->lb >= x->le) continue;
-        double s = pre[x->le] - pre[x->lb];
-        if (s > 0) {
-            if (x->body_hint) s *= 1.2;
-            else if (x->flags & N_CONTENT) s *= 1.1;
-        }
-        /* ties go to the deeper element: less furniture around */
-        int inside = found && i < (size_t)c->n[best].end;
-        if (!found || s > bests || (inside && s >= bests)) {
-            best = i;
-            bests = s;
-            found = 1;
+        if (!(x->flags & N_BLOCK) || x->lb >= x->le || loc[i] <= 0) continue;
+        double v = loc[i];
+        if (attr_is(x->g, "itemprop", "articleBody")) v *= 1.5;
+        else if (x->flags & N_CONTENT) v *= 1.1;
+        if (anchor >= x->lb && anchor < x->le) v *= 1.25;
+        if (v > best) {
+            best = v;
+            top = i;
         }
     }
+    memset(keep, 0, c->nlines);
+    if (!top) {
+        memset(keep, 1, c->nlines);
+        free(loc);
+        free(pre);
+        return 0;
+    }
+    const hnode *t = &c->n[top];
+    memset(keep + t->lb, 1, t->le - t->lb);
+    int parent = block_parent(c, (int)top);
+    const hnode *p = &c->n[parent];
+    double need = 0.2 * loc[top] > 30 ? 0.2 * loc[top] : 30;
+    for (size_t j = (size_t)parent + 1; j < (size_t)p->end;) {
+        const hnode *y = &c->n[j];
+        if ((y->flags & N_TEXT) || j == top || (y->flags & (N_HARD | N_SOFT)) ||
+            y->lb >= y->le) {
+            j = y->flags & N_TEXT ? j + 1 : (size_t)y->end;
+            continue;
+        }
+        if (pre[y->le] - pre[y->lb] >= need && !link_dense(y->letters, y->link))
+            memset(keep + y->lb, 1, y->le - y->lb);
+        j = (size_t)y->end;
+    }
+    for (size_t k = p->lb; k < p->le; k++)
+        if (c->lines[k].owner == parent && c->lines[k].score > 0) keep[k] = 1;
+    free(loc);
     free(pre);
-    return found && bests > 0 ? best : 0;
+    return (size_t)parent;
 }
 
 /* ------------------------------------------------------------------------
@@ -1236,6 +1300,26 @@ static char *choose_title(hctx *c, const meta *m, const char *site) {
     return NULL;
 }
 
+/* The first prose line after the headline (the h1 that the title repeats,
+ * else the first h1), or SIZE_MAX. */
+static size_t headline_anchor(const hctx *c, const meta *m, const char *title) {
+    if (!m->nh1) return SIZE_MAX;
+    size_t h = m->h1[0];
+    for (size_t k = 0; k < m->nh1 && title; k++) {
+        sbuf b = {0};
+        subtree_text(c, m->h1[k], &b, 2048);
+        int match = b.n && (strstr(title, b.s) || strstr(b.s, title));
+        free(b.s);
+        if (match) {
+            h = m->h1[k];
+            break;
+        }
+    }
+    for (size_t k = c->n[h].le; k < c->nlines; k++)
+        if (c->lines[k].score > 0) return k;
+    return SIZE_MAX;
+}
+
 /* ------------------------------------------------------------------------
  * The article
  * ------------------------------------------------------------------------ */
@@ -1258,8 +1342,8 @@ static void hctx_free(hctx *c) {
 }
 
 /* Writes the body's lines after the title (and dateline) into out. */
-static void write_text(hctx *c, size_t body, const char *title, const char *dateline,
-                       html_article *a, sbuf *out) {
+static void write_text(hctx *c, size_t body, const uint8_t *keep, const char *title,
+                       const char *dateline, html_article *a, sbuf *out) {
     if (title) {
         sb_str(out, title);
         sb_str(out, "\n\n");
@@ -1275,6 +1359,10 @@ static void write_text(hctx *c, size_t body, const char *title, const char *date
         const hline *l = &c->lines[k];
         const char *s = c->pool.s + l->off;
         int drop = 0;
+        if (!keep[k]) {
+            if (l->letters) a->dropped++;
+            continue;
+        }
         if (l->letters == 0) {
             drop = 1;
         } else if (l->bp == BP_RELATED) {
@@ -1378,6 +1466,7 @@ int html_extract(const boilerplate *bp, const char *html, size_t len,
     meta m;
     memset(&m, 0, sizeof m);
     sbuf out = {0};
+    uint8_t *keep = NULL;
     int rc = -1;
     if (flatten(&c, go->document)) goto done;
     sum_counts(&c);
@@ -1386,15 +1475,8 @@ int html_extract(const boilerplate *bp, const char *html, size_t len,
     /* 4. lines and the body */
     if (make_lines(&c)) goto done;
     score_lines(&c);
-    size_t body = choose_body(&c);
-    /* 5. metadata */
+    /* 5. metadata, then the body (the headline anchors it) */
     read_meta(&c, &m);
-    time_dates(&c, &m, body);
-    for (int r = 0; r < D_RANKS; r++)
-        if (m.date[r][0]) {
-            a->published = strdup(m.date[r]);
-            break;
-        }
     a->url = m.canonical ? strdup(m.canonical) : m.og_url ? strdup(m.og_url) : NULL;
     if (m.site) a->source = strdup(m.site);
     else if (m.app_name) a->source = strdup(m.app_name);
@@ -1402,8 +1484,17 @@ int html_extract(const boilerplate *bp, const char *html, size_t len,
     else if (m.ld_site) a->source = strdup(m.ld_site);
     else a->source = url_host(a->url);
     a->title = choose_title(&c, &m, a->source);
+    keep = malloc(c.nlines ? c.nlines : 1);
+    if (!keep) goto done;
+    size_t body = choose_body(&c, headline_anchor(&c, &m, a->title), keep);
+    time_dates(&c, &m, body);
+    for (int r = 0; r < D_RANKS; r++)
+        if (m.date[r][0]) {
+            a->published = strdup(m.date[r]);
+            break;
+        }
     char *dateline = a->published ? NULL : visible_dateline(&c, &m, body);
-    write_text(&c, body, a->title, dateline, a, &out);
+    write_text(&c, body, keep, a->title, dateline, a, &out);
     free(dateline);
     if (out.oom) goto done;
     if (!out.s) {
@@ -1417,6 +1508,7 @@ int html_extract(const boilerplate *bp, const char *html, size_t len,
         snprintf(a->warning, sizeof a->warning, "warning: no article text found in the page");
     rc = 0;
 done:
+    free(keep);
     free(out.s);
     meta_free(&m);
     hctx_free(&c);
