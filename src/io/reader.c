@@ -563,7 +563,13 @@ static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t 
         }
     } else {
         html_article ha;
-        if (html_extract(r->bp, json_string_value(h), json_string_length(h), NULL, &ha)) {
+        size_t hl = json_string_length(h);
+        if (hl > MAX_HTML) {
+            report(r, c->name, c->lineno, "warning: page larger than %zu MB; only its "
+                   "first %zu MB are read", MAX_HTML >> 20, MAX_HTML >> 20);
+            hl = MAX_HTML;
+        }
+        if (html_extract(r->bp, json_string_value(h), hl, NULL, &ha)) {
             json_decref(o);
             report(r, c->name, c->lineno, "out of memory while reading the page");
             return NULL;
@@ -661,7 +667,15 @@ static const marsad_article *warc_article(marsad_reader *r) {
             continue;
         }
         html_article h;
-        int rc = html_extract(r->bp, page.body, page.body_len,
+        size_t plen = page.body_len;
+        if (plen > MAX_HTML) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "warning: page larger than %zu MB; only its first "
+                     "%zu MB are read", MAX_HTML >> 20, MAX_HTML >> 20);
+            warc_problem(r, rec.number, rec.offset, msg);
+            plen = MAX_HTML;
+        }
+        int rc = html_extract(r->bp, page.body, plen,
                               page.charset[0] ? page.charset : NULL, &h);
         free(page.owned);
         if (rc) {
