@@ -14,7 +14,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#define CHUNK ((size_t)1 << 16)  /* read and inflate step */
+#define CHUNK ((size_t)1 << 14)  /* read and inflate step */
+#define INBUF ((size_t)1 << 16)  /* compressed bytes read from a file at once */
 #define PROBE_BYTES 4096         /* output that shows a resumed member is real */
 
 struct instream {
@@ -114,7 +115,7 @@ static size_t refill_in(instream *s) {
         if (n == 0) s->src_eof = 1;
         return n;
     }
-    if (!s->inbuf && !(s->inbuf = malloc(CHUNK))) {
+    if (!s->inbuf && !(s->inbuf = malloc(INBUF))) {
         s->src_error = 1;
         set_err(s, "out of memory");
         return 0;
@@ -122,7 +123,7 @@ static size_t refill_in(instream *s) {
     if (s->z.avail_in && s->z.next_in != s->inbuf)
         memmove(s->inbuf, s->z.next_in, s->z.avail_in);
     s->z.next_in = s->inbuf;
-    size_t room = CHUNK - s->z.avail_in;
+    size_t room = INBUF - s->z.avail_in;
     size_t n = (room && !s->src_eof) ? fread(s->inbuf + s->z.avail_in, 1, room, s->f)
                                      : 0;
     if (n < room) {
@@ -134,8 +135,16 @@ static size_t refill_in(instream *s) {
     return n;
 }
 
-/* Raw mode: reads up to n bytes from the source into dst. */
+/* Raw mode: reads up to n bytes from the source into dst (bytes decide()
+ * peeked at come first). */
 static size_t src_read(instream *s, char *dst, size_t n) {
+    if (s->z.avail_in) {
+        size_t k = n < s->z.avail_in ? n : s->z.avail_in;
+        memcpy(dst, s->z.next_in, k);
+        s->z.next_in += k;
+        s->z.avail_in -= (uInt)k;
+        return k;
+    }
     if (s->mem) {
         size_t rest = s->memlen - s->mempos;
         if (n > rest) n = rest;
@@ -149,9 +158,10 @@ static size_t src_read(instream *s, char *dst, size_t n) {
 }
 
 /* Makes room for at least CHUNK more bytes after the window's end (or what
- * is left below INSTREAM_MAX_WINDOW). Returns 0; 1 when the window is full
- * at its largest; -1 when memory runs out. */
-static int make_room(instream *s, size_t want) {
+ * is left below INSTREAM_MAX_WINDOW), compacting first, then doubling.
+ * Returns 0; 1 when the window is full at its largest; -1 when memory runs
+ * out. */
+static int make_room(instream *s) {
     if (s->cap - s->end >= CHUNK) return 0;
     if (s->start > 0) {
         memmove(s->buf, s->buf + s->start, s->end - s->start);
@@ -160,8 +170,9 @@ static int make_room(instream *s, size_t want) {
         s->start = 0;
         if (s->cap - s->end >= CHUNK) return 0;
     }
+    /* grow with the data, not with what a reader asks for: asking for
+       64 MB of a 2 KB file must not allocate 64 MB */
     size_t need = s->end + CHUNK;
-    if (need < want + CHUNK) need = want + CHUNK;
     size_t ncap = s->cap ? s->cap : CHUNK * 2;
     while (ncap < need) ncap *= 2;
     if (ncap > INSTREAM_MAX_WINDOW + 2 * CHUNK) ncap = INSTREAM_MAX_WINDOW + 2 * CHUNK;
@@ -198,17 +209,8 @@ static void decide(instream *s) {
         }
         s->gz = s->z.avail_in >= 2 && s->z.next_in[0] == 0x1f &&
                 s->z.next_in[1] == 0x8b;
-        if (!s->gz && s->z.avail_in) {
-            /* hand the peeked bytes to the window */
-            if (make_room(s, s->z.avail_in) < 0) {
-                s->st = INSTREAM_FAILED;
-                set_err(s, "out of memory");
-                return;
-            }
-            memcpy(s->buf + s->end, s->z.next_in, s->z.avail_in);
-            s->end += s->z.avail_in;
-            s->z.avail_in = 0;
-        }
+        /* raw data: the peeked bytes stay queued in the input buffer and
+           src_read hands them out first */
     }
     if (s->gz && zstart(s)) {
         s->st = INSTREAM_FAILED;
@@ -351,7 +353,7 @@ size_t instream_fill(instream *s, size_t want) {
     if (want > INSTREAM_MAX_WINDOW) want = INSTREAM_MAX_WINDOW;
     if (!s->decided) decide(s);
     while ((s->end - s->start < want || s->probing) && s->st == INSTREAM_OK) {
-        int room = make_room(s, want);
+        int room = make_room(s);
         if (room > 0) { /* full at its largest: trust a probe, stop */
             s->probing = 0;
             break;

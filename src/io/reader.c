@@ -426,6 +426,7 @@ static void read_meta_file(marsad_reader *r, const char *meta) {
 
 /* The file name without folder and extensions (NAME of NAME.txt.gz). */
 static char *stem_id(const char *path) {
+    if (path[0] == '<') return strdup("stdin");
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
     int gz;
