@@ -15,8 +15,10 @@
  *     after them;
  *  4. the text is cut into lines at block elements; each line scores its
  *     Arabic letters outside links (prose) or minus its link and boilerplate
- *     letters; the element with the best sum of its lines is the body;
- *  5. metadata: meta tags, JSON-LD, <time>, canonical link, <title>, h1.
+ *     letters;
+ *  5. metadata: meta tags, JSON-LD, canonical link, <title>, h1; then the
+ *     body (choose_body: local scores, the headline as an anchor, sibling
+ *     blocks with prose) and <time> or a visible dateline near it.
  * No recursion anywhere: deep trees cannot overflow the stack.
  */
 #ifndef _GNU_SOURCE

@@ -4,12 +4,17 @@
  * also" lists, comments, cookie, paywall and contact notices left out.
  *
  * The page is parsed with gumbo (HTML5 tree building, so broken markup is
- * read as browsers read it). The main text is chosen readability-style:
- * every block of text is scored (Arabic letters outside links count for it,
- * link text and boilerplate lines against it) and the element whose blocks
- * sum to the most is the article body; its blocks, filtered again, are the
- * paragraphs. Class and id words and boilerplate phrases come from
- * data/boilerplate.tsv (boilerplate.h).
+ * read as browsers read it). Elements that never hold article text (script,
+ * nav, header, footer, aside, forms' controls, hidden ones, ARIA landmarks)
+ * and containers whose class or id names page furniture (share, social,
+ * related, comment, sidebar, breadcrumb, tags, newsletter, cookie, paywall
+ * ...) are left out, as are "read also" headings with the list after them.
+ * The main text is then chosen readability-style: each line of text scores
+ * its Arabic letters outside links (other letters count less) when it is
+ * prose, minus its letters when it is a link list or boilerplate; scores
+ * flow a few block levels up, the best container is the body, and sibling
+ * blocks that carry prose join it. Class and id words and boilerplate
+ * phrases come from data/boilerplate.tsv (boilerplate.h).
  *
  * The text is built by this module: "TITLE\n\n" then one paragraph per line
  * (with the visible dateline as the first line when the page has no date in
