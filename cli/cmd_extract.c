@@ -8,9 +8,14 @@ static const char USAGE[] =
     "usage: marsad extract [options] PATH...\n"
     "\n"
     "Reads articles and writes conflict events (spec/EVENTS.md).\n"
-    "PATH is a folder of NAME.txt files (with optional NAME.json metadata),\n"
-    "a .txt file, a JSON Lines file (.jsonl: one article per line, text in\n"
-    "\"text\"), or - for JSON Lines on standard input.\n"
+    "PATH is a .txt file (with optional NAME.json metadata beside it), an\n"
+    ".html/.htm page (title, date, site and main text are extracted), a\n"
+    "JSON Lines file (.jsonl: one article per line, text in \"text\"), a\n"
+    ".warc crawl (each HTML response is an article), any of these gzip'd\n"
+    "(.gz), a folder of them (sub-folders too), or - for standard input.\n"
+    "Lines of text input that are page furniture (share/print buttons,\n"
+    "\"read also\" lists, paywall and contact notices) are blanked with\n"
+    "spaces, so evidence offsets still point into the original text.\n"
     "\n"
     "options:\n"
     "  --format F        jsonl (default), csv (ACLED columns + injured,\n"
@@ -25,6 +30,7 @@ static const char USAGE[] =
     "                    build's data/)\n"
     "  -j, --threads N   extract on N threads (default 1; 0: one per CPU);\n"
     "                    the output is the same, in the same order\n"
+    "  --keep-boilerplate  leave furniture lines of text input as they are\n"
     "\n"
     "Problems are reported on standard error as FILE:LINE: message; the\n"
     "rest of the input is still processed. Exit status: 0 ok, 1 some input\n"
@@ -113,7 +119,7 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     const char *format = "jsonl", *output = NULL, *published = NULL;
     const char *datadir = NULL, *level_s = "events";
     const char **paths = calloc((size_t)argc, sizeof *paths);
-    int npaths = 0, threads = 1;
+    int npaths = 0, threads = 1, keep_boilerplate = 0;
     for (int a = 1; a < argc; a++) {
         const char *o = argv[a];
         const char **dst = NULL;
@@ -124,6 +130,10 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
             return EXIT_USAGE;
         }
         if (t > 0) continue;
+        if (strcmp(o, "--keep-boilerplate") == 0) {
+            keep_boilerplate = 1;
+            continue;
+        }
         if (strcmp(o, "--format") == 0) dst = &format;
         else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) dst = &output;
         else if (strcmp(o, "--published") == 0) dst = &published;
@@ -191,9 +201,10 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     run_ctx rc = {m, published, level, fmt, out, 1};
     if (fmt == MARSAD_FORMAT_CSV) fputs(marsad_csv_header(), out);
     if (fmt == MARSAD_FORMAT_GEOJSON) fputs(marsad_geojson_open(), out);
-    marsad_status st = marsad_run_articles(paths, (size_t)npaths, threads, 0,
-                                           extract_one, write_one, &rc,
-                                           on_diag, &dc);
+    marsad_reader_options ropt = {cli_datadir(datadir), keep_boilerplate};
+    marsad_status st = marsad_run_articles_ex(paths, (size_t)npaths, &ropt, threads, 0,
+                                              extract_one, write_one, &rc,
+                                              on_diag, &dc);
     if (st != MARSAD_OK) {
         cli_error("extract: cannot start %d threads", threads);
         dc.errors++;

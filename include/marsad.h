@@ -296,20 +296,86 @@ const char *marsad_geojson_close(void);
  * Reading articles from files
  * ------------------------------------------------------------------------ */
 
-/* A source of articles: a folder of NAME.txt (+ NAME.json metadata), one .txt
- * file (+ its .json), a JSON Lines file (one article per line, text in
- * "text"), or "-" for JSON Lines on standard input. */
+/* A source of articles. Input types, by file name (a trailing .gz means
+ * gzip'd, read through zlib as the type without .gz):
+ *   NAME.txt        one article, one paragraph per line; NAME.json beside it
+ *                   (keys id, published, source, url, title) is its metadata
+ *   NAME.html/.htm  one web page: title, date, site, URL and main text are
+ *                   extracted (NAME.json beside it overrides what it gives)
+ *   NAME.jsonl/.ndjson/.json  JSON Lines, one article object per line with
+ *                   its text in "text" (or a web page in "html")
+ *   NAME.warc       a WARC 1.0/1.1 crawl (or .warc.gz, gzip'd as a whole or
+ *                   record by record): each 2xx HTML response is an article
+ *                   with the record's WARC-Target-URI as url and its
+ *                   WARC-Record-ID as id; other records are skipped
+ *   a folder        every file of these types in it and its sub-folders, in
+ *                   sorted path order; hidden files and NAME.json metadata
+ *                   are not articles
+ *   -               standard input: WARC, HTML or JSON Lines (by content)
+ * A single path of another name is typed by its content: gzip magic, then
+ * "WARC/1.", "<" (HTML), "{" (JSON Lines), else text.
+ *
+ * Article text and offsets. Evidence spans are byte offsets into the text the
+ * reader returns:
+ *  - .txt and JSON Lines: the text exactly as given, except that lines that
+ *    are pure page furniture (share/print buttons, "إقرأ أيضا:" lines and the
+ *    headlines after them, paywall, contact and copyright notices; rules in
+ *    data/boilerplate.tsv) are replaced by spaces of the same byte length.
+ *    The text keeps its length and every offset stays valid in the original
+ *    file/string. marsad_reader_options.keep_boilerplate turns this off.
+ *  - HTML and WARC: a text the reader builds from the page, "TITLE\n\n" then
+ *    one paragraph per line; offsets refer to that text, not to the HTML.
+ * published comes from the page's metadata only (meta tags, JSON-LD, <time>);
+ * when the page has none it is NULL (never the crawl date) and the page's
+ * visible dateline, if found, is the first line after the title, where
+ * extraction looks for it.
+ *
+ * Bad input is reported through diag and reading goes on: invalid JSON or
+ * UTF-8 names the file and line, a WARC problem names the record number and
+ * byte offset, a gzip problem the compressed byte offset (what was decoded
+ * before a truncation is kept). Memory is bounded: a text, page, line or
+ * record over MARSAD_READER_MAX_DOC bytes is cut or skipped, with a message. */
 typedef struct marsad_reader marsad_reader;
 
-/* Opens path. Problems are reported through diag; returns NULL (after a
- * diag) when the path cannot be read at all. */
+#define MARSAD_READER_MAX_DOC ((size_t)64 << 20)
+
+typedef struct {
+    const char *datadir;  /* where boilerplate.tsv is; NULL: the default */
+    int keep_boilerplate; /* 1: leave boilerplate lines of text input as is */
+} marsad_reader_options;
+
+/* Opens path with default options. Problems are reported through diag;
+ * returns NULL (after a diag) when the path cannot be read at all. */
 marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag,
                                   void *ctx);
+/* Opens path with options (NULL: defaults). Also NULL when the boilerplate
+ * rules cannot be loaded (the diag then names data/FILE:LINE). */
+marsad_reader *marsad_reader_open_ex(const char *path,
+                                     const marsad_reader_options *opt,
+                                     marsad_diag_fn diag, void *ctx);
+/* Reads len bytes of memory (copied) as if they were a file called name:
+ * the name gives the type as above (and appears in messages); no folder and
+ * no metadata file beside it. For tests and fuzzing. */
+marsad_reader *marsad_reader_open_mem(const char *name, const void *data,
+                                      size_t len,
+                                      const marsad_reader_options *opt,
+                                      marsad_diag_fn diag, void *ctx);
 /* The next article, valid until the next call or marsad_reader_free; NULL at
  * the end. Unreadable files and bad lines are reported and skipped. */
 const marsad_article *marsad_reader_next(marsad_reader *r);
-/* Number of problems reported so far. */
+/* Number of problems reported so far (warnings not counted). */
 size_t marsad_reader_errors(const marsad_reader *r);
+
+typedef struct {
+    size_t articles;        /* returned by marsad_reader_next */
+    size_t errors;          /* problems reported */
+    size_t warnings;        /* diag messages starting with "warning:" */
+    size_t records_skipped; /* WARC records that are not HTML pages with text */
+    size_t lines_blanked;   /* boilerplate lines blanked in text input */
+    size_t lines_dropped;   /* furniture lines left out of HTML pages */
+} marsad_reader_stats;
+
+void marsad_reader_get_stats(const marsad_reader *r, marsad_reader_stats *st);
 void marsad_reader_free(marsad_reader *r);
 
 /* ------------------------------------------------------------------------
@@ -342,6 +408,13 @@ marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   int threads, size_t window,
                                   marsad_work_fn work, marsad_sink_fn sink,
                                   void *ctx, marsad_diag_fn diag, void *dctx);
+
+/* marsad_run_articles with reader options (NULL: defaults). */
+marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
+                                     const marsad_reader_options *ropt,
+                                     int threads, size_t window,
+                                     marsad_work_fn work, marsad_sink_fn sink,
+                                     void *ctx, marsad_diag_fn diag, void *dctx);
 
 /* Online CPUs (at least 1). */
 int marsad_cpu_count(void);

@@ -79,6 +79,7 @@ typedef struct {
 
 typedef struct {
     const char *const *paths;
+    const marsad_reader_options *ropt; /* NULL: defaults */
     size_t npaths;
     marsad_work_fn work;
     void *ctx;
@@ -160,8 +161,8 @@ static void *reader_main(void *arg) {
     pool *P = arg;
     int stopped = 0;
     for (size_t p = 0; p < P->npaths && !stopped; p++) {
-        marsad_reader *r = marsad_reader_open(P->paths[p], diag_collect,
-                                              &P->pending);
+        marsad_reader *r = marsad_reader_open_ex(P->paths[p], P->ropt,
+                                                 diag_collect, &P->pending);
         if (!r) continue;
         const marsad_article *a;
         while ((a = marsad_reader_next(r)) != NULL)
@@ -216,10 +217,11 @@ static int online_cpus(void) {
 int marsad_cpu_count(void) { return online_cpus(); }
 
 static marsad_status run_inline(const char *const *paths, size_t npaths,
+                                const marsad_reader_options *ropt,
                                 marsad_work_fn work, marsad_sink_fn sink,
                                 void *ctx, marsad_diag_fn diag, void *dctx) {
     for (size_t p = 0; p < npaths; p++) {
-        marsad_reader *r = marsad_reader_open(paths[p], diag, dctx);
+        marsad_reader *r = marsad_reader_open_ex(paths[p], ropt, diag, dctx);
         if (!r) continue;
         const marsad_article *a;
         while ((a = marsad_reader_next(r)) != NULL)
@@ -233,13 +235,23 @@ marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   int threads, size_t window,
                                   marsad_work_fn work, marsad_sink_fn sink,
                                   void *ctx, marsad_diag_fn diag, void *dctx) {
+    return marsad_run_articles_ex(paths, npaths, NULL, threads, window, work,
+                                  sink, ctx, diag, dctx);
+}
+
+marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
+                                     const marsad_reader_options *ropt,
+                                     int threads, size_t window,
+                                     marsad_work_fn work, marsad_sink_fn sink,
+                                     void *ctx, marsad_diag_fn diag, void *dctx) {
     if (!work || !sink || (npaths && !paths) || threads < 0)
         return MARSAD_ERR_ARG;
     if (threads == 0) threads = online_cpus();
     if (threads == 1)
-        return run_inline(paths, npaths, work, sink, ctx, diag, dctx);
+        return run_inline(paths, npaths, ropt, work, sink, ctx, diag, dctx);
     pool P;
     memset(&P, 0, sizeof P);
+    P.ropt = ropt;
     P.paths = paths;
     P.npaths = npaths;
     P.work = work;

@@ -1,61 +1,130 @@
 /*
- * reader.c — articles from a folder (NAME.txt + optional NAME.json), a single
- * text file, or JSON Lines (a file or standard input).
+ * reader.c — articles from files: plain text (+ JSON metadata), HTML pages,
+ * JSON Lines, WARC crawls, any of them gzip'd, a folder of them, standard
+ * input or a memory buffer (see "Reading articles from files" in marsad.h).
  *
- * Every problem is reported with its file and line through the caller's diag
- * function and the reader goes on: a broken metadata file still yields the
- * article's text, a broken JSON line is skipped, the next line is read.
+ * Every problem is reported with its file and line (or WARC record and byte
+ * offset, or compressed byte offset) through the caller's diag function and
+ * the reader goes on: a broken metadata file still yields the article's
+ * text, a broken JSON line is skipped and the next one read, a damaged WARC
+ * record is skipped and the next one found. All input goes through an
+ * instream, so memory stays bounded whatever the file.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strdup, strndup */
+#endif
 #include "marsad.h"
+
+#include "io/boilerplate.h"
+#include "io/html.h"
+#include "io/instream.h"
+#include "io/reader.h"
+#include "io/warc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <math.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
-enum mode { MODE_FILES, MODE_JSONL };
+/* Pages are parsed whole by gumbo, which needs about ten times their size:
+ * larger pages are cut here (news pages are well under 2 MB). */
+#define MAX_HTML ((size_t)8 << 20)
+/* Folder depth followed (symbolic-link loops end here). */
+#define MAX_DIR_DEPTH 16
+
+enum type { T_UNKNOWN = -1, T_TXT, T_HTML, T_JSONL, T_WARC };
+
+typedef struct {
+    enum type type;
+    int gz;        /* named .gz */
+    char *name;    /* for messages */
+    char *meta;    /* NAME.json beside it, or NULL */
+    instream *in;
+    FILE *f;       /* owned by in */
+    warc_reader *warc;
+    size_t lineno; /* JSON Lines */
+    int done;
+} input;
 
 struct marsad_reader {
     marsad_diag_fn diag;
     void *ctx;
-    size_t errors;
-    enum mode mode;
-    /* files mode: the list of .txt paths */
+    marsad_reader_stats st;
+    int keep_boilerplate;
+    const boilerplate *bp; /* the rules: own_bp, or borrowed */
+    boilerplate *own_bp;
+    /* the paths still to read */
     char **paths;
     size_t npaths, next;
-    /* jsonl mode */
-    FILE *f;
-    char *fname;
-    char *line;
-    size_t linecap, lineno;
+    int use_stdin;
+    char *mem; /* open_mem: a copy of the data */
+    size_t memlen;
+    char *memname;
+    int mem_used;
+    input cur;
+    int have_cur;
     /* the current article and the storage behind it */
     marsad_article art;
     char *text, *id, *published, *source, *url, *title;
 };
 
-static void report(marsad_reader *r, const char *file, size_t line,
-                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-#include <stdarg.h>
-static void report(marsad_reader *r, const char *file, size_t line,
-                   const char *fmt, ...) {
-    char msg[512];
+static void report(marsad_reader *r, const char *file, size_t line, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+static void report(marsad_reader *r, const char *file, size_t line, const char *fmt,
+                   ...) {
+    char msg[640];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    r->errors++;
+    if (strncmp(msg, "warning:", 8) == 0) r->st.warnings++;
+    else r->st.errors++;
     if (r->diag) r->diag(r->ctx, file, line, msg);
 }
 
-static int ends_with(const char *s, const char *suf) {
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
+static int ends_with_ci(const char *s, size_t n, const char *suf) {
+    size_t b = strlen(suf);
+    return n >= b && strncasecmp(s + n - b, suf, b) == 0;
+}
+
+/* The type a file name gives (T_UNKNOWN when none); *gz set for NAME.X.gz,
+ * *stem_len to the length of the name without its extensions. */
+static enum type type_of_name(const char *path, int *gz, size_t *stem_len) {
+    size_t n = strlen(path);
+    *gz = 0;
+    if (ends_with_ci(path, n, ".gz")) {
+        *gz = 1;
+        n -= 3;
+    }
+    static const struct {
+        const char *ext;
+        enum type t;
+    } EXT[] = {{".txt", T_TXT},     {".html", T_HTML},    {".htm", T_HTML},
+               {".xhtml", T_HTML},  {".shtml", T_HTML},   {".jsonl", T_JSONL},
+               {".ndjson", T_JSONL}, {".json", T_JSONL},  {".warc", T_WARC}};
+    for (size_t i = 0; i < sizeof EXT / sizeof *EXT; i++)
+        if (ends_with_ci(path, n, EXT[i].ext)) {
+            if (stem_len) *stem_len = n - strlen(EXT[i].ext);
+            return EXT[i].t;
+        }
+    if (stem_len) *stem_len = n;
+    return T_UNKNOWN;
+}
+
+/* The type of data by its first bytes (after decompression). */
+static enum type sniff(const char *d, size_t n, enum type fallback) {
+    size_t i = 0;
+    if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    if (n - i >= 7 && memcmp(d + i, "WARC/1.", 7) == 0) return T_WARC;
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n')) i++;
+    if (i < n && d[i] == '<') return T_HTML;
+    if (i < n && d[i] == '{') return T_JSONL;
+    return fallback;
 }
 
 static int cmpstr(const void *a, const void *b) {
@@ -66,11 +135,231 @@ static int push_path(marsad_reader *r, const char *p) {
     char **np = realloc(r->paths, (r->npaths + 1) * sizeof *np);
     if (!np) return -1;
     r->paths = np;
-    r->paths[r->npaths] = strdup(p);
-    if (!r->paths[r->npaths]) return -1;
+    if (!(r->paths[r->npaths] = strdup(p))) return -1;
     r->npaths++;
     return 0;
 }
+
+/* Lists the article files under dir (recursively) into r->paths. */
+static void list_dir(marsad_reader *r, const char *dir, int depth) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        report(r, dir, 0, "cannot open folder: %s", strerror(errno));
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue; /* hidden, . and .. */
+        size_t need = strlen(dir) + strlen(e->d_name) + 2;
+        char *p = malloc(need);
+        if (!p) break;
+        snprintf(p, need, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(p, &st) != 0) {
+            report(r, p, 0, "cannot read: %s", strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            if (depth < MAX_DIR_DEPTH) list_dir(r, p, depth + 1);
+            else report(r, p, 0, "warning: folders nested deeper than %d levels are "
+                        "not read", MAX_DIR_DEPTH);
+        } else if (S_ISREG(st.st_mode)) {
+            int gz;
+            size_t nl = strlen(e->d_name);
+            enum type t = type_of_name(e->d_name, &gz, NULL);
+            /* NAME.json in a folder is metadata of NAME.txt/.html */
+            int meta = ends_with_ci(e->d_name, nl, ".json") ||
+                       ends_with_ci(e->d_name, nl, ".json.gz");
+            if (t != T_UNKNOWN && !meta && push_path(r, p)) {
+                free(p);
+                break;
+            }
+        }
+        free(p);
+    }
+    closedir(d);
+}
+
+static marsad_reader *new_reader(const marsad_reader_options *opt,
+                                 marsad_diag_fn diag, void *ctx) {
+    marsad_reader *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->diag = diag;
+    r->ctx = ctx;
+    r->keep_boilerplate = opt && opt->keep_boilerplate;
+    const char *dir = opt && opt->datadir ? opt->datadir : marsad_default_datadir();
+    char err[512];
+    if (!(r->own_bp = boilerplate_load(dir, err, sizeof err))) {
+        report(r, "boilerplate.tsv", 0, "%s", err);
+        free(r);
+        return NULL;
+    }
+    r->bp = r->own_bp;
+    return r;
+}
+
+/* Sets up r to read a copy of data as a file called name. */
+static marsad_reader *init_mem(marsad_reader *r, const char *name, const void *data,
+                               size_t len) {
+    r->mem = malloc(len ? len : 1);
+    r->memname = strdup(name ? name : "<memory>");
+    if (!r->mem || !r->memname) {
+        marsad_reader_free(r);
+        return NULL;
+    }
+    if (len) memcpy(r->mem, data, len);
+    r->memlen = len;
+    return r;
+}
+
+marsad_reader *reader_open_mem_shared(const char *name, const void *data, size_t len,
+                                      const boilerplate *bp, int keep_boilerplate,
+                                      marsad_diag_fn diag, void *ctx) {
+    marsad_reader *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->diag = diag;
+    r->ctx = ctx;
+    r->bp = bp;
+    r->keep_boilerplate = keep_boilerplate;
+    return init_mem(r, name, data, len);
+}
+
+marsad_reader *marsad_reader_open_ex(const char *path, const marsad_reader_options *opt,
+                                     marsad_diag_fn diag, void *ctx) {
+    marsad_reader *r = new_reader(opt, diag, ctx);
+    if (!r) return NULL;
+    if (strcmp(path, "-") == 0) {
+        r->use_stdin = 1;
+        return r;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        report(r, path, 0, "%s", strerror(errno));
+        marsad_reader_free(r);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        list_dir(r, path, 0);
+        qsort(r->paths, r->npaths, sizeof *r->paths, cmpstr);
+        return r;
+    }
+    if (push_path(r, path)) {
+        marsad_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag, void *ctx) {
+    return marsad_reader_open_ex(path, NULL, diag, ctx);
+}
+
+marsad_reader *marsad_reader_open_mem(const char *name, const void *data, size_t len,
+                                      const marsad_reader_options *opt,
+                                      marsad_diag_fn diag, void *ctx) {
+    marsad_reader *r = new_reader(opt, diag, ctx);
+    return r ? init_mem(r, name, data, len) : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Opening the next input
+ * ------------------------------------------------------------------------ */
+
+static void close_input(marsad_reader *r) {
+    input *c = &r->cur;
+    warc_close(c->warc);
+    instream_free(c->in);
+    free(c->name);
+    free(c->meta);
+    memset(c, 0, sizeof *c);
+    r->have_cur = 0;
+}
+
+/* NAME.json beside a NAME.txt or NAME.html (gzip'd or not), when it exists. */
+static char *meta_path(const char *path, size_t stem) {
+    char *m = malloc(stem + 6);
+    if (!m) return NULL;
+    memcpy(m, path, stem);
+    strcpy(m + stem, ".json");
+    struct stat st;
+    if (stat(m, &st) != 0 || !S_ISREG(st.st_mode)) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* WARC problems go to the diag with the record and byte offset. */
+static void warc_problem(void *ctx, uint64_t record, uint64_t offset, const char *msg) {
+    marsad_reader *r = ctx;
+    const char *what = instream_is_gzip(r->cur.in) ? " of the decompressed data" : "";
+    if (record)
+        report(r, r->cur.name, 0, "record %llu (byte %llu%s): %s",
+               (unsigned long long)record, (unsigned long long)offset, what, msg);
+    else
+        report(r, r->cur.name, 0, "byte %llu%s: %s", (unsigned long long)offset, what, msg);
+}
+
+/* Opens the next path, standard input or memory buffer as r->cur. Returns 1,
+ * or 0 when no input is left. */
+static int open_next(marsad_reader *r) {
+    for (;;) {
+        input *c = &r->cur;
+        memset(c, 0, sizeof *c);
+        const char *name;
+        size_t stem = 0;
+        enum type t;
+        if (r->use_stdin) {
+            r->use_stdin = 0;
+            name = "<stdin>";
+            c->in = instream_from_file(stdin, 0, INSTREAM_AUTO);
+            t = T_UNKNOWN;
+        } else if (r->mem && !r->mem_used) {
+            r->mem_used = 1;
+            name = r->memname;
+            t = type_of_name(name, &c->gz, &stem);
+            c->in = instream_from_mem(r->mem, r->memlen,
+                                      c->gz ? INSTREAM_GZIP : INSTREAM_AUTO);
+        } else if (r->next < r->npaths) {
+            name = r->paths[r->next++];
+            t = type_of_name(name, &c->gz, &stem);
+            FILE *f = fopen(name, "rb");
+            if (!f) {
+                report(r, name, 0, "cannot read: %s", strerror(errno));
+                continue;
+            }
+            c->in = instream_from_file(f, 1, c->gz ? INSTREAM_GZIP : INSTREAM_AUTO);
+            if (!c->in) fclose(f);
+            if (t == T_TXT || t == T_HTML) c->meta = meta_path(name, stem);
+        } else {
+            return 0;
+        }
+        c->name = strdup(name);
+        if (!c->in || !c->name) {
+            report(r, name, 0, "out of memory");
+            close_input(r);
+            continue;
+        }
+        if (t == T_UNKNOWN) {
+            size_t n = instream_fill(c->in, 64);
+            t = sniff(instream_data(c->in), n,
+                      strcmp(name, "<stdin>") == 0 ? T_JSONL : T_TXT);
+        }
+        c->type = t;
+        if (t == T_WARC) {
+            c->warc = warc_open(c->in, warc_problem, r);
+            if (!c->warc) {
+                report(r, name, 0, "out of memory");
+                close_input(r);
+                continue;
+            }
+        }
+        r->have_cur = 1;
+        return 1;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Articles
+ * ------------------------------------------------------------------------ */
 
 static void clear_article(marsad_reader *r) {
     free(r->text); free(r->id); free(r->published);
@@ -79,605 +368,389 @@ static void clear_article(marsad_reader *r) {
     memset(&r->art, 0, sizeof r->art);
 }
 
-marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag,
-                                  void *ctx) {
-    marsad_reader *r = calloc(1, sizeof *r);
-    if (!r) return NULL;
-    r->diag = diag;
-    r->ctx = ctx;
-    struct stat st;
-    if (strcmp(path, "-") == 0) {
-        r->mode = MODE_JSONL;
-        r->f = stdin;
-        r->fname = strdup("<stdin>");
-        return r;
-    }
-    if (stat(path, &st) != 0) {
-        report(r, path, 0, "%s", strerror(errno));
-        marsad_reader_free(r);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d) {
-            report(r, path, 0, "%s", strerror(errno));
-            marsad_reader_free(r);
-            return NULL;
-        }
-        struct dirent *e;
-        char buf[4096];
-        while ((e = readdir(d)) != NULL) {
-            if (!ends_with(e->d_name, ".txt")) continue;
-            snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
-            if (push_path(r, buf)) break;
-        }
-        closedir(d);
-        qsort(r->paths, r->npaths, sizeof *r->paths, cmpstr);
-        r->mode = MODE_FILES;
-        return r;
-    }
-    if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson") ||
-        ends_with(path, ".json")) {
-        r->f = fopen(path, "rb");
-        if (!r->f) {
-            report(r, path, 0, "%s", strerror(errno));
-            marsad_reader_free(r);
-            return NULL;
-        }
-        r->mode = MODE_JSONL;
-        r->fname = strdup(path);
-        return r;
-    }
-    r->mode = MODE_FILES;
-    push_path(r, path);
-    return r;
+static const marsad_article *finish(marsad_reader *r, size_t text_len) {
+    r->art.text = r->text;
+    r->art.text_len = text_len;
+    r->art.id = r->id;
+    r->art.published = r->published;
+    r->art.source = r->source;
+    r->art.url = r->url;
+    r->art.title = r->title;
+    r->st.articles++;
+    return &r->art;
 }
 
-static char *read_all(const char *path, size_t *len, int *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    size_t cap = 1 << 14, n = 0, got;
-    char *b = malloc(cap);
-    while (b && (got = fread(b + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = realloc(b, cap * 2);
-            if (!nb) { free(b); b = NULL; break; }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    *err = ferror(f) ? EIO : (b ? 0 : ENOMEM);
-    fclose(f);
-    if (*err) { free(b); return NULL; }
-    b[n] = '\0';
-    *len = n;
-    return b;
-}
-
-/* Copies a string member of a metadata object; reports non-string values. */
-static char *meta_str(marsad_reader *r, json_t *o, const char *key,
-                      const char *file, size_t line) {
+/* Replaces *dst by a copy of the string member key of o when it has one. */
+static void meta_str(marsad_reader *r, json_t *o, const char *key, char **dst,
+                     const char *file, size_t line) {
     json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v)) return NULL;
-    if (json_is_string(v)) return strdup(json_string_value(v));
-    if (json_is_integer(v) && strcmp(key, "id") == 0) {
+    if (!v || json_is_null(v)) return;
+    char *s = NULL;
+    if (json_is_string(v)) {
+        s = strdup(json_string_value(v));
+    } else if (json_is_integer(v) && strcmp(key, "id") == 0) {
         char b[32];
         snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v));
-        return strdup(b);
+        s = strdup(b);
+    } else {
+        report(r, file, line, "field \"%s\" is not a string; ignored", key);
+        return;
     }
-    report(r, file, line, "field \"%s\" is not a string; ignored", key);
-    return NULL;
+    if (s) {
+        free(*dst);
+        *dst = s;
+    }
 }
 
-static void fill_meta(marsad_reader *r, json_t *o, const char *file,
-                      size_t line) {
-    r->id = meta_str(r, o, "id", file, line);
-    r->published = meta_str(r, o, "published", file, line);
-    r->source = meta_str(r, o, "source", file, line);
-    r->url = meta_str(r, o, "url", file, line);
-    r->title = meta_str(r, o, "title", file, line);
+static void fill_meta(marsad_reader *r, json_t *o, const char *file, size_t line) {
+    meta_str(r, o, "id", &r->id, file, line);
+    meta_str(r, o, "published", &r->published, file, line);
+    meta_str(r, o, "source", &r->source, file, line);
+    meta_str(r, o, "url", &r->url, file, line);
+    meta_str(r, o, "title", &r->title, file, line);
 }
 
-static char *basename_noext(const char *path) {
+/* Reads NAME.json beside the current file; its fields override. */
+static void read_meta_file(marsad_reader *r, const char *meta) {
+    json_error_t je;
+    json_t *o = json_load_file(meta, 0, &je);
+    if (!o)
+        report(r, meta, (size_t)(je.line > 0 ? je.line : 0),
+               "broken metadata JSON (%s); text read without it", je.text);
+    else if (!json_is_object(o))
+        report(r, meta, 1, "metadata is not a JSON object; ignored");
+    else
+        fill_meta(r, o, meta, 0);
+    json_decref(o);
+}
+
+/* The file name without folder and extensions (NAME of NAME.txt.gz). */
+static char *stem_id(const char *path) {
+    if (path[0] == '<') return strdup("stdin");
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
-    char *s = strdup(b);
-    if (!s) return NULL;
-    char *dot = strrchr(s, '.');
-    if (dot && dot != s) *dot = '\0';
+    int gz;
+    size_t stem;
+    type_of_name(b, &gz, &stem);
+    if (stem == 0) stem = strlen(b);
+    return strndup(b, stem);
+}
+
+/* Reports what the stream says went wrong, if anything. */
+static void stream_problem(marsad_reader *r) {
+    const char *e = instream_take_error(r->cur.in);
+    if (e) report(r, r->cur.name, 0, "%s", e);
+}
+
+/* Reads the whole current input, at most max bytes (with a message when it
+ * is longer). Returns a malloc'd NUL-terminated copy. */
+static char *read_whole(marsad_reader *r, size_t max, size_t *len) {
+    instream *in = r->cur.in;
+    size_t n = instream_fill(in, max + 1);
+    if (n > max) {
+        report(r, r->cur.name, 0, "longer than %zu MB; only the first %zu MB are read",
+               max >> 20, max >> 20);
+        n = max;
+    }
+    stream_problem(r);
+    char *s = malloc(n + 1);
+    if (!s) {
+        report(r, r->cur.name, 0, "out of memory");
+        return NULL;
+    }
+    memcpy(s, instream_data(in), n);
+    s[n] = '\0';
+    *len = n;
     return s;
 }
 
-static const marsad_article *next_file(marsad_reader *r) {
-    while (r->next < r->npaths) {
-        const char *p = r->paths[r->next++];
-        size_t len;
-        int err;
-        char *text = read_all(p, &len, &err);
-        if (!text) {
-            report(r, p, 0, "cannot read: %s", strerror(err));
-            continue;
-        }
-        r->text = text;
-        r->art.text_len = len;
-        /* NAME.json beside NAME.txt holds the metadata */
-        size_t pl = strlen(p);
-        char *meta = malloc(pl + 2);
-        if (meta) {
-            memcpy(meta, p, pl - 4);
-            strcpy(meta + pl - 4, ".json");
-            struct stat st;
-            if (stat(meta, &st) == 0) {
-                json_error_t je;
-                json_t *o = json_load_file(meta, 0, &je);
-                if (!o)
-                    report(r, meta, (size_t)(je.line > 0 ? je.line : 0),
-                           "broken metadata JSON (%s); text read without it",
-                           je.text);
-                else if (!json_is_object(o))
-                    report(r, meta, 1, "metadata is not a JSON object; ignored");
-                else
-                    fill_meta(r, o, meta, 0);
-                json_decref(o);
-            }
-            free(meta);
-        }
-        if (!r->id) r->id = basename_noext(p);
-        r->art.text = r->text;
-        r->art.id = r->id;
-        r->art.published = r->published;
-        r->art.source = r->source;
-        r->art.url = r->url;
-        r->art.title = r->title;
-        return &r->art;
-    }
-    return NULL;
+static void blank(marsad_reader *r, char *text, size_t len) {
+    if (!r->keep_boilerplate) r->st.lines_blanked += boilerplate_blank(r->bp, text, len);
 }
 
-/* ---- JSON Lines without building a JSON tree ------------------------------
- *
- * Most lines are a flat object whose only large member is "text". fast_line
- * reads such a line straight into the article's fields. It accepts only what
- * jansson (json_loadb with JSON_ALLOW_NUL) accepts and reads it the same way;
- * on anything else (a syntax error, a number too big, a non-string metadata
- * value, an escape it does not know) it gives up and the line goes to
- * jansson, which then reports exactly what it always did. */
-
-typedef struct {
-    const char *p, *e;
-    int depth;
-} jcur;
-
-static int j_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static void j_skip_ws(jcur *c) {
-    while (c->p < c->e && j_ws((unsigned char)*c->p)) c->p++;
+static const marsad_article *next_txt(marsad_reader *r) {
+    input *c = &r->cur;
+    c->done = 1;
+    size_t len;
+    char *text = read_whole(r, MARSAD_READER_MAX_DOC, &len);
+    if (!text) return NULL;
+    blank(r, text, len);
+    r->text = text;
+    if (c->meta) read_meta_file(r, c->meta);
+    if (!r->id) r->id = stem_id(c->name);
+    return finish(r, len);
 }
 
-static int j_hex4(const char *p, unsigned *v) {
-    unsigned x = 0;
-    for (int k = 0; k < 4; k++) {
-        int ch = (unsigned char)p[k], d;
-        if (ch >= '0' && ch <= '9') d = ch - '0';
-        else if (ch >= 'a' && ch <= 'f') d = ch - 'a' + 10;
-        else if (ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
-        else return 0;
-        x = x * 16 + (unsigned)d;
+/* Moves the fields of an extracted page into the article; keeps fields that
+ * are already set (metadata given with the page wins). */
+static void take_page(marsad_reader *r, html_article *h) {
+#define TAKE(f)              \
+    if (!r->f) {             \
+        r->f = h->f;         \
+        h->f = NULL;         \
     }
-    *v = x;
-    return 1;
+    TAKE(title) TAKE(published) TAKE(source) TAKE(url)
+#undef TAKE
+    r->text = h->text;
+    h->text = NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if none. */
-static size_t j_utf8_len(const unsigned char *p, const unsigned char *e) {
-    unsigned c = p[0];
-    size_t k;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) k = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) k = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) k = 4, cp = c & 0x07;
-    else return 0;
-    if ((size_t)(e - p) < k) return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
+static const marsad_article *next_html(marsad_reader *r) {
+    input *c = &r->cur;
+    c->done = 1;
+    size_t len;
+    char *page = read_whole(r, MAX_HTML, &len);
+    if (!page) return NULL;
+    html_article h;
+    int rc = html_extract(r->bp, page, len, NULL, &h);
+    free(page);
+    if (rc) {
+        report(r, c->name, 0, "out of memory while reading the page");
+        return NULL;
     }
-    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return k;
+    r->st.lines_dropped += h.dropped;
+    if (h.warning[0]) report(r, c->name, 0, "%s", h.warning);
+    if (c->meta) read_meta_file(r, c->meta);
+    size_t tl = h.text_len;
+    take_page(r, &h);
+    html_article_clear(&h);
+    if (!r->id) r->id = stem_id(c->name);
+    return finish(r, tl);
 }
 
-/* Reads the string at c->p (on its opening quote). With out (room for the
- * raw length), writes the decoded bytes there and their count in *olen.
- * *flags: 1 when \u0000 occurred, 2 when any escape did. Returns 0 when
- * jansson would reject the string. */
-static int j_string(jcur *c, char *out, size_t *olen, int *has_nul) {
-    const unsigned char *p = (const unsigned char *)c->p + 1,
-                        *e = (const unsigned char *)c->e;
-    size_t o = 0;
-    *has_nul = 0;
-    if (olen) *olen = 0;
-    for (;;) {
-        /* a run of plain bytes: ASCII and two-byte letters (Arabic) */
-        const unsigned char *q = p;
-        for (;;) {
-            if (q < e && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') {
-                q++;
-            } else if (q + 1 < e && *q >= 0xC2 && *q <= 0xDF &&
-                       (q[1] & 0xC0) == 0x80) {
-                q += 2;
-            } else {
-                break;
-            }
+/* One JSON Lines line (len bytes at s): an article, or NULL (reported). */
+static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t len) {
+    input *c = &r->cur;
+    while (len && (s[len - 1] == '\r')) len--;
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (i == len) return NULL;
+    json_error_t je;
+    json_t *o = json_loadb(s, len, JSON_ALLOW_NUL, &je);
+    if (!o && marsad_utf8_invalid_count(s, len) > 0) {
+        /* jansson refuses invalid UTF-8: read it with U+FFFD instead */
+        size_t cl, bad;
+        char *clean = marsad_utf8_sanitize(s, len, &cl, &bad);
+        if (clean) {
+            o = json_loadb(clean, cl, JSON_ALLOW_NUL, &je);
+            if (o)
+                report(r, c->name, c->lineno,
+                       "warning: %zu invalid UTF-8 bytes replaced by U+FFFD", bad);
+            free(clean);
         }
-        if (out && q > p) memcpy(out + o, p, (size_t)(q - p));
-        o += (size_t)(q - p);
-        p = q;
-        if (p >= e) return 0;
-        unsigned ch = *p;
-        if (ch == '"') {
-            c->p = (const char *)p + 1;
-            if (olen) *olen = o;
-            return 1;
-        }
-        if (ch < 0x20) return 0;
-        if (ch >= 0x80) {
-            size_t k = j_utf8_len(p, e);
-            if (!k) return 0;
-            if (out) memcpy(out + o, p, k);
-            o += k;
-            p += k;
-            continue;
-        }
-        /* an escape: the decoded text differs from the raw bytes */
-        *has_nul |= 2;
-        if (p + 1 >= e) return 0;
-        unsigned esc = p[1];
-        const char *simple = strchr("\"\\/bfnrt", (int)esc);
-        if (esc && simple) {
-            static const char to[] = "\"\\/\b\f\n\r\t";
-            if (out) out[o] = to[simple - "\"\\/bfnrt"];
-            o++;
-            p += 2;
-            continue;
-        }
-        if (esc != 'u' || e - p < 6) return 0;
-        unsigned u, u2;
-        if (!j_hex4((const char *)p + 2, &u)) return 0;
-        p += 6;
-        uint32_t cp = u;
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            if (e - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-                !j_hex4((const char *)p + 2, &u2) || u2 < 0xDC00 || u2 > 0xDFFF)
-                return 0;
-            cp = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
-            p += 6;
-        } else if (u >= 0xDC00 && u <= 0xDFFF) {
-            return 0;
-        }
-        if (cp == 0) *has_nul |= 1;
-        char b[4];
-        size_t bl;
-        if (cp < 0x80) b[0] = (char)cp, bl = 1;
-        else if (cp < 0x800)
-            b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), bl = 2;
-        else if (cp < 0x10000)
-            b[0] = (char)(0xE0 | (cp >> 12)), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
-            b[2] = (char)(0x80 | (cp & 0x3F)), bl = 3;
-        else
-            b[0] = (char)(0xF0 | (cp >> 18)), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-            b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)),
-            bl = 4;
-        if (out) memcpy(out + o, b, bl);
-        o += bl;
     }
-}
-
-/* A number as jansson reads it: JSON syntax, integers that fit a long long,
- * reals that do not overflow. */
-static int j_number(jcur *c) {
-    const char *p = c->p, *e = c->e, *start = p;
-    int real = 0;
-    if (p < e && *p == '-') p++;
-    if (p >= e) return 0;
-    if (*p == '0') p++;
-    else if (*p >= '1' && *p <= '9')
-        while (p < e && *p >= '0' && *p <= '9') p++;
-    else return 0;
-    if (p < e && *p == '.') {
-        real = 1;
-        p++;
-        if (p >= e || *p < '0' || *p > '9') return 0;
-        while (p < e && *p >= '0' && *p <= '9') p++;
+    if (!o) {
+        report(r, c->name, c->lineno, "broken JSON (%s, column %d); line skipped",
+               je.text, je.column);
+        return NULL;
     }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        real = 1;
-        p++;
-        if (p < e && (*p == '+' || *p == '-')) p++;
-        if (p >= e || *p < '0' || *p > '9') return 0;
-        while (p < e && *p >= '0' && *p <= '9') p++;
+    json_t *t = json_object_get(o, "text");
+    json_t *h = json_object_get(o, "html");
+    if (!json_is_object(o) || !(json_is_string(t) || json_is_string(h))) {
+        report(r, c->name, c->lineno,
+               "not an article object with a string \"text\" (or \"html\"); line skipped");
+        json_decref(o);
+        return NULL;
     }
-    char buf[64];
-    if ((size_t)(p - start) >= sizeof buf) return 0;
-    memcpy(buf, start, (size_t)(p - start));
-    buf[p - start] = '\0';
-    errno = 0;
-    if (real) {
-        double v = strtod(buf, NULL);
-        if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL)) return 0;
+    fill_meta(r, o, c->name, c->lineno);
+    size_t tl;
+    if (json_is_string(t)) {
+        tl = json_string_length(t);
+        r->text = malloc(tl + 1);
+        if (r->text) {
+            memcpy(r->text, json_string_value(t), tl);
+            r->text[tl] = '\0';
+            blank(r, r->text, tl);
+        }
     } else {
-        strtoll(buf, NULL, 10);
-        if (errno == ERANGE) return 0;
-    }
-    c->p = p;
-    return 1;
-}
-
-static int j_value(jcur *c);
-
-/* The members of an object after its '{' (keys checked, values skipped). */
-static int j_object_rest(jcur *c) {
-    j_skip_ws(c);
-    if (c->p < c->e && *c->p == '}') {
-        c->p++;
-        return 1;
-    }
-    for (;;) {
-        if (c->p >= c->e || *c->p != '"') return 0;
-        int nul;
-        if (!j_string(c, NULL, NULL, &nul) || (nul & 1)) return 0;
-        j_skip_ws(c);
-        if (c->p >= c->e || *c->p != ':') return 0;
-        c->p++;
-        j_skip_ws(c);
-        if (!j_value(c)) return 0;
-        j_skip_ws(c);
-        if (c->p < c->e && *c->p == ',') {
-            c->p++;
-            j_skip_ws(c);
-            continue;
+        html_article ha;
+        size_t hl = json_string_length(h);
+        if (hl > MAX_HTML) {
+            report(r, c->name, c->lineno, "warning: page larger than %zu MB; only its "
+                   "first %zu MB are read", MAX_HTML >> 20, MAX_HTML >> 20);
+            hl = MAX_HTML;
         }
-        if (c->p < c->e && *c->p == '}') {
-            c->p++;
-            return 1;
+        if (html_extract(r->bp, json_string_value(h), hl, NULL, &ha)) {
+            json_decref(o);
+            report(r, c->name, c->lineno, "out of memory while reading the page");
+            return NULL;
         }
-        return 0;
+        r->st.lines_dropped += ha.dropped;
+        if (ha.warning[0]) report(r, c->name, c->lineno, "%s", ha.warning);
+        tl = ha.text_len;
+        take_page(r, &ha);
+        html_article_clear(&ha);
     }
-}
-
-/* Skips one value, checking it as jansson would. */
-static int j_value(jcur *c) {
-    if (c->p >= c->e) return 0;
-    int nul;
-    switch (*c->p) {
-    case '"':
-        return j_string(c, NULL, NULL, &nul);
-    case '{':
-        if (++c->depth > 64) return 0;
-        c->p++;
-        if (!j_object_rest(c)) return 0;
-        c->depth--;
-        return 1;
-    case '[':
-        if (++c->depth > 64) return 0;
-        c->p++;
-        j_skip_ws(c);
-        if (c->p < c->e && *c->p == ']') {
-            c->p++;
-            c->depth--;
-            return 1;
-        }
-        for (;;) {
-            if (!j_value(c)) return 0;
-            j_skip_ws(c);
-            if (c->p < c->e && *c->p == ',') {
-                c->p++;
-                j_skip_ws(c);
-                continue;
-            }
-            if (c->p < c->e && *c->p == ']') {
-                c->p++;
-                c->depth--;
-                return 1;
-            }
-            return 0;
-        }
-    case 't':
-        if (c->e - c->p >= 4 && memcmp(c->p, "true", 4) == 0) return c->p += 4, 1;
-        return 0;
-    case 'f':
-        if (c->e - c->p >= 5 && memcmp(c->p, "false", 5) == 0) return c->p += 5, 1;
-        return 0;
-    case 'n':
-        if (c->e - c->p >= 4 && memcmp(c->p, "null", 4) == 0) return c->p += 4, 1;
-        return 0;
-    default:
-        return j_number(c);
+    json_decref(o);
+    if (!r->text) {
+        report(r, c->name, c->lineno, "out of memory");
+        return NULL;
     }
-}
-
-/* The metadata members fast_line fills, in fill_meta's order after text. */
-static const char *const FAST_KEYS[] = {"text", "id", "published", "source",
-                                        "url", "title"};
-enum { NFAST = 6 };
-
-/* Reads an article line without jansson; 1 when done (the article's fields
- * are set), 0 when the line is left to jansson (nothing set). */
-static int fast_line(marsad_reader *r, const char *line, size_t len) {
-    jcur c = {line, line + len, 0};
-    char *val[NFAST] = {0};
-    size_t vlen[NFAST] = {0};
-    int seen[NFAST] = {0};
-    j_skip_ws(&c);
-    if (c.p >= c.e || *c.p != '{') return 0;
-    c.p++;
-    j_skip_ws(&c);
-    int ok = 1;
-    if (c.p < c.e && *c.p == '}') {
-        ok = 0; /* no text: jansson's path says so */
+    if (!r->id) {
+        char b[64];
+        snprintf(b, sizeof b, "line%zu", c->lineno);
+        r->id = strdup(b);
     }
-    while (ok) {
-        if (c.p >= c.e || *c.p != '"') { ok = 0; break; }
-        /* the key: short plain keys are compared, others only checked */
-        const char *ks = c.p + 1;
-        int nul;
-        if (!j_string(&c, NULL, NULL, &nul) || (nul & 1)) { ok = 0; break; }
-        size_t kl = (size_t)(c.p - 1 - ks);
-        int which = -1;
-        if (!memchr(ks, '\\', kl))
-            for (int k = 0; k < NFAST; k++)
-                if (strlen(FAST_KEYS[k]) == kl && memcmp(ks, FAST_KEYS[k], kl) == 0)
-                    which = k;
-        j_skip_ws(&c);
-        if (c.p >= c.e || *c.p != ':') { ok = 0; break; }
-        c.p++;
-        j_skip_ws(&c);
-        if (which >= 0) {
-            /* the last one wins, as in a jansson object */
-            free(val[which]);
-            val[which] = NULL;
-            seen[which] = 1;
-            if (c.p < c.e && *c.p == '"') {
-                const char *vs = c.p;
-                jcur probe = c;
-                if (!j_string(&probe, NULL, NULL, &nul)) { ok = 0; break; }
-                size_t raw = (size_t)(probe.p - vs) - 2; /* without quotes */
-                val[which] = malloc(raw + 1);
-                if (!val[which]) { ok = 0; break; }
-                if (!(nul & 2)) { /* no escape: the bytes as they are */
-                    memcpy(val[which], vs + 1, raw);
-                    vlen[which] = raw;
-                    c = probe;
-                } else if (!j_string(&c, val[which], &vlen[which], &nul)) {
-                    ok = 0;
-                    break;
-                }
-                val[which][vlen[which]] = '\0';
-            } else if (which > 0 && c.e - c.p >= 4 && memcmp(c.p, "null", 4) == 0) {
-                c.p += 4; /* metadata null: absent */
-            } else {
-                ok = 0; /* a number or object where a string belongs */
-                break;
-            }
-        } else if (!j_value(&c)) {
-            ok = 0;
-            break;
-        }
-        j_skip_ws(&c);
-        if (c.p < c.e && *c.p == ',') {
-            c.p++;
-            j_skip_ws(&c);
-            continue;
-        }
-        if (c.p < c.e && *c.p == '}') {
-            c.p++;
-            break;
-        }
-        ok = 0;
-    }
-    if (ok) {
-        j_skip_ws(&c);
-        ok = c.p == c.e && seen[0] && val[0];
-    }
-    if (!ok) {
-        for (int k = 0; k < NFAST; k++) free(val[k]);
-        return 0;
-    }
-    r->text = val[0];
-    r->art.text_len = vlen[0];
-    r->id = val[1];
-    r->published = val[2];
-    r->source = val[3];
-    r->url = val[4];
-    r->title = val[5];
-    return 1;
+    return finish(r, tl);
 }
 
 static const marsad_article *next_jsonl(marsad_reader *r) {
-    ssize_t n;
-    while ((n = getline(&r->line, &r->linecap, r->f)) >= 0) {
-        r->lineno++;
-        size_t len = (size_t)n;
-        while (len && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
-            len--;
-        size_t i = 0;
-        while (i < len && (r->line[i] == ' ' || r->line[i] == '\t')) i++;
-        if (i == len) continue;
-        if (fast_line(r, r->line, len)) {
-            if (!r->id) {
-                char b[64];
-                snprintf(b, sizeof b, "line%zu", r->lineno);
-                r->id = strdup(b);
+    input *c = &r->cur;
+    instream *in = c->in;
+    size_t scanned = 0; /* bytes of the window known to hold no newline */
+    for (;;) {
+        size_t n = instream_fill(in, scanned + 1);
+        const char *d = instream_data(in);
+        const char *nl = n > scanned ? memchr(d + scanned, '\n', n - scanned) : NULL;
+        if (!nl && n > MARSAD_READER_MAX_DOC) {
+            /* a huge line: report it and read through it */
+            c->lineno++;
+            report(r, c->name, c->lineno, "line longer than %zu MB; skipped",
+                   MARSAD_READER_MAX_DOC >> 20);
+            for (;;) {
+                n = instream_fill(in, 1 << 16);
+                if (n == 0) break;
+                d = instream_data(in);
+                nl = memchr(d, '\n', n);
+                if (nl) {
+                    instream_consume(in, (size_t)(nl - d) + 1);
+                    break;
+                }
+                instream_consume(in, n);
             }
-            r->art.text = r->text;
-            r->art.id = r->id;
-            r->art.published = r->published;
-            r->art.source = r->source;
-            r->art.url = r->url;
-            r->art.title = r->title;
-            return &r->art;
-        }
-        json_error_t je;
-        json_t *o = json_loadb(r->line, len, JSON_ALLOW_NUL, &je);
-        if (!o) {
-            report(r, r->fname, r->lineno, "broken JSON (%s, column %d); line skipped",
-                   je.text, je.column);
+            scanned = 0;
             continue;
         }
-        json_t *t = json_object_get(o, "text");
-        if (!json_is_object(o) || !json_is_string(t)) {
-            report(r, r->fname, r->lineno,
-                   "not an article object with a string \"text\"; line skipped");
-            json_decref(o);
+        if (!nl && n > scanned && instream_state(in) == INSTREAM_OK) {
+            scanned = n;
             continue;
         }
-        size_t tl = json_string_length(t);
-        r->text = malloc(tl + 1);
-        if (!r->text) {
-            json_decref(o);
+        if (!nl && n == 0) {
+            stream_problem(r);
+            if (instream_state(in) == INSTREAM_BREAK && instream_resume(in)) {
+                scanned = 0;
+                continue;
+            }
+            c->done = 1;
             return NULL;
         }
-        memcpy(r->text, json_string_value(t), tl);
-        r->text[tl] = '\0';
-        fill_meta(r, o, r->fname, r->lineno);
-        json_decref(o);
+        /* a line: up to the newline, or the last bytes before the end */
+        size_t ll = nl ? (size_t)(nl - d) : n;
+        int cut = !nl && instream_state(in) != INSTREAM_EOF;
+        c->lineno++;
+        scanned = 0;
+        if (cut) {
+            stream_problem(r);
+            report(r, c->name, c->lineno, "the data ends inside this line; line skipped");
+            instream_consume(in, ll);
+            continue;
+        }
+        const marsad_article *a = jsonl_line(r, d, ll);
+        instream_consume(in, ll + (nl ? 1 : 0));
+        if (a) return a;
+        clear_article(r);
+    }
+}
+
+static const marsad_article *warc_article(marsad_reader *r) {
+    input *c = &r->cur;
+    warc_record rec;
+    while (warc_next(c->warc, &rec)) {
+        warc_page page;
+        char err[256] = "";
+        int kind = warc_record_page(&rec, &page, err, sizeof err);
+        if (kind == WARC_PAGE_BROKEN) {
+            warc_problem(r, rec.number, rec.offset, err);
+            continue;
+        }
+        if (kind != WARC_PAGE_HTML) {
+            r->st.records_skipped++;
+            continue;
+        }
+        html_article h;
+        size_t plen = page.body_len;
+        if (plen > MAX_HTML) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "warning: page larger than %zu MB; only its first "
+                     "%zu MB are read", MAX_HTML >> 20, MAX_HTML >> 20);
+            warc_problem(r, rec.number, rec.offset, msg);
+            plen = MAX_HTML;
+        }
+        int rc = html_extract(r->bp, page.body, plen,
+                              page.charset[0] ? page.charset : NULL, &h);
+        free(page.owned);
+        if (rc) {
+            warc_problem(r, rec.number, rec.offset, "out of memory while reading the page");
+            continue;
+        }
+        r->st.lines_dropped += h.dropped;
+        if (h.paragraphs == 0) {
+            /* an index page, an error page: nothing to read */
+            r->st.records_skipped++;
+            html_article_clear(&h);
+            continue;
+        }
+        if (h.warning[0] && strstr(h.warning, "no article text") == NULL)
+            warc_problem(r, rec.number, rec.offset, h.warning);
+        if (rec.target_uri[0]) r->url = strdup(rec.target_uri);
+        if (rec.record_id[0]) r->id = strdup(rec.record_id);
+        if (!h.source && rec.target_uri[0]) {
+            /* the host of the crawled URL */
+            const char *p = strstr(rec.target_uri, "://");
+            if (p) {
+                p += 3;
+                if (strncasecmp(p, "www.", 4) == 0) p += 4;
+                r->source = strndup(p, strcspn(p, "/:?#"));
+            }
+        }
+        size_t tl = h.text_len;
+        take_page(r, &h);
+        html_article_clear(&h);
         if (!r->id) {
             char b[64];
-            snprintf(b, sizeof b, "line%zu", r->lineno);
+            snprintf(b, sizeof b, "record%llu", (unsigned long long)rec.number);
             r->id = strdup(b);
         }
-        r->art.text = r->text;
-        r->art.text_len = tl;
-        r->art.id = r->id;
-        r->art.published = r->published;
-        r->art.source = r->source;
-        r->art.url = r->url;
-        r->art.title = r->title;
-        return &r->art;
+        return finish(r, tl);
     }
-    if (ferror(r->f)) report(r, r->fname, r->lineno + 1, "read error");
+    c->done = 1;
     return NULL;
 }
 
 const marsad_article *marsad_reader_next(marsad_reader *r) {
     clear_article(r);
-    return r->mode == MODE_FILES ? next_file(r) : next_jsonl(r);
+    for (;;) {
+        if (!r->have_cur || r->cur.done) {
+            if (r->have_cur) close_input(r);
+            if (!open_next(r)) return NULL;
+        }
+        const marsad_article *a = NULL;
+        switch (r->cur.type) {
+        case T_TXT: a = next_txt(r); break;
+        case T_HTML: a = next_html(r); break;
+        case T_JSONL: a = next_jsonl(r); break;
+        case T_WARC: a = warc_article(r); break;
+        default: r->cur.done = 1; break;
+        }
+        if (a) return a;
+        clear_article(r);
+    }
 }
 
-size_t marsad_reader_errors(const marsad_reader *r) { return r->errors; }
+size_t marsad_reader_errors(const marsad_reader *r) { return r->st.errors; }
+
+void marsad_reader_get_stats(const marsad_reader *r, marsad_reader_stats *st) {
+    *st = r->st;
+}
 
 void marsad_reader_free(marsad_reader *r) {
     if (!r) return;
     clear_article(r);
+    if (r->have_cur) close_input(r);
     for (size_t i = 0; i < r->npaths; i++) free(r->paths[i]);
     free(r->paths);
-    if (r->f && r->f != stdin) fclose(r->f);
-    free(r->fname);
-    free(r->line);
+    free(r->mem);
+    free(r->memname);
+    boilerplate_free(r->own_bp);
     free(r);
 }

@@ -1,0 +1,20 @@
+/*
+ * reader.h — the article reader's internal entry points (the public ones are
+ * in marsad.h, "Reading articles from files"): a memory reader that borrows
+ * boilerplate rules loaded once, so that fuzzers and tests that open
+ * thousands of readers do not reload data/boilerplate.tsv each time.
+ */
+#ifndef MARSAD_READER_H
+#define MARSAD_READER_H
+
+#include "io/boilerplate.h"
+#include "marsad.h"
+
+/* Like marsad_reader_open_mem, with bp borrowed (it must outlive the reader;
+ * NULL: no boilerplate rules) instead of loaded from a data directory. */
+marsad_reader *reader_open_mem_shared(const char *name, const void *data,
+                                      size_t len, const boilerplate *bp,
+                                      int keep_boilerplate, marsad_diag_fn diag,
+                                      void *ctx);
+
+#endif
