@@ -223,7 +223,18 @@ typedef struct {
     double confidence;
     const char *notes;
     const char *source;          /* the article's source, or NULL */
+    unsigned flags;              /* MARSAD_EVF_*: how the record was read */
 } marsad_event;
+
+/* What a record rests on (marsad_event.flags), for whoever merges records
+ * later (the store): */
+enum {
+    MARSAD_EVF_TRIGGER = 1,         /* an event word, not casualties only */
+    MARSAD_EVF_PLACE_EXPLICIT = 2,  /* the place is named in its sentences */
+    MARSAD_EVF_DATE_EXPLICIT = 4,   /* the date is stated in its sentences */
+    MARSAD_EVF_ACTOR1_GENERIC = 8,  /* actor1 is generic ("gunmen") or civilians */
+    MARSAD_EVF_ACTOR2_GENERIC = 16  /* actor2 likewise */
+};
 
 /* The events read from one article, with the article's text for evidence. */
 typedef struct marsad_events marsad_events;
@@ -243,6 +254,20 @@ const marsad_event *marsad_events_get(const marsad_events *ev, size_t i);
 /* The article text the evidence spans point into. */
 const char *marsad_events_text(const marsad_events *ev, size_t *len);
 void marsad_events_free(marsad_events *ev);
+
+/* An empty list of records whose evidence spans point into text (copied;
+ * NULL for none), for callers that build records themselves (the store
+ * renders merged events with marsad_events_render). Free with
+ * marsad_events_free; NULL when memory runs out. */
+marsad_events *marsad_events_new(const char *text, size_t len);
+/* Appends a deep copy of ev (strings, claims and evidence are copied).
+ * Returns 0, or -1 when memory runs out. */
+int marsad_events_append(marsad_events *E, const marsad_event *ev);
+
+/* Writes the one-sentence English summary of ev (the notes field, ACLED
+ * style) into buf of capacity cap (NUL-terminated, truncated to fit).
+ * Returns the length written. */
+size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap);
 
 /* Output formats of marsad_events_render. */
 typedef enum {
@@ -279,6 +304,10 @@ marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag,
 /* The next article, valid until the next call or marsad_reader_free; NULL at
  * the end. Unreadable files and bad lines are reported and skipped. */
 const marsad_article *marsad_reader_next(marsad_reader *r);
+/* 1 when the id of the article last returned was made up by the reader (a
+ * JSON Lines line without "id" gets "lineN"), so it names no article beyond
+ * this read; 0 when it came from metadata or a file name. */
+int marsad_reader_id_generated(const marsad_reader *r);
 /* Number of problems reported so far. */
 size_t marsad_reader_errors(const marsad_reader *r);
 void marsad_reader_free(marsad_reader *r);

@@ -17,6 +17,7 @@
  * holds; merging compares each mention with the events already made.
  */
 #include "extract/extract_internal.h"
+#include "extract/merge.h"
 #include "text/text_internal.h"
 
 #include <ctype.h>
@@ -380,14 +381,6 @@ static int place_is_destination(const ctx *c, const x_place *p) {
     return 0;
 }
 
-static double km_between(double la1, double lo1, double la2, double lo2) {
-    const double R = 6371.0088, rad = M_PI / 180.0;
-    double dla = (la2 - la1) * rad, dlo = (lo2 - lo1) * rad;
-    double a = sin(dla / 2) * sin(dla / 2) +
-               cos(la1 * rad) * cos(la2 * rad) * sin(dlo / 2) * sin(dlo / 2);
-    return 2 * R * asin(sqrt(a < 1 ? a : 1));
-}
-
 /* The last place mentioned before sentence `sent` (same paragraph first). */
 static const x_place *context_place(const ctx *c, uint32_t sent) {
     /* the last place before the sentence (a bounded look back) */
@@ -537,7 +530,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         int near = 0;
         for (int k = 0; k < nchosen; k++)
             if (chosen[k]->id == p->id ||
-                km_between(chosen[k]->lat, chosen[k]->lon, p->lat, p->lon) < 30)
+                merge_km(chosen[k]->lat, chosen[k]->lon, p->lat, p->lon) < 30)
                 near = 1;
         if (near) continue;
         chosen[nchosen++] = p;
@@ -583,21 +576,18 @@ typedef struct {
 static int same_place(const x_place *a, const x_place *b) {
     if (!a || !b) return a == b;
     return a->id == b->id ||
-           km_between(a->lat, a->lon, b->lat, b->lon) < 10.0;
+           merge_km(a->lat, a->lon, b->lat, b->lon) < MERGE_ARTICLE_PLACE_KM;
 }
 
 static int date_compatible(const event_acc *e, const mention *mn) {
-    if (!e->date_explicit || !mn->date_explicit) return 1;
-    long a = ymd_to_days(e->date), b = ymd_to_days(mn->date);
-    return labs(a - b) <= (e->precision > 1 || mn->precision > 1 ? 7 : 0);
+    merge_date a = {ymd_to_days(e->date), e->precision, e->date_explicit};
+    merge_date b = {ymd_to_days(mn->date), mn->precision, mn->date_explicit};
+    return merge_dates_compatible(a, b, 0, 1);
 }
 
 static int type_compatible(const event_acc *e, const mention *mn) {
-    if (!mn->trig || !e->has_trigger) return 1; /* casualties only */
-    if (strcmp(e->event_type, mn->event_type) == 0) return 1;
-    /* combined tactics in one interaction: the higher row wins */
-    int ra = x_event_type_rank(e->event_type), rb = x_event_type_rank(mn->event_type);
-    return (ra <= 1 && rb <= 1);
+    return merge_types_compatible(e->event_type, e->has_trigger,
+                                  mn->event_type, mn->trig != NULL);
 }
 
 static void add_claims(event_acc *e, const mention *mn) {
@@ -655,26 +645,32 @@ static void start_event(event_acc *e, const mention *mn, int idx) {
 }
 
 /* Total of one kind: per source, the largest figure (a later revision
- * replaces earlier ones); across sources, the lowest (spec: lowest credible). */
+ * replaces earlier ones); across sources, the lowest (spec: lowest credible).
+ * Claims with the same attribution text come from one source. */
+typedef struct {
+    const event_acc *e;
+    int kind;
+    const ctx *c;
+} figure_ctx;
+
+static long claim_value(void *p, size_t i) {
+    const figure_ctx *f = p;
+    const claim *a = &f->e->claims[i];
+    return a->kind == f->kind ? a->count : 0;
+}
+
+static int claim_same_source(void *p, size_t i, size_t j) {
+    const figure_ctx *f = p;
+    const claim *a = &f->e->claims[i], *b = &f->e->claims[j];
+    return (b->attr_end - b->attr_start) == (a->attr_end - a->attr_start) &&
+           memcmp(f->c->text + a->attr_start, f->c->text + b->attr_start,
+                  a->attr_end - a->attr_start) == 0;
+}
+
 static long figure(const event_acc *e, int kind, const ctx *c) {
-    long lowest = -1;
-    for (int i = 0; i < e->nclaims; i++) {
-        const claim *a = &e->claims[i];
-        if (a->kind != kind) continue;
-        /* sum the distinct figures of one sentence (different sides) and take
-         * the max over sentences of the same source */
-        long v = a->count;
-        for (int j = 0; j < e->nclaims; j++) {
-            const claim *b = &e->claims[j];
-            if (j == i || b->kind != kind) continue;
-            int same_src = (b->attr_end - b->attr_start) == (a->attr_end - a->attr_start) &&
-                           memcmp(c->text + a->attr_start, c->text + b->attr_start,
-                                  a->attr_end - a->attr_start) == 0;
-            if (same_src && b->count > v) v = b->count;
-        }
-        if (lowest < 0 || v < lowest) lowest = v;
-    }
-    return lowest < 0 ? 0 : lowest;
+    figure_ctx f = {e, kind, c};
+    return merge_lowest_credible((size_t)e->nclaims, claim_value,
+                                 claim_same_source, &f);
 }
 
 static int merge_target(event_acc *evs, size_t nev, const mention *mn) {
@@ -731,31 +727,31 @@ static const char *verb_phrase(const char *type, const char *sub) {
     return "acted against";
 }
 
-static void make_notes(marsad_events *E, marsad_event *ev) {
-    char buf[1024];
+size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
+    if (!cap) return 0;
     size_t o = 0;
     x_ymd d;
     if (ev->event_date && x_ymd_parse(ev->event_date, &d) == 0)
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s %d %s %d, ",
+        o += (size_t)snprintf(buf + o, cap - o, "%s %d %s %d, ",
                               ev->time_precision == 1 ? "On" : "Around",
                               d.d, month_name(d.m), d.y);
     else
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "On an unknown date, ");
+        o += (size_t)snprintf(buf + o, cap - o, "On an unknown date, ");
     const char *where = ev->location_name ? ev->location_name : "an unknown place";
     if (ev->actor1) {
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s %s %s in %s",
+        o += (size_t)snprintf(buf + o, cap - o, "%s %s %s in %s",
                               ev->actor1,
                               verb_phrase(ev->event_type, ev->sub_event_type),
                               ev->actor2 ? ev->actor2 : "an unidentified party",
                               where);
     } else {
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "an event of type %s (%s) took place in %s",
+        o += (size_t)snprintf(buf + o, cap - o, "an event of type %s (%s) took place in %s",
                               ev->event_type, ev->sub_event_type, where);
     }
-    if (o < sizeof buf && (ev->fatalities || ev->injured || ev->captured)) {
+    if (o < cap && (ev->fatalities || ev->injured || ev->captured)) {
         const char *sep = "; ";
         long fig[3] = {ev->fatalities, ev->injured, ev->captured};
-        for (int k = 0; k < 3 && o < sizeof buf; k++) {
+        for (int k = 0; k < 3 && o < cap; k++) {
             if (!fig[k]) continue;
             /* the qualifier of the claim that set the figure */
             const char *q = "";
@@ -764,20 +760,26 @@ static void make_notes(marsad_events *E, marsad_event *ev) {
                     ev->claims[i].count == fig[k] &&
                     strcmp(ev->claims[i].qualifier, "at_least") == 0)
                     q = "at least ";
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s%ld %s", sep, q,
+            o += (size_t)snprintf(buf + o, cap - o, "%s%s%ld %s", sep, q,
                                   fig[k], KIND_NAMES[k + 1]);
             /* other figures reported for the same kind */
-            for (size_t i = 0; i < ev->nclaims && o < sizeof buf; i++)
+            for (size_t i = 0; i < ev->nclaims && o < cap; i++)
                 if (strcmp(ev->claims[i].kind, KIND_NAMES[k + 1]) == 0 &&
                     ev->claims[i].count != fig[k] && ev->claims[i].attributed_to)
-                    o += (size_t)snprintf(buf + o, sizeof buf - o,
+                    o += (size_t)snprintf(buf + o, cap - o,
                                           " (%ld per another source)",
                                           ev->claims[i].count);
             sep = ", ";
         }
     }
-    if (o < sizeof buf) snprintf(buf + o, sizeof buf - o, ".");
+    if (o < cap) snprintf(buf + o, cap - o, ".");
     buf[0] = (char)toupper((unsigned char)buf[0]);
+    return strnlen(buf, cap);
+}
+
+static void make_notes(marsad_events *E, marsad_event *ev) {
+    char buf[1024];
+    marsad_event_notes(ev, buf, sizeof buf);
     ev->notes = arena_str(E, buf);
 }
 
@@ -857,6 +859,11 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     if (e->nclaims) conf += 0.05;
     if (e->nsents > 1) conf += 0.05;
     ev->confidence = conf > 1 ? 1 : conf;
+    ev->flags = (e->has_trigger ? MARSAD_EVF_TRIGGER : 0) |
+                (e->place_explicit ? MARSAD_EVF_PLACE_EXPLICIT : 0) |
+                (e->date_explicit ? MARSAD_EVF_DATE_EXPLICIT : 0) |
+                (e->a1 && (e->a1->generic || e->a1->civilian) ? MARSAD_EVF_ACTOR1_GENERIC : 0) |
+                (e->a2 && (e->a2->generic || e->a2->civilian) ? MARSAD_EVF_ACTOR2_GENERIC : 0);
     make_notes(E, ev);
     return 0;
 }
@@ -1021,6 +1028,54 @@ const marsad_event *marsad_events_get(const marsad_events *E, size_t i) {
 const char *marsad_events_text(const marsad_events *E, size_t *len) {
     if (len) *len = E->text_len;
     return E->text;
+}
+
+marsad_events *marsad_events_new(const char *text, size_t len) {
+    marsad_events *E = calloc(1, sizeof *E);
+    if (!E) return NULL;
+    E->text = malloc(len + 1);
+    if (!E->text) {
+        free(E);
+        return NULL;
+    }
+    if (len) memcpy(E->text, text, len);
+    E->text[len] = '\0';
+    E->text_len = len;
+    return E;
+}
+
+int marsad_events_append(marsad_events *E, const marsad_event *src) {
+    if (E->n == E->cap) {
+        size_t nc = E->cap ? E->cap * 2 : 8;
+        marsad_event *n = realloc(E->ev, nc * sizeof *n);
+        if (!n) return -1;
+        E->ev = n;
+        E->cap = nc;
+    }
+    marsad_event ev = *src;
+    const char **strs[] = {&ev.doc_id, &ev.event_id, &ev.event_date,
+                           &ev.event_type, &ev.sub_event_type, &ev.actor1,
+                           &ev.actor1_mention, &ev.actor2, &ev.actor2_mention,
+                           &ev.location_name, &ev.location_mention,
+                           &ev.country, &ev.admin1, &ev.notes, &ev.source};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        if (*strs[i] && !(*strs[i] = arena_str(E, *strs[i]))) return -1;
+    marsad_claim *cl = arena_alloc(E, sizeof *cl * (ev.nclaims ? ev.nclaims : 1));
+    if (!cl) return -1;
+    for (size_t i = 0; i < ev.nclaims; i++) {
+        cl[i] = src->claims[i];
+        const char **cs[] = {&cl[i].kind, &cl[i].qualifier, &cl[i].side,
+                             &cl[i].attributed_to};
+        for (size_t k = 0; k < 4; k++)
+            if (*cs[k] && !(*cs[k] = arena_str(E, *cs[k]))) return -1;
+    }
+    ev.claims = cl;
+    marsad_span *sp = arena_alloc(E, sizeof *sp * (ev.nevidence ? ev.nevidence : 1));
+    if (!sp) return -1;
+    if (ev.nevidence) memcpy(sp, src->evidence, sizeof *sp * ev.nevidence);
+    ev.evidence = sp;
+    E->ev[E->n++] = ev;
+    return 0;
 }
 
 void marsad_events_free(marsad_events *E) {

@@ -34,6 +34,7 @@ struct marsad_reader {
     /* the current article and the storage behind it */
     marsad_article art;
     char *text, *id, *published, *source, *url, *title;
+    int id_generated;          /* the current id is "lineN" */
 };
 
 static void report(marsad_reader *r, const char *file, size_t line,
@@ -74,6 +75,7 @@ static void clear_article(marsad_reader *r) {
     free(r->text); free(r->id); free(r->published);
     free(r->source); free(r->url); free(r->title);
     r->text = r->id = r->published = r->source = r->url = r->title = NULL;
+    r->id_generated = 0;
     memset(&r->art, 0, sizeof r->art);
 }
 
@@ -274,6 +276,7 @@ static const marsad_article *next_jsonl(marsad_reader *r) {
             char b[64];
             snprintf(b, sizeof b, "line%zu", r->lineno);
             r->id = strdup(b);
+            r->id_generated = 1;
         }
         r->art.text = r->text;
         r->art.text_len = tl;
@@ -291,6 +294,10 @@ static const marsad_article *next_jsonl(marsad_reader *r) {
 const marsad_article *marsad_reader_next(marsad_reader *r) {
     clear_article(r);
     return r->mode == MODE_FILES ? next_file(r) : next_jsonl(r);
+}
+
+int marsad_reader_id_generated(const marsad_reader *r) {
+    return r->id_generated;
 }
 
 size_t marsad_reader_errors(const marsad_reader *r) { return r->errors; }
