@@ -44,7 +44,7 @@ static int country_only(const store_report *r) {
 }
 
 static int places_fit(const store_report *a, const store_report *b,
-                      double *km) {
+                      double within_km, double *km) {
     *km = merge_km(a->lat, a->lon, b->lat, b->lon);
     if (country_only(a) || country_only(b))
         return country_only(a) && country_only(b) &&
@@ -52,7 +52,7 @@ static int places_fit(const store_report *a, const store_report *b,
                streq(a->location_name, b->location_name);
     if (a->geo_precision >= 3 || b->geo_precision >= 3)
         return streq(a->country, b->country) && streq(a->admin1, b->admin1);
-    return *km <= MERGE_SOURCES_PLACE_KM;
+    return *km <= within_km;
 }
 
 /* Named, specific actors of a report (generic ones and civilians do not
@@ -86,20 +86,26 @@ int store_report_fits(const store_report *e, const store_report *m,
     if (!merge_types_compatible(e->event_type, e->triggered, m->event_type,
                                 m->triggered))
         return 0;
+    /* reports from the article of the event's representative follow
+     * extraction's rules for one article; others the rules across sources */
+    int same_article = e->article_id == m->article_id;
     if (e->has_day != m->has_day) return 0;
     if (!e->has_day) {
         /* no date: only within one article */
-        if (e->article_id != m->article_id) return 0;
+        if (!same_article) return 0;
     } else {
         merge_date a = {e->day, e->precision, e->date_explicit};
         merge_date b = {m->day, m->precision, m->date_explicit};
-        /* across articles a context date is no wild card: every date is
-         * compared, with a day of slack */
-        if (!merge_dates_compatible(a, b, MERGE_SOURCES_DATE_SLACK, 0))
-            return 0;
+        /* within one article a date taken from the context is the best
+         * guess and fits; across articles every date is compared, with a
+         * day of slack */
+        int ok = same_article ? merge_dates_compatible(a, b, 0, 1)
+                              : merge_dates_compatible(a, b, MERGE_SOURCES_DATE_SLACK, 0);
+        if (!ok) return 0;
         *days = e->day > m->day ? e->day - m->day : m->day - e->day;
     }
-    if (!places_fit(e, m, km)) return 0;
+    if (!places_fit(e, m, same_article ? MERGE_ARTICLE_PLACE_KM : MERGE_SOURCES_PLACE_KM, km))
+        return 0;
     if (actors_contradict(e, m)) return 0;
     return 1;
 }

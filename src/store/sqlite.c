@@ -71,12 +71,13 @@ static const char *const SQL[Q_COUNT] = {
     [Q_ARTICLE_INSERT] =
         "INSERT INTO articles(key, content_hash, doc_id, source_id, published,"
         " url, title, text, simhash, nshingles, band0, band1, band2, band3,"
-        " duplicate_of) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-        "?14,?15)",
+        " band4, band5, duplicate_of) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+        "?11,?12,?13,?14,?15,?16,?17)",
     [Q_ARTICLE_UPDATE] =
         "UPDATE articles SET content_hash=?2, doc_id=?3, source_id=?4,"
         " published=?5, url=?6, title=?7, text=?8, simhash=?9, nshingles=?10,"
-        " band0=?11, band1=?12, band2=?13, band3=?14, duplicate_of=?15"
+        " band0=?11, band1=?12, band2=?13, band3=?14, band4=?15, band5=?16,"
+        " duplicate_of=?17"
         " WHERE id=?1",
     [Q_FTS_INSERT] =
         "INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)",
@@ -89,7 +90,8 @@ static const char *const SQL[Q_COUNT] = {
     [Q_SENT_DELETE] = "DELETE FROM sentences WHERE article_id = ?1",
     [Q_NEAR] =
         "SELECT id, simhash, duplicate_of FROM articles WHERE (band0 = ?1 OR"
-        " band1 = ?2 OR band2 = ?3 OR band3 = ?4) AND id <> ?5",
+        " band1 = ?2 OR band2 = ?3 OR band3 = ?4 OR band4 = ?5 OR band5 = ?6)"
+        " AND id <> ?7",
     [Q_UNIT_OF] =
         "SELECT COALESCE(r.source_id, -r.id) FROM articles a JOIN articles r"
         " ON r.id = COALESCE(a.duplicate_of, a.id) WHERE a.id = ?1",
@@ -789,9 +791,9 @@ static int near_duplicate(store *s, const store_doc *d, int64_t self,
     if (d->nshingles < SIMHASH_MIN_SHINGLES) return 0;
     sqlite3_stmt *st = stmt(s, Q_NEAR);
     if (!st) return -1;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < SIMHASH_BANDS; k++)
         sqlite3_bind_int(st, 1 + k, simhash_band(d->simhash, k));
-    sqlite3_bind_int64(st, 5, self);
+    sqlite3_bind_int64(st, 1 + SIMHASH_BANDS, self);
     int best_dist = SIMHASH_NEAR_BITS + 1, rc;
     int64_t best = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -825,14 +827,14 @@ static void bind_article(sqlite3_stmt *st, const store_doc *d, int64_t src,
     sqlite3_bind_text(st, 8, d->text, (int)d->text_len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 9, (sqlite3_int64)d->simhash);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)d->nshingles);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < SIMHASH_BANDS; k++) {
         if (d->nshingles >= SIMHASH_MIN_SHINGLES)
             sqlite3_bind_int(st, 11 + k, simhash_band(d->simhash, k));
         else
             sqlite3_bind_null(st, 11 + k);
     }
-    if (dup) sqlite3_bind_int64(st, 15, dup);
-    else sqlite3_bind_null(st, 15);
+    if (dup) sqlite3_bind_int64(st, 17, dup);
+    else sqlite3_bind_null(st, 17);
 }
 
 static int insert_mention(store *s, int64_t aid, int ordinal,
