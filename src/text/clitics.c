@@ -10,16 +10,24 @@
 
 #include <string.h>
 
+typedef struct {
+    const char *s;
+    uint8_t len; /* bytes, known at compile time */
+} affix;
+#define AFFIX(x) {x, (uint8_t)(sizeof(x) - 1)}
+
 /* Proclitic sequences, folded. ل + ال is written لل. */
-static const char *const PROCLITICS[] = {
-    "و", "ف", "ب", "ل", "ك", "ال",
-    "وال", "فال", "بال", "كال", "لل",
-    "وب", "فب", "ول", "فل", "وك", "فك",
-    "وبال", "فبال", "وكال", "فكال", "ولل", "فلل",
+static const affix PROCLITICS[] = {
+    AFFIX("و"), AFFIX("ف"), AFFIX("ب"), AFFIX("ل"), AFFIX("ك"), AFFIX("ال"),
+    AFFIX("وال"), AFFIX("فال"), AFFIX("بال"), AFFIX("كال"), AFFIX("لل"),
+    AFFIX("وب"), AFFIX("فب"), AFFIX("ول"), AFFIX("فل"), AFFIX("وك"), AFFIX("فك"),
+    AFFIX("وبال"), AFFIX("فبال"), AFFIX("وكال"), AFFIX("فكال"), AFFIX("ولل"),
+    AFFIX("فلل"),
 };
 /* Enclitic pronouns, folded (ة folds to ه, so a lexicon must confirm). */
-static const char *const ENCLITICS[] = {
-    "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "نا", "ني",
+static const affix ENCLITICS[] = {
+    AFFIX("ه"), AFFIX("ها"), AFFIX("هم"), AFFIX("هما"), AFFIX("هن"), AFFIX("ك"),
+    AFFIX("كم"), AFFIX("كما"), AFFIX("كن"), AFFIX("ي"), AFFIX("نا"), AFFIX("ني"),
 };
 
 #define NPRO (sizeof PROCLITICS / sizeof *PROCLITICS)
@@ -42,25 +50,51 @@ int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
     size_t np = 0, ne = 0;
     pros[np++] = 0;
     encs[ne++] = 0;
-    for (size_t i = 0; i < NPRO; i++) {
-        size_t l = strlen(PROCLITICS[i]);
-        if (l < n && memcmp(w, PROCLITICS[i], l) == 0) pros[np++] = (uint8_t)l;
-    }
-    for (size_t i = 0; i < NENC; i++) {
-        size_t l = strlen(ENCLITICS[i]);
-        if (l < n && memcmp(w + n - l, ENCLITICS[i], l) == 0)
-            encs[ne++] = (uint8_t)l;
-    }
-    /* Emit by growing total stripped length: small, so a quadratic pass. */
-    for (size_t total = 1; total < n && k < max; total++) {
-        for (size_t a = 0; a < np && k < max; a++) {
-            for (size_t b = 0; b < ne && k < max; b++) {
-                if ((size_t)pros[a] + encs[b] != total) continue;
-                size_t stem = n - total;
-                if (cp_count(w + pros[a], stem) < 2) continue;
-                out[k++] = (marsad_seg){pros[a], encs[b]};
-            }
+    /* every affix is Arabic (lead byte 0xD8 or 0xD9): other words have none;
+     * this check runs for every token of every lexicon lookup */
+    unsigned char first = n ? (unsigned char)w[0] : 0;
+    unsigned char last2 = n >= 2 ? (unsigned char)w[n - 2] : 0;
+    if (first == 0xD8 || first == 0xD9)
+        for (size_t i = 0; i < NPRO; i++) {
+            size_t l = PROCLITICS[i].len;
+            if (l < n && w[1] == PROCLITICS[i].s[1] &&
+                memcmp(w, PROCLITICS[i].s, l) == 0)
+                pros[np++] = (uint8_t)l;
         }
+    if (last2 == 0xD8 || last2 == 0xD9)
+        for (size_t i = 0; i < NENC; i++) {
+            size_t l = ENCLITICS[i].len;
+            if (l < n && w[n - 1] == ENCLITICS[i].s[l - 1] &&
+                memcmp(w + n - l, ENCLITICS[i].s, l) == 0)
+                encs[ne++] = (uint8_t)l;
+        }
+    /* Emit by growing total stripped length, then proclitic, then enclitic
+     * (list order): the pairs are few, an insertion sort orders them. */
+    if (np == 1 && ne == 1) return k;
+    struct {
+        uint8_t total, a, b;
+    } pair[(NPRO + 1) * (NENC + 1)];
+    size_t npair = 0;
+    for (size_t a = 0; a < np; a++)
+        for (size_t b = 0; b < ne; b++) {
+            size_t total = (size_t)pros[a] + encs[b];
+            if (total == 0 || total >= n) continue;
+            size_t j = npair++;
+            while (j > 0 && (pair[j - 1].total > total ||
+                             (pair[j - 1].total == total &&
+                              (pair[j - 1].a > a ||
+                               (pair[j - 1].a == a && pair[j - 1].b > b))))) {
+                pair[j] = pair[j - 1];
+                j--;
+            }
+            pair[j].total = (uint8_t)total;
+            pair[j].a = (uint8_t)a;
+            pair[j].b = (uint8_t)b;
+        }
+    for (size_t i = 0; i < npair && k < max; i++) {
+        uint8_t pro = pros[pair[i].a], enc = encs[pair[i].b];
+        if (cp_count(w + pro, n - pair[i].total) < 2) continue;
+        out[k++] = (marsad_seg){pro, enc};
     }
     return k;
 }
