@@ -1044,4 +1044,5 @@ const store_driver store_sqlite_driver = {
     sq_article_get,
     sq_search,
     sq_stats,
+    sq_check,
 };

@@ -44,5 +44,6 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
 store_article *sq_article_get(store *s, const char *id);
 store_hits *sq_search(store *s, const char *query, const store_search_opts *o);
 int sq_stats(store *s, store_stats *out);
+int sq_check(store *s);
 
 #endif

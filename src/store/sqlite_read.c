@@ -706,20 +706,29 @@ store_hits *sq_search(store *s, const char *query, const store_search_opts *o) {
         store_set_error(s, "empty query");
         return NULL;
     }
+    /* the best rows first (bm25 over the index alone, or with the article
+     * filters), then snippets for those rows only */
+    int filtered = o->from || o->to || o->source || o->exclude_duplicates;
     store_buf b = {0};
-    sbuf_puts(&b,
-              "SELECT a.id, a.duplicate_of, a.doc_id, a.title, a.published,"
-              " src.name, a.url,"
-              " snippet(articles_fts, -1, ?2, ?3, '…', 24),"
-              " bm25(articles_fts, 2.0, 1.0) AS score"
-              " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-              " LEFT JOIN sources src ON src.id = a.source_id"
-              " WHERE articles_fts MATCH ?1");
+    sbuf_puts(&b, "WITH top AS (SELECT f.rowid AS id, f.rank AS score"
+                  " FROM articles_fts f");
+    if (filtered) sbuf_puts(&b, " JOIN articles a ON a.id = f.rowid");
+    if (o->source) sbuf_puts(&b, " JOIN sources src ON src.id = a.source_id");
+    sbuf_puts(&b, " WHERE f.articles_fts MATCH ?1 AND f.rank MATCH"
+                  " 'bm25(2.0, 1.0)'");
     if (o->from) sbuf_puts(&b, " AND substr(a.published, 1, 10) >= ?4");
     if (o->to) sbuf_puts(&b, " AND substr(a.published, 1, 10) <= ?5");
     if (o->source) sbuf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
     if (o->exclude_duplicates) sbuf_puts(&b, " AND a.duplicate_of IS NULL");
-    sbuf_puts(&b, " ORDER BY score, a.id LIMIT ?7 OFFSET ?8");
+    sbuf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
+                  " SELECT a.id, a.duplicate_of, a.doc_id, a.title, a.published,"
+                  " src.name, a.url,"
+                  " snippet(articles_fts, -1, ?2, ?3, '…', 24), top.score"
+                  " FROM top JOIN articles_fts ON articles_fts.rowid = top.id"
+                  " AND articles_fts MATCH ?1"
+                  " JOIN articles a ON a.id = top.id"
+                  " LEFT JOIN sources src ON src.id = a.source_id"
+                  " ORDER BY top.score, a.id");
     sqlite3_stmt *st = NULL;
     if (b.oom || sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
         if (b.oom) store_set_error(s, "out of memory");
@@ -795,4 +804,58 @@ int sq_stats(store *s, store_stats *out) {
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : sq_fail(s, "stats");
+}
+
+/* ---- verification ------------------------------------------------------------- */
+
+/* Runs sql, which yields one text per problem ("ok" alone when none). */
+static int check_query(store *s, const char *what, const char *sql) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sq_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, what);
+    int rc, bad = 0;
+    store_buf b = {0};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = col(st, 0);
+        if (v && strcmp(v, "ok") == 0) continue;
+        if (bad++ < 5) sbuf_printf(&b, "%s%s", b.n ? "; " : "", v ? v : "?");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(b.s);
+        return sq_fail(s, what);
+    }
+    if (bad) store_set_error(s, "%s: %s%s", what, b.s ? b.s : "",
+                             bad > 5 ? "; ..." : "");
+    free(b.s);
+    return bad ? -1 : 0;
+}
+
+int sq_check(store *s) {
+    if (check_query(s, "integrity", "PRAGMA integrity_check")) return -1;
+    char *msg = NULL;
+    if (sqlite3_exec(sq_db(s),
+                     "INSERT INTO articles_fts(articles_fts)"
+                     " VALUES ('integrity-check')",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        store_set_error(s, "search index: %s", msg ? msg : sqlite3_errmsg(sq_db(s)));
+        sqlite3_free(msg);
+        return -1;
+    }
+    if (check_query(s, "events",
+                    "SELECT 'event ' || e.id || ': ' || e.nmentions || ' mentions"
+                    " counted, ' || count(m.id) || ' found' FROM events e"
+                    " LEFT JOIN mentions m ON m.event_id = e.id GROUP BY e.id"
+                    " HAVING count(m.id) <> e.nmentions OR count(m.id) = 0"))
+        return -1;
+    if (check_query(s, "events",
+                    "SELECT 'event ' || e.id || ': ' || e.nsources || ' sources"
+                    " counted, ' || count(u.unit) || ' found' FROM events e"
+                    " LEFT JOIN event_sources u ON u.event_id = e.id GROUP BY e.id"
+                    " HAVING count(u.unit) <> e.nsources"))
+        return -1;
+    return check_query(s, "mentions",
+                       "SELECT 'mention ' || m.id || ' of a missing event'"
+                       " FROM mentions m WHERE m.event_id IS NOT NULL AND"
+                       " NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)");
 }

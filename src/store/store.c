@@ -270,6 +270,8 @@ int store_get_stats(store *s, store_stats *out) {
     return s->be->stats(s, out);
 }
 
+int store_check(store *s) { return s->be->check(s); }
+
 /* ---- small things --------------------------------------------------------- */
 
 long store_day_of(const char *iso, int *ok) {

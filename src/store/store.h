@@ -264,4 +264,10 @@ typedef struct {
 
 int store_get_stats(store *s, store_stats *out);
 
+/* Verifies the store: the backend's own integrity check, the search index
+ * against the articles, and that every event's counts match its mentions.
+ * Returns 0, or -1 with what is wrong in store_errmsg. Reads everything:
+ * seconds on a large store. */
+int store_check(store *s);
+
 #endif

@@ -33,6 +33,7 @@ typedef struct {
     store_hits *(*search)(store *s, const char *query,
                           const store_search_opts *o);
     int (*stats)(store *s, store_stats *out);
+    int (*check)(store *s);
 } store_driver;
 
 struct store {

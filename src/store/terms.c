@@ -11,6 +11,15 @@ static int is_arabic(const marsad_token *t) {
     return c >= 0xD8 && c <= 0xDB;
 }
 
+/* Proclitics stripped from query words: the conjunctions and the article.
+ * Prepositions stay: بنغازي is no ب + نغازي, and people seldom type them. */
+static int query_proclitic(const char *w, size_t pro) {
+    static const char *const OK[] = {"و", "ف", "ال", "وال", "فال"};
+    for (size_t i = 0; i < sizeof OK / sizeof *OK; i++)
+        if (strlen(OK[i]) == pro && memcmp(w, OK[i], pro) == 0) return 1;
+    return 0;
+}
+
 int terms_each(const char *text, size_t len, int mode, store_term_fn fn,
                void *ctx) {
     marsad_doc *doc = marsad_doc_new(text, len);
@@ -33,7 +42,8 @@ int terms_each(const char *text, size_t len, int mode, store_term_fn fn,
         size_t given_len[TERMS_MAX_STEMS];
         int ng = 0;
         for (int k = 1; k < ns && ng < TERMS_MAX_STEMS && rc == 0; k++) {
-            if (mode == TERMS_QUERY && seg[k].enc) continue;
+            if (mode == TERMS_QUERY && (seg[k].enc || !query_proclitic(t[i].norm, seg[k].pro)))
+                continue;
             const char *s = t[i].norm + seg[k].pro;
             size_t sl = t[i].norm_len - seg[k].pro - seg[k].enc;
             int dup = 0;

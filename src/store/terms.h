@@ -6,9 +6,11 @@
  * position. So an index built from document terms finds ومصراته, بمصراتة
  * and مصراتة for the query مصراتة, and القتلى for قتلى.
  *
- * Queries get the folded word and its proclitic-stripped stems as
- * alternatives (a user typing والقتلى means القتلى), never enclitic-stripped
- * ones (قتلى must not turn into قتل on the query side).
+ * Queries get the folded word and, as alternatives, its stems without a
+ * leading conjunction or article (و ف ال وال فال: a user typing والقتلى
+ * means القتلى); never without a preposition (بنغازي is no ب + نغازي) nor
+ * without an enclitic (قتلى must not turn into قتل). Each alternative is one
+ * more posting list to read, so fewer is faster.
  */
 #ifndef MARSAD_TERMS_H
 #define MARSAD_TERMS_H
