@@ -6,7 +6,8 @@
 #
 #   bash bench/bench_store.sh [N]
 #
-# Prints the ingest rate (articles/s, wall clock, all CPUs) and the search
+# Prints the ingest rate (articles/s, wall clock, all CPUs; and per CPU
+# second, which a busy machine does not distort) and the search
 # latency (p50, p99 over the queries of tests/data/search_queries.tsv, five
 # runs each, 10 results with snippets). Files go to build/bench/.
 set -eu
@@ -22,14 +23,16 @@ if [ ! -s "$corpus" ]; then
 fi
 db=$out/store_bench.db
 rm -f "$db" "$db-wal" "$db-shm"
-t0=$(date +%s.%N)
-build/marsad ingest --db "$db" --quiet --summary "$corpus" 2> "$out/store_ingest.log" || {
+TIMEFORMAT='%R %U %S'
+{ time build/marsad ingest --db "$db" --quiet --summary "$corpus" \
+    2> "$out/store_ingest.log"; } 2> "$out/store_ingest.time" || {
   cat "$out/store_ingest.log" >&2
   exit 1
 }
-t1=$(date +%s.%N)
-secs=$(echo "$t1 - $t0" | bc -l)
+read -r secs usr sys < "$out/store_ingest.time"
 rate=$(echo "$n / $secs" | bc -l)
+cpu=$(echo "$usr + $sys" | bc -l)
+cpurate=$(echo "$n / $cpu" | bc -l)
 if command -v sqlite3 >/dev/null; then
   counts=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM events) || ' events, ' ||
     (SELECT count(*) FROM mentions) || ' mentions, ' ||
@@ -38,6 +41,8 @@ else
   counts=$(tail -1 "$out/store_ingest.log")
 fi
 size=$(du -m "$db" | cut -f1)
-printf 'store ingest: %d articles in %.1f s: %.1f articles/s (%s; %s MB; %s CPUs)\n' \
-  "$n" "$secs" "$rate" "$counts" "$size" "$(nproc)"
+printf 'store ingest: %d articles in %.1f s: %.1f articles/s (%s; %s MB)\n' \
+  "$n" "$secs" "$rate" "$counts" "$size"
+printf 'store ingest CPU: %.1f s user+sys on %s CPUs, %.1f articles per CPU second (load average %s)\n' \
+  "$cpu" "$(nproc)" "$cpurate" "$(cut -d' ' -f1-3 /proc/loadavg)"
 build/bench/search_latency "$db" tests/data/search_queries.tsv 5

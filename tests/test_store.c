@@ -723,6 +723,44 @@ TEST(store_terms_table)
     free(buf);
 }
 
+TEST(store_search_examples)
+{
+    if (!model()) return;
+    size_t len;
+    char *buf = test_read_file("tests/data/store_search_examples.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, lineno = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        if (l[0] == '#') continue;
+        char *f[3];
+        int n;
+        split_tabs(l, f, 3, &n);
+        CHECK_EQ_INT(n, 3);
+        if (n != 3) continue;
+        char err[256];
+        store *s = store_open(":memory:", 0, err, sizeof err);
+        CHECK(s != NULL);
+        if (!s) break;
+        store_put_result r;
+        CHECK(put_text(s, "a", "x", "2020-01-01", f[0], &r) == 0);
+        store_search_opts o = {0};
+        store_hits *h = store_search(s, f[1], &o);
+        int found = store_hits_count(h) == 1, want = strcmp(f[2], "yes") == 0;
+        if (found != want)
+            fprintf(stderr, "  store_search_examples.tsv:%d: '%s' %s '%s'\n", lineno,
+                    f[1], found ? "finds" : "does not find", f[0]);
+        CHECK(found == want);
+        store_hits_free(h);
+        store_close(s);
+        rows++;
+    }
+    CHECK(rows >= 12);
+    free(buf);
+}
+
 /* Articles found by an FTS5 table for the words of q (all required), with
  * FTS5's own tokenizer on both sides: the reference for recall. */
 static int ref_search(sqlite3 *db, const char *q, char found[][64], int max) {

@@ -32,7 +32,7 @@ enum {
     Q_FTS_DELETE,
     Q_SENT_INSERT,
     Q_SENT_DELETE,
-    Q_NEAR,
+    Q_NEAR0, Q_NEAR1, Q_NEAR2, Q_NEAR3, Q_NEAR4, Q_NEAR5,
     Q_UNIT_OF,
     Q_ARTICLE_EVENTS,
     Q_CLAIMS_DELETE,
@@ -88,10 +88,16 @@ static const char *const SQL[Q_COUNT] = {
         "INSERT INTO sentences(article_id, idx, start, \"end\", paragraph)"
         " VALUES (?1,?2,?3,?4,?5)",
     [Q_SENT_DELETE] = "DELETE FROM sentences WHERE article_id = ?1",
-    [Q_NEAR] =
-        "SELECT id, simhash, duplicate_of FROM articles WHERE (band0 = ?1 OR"
-        " band1 = ?2 OR band2 = ?3 OR band3 = ?4 OR band4 = ?5 OR band5 = ?6)"
-        " AND id <> ?7",
+    /* one look-up per band, each answered from its covering index */
+#define NEAR_SQL(k)                                                          \
+    "SELECT id, simhash, duplicate_of FROM articles WHERE band" #k " = ?1"  \
+    " AND id <> ?2"
+    [Q_NEAR0] = NEAR_SQL(0),
+    [Q_NEAR1] = NEAR_SQL(1),
+    [Q_NEAR2] = NEAR_SQL(2),
+    [Q_NEAR3] = NEAR_SQL(3),
+    [Q_NEAR4] = NEAR_SQL(4),
+    [Q_NEAR5] = NEAR_SQL(5),
     [Q_UNIT_OF] =
         "SELECT COALESCE(r.source_id, -r.id) FROM articles a JOIN articles r"
         " ON r.id = COALESCE(a.duplicate_of, a.id) WHERE a.id = ?1",
@@ -337,8 +343,10 @@ static int sq_open(store *s, const char *target, int flags) {
         return -1;
     }
     /* a file that is not a database fails here, with SQLite's message */
+    /* 256 MB of page cache, and reads through a memory map: a large store
+     * is read at random while merging (events, near-copy bands) */
     if (exec(s, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
-                " PRAGMA cache_size = -65536")) {
+                " PRAGMA cache_size = -262144; PRAGMA mmap_size = 1073741824")) {
         store_prefix_error(s, target);
         return -1;
     }
@@ -789,27 +797,28 @@ static int near_duplicate(store *s, const store_doc *d, int64_t self,
                           int64_t *dup) {
     *dup = 0;
     if (d->nshingles < SIMHASH_MIN_SHINGLES) return 0;
-    sqlite3_stmt *st = stmt(s, Q_NEAR);
-    if (!st) return -1;
-    for (int k = 0; k < SIMHASH_BANDS; k++)
-        sqlite3_bind_int(st, 1 + k, simhash_band(d->simhash, k));
-    sqlite3_bind_int64(st, 1 + SIMHASH_BANDS, self);
-    int best_dist = SIMHASH_NEAR_BITS + 1, rc;
+    int best_dist = SIMHASH_NEAR_BITS + 1, rc = SQLITE_DONE;
     int64_t best = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        uint64_t h = (uint64_t)sqlite3_column_int64(st, 1);
-        int dist = simhash_distance(h, d->simhash);
-        /* link to the original, not to another copy */
-        int64_t root = sqlite3_column_type(st, 2) == SQLITE_NULL
-                           ? id : sqlite3_column_int64(st, 2);
-        if (root == self) continue;
-        if (dist < best_dist || (dist == best_dist && root < best)) {
-            best_dist = dist;
-            best = root;
+    for (int k = 0; k < SIMHASH_BANDS && rc == SQLITE_DONE; k++) {
+        sqlite3_stmt *st = stmt(s, Q_NEAR0 + k);
+        if (!st) return -1;
+        sqlite3_bind_int(st, 1, simhash_band(d->simhash, k));
+        sqlite3_bind_int64(st, 2, self);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(st, 0);
+            uint64_t h = (uint64_t)sqlite3_column_int64(st, 1);
+            int dist = simhash_distance(h, d->simhash);
+            /* link to the original, not to another copy */
+            int64_t root = sqlite3_column_type(st, 2) == SQLITE_NULL
+                               ? id : sqlite3_column_int64(st, 2);
+            if (root == self || dist > SIMHASH_NEAR_BITS) continue;
+            if (dist < best_dist || (dist == best_dist && root < best)) {
+                best_dist = dist;
+                best = root;
+            }
         }
+        sqlite3_reset(st);
     }
-    sqlite3_reset(st);
     if (rc != SQLITE_DONE) return fail_db(s, "near duplicates");
     *dup = best;
     return 0;

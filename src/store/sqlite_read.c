@@ -216,8 +216,8 @@ static const char *joined_outlets(store_arena *A, const store_event *ev) {
             seen = o && name && strcmp(o, name) == 0;
         }
         if (seen || !name) continue;
-        if (b.n) sbuf_puts(&b, "; ");
-        sbuf_puts(&b, name);
+        if (b.n) store_buf_puts(&b, "; ");
+        store_buf_puts(&b, name);
     }
     const char *r = b.s ? store_arena_str(A, b.s) : NULL;
     free(b.s);
@@ -298,21 +298,21 @@ static store_event_obj *build_event(store *s, sqlite3_stmt *st, int detail) {
 
 /* Appends the WHERE clause of f over events e; parameters ?1..?6. */
 static void filter_sql(store_buf *b, const store_filter *f) {
-    sbuf_puts(b, " WHERE 1");
-    if (f->from) sbuf_puts(b, " AND e.event_date >= ?1");
-    if (f->to) sbuf_puts(b, " AND e.event_date <= ?2");
+    store_buf_puts(b, " WHERE 1");
+    if (f->from) store_buf_puts(b, " AND e.event_date >= ?1");
+    if (f->to) store_buf_puts(b, " AND e.event_date <= ?2");
     if (f->type)
-        sbuf_puts(b, " AND (e.event_type = ?3 COLLATE NOCASE OR"
+        store_buf_puts(b, " AND (e.event_type = ?3 COLLATE NOCASE OR"
                      " e.sub_event_type = ?3 COLLATE NOCASE)");
     if (f->actor)
-        sbuf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
                      " m.event_id = e.id AND (m.actor1 LIKE ?4 OR"
                      " m.actor2 LIKE ?4 OR m.actor1_mention LIKE ?4 OR"
                      " m.actor2_mention LIKE ?4))");
     if (f->place)
-        sbuf_puts(b, " AND (e.location_name LIKE ?5 OR e.location_mention"
+        store_buf_puts(b, " AND (e.location_name LIKE ?5 OR e.location_mention"
                      " LIKE ?5 OR e.admin1 LIKE ?5 OR e.country LIKE ?5)");
-    if (f->min_fatalities > 0) sbuf_puts(b, " AND e.fatalities >= ?6");
+    if (f->min_fatalities > 0) store_buf_puts(b, " AND e.fatalities >= ?6");
 }
 
 static char *like_pattern(const char *s) {
@@ -347,10 +347,10 @@ static int bind_filter(sqlite3_stmt *st, const store_filter *f, char **pats) {
 long sq_events_each(store *s, const store_filter *f, int detail,
                     store_event_fn fn, void *ctx) {
     store_buf b = {0};
-    sbuf_puts(&b, "SELECT " EVENT_COLUMNS " FROM events e JOIN articles a"
+    store_buf_puts(&b, "SELECT " EVENT_COLUMNS " FROM events e JOIN articles a"
                   " ON a.id = e.rep_article");
     filter_sql(&b, f);
-    sbuf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8");
+    store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8");
     if (b.oom) {
         free(b.s);
         store_set_error(s, "out of memory");
@@ -422,10 +422,10 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
         return -1;
     }
     store_buf b = {0};
-    sbuf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
+    store_buf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
                     " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
     filter_sql(&b, f);
-    sbuf_puts(&b, " GROUP BY k ORDER BY k");
+    store_buf_puts(&b, " GROUP BY k ORDER BY k");
     if (b.oom) {
         free(b.s);
         store_set_error(s, "out of memory");
@@ -680,13 +680,13 @@ static char *plain_query(const char *q) {
         if (!*p) break;
         const char *w = p;
         while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
-        if (b.n) sbuf_puts(&b, " ");
-        sbuf_puts(&b, "\"");
+        if (b.n) store_buf_puts(&b, " ");
+        store_buf_puts(&b, "\"");
         for (const char *c = w; c < p; c++) {
-            if (*c == '"') sbuf_puts(&b, "\"\"");
-            else sbuf_add(&b, c, 1);
+            if (*c == '"') store_buf_puts(&b, "\"\"");
+            else store_buf_add(&b, c, 1);
         }
-        sbuf_puts(&b, "\"");
+        store_buf_puts(&b, "\"");
     }
     if (b.oom) {
         free(b.s);
@@ -710,17 +710,17 @@ store_hits *sq_search(store *s, const char *query, const store_search_opts *o) {
      * filters), then snippets for those rows only */
     int filtered = o->from || o->to || o->source || o->exclude_duplicates;
     store_buf b = {0};
-    sbuf_puts(&b, "WITH top AS (SELECT f.rowid AS id, f.rank AS score"
+    store_buf_puts(&b, "WITH top AS (SELECT f.rowid AS id, f.rank AS score"
                   " FROM articles_fts f");
-    if (filtered) sbuf_puts(&b, " JOIN articles a ON a.id = f.rowid");
-    if (o->source) sbuf_puts(&b, " JOIN sources src ON src.id = a.source_id");
-    sbuf_puts(&b, " WHERE f.articles_fts MATCH ?1 AND f.rank MATCH"
+    if (filtered) store_buf_puts(&b, " JOIN articles a ON a.id = f.rowid");
+    if (o->source) store_buf_puts(&b, " JOIN sources src ON src.id = a.source_id");
+    store_buf_puts(&b, " WHERE f.articles_fts MATCH ?1 AND f.rank MATCH"
                   " 'bm25(2.0, 1.0)'");
-    if (o->from) sbuf_puts(&b, " AND substr(a.published, 1, 10) >= ?4");
-    if (o->to) sbuf_puts(&b, " AND substr(a.published, 1, 10) <= ?5");
-    if (o->source) sbuf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
-    if (o->exclude_duplicates) sbuf_puts(&b, " AND a.duplicate_of IS NULL");
-    sbuf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
+    if (o->from) store_buf_puts(&b, " AND substr(a.published, 1, 10) >= ?4");
+    if (o->to) store_buf_puts(&b, " AND substr(a.published, 1, 10) <= ?5");
+    if (o->source) store_buf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
+    if (o->exclude_duplicates) store_buf_puts(&b, " AND a.duplicate_of IS NULL");
+    store_buf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
                   " SELECT a.id, a.duplicate_of, a.doc_id, a.title, a.published,"
                   " src.name, a.url,"
                   " snippet(articles_fts, -1, ?2, ?3, '…', 24), top.score"
@@ -818,7 +818,7 @@ static int check_query(store *s, const char *what, const char *sql) {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v = col(st, 0);
         if (v && strcmp(v, "ok") == 0) continue;
-        if (bad++ < 5) sbuf_printf(&b, "%s%s", b.n ? "; " : "", v ? v : "?");
+        if (bad++ < 5) store_buf_printf(&b, "%s%s", b.n ? "; " : "", v ? v : "?");
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {

@@ -331,7 +331,7 @@ void store_arena_free(store_arena *a) {
     a->head = NULL;
 }
 
-void sbuf_add(store_buf *b, const char *s, size_t n) {
+void store_buf_add(store_buf *b, const char *s, size_t n) {
     if (b->oom) return;
     if (b->n + n + 1 > b->cap) {
         size_t nc = b->cap ? b->cap : 256;
@@ -349,9 +349,9 @@ void sbuf_add(store_buf *b, const char *s, size_t n) {
     b->s[b->n] = '\0';
 }
 
-void sbuf_puts(store_buf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
+void store_buf_puts(store_buf *b, const char *s) { store_buf_add(b, s, strlen(s)); }
 
-void sbuf_printf(store_buf *b, const char *fmt, ...) {
+void store_buf_printf(store_buf *b, const char *fmt, ...) {
     char tmp[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -359,7 +359,7 @@ void sbuf_printf(store_buf *b, const char *fmt, ...) {
     va_end(ap);
     if (n < 0) return;
     if ((size_t)n < sizeof tmp) {
-        sbuf_add(b, tmp, (size_t)n);
+        store_buf_add(b, tmp, (size_t)n);
         return;
     }
     char *big = malloc((size_t)n + 1);
@@ -370,6 +370,6 @@ void sbuf_printf(store_buf *b, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    sbuf_add(b, big, (size_t)n);
+    store_buf_add(b, big, (size_t)n);
     free(big);
 }

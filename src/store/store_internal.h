@@ -127,9 +127,9 @@ typedef struct {
     size_t n, cap;
     int oom;
 } store_buf;
-void sbuf_add(store_buf *b, const char *s, size_t n);
-void sbuf_puts(store_buf *b, const char *s);
-void sbuf_printf(store_buf *b, const char *fmt, ...)
+void store_buf_add(store_buf *b, const char *s, size_t n);
+void store_buf_puts(store_buf *b, const char *s);
+void store_buf_printf(store_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* An arena: many small allocations freed at once (result objects). */
