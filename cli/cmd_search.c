@@ -118,7 +118,7 @@ MARSAD_COMMAND(search, "search the articles of a store (Arabic-aware)")
     }
     store_hits *h = store_search(st, query, &o);
     if (!h) {
-        cli_error("search: %s", store_errmsg(st));
+        cli_error("%s", store_errmsg(st));
         store_close(st);
         free(query);
         return EXIT_INPUT;
