@@ -692,7 +692,10 @@ static int attach(store *s, int64_t mid, store_put_result *res) {
     int64_t best = 0;
     double best_km = 0;
     long best_days = 0;
-    held_report e, best_e;
+    /* the chosen event's ranks (its strings are not needed after the loop) */
+    long best_score = 0, best_actor_score = 0;
+    char best_order[sizeof m.order], best_actor_order[sizeof m.order];
+    held_report e;
     for (size_t i = 0; i < cand.n; i++) {
         if (load_event(s, cand.id[i], &e)) {
             free(cand.id);
@@ -709,7 +712,10 @@ static int attach(store *s, int64_t mid, store_put_result *res) {
             best = cand.id[i];
             best_km = km;
             best_days = days;
-            best_e = e;
+            best_score = e.score;
+            best_actor_score = e.actor_score;
+            memcpy(best_order, e.order, sizeof best_order);
+            memcpy(best_actor_order, e.actor_order, sizeof best_actor_order);
         }
     }
     free(cand.id);
@@ -725,7 +731,7 @@ static int attach(store *s, int64_t mid, store_put_result *res) {
         if (write_box(s, best)) return -1;
         res->events_created++;
     } else {
-        if (store_rank_beats(m.score, m.order, best_e.score, best_e.order)) {
+        if (store_rank_beats(m.score, m.order, best_score, best_order)) {
             if (!(st = stmt(s, Q_EVENT_SET_REP))) return -1;
             sqlite3_bind_int64(st, 1, best);
             sqlite3_bind_int64(st, 2, mid);
@@ -733,8 +739,8 @@ static int attach(store *s, int64_t mid, store_put_result *res) {
             if (run(s, st, "event representative") || write_box(s, best))
                 return -1;
         }
-        if (store_rank_beats(m.actor_score, m.actor_order, best_e.actor_score,
-                             best_e.actor_order)) {
+        if (store_rank_beats(m.actor_score, m.actor_order, best_actor_score,
+                             best_actor_order)) {
             if (!(st = stmt(s, Q_EVENT_SET_ACTORS))) return -1;
             sqlite3_bind_int64(st, 1, best);
             sqlite3_bind_int64(st, 2, mid);

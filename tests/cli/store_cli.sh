@@ -16,6 +16,12 @@ db=$tmp/s.db
   fail "ingest exit $? ($(cat "$tmp/err"))"
 [ -s "$tmp/out" ] && fail "ingest wrote to standard output in a pipe"
 [ -s "$tmp/err" ] && fail "ingest wrote to standard error in a pipe: $(head -3 "$tmp/err")"
+# on a terminal, a progress line (articles/s, events, ETA) and a summary
+if command -v script >/dev/null; then
+  script -qec "$bin ingest --db $tmp/tty.db examples/dev" /dev/null > "$tmp/tty" 2>&1
+  grep -q 'articles/s' "$tmp/tty" || fail "no progress line on a terminal"
+  grep -q 'events' "$tmp/tty" || fail "progress line without events"
+fi
 d1=$(sqlite3 "$db" .dump | md5sum)
 "$bin" ingest --db "$db" examples/dev examples/seeds 2> "$tmp/err" || fail "second ingest"
 d2=$(sqlite3 "$db" .dump | md5sum)
