@@ -363,6 +363,10 @@ marsad_reader *marsad_reader_open_mem(const char *name, const void *data,
 /* The next article, valid until the next call or marsad_reader_free; NULL at
  * the end. Unreadable files and bad lines are reported and skipped. */
 const marsad_article *marsad_reader_next(marsad_reader *r);
+/* 1 when the id of the article last returned was made up by the reader (a
+ * JSON Lines line without "id" gets "lineN"), so it names no article beyond
+ * this read; 0 when it came from metadata or a file name. */
+int marsad_reader_id_generated(const marsad_reader *r);
 /* Number of problems reported so far (warnings not counted). */
 size_t marsad_reader_errors(const marsad_reader *r);
 

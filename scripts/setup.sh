@@ -29,6 +29,8 @@ if [ "${1:-}" = "--test" ]; then
   check_cmd clang clang
   check_cmd valgrind valgrind
   check_cmd python3 python3
+  check_cmd sqlite3 sqlite3   # the store tests read databases with it
+  check_cmd curl curl         # the HTTP tests
   [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
     need_pkgs+=("libclang-rt-dev")
 fi

@@ -429,7 +429,8 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
         if (in_name) continue;
         /* "بينهم طفلة", "منهم 8": a part of a figure already given */
         int subset = 0;
-        for (size_t q = tm->tok_start; q > first && q + 4 > tm->tok_start && !subset; q--)
+        for (size_t q = tm->tok_start; q > first && q + 2 > tm->tok_start && !subset &&
+                                       c->clause[q - 1] == c->clause[tm->tok_start]; q--)
             subset = word_in(&c->t[q - 1], SUBSET);
         if (subset) continue;
         const x_number *x = NULL;

@@ -54,6 +54,7 @@ typedef struct {
 struct marsad_reader {
     marsad_diag_fn diag;
     void *ctx;
+    int id_generated;      /* the current article's id was made up */
     marsad_reader_stats st;
     int keep_boilerplate;
     const boilerplate *bp; /* the rules: own_bp, or borrowed */
@@ -365,6 +366,7 @@ static void clear_article(marsad_reader *r) {
     free(r->text); free(r->id); free(r->published);
     free(r->source); free(r->url); free(r->title);
     r->text = r->id = r->published = r->source = r->url = r->title = NULL;
+    r->id_generated = 0;
     memset(&r->art, 0, sizeof r->art);
 }
 
@@ -590,6 +592,7 @@ static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t 
         char b[64];
         snprintf(b, sizeof b, "line%zu", c->lineno);
         r->id = strdup(b);
+        r->id_generated = 1;
     }
     return finish(r, tl);
 }
@@ -710,6 +713,7 @@ static const marsad_article *warc_article(marsad_reader *r) {
             char b[64];
             snprintf(b, sizeof b, "record%llu", (unsigned long long)rec.number);
             r->id = strdup(b);
+            r->id_generated = 1;
         }
         return finish(r, tl);
     }
@@ -753,4 +757,8 @@ void marsad_reader_free(marsad_reader *r) {
     free(r->memname);
     boilerplate_free(r->own_bp);
     free(r);
+}
+
+int marsad_reader_id_generated(const marsad_reader *r) {
+    return r ? r->id_generated : 0;
 }

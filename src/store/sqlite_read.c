@@ -1,0 +1,861 @@
+/*
+ * sqlite_read.c — the read side of the SQLite backend: merged events with
+ * their claims, evidence and sources; one article with its sentences and
+ * mentions; full-text search with bm25 ranking and snippets; counts per
+ * day, type or district.
+ */
+#include "store/sqlite_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    R_CLAIMS = SQ_WRITE_SLOTS,
+    R_EVIDENCE,
+    R_SOURCES,
+    R_SOURCE_EVIDENCE,
+    R_EVENT_BY_ID,
+    R_ARTICLE_BY_KEY,
+    R_ARTICLE_BY_DOC,
+    R_SENTENCES,
+    R_MENTIONS,
+    R_MENTION_CLAIMS,
+    R_MENTION_EVIDENCE,
+    R_END
+};
+_Static_assert(R_END <= SQ_SLOTS, "statement slots");
+
+/* Sources listed with an event in listings; store_event_get lists all. */
+#define LIST_SOURCES 100
+/* Claims kept per event: distinct figures, so few in practice. */
+#define MAX_CLAIMS 200
+
+#define EVENT_COLUMNS                                                        \
+    "e.id, e.event_date, e.time_precision, e.event_type, e.sub_event_type,"  \
+    " e.actor1, e.actor1_mention, e.actor2, e.actor2_mention,"               \
+    " e.location_name, e.location_mention, e.country, e.admin1, e.lat,"      \
+    " e.lon, e.geo_precision, e.fatalities, e.injured, e.captured,"          \
+    " e.confidence, e.flags, e.nmentions, e.nsources, e.rep_article,"        \
+    " a.doc_id, a.text"
+
+static const char *col(sqlite3_stmt *st, int i) {
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static char *acol(store_arena *a, sqlite3_stmt *st, int i) {
+    return store_arena_str(a, col(st, i));
+}
+
+/* ---- building one event ----------------------------------------------------- */
+
+static int load_claims(store *s, store_arena *A, int64_t eid, marsad_event *rec) {
+    sqlite3_stmt *st = sq_cached(
+        s, R_CLAIMS,
+        "SELECT c.kind, c.count, c.qualifier, c.side,"
+        " COALESCE(c.attributed_to, src.name, a.doc_id) AS attr,"
+        " min(m.id) AS first_m, min(c.ordinal) AS first_c"
+        " FROM claims c JOIN mentions m ON m.id = c.mention_id"
+        " JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN sources src ON src.id = a.source_id"
+        " WHERE m.event_id = ?1 GROUP BY 1, 2, 3, 4, 5"
+        " ORDER BY first_m, first_c LIMIT " "200");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, eid);
+    marsad_claim *cl = store_arena_alloc(A, sizeof *cl * MAX_CLAIMS);
+    size_t n = 0;
+    int rc;
+    while (cl && (rc = sqlite3_step(st)) == SQLITE_ROW && n < MAX_CLAIMS) {
+        cl[n].kind = acol(A, st, 0);
+        cl[n].count = (long)sqlite3_column_int64(st, 1);
+        cl[n].qualifier = acol(A, st, 2);
+        cl[n].side = acol(A, st, 3);
+        cl[n].attributed_to = acol(A, st, 4);
+        n++;
+    }
+    sqlite3_reset(st);
+    rec->claims = cl;
+    rec->nclaims = cl ? n : 0;
+    return A->oom ? (store_set_error(s, "out of memory"), -1) : 0;
+}
+
+/* Distinct evidence spans of event eid's mentions in article aid; with
+ * texts set, their text too. */
+static int load_spans(store *s, store_arena *A, int64_t eid, int64_t aid,
+                      marsad_span **out, const char *const **texts,
+                      size_t *n) {
+    sqlite3_stmt *st = sq_cached(
+        s, texts ? R_SOURCE_EVIDENCE : R_EVIDENCE,
+        texts ? "SELECT DISTINCT v.start, v.\"end\","
+                " substr(CAST(a.text AS BLOB), v.start + 1, v.\"end\" - v.start)"
+                " FROM evidence v JOIN mentions m ON m.id = v.mention_id"
+                " JOIN articles a ON a.id = m.article_id"
+                " WHERE m.event_id = ?1 AND m.article_id = ?2 ORDER BY 1, 2"
+              : "SELECT DISTINCT v.start, v.\"end\" FROM evidence v"
+                " JOIN mentions m ON m.id = v.mention_id"
+                " WHERE m.event_id = ?1 AND m.article_id = ?2 ORDER BY 1, 2");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, eid);
+    sqlite3_bind_int64(st, 2, aid);
+    size_t cap = 8, k = 0;
+    marsad_span *sp = malloc(cap * sizeof *sp);
+    char **tx = texts ? malloc(cap * sizeof *tx) : NULL;
+    int rc, oom = !sp || (texts && !tx);
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap *= 2;
+            marsad_span *ns = realloc(sp, cap * sizeof *ns);
+            if (!ns) { oom = 1; break; }
+            sp = ns;
+            if (texts) {
+                char **nt = realloc(tx, cap * sizeof *nt);
+                if (!nt) { oom = 1; break; }
+                tx = nt;
+            }
+        }
+        sp[k].start = (size_t)sqlite3_column_int64(st, 0);
+        sp[k].end = (size_t)sqlite3_column_int64(st, 1);
+        if (texts)
+            tx[k] = store_arena_strn(A, sqlite3_column_blob(st, 2),
+                                     (size_t)sqlite3_column_bytes(st, 2));
+        k++;
+    }
+    sqlite3_reset(st);
+    marsad_span *asp = oom ? NULL : store_arena_alloc(A, sizeof *asp * (k ? k : 1));
+    if (asp) memcpy(asp, sp, sizeof *asp * k);
+    if (texts) {
+        const char **at = oom ? NULL : store_arena_alloc(A, sizeof *at * (k ? k : 1));
+        if (at) memcpy(at, tx, sizeof *at * k);
+        *texts = at;
+    }
+    free(sp);
+    free(tx);
+    if (oom || A->oom) {
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    *out = asp;
+    *n = k;
+    return 0;
+}
+
+static int load_sources(store *s, store_arena *A, int64_t eid, int detail,
+                        store_event *ev) {
+    sqlite3_stmt *st = sq_cached(
+        s, R_SOURCES,
+        "SELECT a.id, a.doc_id, src.name, a.url, a.title, a.published,"
+        " a.duplicate_of, max(m.fatalities), max(m.injured),"
+        " max(m.captured), count(*)"
+        " FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN sources src ON src.id = a.source_id"
+        " WHERE m.event_id = ?1 GROUP BY a.id"
+        " ORDER BY a.published, a.id LIMIT ?2");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, eid);
+    sqlite3_bind_int64(st, 2, detail ? -1 : LIST_SOURCES);
+    size_t cap = 4, n = 0;
+    store_source *src = malloc(cap * sizeof *src);
+    int rc, oom = !src;
+    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            store_source *ns = realloc(src, (cap *= 2) * sizeof *ns);
+            if (!ns) { oom = 1; break; }
+            src = ns;
+        }
+        store_source *o = &src[n++];
+        memset(o, 0, sizeof *o);
+        o->article_id = sqlite3_column_int64(st, 0);
+        o->doc_id = acol(A, st, 1);
+        o->source = acol(A, st, 2);
+        o->url = acol(A, st, 3);
+        o->title = acol(A, st, 4);
+        o->published = acol(A, st, 5);
+        o->duplicate_of = sqlite3_column_int64(st, 6);
+        o->fatalities = (long)sqlite3_column_int64(st, 7);
+        o->injured = (long)sqlite3_column_int64(st, 8);
+        o->captured = (long)sqlite3_column_int64(st, 9);
+        o->nmentions = (size_t)sqlite3_column_int64(st, 10);
+    }
+    sqlite3_reset(st);
+    if (oom) {
+        free(src);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; detail && i < n; i++) {
+        marsad_span *sp;
+        if (load_spans(s, A, eid, src[i].article_id, &sp,
+                       &src[i].evidence_text, &src[i].nevidence)) {
+            free(src);
+            return -1;
+        }
+        src[i].evidence = sp;
+    }
+    store_source *asrc = store_arena_alloc(A, sizeof *asrc * (n ? n : 1));
+    if (asrc) memcpy(asrc, src, sizeof *asrc * n);
+    free(src);
+    if (!asrc) {
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    ev->sources = asrc;
+    ev->narticles = n;
+    return 0;
+}
+
+/* The outlets of an event joined by "; ", each once, in source order. */
+static const char *joined_outlets(store_arena *A, const store_event *ev) {
+    store_buf b = {0};
+    for (size_t i = 0; i < ev->narticles; i++) {
+        const char *name = ev->sources[i].source ? ev->sources[i].source
+                                                 : ev->sources[i].doc_id;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *o = ev->sources[j].source ? ev->sources[j].source
+                                                  : ev->sources[j].doc_id;
+            seen = o && name && strcmp(o, name) == 0;
+        }
+        if (seen || !name) continue;
+        if (b.n) store_buf_puts(&b, "; ");
+        store_buf_puts(&b, name);
+    }
+    const char *r = b.s ? store_arena_str(A, b.s) : NULL;
+    free(b.s);
+    return r;
+}
+
+/* Builds the event of the current row of st (EVENT_COLUMNS). */
+static store_event_obj *build_event(store *s, sqlite3_stmt *st, int detail) {
+    store_event_obj *o = store_event_obj_new();
+    if (!o) {
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    store_arena *A = &o->arena;
+    store_event *ev = &o->ev;
+    marsad_event rec;
+    memset(&rec, 0, sizeof rec);
+    ev->id = sqlite3_column_int64(st, 0);
+    char idbuf[32];
+    snprintf(idbuf, sizeof idbuf, "E%lld", (long long)ev->id);
+    rec.event_id = idbuf;
+    rec.event_date = acol(A, st, 1);
+    rec.time_precision = sqlite3_column_int(st, 2);
+    rec.event_type = acol(A, st, 3);
+    rec.sub_event_type = acol(A, st, 4);
+    rec.actor1 = acol(A, st, 5);
+    rec.actor1_mention = acol(A, st, 6);
+    rec.actor2 = acol(A, st, 7);
+    rec.actor2_mention = acol(A, st, 8);
+    rec.location_name = acol(A, st, 9);
+    rec.location_mention = acol(A, st, 10);
+    rec.country = acol(A, st, 11);
+    rec.admin1 = acol(A, st, 12);
+    rec.lat = sqlite3_column_double(st, 13);
+    rec.lon = sqlite3_column_double(st, 14);
+    rec.geo_precision = sqlite3_column_int(st, 15);
+    rec.fatalities = (long)sqlite3_column_int64(st, 16);
+    rec.injured = (long)sqlite3_column_int64(st, 17);
+    rec.captured = (long)sqlite3_column_int64(st, 18);
+    double conf = sqlite3_column_double(st, 19);
+    rec.flags = (unsigned)sqlite3_column_int(st, 20);
+    ev->nmentions = (size_t)sqlite3_column_int64(st, 21);
+    ev->nsources = (size_t)sqlite3_column_int64(st, 22);
+    int64_t rep_article = sqlite3_column_int64(st, 23);
+    rec.doc_id = acol(A, st, 24);
+    const char *text = col(st, 25);
+    size_t text_len = (size_t)sqlite3_column_bytes(st, 25);
+    /* more independent sources, more confidence */
+    conf += 0.1 * (double)(ev->nsources > 1 ? ev->nsources - 1 : 0);
+    rec.confidence = conf > 1 ? 1 : conf;
+    o->records = marsad_events_new(text, text_len);
+    marsad_span *sp = NULL;
+    if (!o->records || load_claims(s, A, ev->id, &rec) ||
+        load_spans(s, A, ev->id, rep_article, &sp, NULL, &rec.nevidence) ||
+        load_sources(s, A, ev->id, detail, ev)) {
+        if (!o->records) store_set_error(s, "out of memory");
+        store_event_free(ev);
+        return NULL;
+    }
+    rec.evidence = sp;
+    rec.source = joined_outlets(A, ev);
+    char notes[1024];
+    size_t nl = marsad_event_notes(&rec, notes, sizeof notes);
+    if (rec.source && nl + 16 < sizeof notes)
+        snprintf(notes + nl, sizeof notes - nl, " Sources: %s.", rec.source);
+    rec.notes = notes;
+    if (A->oom || marsad_events_append(o->records, &rec)) {
+        store_set_error(s, "out of memory");
+        store_event_free(ev);
+        return NULL;
+    }
+    ev->record = marsad_events_get(o->records, 0);
+    ev->records = o->records;
+    return o;
+}
+
+/* ---- filters ----------------------------------------------------------------- */
+
+/* Appends the WHERE clause of f over events e; parameters ?1..?6. */
+static void filter_sql(store_buf *b, const store_filter *f) {
+    store_buf_puts(b, " WHERE 1");
+    if (f->from) store_buf_puts(b, " AND e.event_date >= ?1");
+    if (f->to) store_buf_puts(b, " AND e.event_date <= ?2");
+    if (f->type)
+        store_buf_puts(b, " AND (e.event_type = ?3 COLLATE NOCASE OR"
+                     " e.sub_event_type = ?3 COLLATE NOCASE)");
+    if (f->actor)
+        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+                     " m.event_id = e.id AND (m.actor1 LIKE ?4 OR"
+                     " m.actor2 LIKE ?4 OR m.actor1_mention LIKE ?4 OR"
+                     " m.actor2_mention LIKE ?4))");
+    if (f->place)
+        store_buf_puts(b, " AND (e.location_name LIKE ?5 OR e.location_mention"
+                     " LIKE ?5 OR e.admin1 LIKE ?5 OR e.country LIKE ?5)");
+    if (f->min_fatalities > 0) store_buf_puts(b, " AND e.fatalities >= ?6");
+}
+
+static char *like_pattern(const char *s) {
+    size_t n = strlen(s);
+    char *p = malloc(n + 3);
+    if (!p) return NULL;
+    p[0] = '%';
+    memcpy(p + 1, s, n);
+    p[n + 1] = '%';
+    p[n + 2] = '\0';
+    return p;
+}
+
+static int bind_filter(sqlite3_stmt *st, const store_filter *f, char **pats) {
+    pats[0] = pats[1] = NULL;
+    /* an index that the SQL does not use is simply not bound */
+    if (f->from) sqlite3_bind_text(st, 1, f->from, -1, SQLITE_STATIC);
+    if (f->to) sqlite3_bind_text(st, 2, f->to, -1, SQLITE_STATIC);
+    if (f->type) sqlite3_bind_text(st, 3, f->type, -1, SQLITE_STATIC);
+    if (f->actor) {
+        if (!(pats[0] = like_pattern(f->actor))) return -1;
+        sqlite3_bind_text(st, 4, pats[0], -1, SQLITE_STATIC);
+    }
+    if (f->place) {
+        if (!(pats[1] = like_pattern(f->place))) return -1;
+        sqlite3_bind_text(st, 5, pats[1], -1, SQLITE_STATIC);
+    }
+    if (f->min_fatalities > 0) sqlite3_bind_int64(st, 6, f->min_fatalities);
+    return 0;
+}
+
+long sq_events_each(store *s, const store_filter *f, int detail,
+                    store_event_fn fn, void *ctx) {
+    store_buf b = {0};
+    store_buf_puts(&b, "SELECT " EVENT_COLUMNS " FROM events e JOIN articles a"
+                  " ON a.id = e.rep_article");
+    filter_sql(&b, f);
+    store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8");
+    if (b.oom) {
+        free(b.s);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
+        free(b.s);
+        return sq_fail(s, "events query");
+    }
+    free(b.s);
+    char *pats[2];
+    if (bind_filter(st, f, pats)) {
+        sqlite3_finalize(st);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    sqlite3_bind_int64(st, 7, f->limit ? (sqlite3_int64)f->limit : -1);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset);
+    long n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_event_obj *o = build_event(s, st, detail);
+        if (!o) {
+            n = -1;
+            break;
+        }
+        int stop = fn(ctx, &o->ev);
+        store_event_free(&o->ev);
+        n++;
+        if (stop) break;
+    }
+    if (n >= 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) n = sq_fail(s, "events");
+    sqlite3_finalize(st);
+    free(pats[0]);
+    free(pats[1]);
+    return n;
+}
+
+store_event *sq_event_get(store *s, int64_t id) {
+    sqlite3_stmt *st = sq_cached(s, R_EVENT_BY_ID,
+                                 "SELECT " EVENT_COLUMNS " FROM events e JOIN"
+                                 " articles a ON a.id = e.rep_article"
+                                 " WHERE e.id = ?1");
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE) store_set_error(s, "no event %lld", (long long)id);
+        else sq_fail(s, "event");
+        return NULL;
+    }
+    store_event_obj *o = build_event(s, st, 1);
+    sqlite3_reset(st);
+    return o ? &o->ev : NULL;
+}
+
+int sq_aggregate(store *s, const store_filter *f, store_group g,
+                 store_bucket **out, size_t *n) {
+    static const char *const KEYS[] = {
+        [STORE_BY_DAY] = "COALESCE(e.event_date, '')",
+        [STORE_BY_MONTH] = "COALESCE(substr(e.event_date, 1, 7), '')",
+        [STORE_BY_TYPE] = "e.event_type",
+        [STORE_BY_ADMIN1] = "COALESCE(e.country, '') || COALESCE('/' || e.admin1, '')",
+    };
+    if ((int)g < 0 || g > STORE_BY_ADMIN1) {
+        store_set_error(s, "unknown grouping");
+        return -1;
+    }
+    store_buf b = {0};
+    store_buf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
+                    " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
+    filter_sql(&b, f);
+    store_buf_puts(&b, " GROUP BY k ORDER BY k");
+    if (b.oom) {
+        free(b.s);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
+        free(b.s);
+        return sq_fail(s, "aggregate");
+    }
+    free(b.s);
+    char *pats[2];
+    if (bind_filter(st, f, pats)) {
+        sqlite3_finalize(st);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    size_t cap = 0, k = 0;
+    store_bucket *v = NULL;
+    int rc, err = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap = cap ? cap * 2 : 32;
+            store_bucket *nv = realloc(v, cap * sizeof *nv);
+            if (!nv) {
+                err = 1;
+                break;
+            }
+            v = nv;
+        }
+        const char *key = col(st, 0);
+        snprintf(v[k].key, sizeof v[k].key, "%s", key ? key : "");
+        v[k].events = (long)sqlite3_column_int64(st, 1);
+        v[k].fatalities = (long)sqlite3_column_int64(st, 2);
+        v[k].injured = (long)sqlite3_column_int64(st, 3);
+        v[k].captured = (long)sqlite3_column_int64(st, 4);
+        k++;
+    }
+    if (err) store_set_error(s, "out of memory");
+    else if (rc != SQLITE_DONE) err = sq_fail(s, "aggregate") != 0;
+    sqlite3_finalize(st);
+    free(pats[0]);
+    free(pats[1]);
+    if (err) {
+        free(v);
+        return -1;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+/* ---- one article -------------------------------------------------------------- */
+
+#define ARTICLE_COLUMNS                                                      \
+    "a.id, a.key, a.content_hash, a.doc_id, src.name, a.published, a.url,"   \
+    " a.title, a.text, a.duplicate_of, a.simhash"
+
+static int article_mentions(store *s, store_article_obj *o) {
+    store_arena *A = &o->arena;
+    store_article *art = &o->art;
+    sqlite3_stmt *st = sq_cached(
+        s, R_MENTIONS,
+        "SELECT id, event_id, record_id, event_date, time_precision,"
+        " event_type, sub_event_type, actor1, actor1_mention, actor2,"
+        " actor2_mention, location_name, location_mention, country, admin1,"
+        " lat, lon, geo_precision, fatalities, injured, captured, confidence,"
+        " notes, flags FROM mentions WHERE article_id = ?1 ORDER BY ordinal");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, art->id);
+    size_t cap = 8, n = 0;
+    store_mention *men = malloc(cap * sizeof *men);
+    int rc, err = !men;
+    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            store_mention *nm = realloc(men, (cap *= 2) * sizeof *nm);
+            if (!nm) { err = 1; break; }
+            men = nm;
+        }
+        marsad_event rec;
+        memset(&rec, 0, sizeof rec);
+        int64_t mid = sqlite3_column_int64(st, 0);
+        men[n].id = mid;
+        men[n].event_id = sqlite3_column_int64(st, 1);
+        rec.doc_id = art->doc_id;
+        rec.source = art->source;
+        rec.event_id = acol(A, st, 2);
+        rec.event_date = acol(A, st, 3);
+        rec.time_precision = sqlite3_column_int(st, 4);
+        rec.event_type = acol(A, st, 5);
+        rec.sub_event_type = acol(A, st, 6);
+        rec.actor1 = acol(A, st, 7);
+        rec.actor1_mention = acol(A, st, 8);
+        rec.actor2 = acol(A, st, 9);
+        rec.actor2_mention = acol(A, st, 10);
+        rec.location_name = acol(A, st, 11);
+        rec.location_mention = acol(A, st, 12);
+        rec.country = acol(A, st, 13);
+        rec.admin1 = acol(A, st, 14);
+        rec.lat = sqlite3_column_double(st, 15);
+        rec.lon = sqlite3_column_double(st, 16);
+        rec.geo_precision = sqlite3_column_int(st, 17);
+        rec.fatalities = (long)sqlite3_column_int64(st, 18);
+        rec.injured = (long)sqlite3_column_int64(st, 19);
+        rec.captured = (long)sqlite3_column_int64(st, 20);
+        rec.confidence = sqlite3_column_double(st, 21);
+        rec.notes = acol(A, st, 22);
+        rec.flags = (unsigned)sqlite3_column_int(st, 23);
+        /* claims and evidence of this mention (other statements) */
+        sqlite3_stmt *c = sq_cached(s, R_MENTION_CLAIMS,
+                                    "SELECT kind, count, qualifier, side,"
+                                    " attributed_to FROM claims WHERE"
+                                    " mention_id = ?1 ORDER BY ordinal");
+        sqlite3_stmt *v = sq_cached(s, R_MENTION_EVIDENCE,
+                                    "SELECT start, \"end\" FROM evidence"
+                                    " WHERE mention_id = ?1 ORDER BY ordinal");
+        if (!c || !v) { err = 1; break; }
+        marsad_claim cl[64];
+        sqlite3_bind_int64(c, 1, mid);
+        while (sqlite3_step(c) == SQLITE_ROW && rec.nclaims < 64) {
+            marsad_claim *x = &cl[rec.nclaims++];
+            x->kind = acol(A, c, 0);
+            x->count = (long)sqlite3_column_int64(c, 1);
+            x->qualifier = acol(A, c, 2);
+            x->side = acol(A, c, 3);
+            x->attributed_to = acol(A, c, 4);
+        }
+        sqlite3_reset(c);
+        marsad_span sp[64];
+        sqlite3_bind_int64(v, 1, mid);
+        while (sqlite3_step(v) == SQLITE_ROW && rec.nevidence < 64) {
+            sp[rec.nevidence].start = (size_t)sqlite3_column_int64(v, 0);
+            sp[rec.nevidence].end = (size_t)sqlite3_column_int64(v, 1);
+            rec.nevidence++;
+        }
+        sqlite3_reset(v);
+        rec.claims = cl;
+        rec.evidence = sp;
+        if (A->oom || marsad_events_append(o->records, &rec)) err = 1;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (!err) {
+        store_mention *am = store_arena_alloc(A, sizeof *am * (n ? n : 1));
+        if (am) {
+            memcpy(am, men, sizeof *am * n);
+            for (size_t i = 0; i < n; i++)
+                am[i].record = marsad_events_get(o->records, i);
+            art->mentions = am;
+            art->nmentions = n;
+        } else {
+            err = 1;
+        }
+    }
+    free(men);
+    if (err) store_set_error(s, "out of memory");
+    return err ? -1 : 0;
+}
+
+store_article *sq_article_get(store *s, const char *id) {
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_DONE;
+    for (int pass = 0; pass < 2 && rc == SQLITE_DONE; pass++) {
+        st = pass == 0
+            ? sq_cached(s, R_ARTICLE_BY_KEY,
+                        "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
+                        " sources src ON src.id = a.source_id WHERE a.key = ?1")
+            : sq_cached(s, R_ARTICLE_BY_DOC,
+                        "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
+                        " sources src ON src.id = a.source_id"
+                        " WHERE a.doc_id = ?1 ORDER BY a.id LIMIT 1");
+        if (!st) return NULL;
+        sq_bind_str(st, 1, id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) sqlite3_reset(st);
+    }
+    if (rc != SQLITE_ROW) {
+        if (rc == SQLITE_DONE) store_set_error(s, "no article '%s'", id);
+        else sq_fail(s, "article");
+        return NULL;
+    }
+    store_article_obj *o = store_article_obj_new();
+    if (!o) {
+        sqlite3_reset(st);
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    store_arena *A = &o->arena;
+    store_article *a = &o->art;
+    a->id = sqlite3_column_int64(st, 0);
+    a->key = acol(A, st, 1);
+    a->content_hash = acol(A, st, 2);
+    a->doc_id = acol(A, st, 3);
+    a->source = acol(A, st, 4);
+    a->published = acol(A, st, 5);
+    a->url = acol(A, st, 6);
+    a->title = acol(A, st, 7);
+    a->text_len = (size_t)sqlite3_column_bytes(st, 8);
+    a->text = store_arena_strn(A, col(st, 8), a->text_len);
+    a->duplicate_of = sqlite3_column_int64(st, 9);
+    a->simhash = (uint64_t)sqlite3_column_int64(st, 10);
+    sqlite3_reset(st);
+    o->records = marsad_events_new(a->text, a->text_len);
+    a->records = o->records;
+    int err = !o->records || A->oom;
+    if (!err && (st = sq_cached(s, R_SENTENCES,
+                                "SELECT start, \"end\" FROM sentences WHERE"
+                                " article_id = ?1 ORDER BY idx"))) {
+        sqlite3_bind_int64(st, 1, a->id);
+        size_t cap = 16, n = 0;
+        marsad_span *sp = malloc(cap * sizeof *sp);
+        while (sp && sqlite3_step(st) == SQLITE_ROW) {
+            if (n == cap) {
+                marsad_span *ns = realloc(sp, (cap *= 2) * sizeof *ns);
+                if (!ns) { free(sp); sp = NULL; break; }
+                sp = ns;
+            }
+            sp[n].start = (size_t)sqlite3_column_int64(st, 0);
+            sp[n].end = (size_t)sqlite3_column_int64(st, 1);
+            n++;
+        }
+        sqlite3_reset(st);
+        marsad_span *asp = sp ? store_arena_alloc(A, sizeof *asp * (n ? n : 1)) : NULL;
+        if (asp) {
+            memcpy(asp, sp, sizeof *asp * n);
+            a->sentences = asp;
+            a->nsentences = n;
+        } else {
+            err = 1;
+        }
+        free(sp);
+    } else {
+        err = 1;
+    }
+    if (err) store_set_error(s, "out of memory");
+    if (err || article_mentions(s, o)) {
+        store_article_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* ---- search ------------------------------------------------------------------ */
+
+/* The FTS5 query for plain words: each word quoted (so that punctuation
+ * and FTS5 operators in the text are taken literally), all required. */
+static char *plain_query(const char *q) {
+    store_buf b = {0};
+    const char *p = q;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        if (!*p) break;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
+        if (b.n) store_buf_puts(&b, " ");
+        store_buf_puts(&b, "\"");
+        for (const char *c = w; c < p; c++) {
+            if (*c == '"') store_buf_puts(&b, "\"\"");
+            else store_buf_add(&b, c, 1);
+        }
+        store_buf_puts(&b, "\"");
+    }
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s ? b.s : calloc(1, 1);
+}
+
+store_hits *sq_search(store *s, const char *query, const store_search_opts *o) {
+    char *fq = o->raw ? strdup(query) : plain_query(query);
+    if (!fq) {
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    if (!*fq) {
+        free(fq);
+        store_set_error(s, "empty query");
+        return NULL;
+    }
+    /* the best rows first (bm25 over the index alone, or with the article
+     * filters), then snippets for those rows only */
+    int filtered = o->from || o->to || o->source || o->exclude_duplicates;
+    store_buf b = {0};
+    store_buf_puts(&b, "WITH top AS (SELECT f.rowid AS id, f.rank AS score"
+                  " FROM articles_fts f");
+    if (filtered) store_buf_puts(&b, " JOIN articles a ON a.id = f.rowid");
+    if (o->source) store_buf_puts(&b, " JOIN sources src ON src.id = a.source_id");
+    store_buf_puts(&b, " WHERE f.articles_fts MATCH ?1 AND f.rank MATCH"
+                  " 'bm25(2.0, 1.0)'");
+    if (o->from) store_buf_puts(&b, " AND substr(a.published, 1, 10) >= ?4");
+    if (o->to) store_buf_puts(&b, " AND substr(a.published, 1, 10) <= ?5");
+    if (o->source) store_buf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
+    if (o->exclude_duplicates) store_buf_puts(&b, " AND a.duplicate_of IS NULL");
+    store_buf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
+                  " SELECT a.id, a.duplicate_of, a.doc_id, a.title, a.published,"
+                  " src.name, a.url,"
+                  " snippet(articles_fts, -1, ?2, ?3, '…', 24), top.score"
+                  " FROM top JOIN articles_fts ON articles_fts.rowid = top.id"
+                  " AND articles_fts MATCH ?1"
+                  " JOIN articles a ON a.id = top.id"
+                  " LEFT JOIN sources src ON src.id = a.source_id"
+                  " ORDER BY top.score, a.id");
+    sqlite3_stmt *st = NULL;
+    if (b.oom || sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
+        if (b.oom) store_set_error(s, "out of memory");
+        else sq_fail(s, "search");
+        free(b.s);
+        free(fq);
+        return NULL;
+    }
+    free(b.s);
+    sqlite3_bind_text(st, 1, fq, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, o->mark_open ? o->mark_open : "[", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->mark_close ? o->mark_close : "]", -1, SQLITE_STATIC);
+    if (o->from) sqlite3_bind_text(st, 4, o->from, -1, SQLITE_STATIC);
+    if (o->to) sqlite3_bind_text(st, 5, o->to, -1, SQLITE_STATIC);
+    if (o->source) sqlite3_bind_text(st, 6, o->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, o->limit ? (sqlite3_int64)o->limit : 10);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)o->offset);
+    store_hits *h = store_hits_new();
+    size_t cap = 0;
+    int rc = SQLITE_DONE, err = !h;
+    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (h->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            store_hit *nh = realloc(h->hits, cap * sizeof *nh);
+            if (!nh) { err = 1; break; }
+            h->hits = nh;
+        }
+        store_arena *A = &h->arena;
+        store_hit *x = &h->hits[h->n++];
+        x->article_id = sqlite3_column_int64(st, 0);
+        x->duplicate_of = sqlite3_column_int64(st, 1);
+        x->doc_id = acol(A, st, 2);
+        x->title = acol(A, st, 3);
+        x->published = acol(A, st, 4);
+        x->source = acol(A, st, 5);
+        x->url = acol(A, st, 6);
+        x->snippet = acol(A, st, 7);
+        x->score = sqlite3_column_double(st, 8);
+        if (A->oom) err = 1;
+    }
+    if (err) store_set_error(s, "out of memory");
+    else if (rc != SQLITE_DONE) {
+        /* a malformed raw query lands here */
+        sq_fail(s, "search");
+        err = 1;
+    }
+    sqlite3_finalize(st);
+    free(fq);
+    if (err) {
+        store_hits_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* ---- totals -------------------------------------------------------------------- */
+
+int sq_stats(store *s, store_stats *out) {
+    static const char SQLS[] =
+        "SELECT (SELECT count(*) FROM articles),"
+        " (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL),"
+        " (SELECT count(*) FROM sentences), (SELECT count(*) FROM mentions),"
+        " (SELECT count(*) FROM claims), (SELECT count(*) FROM events),"
+        " (SELECT count(*) FROM sources)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sq_db(s), SQLS, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "stats");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        long *f[] = {&out->articles, &out->duplicates, &out->sentences,
+                     &out->mentions, &out->claims, &out->events, &out->sources};
+        for (int k = 0; k < 7; k++) *f[k] = (long)sqlite3_column_int64(st, k);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : sq_fail(s, "stats");
+}
+
+/* ---- verification ------------------------------------------------------------- */
+
+/* Runs sql, which yields one text per problem ("ok" alone when none). */
+static int check_query(store *s, const char *what, const char *sql) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sq_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, what);
+    int rc, bad = 0;
+    store_buf b = {0};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = col(st, 0);
+        if (v && strcmp(v, "ok") == 0) continue;
+        if (bad++ < 5) store_buf_printf(&b, "%s%s", b.n ? "; " : "", v ? v : "?");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(b.s);
+        return sq_fail(s, what);
+    }
+    if (bad) store_set_error(s, "%s: %s%s", what, b.s ? b.s : "",
+                             bad > 5 ? "; ..." : "");
+    free(b.s);
+    return bad ? -1 : 0;
+}
+
+int sq_check(store *s) {
+    if (check_query(s, "integrity", "PRAGMA integrity_check")) return -1;
+    char *msg = NULL;
+    if (sqlite3_exec(sq_db(s),
+                     "INSERT INTO articles_fts(articles_fts)"
+                     " VALUES ('integrity-check')",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        store_set_error(s, "search index: %s", msg ? msg : sqlite3_errmsg(sq_db(s)));
+        sqlite3_free(msg);
+        return -1;
+    }
+    if (check_query(s, "events",
+                    "SELECT 'event ' || e.id || ': ' || e.nmentions || ' mentions"
+                    " counted, ' || count(m.id) || ' found' FROM events e"
+                    " LEFT JOIN mentions m ON m.event_id = e.id GROUP BY e.id"
+                    " HAVING count(m.id) <> e.nmentions OR count(m.id) = 0"))
+        return -1;
+    if (check_query(s, "events",
+                    "SELECT 'event ' || e.id || ': ' || e.nsources || ' sources"
+                    " counted, ' || count(u.unit) || ' found' FROM events e"
+                    " LEFT JOIN event_sources u ON u.event_id = e.id GROUP BY e.id"
+                    " HAVING count(u.unit) <> e.nsources"))
+        return -1;
+    return check_query(s, "mentions",
+                       "SELECT 'mention ' || m.id || ' of a missing event'"
+                       " FROM mentions m WHERE m.event_id IS NOT NULL AND"
+                       " NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)");
+}

@@ -1,0 +1,1135 @@
+/* test_store.c — the store: schema and migrations, idempotent ingest (same
+ * dump twice), updates, merging of the three reports of the 25 May 2018
+ * Benghazi car bomb in every order, the seeds against their gold,
+ * near-duplicates, search terms and search recall against FTS5's default
+ * tokenizer, filters, one article with its spans, bad input. */
+#include "marsad.h"
+#include "test.h"
+#include "eval/eval.h"
+#include "store/simhash.h"
+#include "store/store.h"
+#include "store/terms.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static marsad_model *model(void) {
+    static marsad_model *m;
+    if (!m) {
+        char err[512];
+        m = marsad_model_load("data", err, sizeof err);
+        if (!m) fprintf(stderr, "  model: %s\n", err);
+    }
+    return m;
+}
+
+/* A fresh store file in a new temporary directory (path in out). */
+static store *fresh(char *out, size_t cap) {
+    char dir[] = "/tmp/marsad-store-XXXXXX";
+    if (!mkdtemp(dir)) return NULL;
+    snprintf(out, cap, "%s/t.db", dir);
+    char err[512];
+    store *s = store_open(out, 0, err, sizeof err);
+    if (!s) fprintf(stderr, "  store_open: %s\n", err);
+    return s;
+}
+
+static void remove_store(const char *path) {
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf \"$(dirname '%s')\"", path);
+    if (system(cmd) != 0) fprintf(stderr, "  cannot remove %s\n", path);
+}
+
+typedef struct {
+    size_t added, unchanged, replaced, failed, dups;
+} put_counts;
+
+/* Puts every article of path; counts what happened. */
+static void ingest(store *s, const char *path, put_counts *c) {
+    marsad_reader *r = marsad_reader_open(path, NULL, NULL);
+    if (!r) {
+        c->failed++;
+        return;
+    }
+    const marsad_article *a;
+    while ((a = marsad_reader_next(r)) != NULL) {
+        store_doc *d = store_doc_new(model(), a, marsad_reader_id_generated(r),
+                                     NULL, NULL);
+        store_put_result res;
+        if (!d || store_put(s, d, &res) != 0) {
+            fprintf(stderr, "  put %s: %s\n", a->id, store_errmsg(s));
+            c->failed++;
+        } else if (res.action == STORE_ADDED) {
+            c->added++;
+        } else if (res.action == STORE_REPLACED) {
+            c->replaced++;
+        } else {
+            c->unchanged++;
+        }
+        if (d && res.duplicate_of) c->dups++;
+        store_doc_free(d);
+    }
+    marsad_reader_free(r);
+}
+
+static int put_text(store *s, const char *id, const char *source,
+                    const char *published, const char *text,
+                    store_put_result *res) {
+    marsad_article a = {id, text, strlen(text), published, source, NULL, NULL};
+    store_doc *d = store_doc_new(model(), &a, 0, NULL, NULL);
+    int rc = d ? store_put(s, d, res) : -1;
+    if (rc) fprintf(stderr, "  put %s: %s\n", id, store_errmsg(s));
+    store_doc_free(d);
+    return rc;
+}
+
+/* A hash of every row of every table (the FTS and R*Tree shadow tables
+ * included, the virtual tables themselves read through them), in table
+ * name and key order: equal hashes, equal databases. */
+static uint64_t dump_hash(const char *path, size_t *rows) {
+    sqlite3 *db;
+    uint64_t h = 1;
+    *rows = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_stmt *t;
+    sqlite3_prepare_v2(db,
+                       "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                       " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+                       -1, &t, NULL);
+    while (sqlite3_step(t) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(t, 0);
+        h = simhash_hash64(name, strlen(name), h);
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", name);
+        sqlite3_stmt *r;
+        if (sqlite3_prepare_v2(db, sql, -1, &r, NULL) != SQLITE_OK) continue;
+        while (sqlite3_step(r) == SQLITE_ROW) {
+            (*rows)++;
+            for (int k = 0; k < sqlite3_column_count(r); k++) {
+                int type = sqlite3_column_type(r, k);
+                const void *b = sqlite3_column_blob(r, k);
+                int n = sqlite3_column_bytes(r, k);
+                h = simhash_hash64(&type, sizeof type, h);
+                if (b && n) h = simhash_hash64(b, (size_t)n, h);
+            }
+        }
+        sqlite3_finalize(r);
+    }
+    sqlite3_finalize(t);
+    sqlite3_close(db);
+    return h;
+}
+
+static long count_rows(store *s, const char *what) {
+    store_stats st;
+    if (store_get_stats(s, &st) != 0) return -1;
+    if (strcmp(what, "articles") == 0) return st.articles;
+    if (strcmp(what, "mentions") == 0) return st.mentions;
+    if (strcmp(what, "events") == 0) return st.events;
+    if (strcmp(what, "duplicates") == 0) return st.duplicates;
+    if (strcmp(what, "sentences") == 0) return st.sentences;
+    return -1;
+}
+
+/* ---- events seen as comparable lines ---------------------------------------- */
+
+typedef struct {
+    char **lines;
+    size_t n, cap;
+} sig_list;
+
+static int add_sig(void *ctx, const store_event *ev) {
+    sig_list *l = ctx;
+    const marsad_event *r = ev->record;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s|%s|%s|%s|k%ld|i%ld|s%zu|m%zu",
+             r->event_date ? r->event_date : "-", r->event_type,
+             r->sub_event_type, r->location_name ? r->location_name : "-",
+             r->fatalities, r->injured, ev->nsources, ev->nmentions);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->lines = realloc(l->lines, l->cap * sizeof *l->lines);
+    }
+    l->lines[l->n++] = strdup(buf);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The events of s as sorted signature lines joined by newlines (caller
+ * frees). */
+static char *signatures(store *s) {
+    sig_list l = {0};
+    store_events_each(s, NULL, 0, add_sig, &l);
+    qsort(l.lines, l.n, sizeof *l.lines, cmp_str);
+    size_t len = 1;
+    for (size_t i = 0; i < l.n; i++) len += strlen(l.lines[i]) + 1;
+    char *out = calloc(len, 1);
+    for (size_t i = 0; i < l.n; i++) {
+        strcat(out, l.lines[i]);
+        strcat(out, "\n");
+        free(l.lines[i]);
+    }
+    free(l.lines);
+    return out;
+}
+
+/* ---- schema ----------------------------------------------------------------- */
+
+TEST(store_open_and_schema_version)
+{
+    char path[256], err[512];
+    store *s = fresh(path, sizeof path);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+    CHECK_EQ_STR(store_backend(s), "sqlite");
+    store_close(s);
+    /* reopening an up-to-date store changes nothing */
+    s = store_open(path, STORE_READONLY, err, sizeof err);
+    CHECK(s != NULL);
+    if (s) CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+    store_close(s);
+    /* "sqlite:" names the same file */
+    char url[300];
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    s = store_open(url, STORE_READONLY, err, sizeof err);
+    CHECK(s != NULL);
+    store_close(s);
+    /* a schema from a newer build is refused, with a reason */
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "UPDATE schema_version SET version = 99", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    err[0] = '\0';
+    s = store_open(path, 0, err, sizeof err);
+    CHECK(s == NULL);
+    CHECK(strstr(err, "newer") != NULL);
+    store_close(s);
+    /* PostgreSQL is named but not built yet; unknown schemes and files that
+     * are no database are refused */
+    CHECK(store_open("postgresql://localhost/marsad", 0, err, sizeof err) == NULL);
+    CHECK(strstr(err, "PostgreSQL") != NULL);
+    CHECK(store_open("ftp://x/y", 0, err, sizeof err) == NULL);
+    CHECK(store_open("README.md", STORE_READONLY, err, sizeof err) == NULL);
+    CHECK(store_open("", 0, err, sizeof err) == NULL);
+    remove_store(path);
+}
+
+/* ---- idempotence ---------------------------------------------------------- */
+
+TEST(store_ingest_twice_same_dump)
+{
+    CHECK(model() != NULL);
+    if (!model()) return;
+    char path[256], err[512];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    ingest(s, "examples/seeds", &c);
+    CHECK_EQ_INT(c.failed, 0);
+    CHECK_EQ_INT(c.added, 31);
+    long events = count_rows(s, "events");
+    CHECK(events > 0);
+    store_close(s);
+    size_t rows1, rows2;
+    uint64_t h1 = dump_hash(path, &rows1);
+    /* articles, sentences, mentions, claims, evidence, events of 31 articles */
+    CHECK(rows1 > 600);
+    if (rows1 <= 600) fprintf(stderr, "  dump has %zu rows\n", rows1);
+    /* a second run over the same articles changes nothing at all */
+    s = store_open(path, 0, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) return;
+    put_counts c2 = {0};
+    ingest(s, "examples/dev", &c2);
+    ingest(s, "examples/seeds", &c2);
+    CHECK_EQ_INT(c2.unchanged, 31);
+    CHECK_EQ_INT(c2.added + c2.replaced + c2.failed, 0);
+    char key[STORE_KEY_MAX], hash[STORE_HASH_HEX];
+    marsad_article a = {"054_ly_2018-05-25_france24", "x", 1, NULL, NULL, NULL, NULL};
+    store_article_identity(&a, 0, key, hash);
+    CHECK_EQ_STR(key, "054_ly_2018-05-25_france24");
+    CHECK_EQ_INT(store_article_state(s, key, hash), STORE_CHANGED);
+    CHECK_EQ_INT(store_article_state(s, "no-such-article", hash), STORE_ABSENT);
+    store_close(s);
+    uint64_t h2 = dump_hash(path, &rows2);
+    CHECK_EQ_INT(rows1, rows2);
+    CHECK(h1 == h2);
+    remove_store(path);
+}
+
+TEST(store_article_keys)
+{
+    char k1[STORE_KEY_MAX], k2[STORE_KEY_MAX], h1[STORE_HASH_HEX],
+        h2[STORE_HASH_HEX];
+    /* a made-up id (JSON Lines line number) is no identity: the URL is */
+    marsad_article a = {"line3", "نص", 4, NULL, NULL, "http://x/1", NULL};
+    store_article_identity(&a, 1, k1, h1);
+    CHECK(strncmp(k1, "url:", 4) == 0);
+    /* without URL, the text */
+    a.url = NULL;
+    store_article_identity(&a, 1, k2, h2);
+    CHECK(strncmp(k2, "text:", 5) == 0);
+    /* the content hash follows metadata too */
+    a.title = "عنوان";
+    store_article_identity(&a, 1, k1, h1);
+    CHECK(strcmp(h1, h2) != 0);
+    CHECK_EQ_STR(k1, k2);
+    CHECK_EQ_INT(strlen(h1), 32);
+}
+
+TEST(store_update_replaces_mentions)
+{
+    if (!model()) return;
+    char p1[256], p2[256];
+    store *a = fresh(p1, sizeof p1), *b = fresh(p2, sizeof p2);
+    if (!a || !b) return;
+    size_t len;
+    char *other = test_read_file("examples/seeds/000_0ea05e08e214245f.txt", &len);
+    CHECK(other != NULL);
+    if (!other) return;
+    put_counts c = {0};
+    /* a: the three Benghazi reports, then CNN's article replaced by other
+     * news; b: the final state ingested directly */
+    ingest(a, "examples/dev/054_ly_2018-05-25_france24.txt", &c);
+    ingest(a, "examples/dev/055_ly_2018-05-25_skynews.txt", &c);
+    ingest(a, "examples/dev/056_ly_2018-05-25_cnn.txt", &c);
+    long before = count_rows(a, "mentions");
+    store_put_result r;
+    CHECK(put_text(a, "056_ly_2018-05-25_cnn", "CNN", "2016-02-24", other, &r) == 0);
+    CHECK_EQ_INT(r.action, STORE_REPLACED);
+    CHECK_EQ_INT(count_rows(a, "articles"), 3);
+    ingest(b, "examples/dev/054_ly_2018-05-25_france24.txt", &c);
+    ingest(b, "examples/dev/055_ly_2018-05-25_skynews.txt", &c);
+    CHECK(put_text(b, "056_ly_2018-05-25_cnn", "CNN", "2016-02-24", other, &r) == 0);
+    CHECK_EQ_INT(c.failed, 0);
+    CHECK_EQ_INT(count_rows(a, "mentions"), count_rows(b, "mentions"));
+    CHECK(count_rows(a, "mentions") != before);
+    CHECK_EQ_INT(count_rows(a, "sentences"), count_rows(b, "sentences"));
+    char *sa = signatures(a), *sb = signatures(b);
+    CHECK_EQ_STR(sa, sb);
+    /* the car bomb lost its CNN source */
+    CHECK(strstr(sa, "2018-05-24|Explosions/Remote violence|Remote explosive/landmine/IED|Benghazi|k6|i20|s2|") != NULL);
+    /* the old text is gone from the index, the new one is found */
+    store_search_opts o = {0};
+    store_hits *h = store_search(a, "صبراتة", &o);
+    int found_new = 0;
+    for (size_t i = 0; i < store_hits_count(h); i++)
+        found_new |= strcmp(store_hits_get(h, i)->doc_id, "056_ly_2018-05-25_cnn") == 0;
+    CHECK(found_new);
+    store_hits_free(h);
+    o.source = "CNN";
+    h = store_search(a, "مفخخة", &o);
+    CHECK(h != NULL);
+    CHECK_EQ_INT(store_hits_count(h), 0);
+    store_hits_free(h);
+    free(sa);
+    free(sb);
+    free(other);
+    store_close(a);
+    store_close(b);
+    remove_store(p1);
+    remove_store(p2);
+}
+
+/* ---- merging across sources ------------------------------------------------ */
+
+typedef struct {
+    int n3;                  /* events with three sources */
+    const char *date, *place;
+    long killed, injured;
+    long f24, sky, cnn;      /* per source figures */
+    char type[64];
+} trio_seen;
+
+static int find_trio(void *ctx, const store_event *ev) {
+    trio_seen *t = ctx;
+    if (ev->nsources != 3) return 0;
+    t->n3++;
+    t->killed = ev->record->fatalities;
+    t->injured = ev->record->injured;
+    t->date = ev->record->event_date && strcmp(ev->record->event_date, "2018-05-24") == 0 ? "ok" : "bad";
+    t->place = ev->record->location_name && strcmp(ev->record->location_name, "Benghazi") == 0 ? "ok" : "bad";
+    snprintf(t->type, sizeof t->type, "%s", ev->record->event_type);
+    for (size_t i = 0; i < ev->narticles; i++) {
+        const store_source *s = &ev->sources[i];
+        if (strstr(s->doc_id, "france24")) t->f24 = s->fatalities;
+        if (strstr(s->doc_id, "skynews")) t->sky = s->fatalities;
+        if (strstr(s->doc_id, "cnn")) t->cnn = s->fatalities;
+    }
+    return 0;
+}
+
+TEST(store_benghazi_trio_any_order)
+{
+    if (!model()) return;
+    static const char *const files[3] = {
+        "examples/dev/054_ly_2018-05-25_france24.txt",
+        "examples/dev/055_ly_2018-05-25_skynews.txt",
+        "examples/dev/056_ly_2018-05-25_cnn.txt",
+    };
+    static const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                     {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    char *first = NULL;
+    for (int o = 0; o < 6; o++) {
+        char path[256];
+        store *s = fresh(path, sizeof path);
+        if (!s) return;
+        put_counts c = {0};
+        for (int k = 0; k < 3; k++) ingest(s, files[orders[o][k]], &c);
+        CHECK_EQ_INT(c.added, 3);
+        trio_seen t;
+        memset(&t, 0, sizeof t);
+        store_events_each(s, NULL, 0, find_trio, &t);
+        if (t.n3 != 1 || t.killed != 6)
+            fprintf(stderr, "  order %d %d %d: %d events with 3 sources, killed %ld\n",
+                    orders[o][0], orders[o][1], orders[o][2], t.n3, t.killed);
+        /* one event, three sources, on 24 May in Benghazi */
+        CHECK_EQ_INT(t.n3, 1);
+        CHECK_EQ_STR(t.date, "ok");
+        CHECK_EQ_STR(t.place, "ok");
+        CHECK_EQ_STR(t.type, "Explosions/Remote violence");
+        /* France 24 says 7, Sky News 6: the lowest credible is 6 */
+        CHECK_EQ_INT(t.f24, 7);
+        CHECK_EQ_INT(t.sky, 6);
+        CHECK_EQ_INT(t.killed, 6);
+        CHECK_EQ_INT(t.injured, 20);
+        /* and the whole set of events does not depend on the order */
+        char *sig = signatures(s);
+        if (!first) first = sig;
+        else {
+            CHECK_EQ_STR(sig, first);
+            free(sig);
+        }
+        store_close(s);
+        remove_store(path);
+    }
+    free(first);
+}
+
+/* Event records as JSON Lines for the scorer: a merged event once per
+ * article that reports it (gold is per article). */
+typedef struct {
+    char *buf;
+    size_t n, cap;
+} text_buf;
+
+static void tb_add(text_buf *b, const char *s) {
+    size_t l = strlen(s);
+    if (b->n + l + 1 > b->cap) {
+        b->cap = (b->n + l + 1) * 2;
+        b->buf = realloc(b->buf, b->cap);
+    }
+    memcpy(b->buf + b->n, s, l + 1);
+    b->n += l;
+}
+
+static int per_article(void *ctx, const store_event *ev) {
+    text_buf *b = ctx;
+    char *line = marsad_events_render(ev->records, MARSAD_FORMAT_JSONL, 0);
+    if (!line) return 1;
+    const char *rep = ev->record->doc_id;
+    for (size_t i = 0; i < ev->narticles; i++) {
+        const char *doc = ev->sources[i].doc_id;
+        /* the rendered record names the representative article */
+        const char *at = strstr(line, rep);
+        if (!at) continue;
+        size_t pre = (size_t)(at - line);
+        char *copy = malloc(strlen(line) + strlen(doc) + 1);
+        memcpy(copy, line, pre);
+        strcpy(copy + pre, doc);
+        strcat(copy, at + strlen(rep));
+        tb_add(b, copy);
+        free(copy);
+    }
+    free(line);
+    return 0;
+}
+
+static double recall_of(const eval_gold *gold, const char *jsonl, size_t len,
+                        size_t *matched, size_t *required) {
+    eval_events *ev = eval_events_new();
+    eval_diags d = {0};
+    eval_events_parse_jsonl(ev, "events", jsonl, len, &d);
+    eval_result *r = eval_score(gold, ev, NULL);
+    *matched = r->overall.matched_required;
+    *required = r->overall.gold_required;
+    double rec = eval_recall(&r->overall);
+    eval_result_free(r);
+    eval_events_free(ev);
+    eval_diags_free(&d);
+    return rec;
+}
+
+TEST(store_seeds_against_gold)
+{
+    if (!model()) return;
+    eval_gold *gold = NULL;
+    eval_diags d = {0};
+    CHECK(eval_gold_load_dir("examples/seeds/gold", &gold, &d) == MARSAD_OK);
+    eval_diags_free(&d);
+    if (!gold) return;
+    /* extraction alone, one article at a time */
+    text_buf ex = {0};
+    tb_add(&ex, "");
+    marsad_reader *r = marsad_reader_open("examples/seeds", NULL, NULL);
+    const marsad_article *a;
+    size_t extracted = 0;
+    while (r && (a = marsad_reader_next(r)) != NULL) {
+        marsad_events *ev = marsad_extract(model(), a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+        extracted += marsad_events_count(ev);
+        char *s = marsad_events_render(ev, MARSAD_FORMAT_JSONL, 0);
+        if (s) tb_add(&ex, s);
+        free(s);
+        marsad_events_free(ev);
+    }
+    marsad_reader_free(r);
+    /* the store's merged events */
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/seeds", &c);
+    text_buf st = {0};
+    tb_add(&st, "");
+    store_events_each(s, NULL, 0, per_article, &st);
+    size_t m1, n1, m2, n2;
+    double rx = recall_of(gold, ex.buf, ex.n, &m1, &n1);
+    double rs = recall_of(gold, st.buf, st.n, &m2, &n2);
+    fprintf(stderr, "  seeds: required gold events found: extraction %zu/%zu (%.2f),"
+                    " store %zu/%zu (%.2f); %zu extracted events, %ld stored\n",
+            m1, n1, rx, m2, n2, rs, extracted, count_rows(s, "events"));
+    /* merging in the store loses no event that extraction finds, and the
+     * store's rules for one article (merge.h, as extraction's) give about as
+     * many events: within 20% */
+    CHECK(n1 > 0);
+    CHECK(m2 >= m1);
+    CHECK(count_rows(s, "events") * 10 <= (long)extracted * 12);
+    CHECK(count_rows(s, "events") * 10 >= (long)extracted * 8);
+    free(ex.buf);
+    free(st.buf);
+    eval_gold_free(gold);
+    store_close(s);
+    remove_store(path);
+}
+
+typedef struct {
+    size_t n, bad;
+} sanity;
+
+static int check_sane(void *ctx, const store_event *ev) {
+    sanity *k = ctx;
+    k->n++;
+    const marsad_event *r = ev->record;
+    /* figures of one sentence add up: never more than all claims together */
+    long maxclaim = 0;
+    for (size_t i = 0; i < r->nclaims; i++)
+        if (strcmp(r->claims[i].kind, "killed") == 0)
+            maxclaim += r->claims[i].count;
+    if (!r->location_name || !r->event_date || ev->nsources < 1 ||
+        ev->nmentions < ev->nsources || ev->narticles < 1 ||
+        r->fatalities > maxclaim || r->nevidence < 1)
+        k->bad++;
+    return 0;
+}
+
+TEST(store_events_are_sane)
+{
+    if (!model()) return;
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    ingest(s, "examples/seeds", &c);
+    sanity k = {0, 0};
+    CHECK(store_events_each(s, NULL, 0, check_sane, &k) == (long)k.n);
+    CHECK(k.n > 20);
+    CHECK_EQ_INT(k.bad, 0);
+    /* different stories are no near-copies of each other */
+    CHECK_EQ_INT(count_rows(s, "duplicates"), 0);
+    store_close(s);
+    remove_store(path);
+}
+
+/* ---- near-duplicates ------------------------------------------------------- */
+
+/* Replaces the first occurrence of `from` in text by `to` (new string). */
+static char *edit(const char *text, const char *from, const char *to) {
+    const char *at = strstr(text, from);
+    if (!at) return strdup(text);
+    size_t pre = (size_t)(at - text);
+    char *out = malloc(strlen(text) + strlen(to) + 1);
+    memcpy(out, text, pre);
+    strcpy(out + pre, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+static int count_trio(void *ctx, const store_event *ev) {
+    long *v = ctx;
+    if (ev->record->event_date && strcmp(ev->record->event_date, "2018-05-24") == 0 &&
+        ev->record->location_name && strcmp(ev->record->location_name, "Benghazi") == 0) {
+        v[0] = (long)ev->nsources;
+        v[1] = (long)ev->nmentions;
+        v[2] = (long)ev->narticles;
+    }
+    return 0;
+}
+
+TEST(store_near_duplicate_linked_not_counted)
+{
+    if (!model()) return;
+    size_t len;
+    char *orig = test_read_file("examples/dev/054_ly_2018-05-25_france24.txt", &len);
+    CHECK(orig != NULL);
+    if (!orig) return;
+    /* a wire copy lightly edited by another outlet: a word changed, a
+     * phrase dropped, a line added */
+    char *e1 = edit(orig, "ليل الخميس", "مساء الخميس");
+    char *e2 = edit(e1, "، كما أفاد مصدر أمني لوكالة الأنباء الفرنسية", "");
+    size_t l2 = strlen(e2);
+    char *copy = malloc(l2 + 64);
+    snprintf(copy, l2 + 64, "%s\n(أ ف ب)\n", e2);
+    /* the fingerprints are close; another article's is far */
+    marsad_doc *da = marsad_doc_new(orig, strlen(orig));
+    marsad_doc *db = marsad_doc_new(copy, strlen(copy));
+    char *other = test_read_file("examples/dev/055_ly_2018-05-25_skynews.txt", &len);
+    marsad_doc *dc = marsad_doc_new(other, len);
+    size_t na, nb, nc;
+    uint64_t ha = simhash_doc(da, &na), hb = simhash_doc(db, &nb),
+             hc = simhash_doc(dc, &nc);
+    int near = simhash_distance(ha, hb), far = simhash_distance(ha, hc);
+    fprintf(stderr, "  simhash distance: edited copy %d bits, other article %d bits\n",
+            near, far);
+    CHECK(near <= SIMHASH_NEAR_BITS);
+    CHECK(far > SIMHASH_NEAR_BITS);
+    marsad_doc_free(da);
+    marsad_doc_free(db);
+    marsad_doc_free(dc);
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    store_put_result r1, r2, r3;
+    CHECK(put_text(s, "f24", "france24", "2018-05-25", orig, &r1) == 0);
+    long v[3] = {0, 0, 0};
+    store_events_each(s, NULL, 0, count_trio, v);
+    long mentions_one = v[1];
+    CHECK(put_text(s, "copy", "alwasat", "2018-05-25", copy, &r2) == 0);
+    CHECK_EQ_INT(r1.duplicate_of, 0);
+    CHECK_EQ_INT(r2.duplicate_of, r1.article_id);
+    CHECK_EQ_INT(count_rows(s, "duplicates"), 1);
+    /* its mentions are kept, but it is no second source */
+    store_events_each(s, NULL, 0, count_trio, v);
+    CHECK_EQ_INT(v[0], 1);
+    CHECK(v[1] > mentions_one);
+    CHECK_EQ_INT(v[2], 2);
+    /* an independent report of the same blast is a second source */
+    CHECK(put_text(s, "sky", "skynews", "2018-05-25", other, &r3) == 0);
+    CHECK_EQ_INT(r3.duplicate_of, 0);
+    store_events_each(s, NULL, 0, count_trio, v);
+    CHECK_EQ_INT(v[0], 2);
+    /* the near-copy can be left out of search results */
+    store_search_opts o = {0};
+    store_hits *h = store_search(s, "تيبستي", &o);
+    CHECK_EQ_INT(store_hits_count(h), 3);
+    store_hits_free(h);
+    o.exclude_duplicates = 1;
+    h = store_search(s, "تيبستي", &o);
+    CHECK_EQ_INT(store_hits_count(h), 2);
+    store_hits_free(h);
+    store_close(s);
+    remove_store(path);
+    free(orig);
+    free(e1);
+    free(e2);
+    free(copy);
+    free(other);
+}
+
+/* ---- search ------------------------------------------------------------------ */
+
+typedef struct {
+    char terms[64][64];
+    int n;
+} term_list;
+
+static int collect_term(void *ctx, const store_term *t) {
+    term_list *l = ctx;
+    if (l->n < 64 && t->len < 63) {
+        memcpy(l->terms[l->n], t->term, t->len);
+        l->terms[l->n][t->len] = '\0';
+        l->n++;
+    }
+    return 0;
+}
+
+static int has_term(const term_list *l, const char *t) {
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->terms[i], t) == 0) return 1;
+    return 0;
+}
+
+static void split_tabs(char *line, char **f, int max, int *n) {
+    *n = 0;
+    f[(*n)++] = line;
+    for (char *p = line; *p && *n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            f[(*n)++] = p + 1;
+        }
+}
+
+TEST(store_terms_table)
+{
+    size_t len;
+    char *buf = test_read_file("tests/data/store_terms.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, lineno = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        if (l[0] == '#') continue;
+        char *f[4];
+        int n;
+        split_tabs(l, f, 4, &n);
+        CHECK_EQ_INT(n, 4);
+        if (n != 4) continue;
+        int mode = strcmp(f[0], "query") == 0 ? TERMS_QUERY : TERMS_DOCUMENT;
+        term_list tl = {.n = 0};
+        CHECK(terms_each(f[1], strlen(f[1]), mode, collect_term, &tl) == 0);
+        int ok = 1;
+        for (char *s2 = NULL, *w = strtok_r(f[2], " ", &s2); w; w = strtok_r(NULL, " ", &s2))
+            if (!has_term(&tl, w)) {
+                fprintf(stderr, "  store_terms.tsv:%d: %s lacks %s\n", lineno, f[1], w);
+                ok = 0;
+            }
+        if (strcmp(f[3], "-") != 0)
+            for (char *s2 = NULL, *w = strtok_r(f[3], " ", &s2); w; w = strtok_r(NULL, " ", &s2))
+                if (has_term(&tl, w)) {
+                    fprintf(stderr, "  store_terms.tsv:%d: %s gives %s\n", lineno, f[1], w);
+                    ok = 0;
+                }
+        CHECK(ok);
+        rows++;
+    }
+    CHECK(rows >= 15);
+    free(buf);
+}
+
+TEST(store_search_examples)
+{
+    if (!model()) return;
+    size_t len;
+    char *buf = test_read_file("tests/data/store_search_examples.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    int rows = 0, lineno = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        if (l[0] == '#') continue;
+        char *f[3];
+        int n;
+        split_tabs(l, f, 3, &n);
+        CHECK_EQ_INT(n, 3);
+        if (n != 3) continue;
+        char err[256];
+        store *s = store_open(":memory:", 0, err, sizeof err);
+        CHECK(s != NULL);
+        if (!s) break;
+        store_put_result r;
+        CHECK(put_text(s, "a", "x", "2020-01-01", f[0], &r) == 0);
+        store_search_opts o = {0};
+        store_hits *h = store_search(s, f[1], &o);
+        int found = store_hits_count(h) == 1, want = strcmp(f[2], "yes") == 0;
+        if (found != want)
+            fprintf(stderr, "  store_search_examples.tsv:%d: '%s' %s '%s'\n", lineno,
+                    f[1], found ? "finds" : "does not find", f[0]);
+        CHECK(found == want);
+        store_hits_free(h);
+        store_close(s);
+        rows++;
+    }
+    CHECK(rows >= 12);
+    free(buf);
+}
+
+/* Articles found by an FTS5 table for the words of q (all required), with
+ * FTS5's own tokenizer on both sides: the reference for recall. */
+static int ref_search(sqlite3 *db, const char *q, char found[][64], int max) {
+    char fq[512] = "";
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", q);
+    for (char *s = NULL, *w = strtok_r(copy, " ", &s); w; w = strtok_r(NULL, " ", &s)) {
+        if (*fq) strcat(fq, " ");
+        strcat(fq, "\"");
+        strcat(fq, w);
+        strcat(fq, "\"");
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT a.doc_id FROM ref_fts JOIN articles a"
+                               " ON a.id = ref_fts.rowid WHERE ref_fts MATCH ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "  ref: %s\n", sqlite3_errmsg(db));
+        return 0;
+    }
+    sqlite3_bind_text(st, 1, fq, -1, SQLITE_STATIC);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && n < max)
+        snprintf(found[n++], 64, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return n;
+}
+
+TEST(store_search_recall)
+{
+    if (!model()) return;
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    ingest(s, "examples/seeds", &c);
+    /* the reference index: FTS5's default tokenizer over the same rows */
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "CREATE VIRTUAL TABLE ref_fts USING fts5(title, text,"
+                       " tokenize = 'unicode61 remove_diacritics 2');"
+                       "INSERT INTO ref_fts(rowid, title, text)"
+                       " SELECT id, title, text FROM articles",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    size_t len;
+    char *buf = test_read_file("tests/data/search_queries.tsv", &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    size_t expected = 0, hit_ours = 0, hit_ref = 0, got_ours = 0, got_ref = 0;
+    int rows = 0, lineno = 0;
+    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        if (l[0] == '#') continue;
+        char *f[2];
+        int n;
+        split_tabs(l, f, 2, &n);
+        if (n != 2) continue;
+        rows++;
+        store_search_opts o = {0};
+        o.limit = 100;
+        store_hits *h = store_search(s, f[0], &o);
+        CHECK(h != NULL);
+        char ref[100][64];
+        int nref = ref_search(db, f[0], ref, 100);
+        size_t ours_row = 0, ref_row = 0, exp_row = 0;
+        for (char *s2 = NULL, *id = strtok_r(f[1], " ", &s2); id;
+             id = strtok_r(NULL, " ", &s2)) {
+            exp_row++;
+            for (size_t i = 0; i < store_hits_count(h); i++)
+                if (strcmp(store_hits_get(h, i)->doc_id, id) == 0) ours_row++;
+            for (int i = 0; i < nref; i++)
+                if (strcmp(ref[i], id) == 0) ref_row++;
+        }
+        if (ours_row < exp_row)
+            fprintf(stderr, "  search_queries.tsv:%d: %s: %zu of %zu found\n",
+                    lineno, f[0], ours_row, exp_row);
+        expected += exp_row;
+        hit_ours += ours_row;
+        hit_ref += ref_row;
+        got_ours += store_hits_count(h);
+        got_ref += (size_t)nref;
+        store_hits_free(h);
+    }
+    sqlite3_close(db);
+    double r_ours = expected ? (double)hit_ours / (double)expected : 0;
+    double r_ref = expected ? (double)hit_ref / (double)expected : 0;
+    double p_ours = got_ours ? (double)hit_ours / (double)got_ours : 0;
+    double p_ref = got_ref ? (double)hit_ref / (double)got_ref : 0;
+    fprintf(stderr, "  search recall over %d queries (%zu expected hits): marsad"
+                    " tokenizer %.3f (precision %.3f), FTS5 unicode61 %.3f"
+                    " (precision %.3f)\n",
+            rows, expected, r_ours, p_ours, r_ref, p_ref);
+    CHECK(rows >= 15);
+    CHECK(r_ours >= 0.9);
+    CHECK(r_ours > r_ref);
+    CHECK(p_ours >= 0.9);
+    free(buf);
+    store_close(s);
+    remove_store(path);
+}
+
+TEST(store_search_filters_and_snippets)
+{
+    if (!model()) return;
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    store_search_opts o = {0};
+    o.mark_open = "<b>";
+    o.mark_close = "</b>";
+    store_hits *h = store_search(s, "بنغازي", &o);
+    CHECK(h != NULL && store_hits_count(h) > 3);
+    /* best first, and the match is marked */
+    for (size_t i = 0; h && i < store_hits_count(h); i++) {
+        const store_hit *x = store_hits_get(h, i);
+        CHECK(x->snippet && strstr(x->snippet, "<b>") != NULL);
+        if (i) CHECK(x->score >= store_hits_get(h, i - 1)->score);
+    }
+    store_hits_free(h);
+    o.from = "2018-01-01";
+    o.to = "2018-12-31";
+    h = store_search(s, "بنغازي", &o);
+    CHECK_EQ_INT(store_hits_count(h), 3);
+    store_hits_free(h);
+    o.source = "skynews";
+    h = store_search(s, "بنغازي", &o);
+    CHECK_EQ_INT(store_hits_count(h), 1);
+    if (store_hits_count(h))
+        CHECK_EQ_STR(store_hits_get(h, 0)->doc_id, "055_ly_2018-05-25_skynews");
+    store_hits_free(h);
+    /* FTS5 operators in a plain query are words, not syntax */
+    memset(&o, 0, sizeof o);
+    h = store_search(s, "\"بنغازي OR (", &o);
+    CHECK(h != NULL);
+    store_hits_free(h);
+    o.raw = 1;
+    h = store_search(s, "درنة OR صبراتة", &o);
+    CHECK(h != NULL && store_hits_count(h) >= 3);
+    store_hits_free(h);
+    h = store_search(s, "\"unterminated", &o);
+    CHECK(h == NULL);
+    CHECK(strlen(store_errmsg(s)) > 0);
+    memset(&o, 0, sizeof o);
+    CHECK(store_search(s, "   ", &o) == NULL);
+    store_close(s);
+    remove_store(path);
+}
+
+/* ---- queries ------------------------------------------------------------------- */
+
+typedef struct {
+    size_t n, bad;
+    const char *want;
+} filter_check;
+
+static int check_type(void *ctx, const store_event *ev) {
+    filter_check *k = ctx;
+    k->n++;
+    if (strcmp(ev->record->event_type, k->want) != 0 &&
+        strcmp(ev->record->sub_event_type, k->want) != 0)
+        k->bad++;
+    return 0;
+}
+
+static int check_place(void *ctx, const store_event *ev) {
+    filter_check *k = ctx;
+    k->n++;
+    const marsad_event *r = ev->record;
+    if (!(r->location_name && strstr(r->location_name, k->want)) &&
+        !(r->admin1 && strstr(r->admin1, k->want)))
+        k->bad++;
+    return 0;
+}
+
+static int check_window(void *ctx, const store_event *ev) {
+    filter_check *k = ctx;
+    k->n++;
+    if (!ev->record->event_date || strcmp(ev->record->event_date, "2016-01-01") < 0 ||
+        strcmp(ev->record->event_date, "2016-12-31") > 0 ||
+        ev->record->fatalities < 3)
+        k->bad++;
+    return 0;
+}
+
+static int check_actor(void *ctx, const store_event *ev) {
+    filter_check *k = ctx;
+    k->n++;
+    (void)ev;
+    return 0;
+}
+
+TEST(store_event_filters_and_aggregates)
+{
+    if (!model()) return;
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    ingest(s, "examples/seeds", &c);
+    long total = count_rows(s, "events");
+    store_filter f = {0};
+    filter_check k = {0, 0, "Battles"};
+    f.type = "battles";
+    store_events_each(s, &f, 0, check_type, &k);
+    CHECK(k.n > 5);
+    CHECK_EQ_INT(k.bad, 0);
+    memset(&f, 0, sizeof f);
+    filter_check kp = {0, 0, "Benghazi"};
+    f.place = "Benghazi";
+    store_events_each(s, &f, 0, check_place, &kp);
+    CHECK(kp.n > 3);
+    CHECK_EQ_INT(kp.bad, 0);
+    memset(&f, 0, sizeof f);
+    filter_check kw = {0, 0, NULL};
+    f.from = "2016-01-01";
+    f.to = "2016-12-31";
+    f.min_fatalities = 3;
+    store_events_each(s, &f, 0, check_window, &kw);
+    CHECK(kw.n > 0);
+    CHECK_EQ_INT(kw.bad, 0);
+    memset(&f, 0, sizeof f);
+    filter_check ka = {0, 0, NULL}, ka2 = {0, 0, NULL};
+    f.actor = "Islamic State";
+    store_events_each(s, &f, 0, check_actor, &ka);
+    f.actor = "داعش";
+    store_events_each(s, &f, 0, check_actor, &ka2);
+    CHECK(ka.n > 3);
+    CHECK(ka2.n > 0);
+    CHECK(ka.n < (size_t)total);
+    /* limit and offset */
+    memset(&f, 0, sizeof f);
+    f.limit = 5;
+    filter_check kl = {0, 0, NULL};
+    CHECK_EQ_INT(store_events_each(s, &f, 0, check_actor, &kl), 5);
+    /* counts per type add up to every event */
+    store_bucket *b;
+    size_t nb;
+    memset(&f, 0, sizeof f);
+    CHECK(store_aggregate(s, &f, STORE_BY_TYPE, &b, &nb) == 0);
+    long sum = 0;
+    for (size_t i = 0; i < nb; i++) sum += b[i].events;
+    CHECK_EQ_INT(sum, total);
+    free(b);
+    CHECK(store_aggregate(s, &f, STORE_BY_ADMIN1, &b, &nb) == 0);
+    int benghazi = 0;
+    for (size_t i = 0; i < nb; i++) benghazi |= strcmp(b[i].key, "LY/Benghazi") == 0;
+    CHECK(benghazi);
+    free(b);
+    CHECK(store_aggregate(s, &f, STORE_BY_DAY, &b, &nb) == 0);
+    CHECK(nb > 10);
+    for (size_t i = 1; i < nb; i++) CHECK(strcmp(b[i - 1].key, b[i].key) < 0);
+    free(b);
+    /* one event in detail: every source with its evidence text */
+    CHECK(store_event_get(s, 999999) == NULL);
+    store_close(s);
+    remove_store(path);
+}
+
+TEST(store_article_with_mention_spans)
+{
+    if (!model()) return;
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    store_article *a = store_article_get(s, "055_ly_2018-05-25_skynews");
+    CHECK(a != NULL);
+    if (!a) return;
+    CHECK_EQ_STR(a->source, "skynews");
+    CHECK(a->text_len > 1000);
+    CHECK(a->nsentences > 5);
+    CHECK(a->nmentions > 0);
+    int in_event = 0;
+    for (size_t i = 0; i < a->nmentions; i++) {
+        const marsad_event *r = a->mentions[i].record;
+        in_event += a->mentions[i].event_id != 0;
+        for (size_t k = 0; k < r->nevidence; k++) {
+            /* every span is a stored sentence of the text */
+            int is_sentence = 0;
+            for (size_t j = 0; j < a->nsentences; j++)
+                is_sentence |= a->sentences[j].start == r->evidence[k].start &&
+                               a->sentences[j].end == r->evidence[k].end;
+            CHECK(is_sentence);
+            CHECK(r->evidence[k].end <= a->text_len);
+        }
+    }
+    CHECK(in_event > 0);
+    /* the mentions render as extraction's records */
+    char *jl = marsad_events_render(a->records, MARSAD_FORMAT_JSONL, 0);
+    CHECK(jl && strstr(jl, "\"doc_id\":\"055_ly_2018-05-25_skynews\""));
+    free(jl);
+    /* its event in detail: three reporting articles, each with evidence */
+    int64_t eid = 0;
+    for (size_t i = 0; i < a->nmentions && !eid; i++)
+        if (a->mentions[i].record->fatalities == 6) eid = a->mentions[i].event_id;
+    store_article_free(a);
+    CHECK(eid != 0);
+    store_event *ev = store_event_get(s, eid);
+    CHECK(ev != NULL);
+    if (ev) {
+        CHECK_EQ_INT(ev->narticles, 3);
+        for (size_t i = 0; i < ev->narticles; i++) {
+            CHECK(ev->sources[i].nevidence > 0);
+            if (ev->sources[i].nevidence)
+                CHECK(strlen(ev->sources[i].evidence_text[0]) > 10);
+        }
+        char *line = store_event_render(ev, MARSAD_FORMAT_JSONL);
+        CHECK(line && strstr(line, "\"nsources\":3") && strstr(line, "\"sources\":["));
+        free(line);
+        char *csv = store_event_render(ev, MARSAD_FORMAT_CSV);
+        CHECK(csv && strstr(csv, "france24; skynews; CNN"));
+        free(csv);
+        store_event_free(ev);
+    }
+    CHECK(store_article_get(s, "no-such-article") == NULL);
+    store_close(s);
+    remove_store(path);
+}
+
+TEST(store_bad_input)
+{
+    if (!model()) return;
+    char path[256];
+    store *s = fresh(path, sizeof path);
+    if (!s) return;
+    static const char bad[] = "\xd9\x82\xd8\xaa\xd9\x84\xff\xfe \x00 \xd9\x85\xd8\xb5\xd8\xb1\xd8\xa7\xd8\xaa\xd8\xa9 \xc3";
+    marsad_article a[] = {
+        {"empty", "", 0, NULL, NULL, NULL, NULL},
+        {"binary", bad, sizeof bad - 1, "2020-01-01", "x", NULL, NULL},
+        {"no-arabic", "hello world", 11, "not a date", NULL, NULL, NULL},
+        {NULL, "قتل 3 في بنغازي", strlen("قتل 3 في بنغازي"), NULL, NULL, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
+        store_doc *d = store_doc_new(model(), &a[i], 0, NULL, NULL);
+        store_put_result r;
+        CHECK(d != NULL);
+        CHECK(d && store_put(s, d, &r) == 0);
+        store_doc_free(d);
+    }
+    CHECK_EQ_INT(count_rows(s, "articles"), 4);
+    store_article *x = store_article_get(s, "binary");
+    CHECK(x != NULL);
+    if (x) {
+        CHECK_EQ_INT(marsad_utf8_invalid_count(x->text, x->text_len), 0);
+        CHECK(memchr(x->text, '\0', x->text_len) == NULL);
+        store_article_free(x);
+    }
+    store_search_opts o = {0};
+    store_hits *h = store_search(s, "مصراتة", &o);
+    CHECK_EQ_INT(store_hits_count(h), 1);
+    store_hits_free(h);
+    /* a huge article goes in, in linear time */
+    size_t unit = strlen("قتل ثلاثة أشخاص في انفجار في بنغازي. "), n = 20000;
+    char *big = malloc(unit * n + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(big + i * unit, "قتل ثلاثة أشخاص في انفجار في بنغازي. ", unit);
+    big[unit * n] = '\0';
+    store_put_result r;
+    CHECK(put_text(s, "big", "x", "2020-01-02", big, &r) == 0);
+    free(big);
+    store_close(s);
+    remove_store(path);
+}
