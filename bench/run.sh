@@ -175,15 +175,17 @@ echo "$HASH1 $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --q
 
 # ---------------------------------------------------------------- store
 # Ingest rate and search latency come from bench/bench_store.sh (the store's
-# own benchmark) when it exists and is executable. Contract: it is called as
-#   bench/bench_store.sh CORPUS.jsonl EVENTS.jsonl
-# with MARSAD=build/marsad in its environment, and prints report lines
-# ("ingest: 1234 articles/s ..."), which are shown as they are.
+# own benchmark: a corpus of STORE_BENCH_N articles, default 100000, made by
+# recombining the bundled ones); the HTTP figures from bench/bench_serve.sh.
+# Each prints its report lines, shown as they are.
 store_bench() {
-  if [ -x bench/bench_store.sh ]; then
-    MARSAD=$BIN bench/bench_store.sh "$MAIN" "$OUT/j1.jsonl" 2>&1 || echo "bench_store.sh failed (exit $?)"
+  if [ -f bench/bench_store.sh ]; then
+    bash bench/bench_store.sh "${STORE_BENCH_N:-100000}" 2>&1 || echo "bench_store.sh failed (exit $?)"
   else
     echo "(bench/bench_store.sh not present: ingest rate and search latency not measured)"
+  fi
+  if [ -f bench/bench_serve.sh ]; then
+    bash bench/bench_serve.sh 2>&1 || echo "bench_serve.sh failed (exit $?)"
   fi
 }
 

@@ -265,9 +265,17 @@ static inline const char *inv_check_doc(const char *text, size_t len,
         if (!x->norm || strlen(x->norm) != x->norm_len)
             return inv_fail("token %zu: norm_len %u but strlen %zu", k,
                             x->norm_len, x->norm ? strlen(x->norm) : 0);
+        /* the fold of its bytes, without the spaces a multi-word ligature
+         * (ﷺ) folds to: a token's norm is one word */
         size_t fn = marsad_fold(text + x->start, x->end - x->start, buf,
                                 sizeof buf);
-        if (fn != x->norm_len ||
+        if (fn < sizeof buf) {
+            size_t o = 0;
+            for (size_t q = 0; q < fn; q++)
+                if (buf[q] != ' ') buf[o++] = buf[q];
+            fn = o;
+        }
+        if ((fn < sizeof buf && fn != x->norm_len) || memchr(x->norm, ' ', x->norm_len) ||
             memcmp(buf, x->norm, fn < sizeof buf ? fn : sizeof buf) != 0)
             return inv_fail("token %zu: norm is not the fold of its bytes", k);
         const char *e = inv_check_folded(x->norm, x->norm_len);

@@ -239,7 +239,7 @@ marsad_reader *marsad_reader_open_ex(const char *path, const marsad_reader_optio
     }
     if (S_ISDIR(st.st_mode)) {
         list_dir(r, path, 0);
-        qsort(r->paths, r->npaths, sizeof *r->paths, cmpstr);
+        if (r->npaths) qsort(r->paths, r->npaths, sizeof *r->paths, cmpstr);
         return r;
     }
     if (push_path(r, path)) {

@@ -117,6 +117,18 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 }
 
 /* Appends a token for text[start,end) with its folded form. */
+/* Removes the spaces a few multi-word ligatures fold to (ﷺ, ﷻ): a token's
+ * folded form is one word, so phrase keys (forms joined by spaces) and
+ * tokens agree. Returns the new length. */
+static size_t squeeze_spaces(char *s, size_t n) {
+    if (!memchr(s, ' ', n)) return n;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ') s[o++] = s[i];
+    s[o] = '\0';
+    return o;
+}
+
 static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
                      int flags) {
     if (grow((void **)&d->toks, &d->captoks, d->ntoks + 1, sizeof *d->toks))
@@ -132,6 +144,7 @@ static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
             return -1;
         marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
     }
+    need = squeeze_spaces(d->norms + d->normlen, need);
     marsad_token *t = &d->toks[d->ntoks++];
     uint64_t key = (text_key_step(0, d->norms + d->normlen, need) & TEXT_KEY_MASK) |
                    TEXT_KEY_SET;
@@ -282,13 +295,17 @@ static int key_token_cb(void *ctx, size_t start, size_t end, int kind,
     struct key_ctx *k = ctx;
     size_t n = marsad_fold(k->s + start, end - start, NULL, 0);
     if (n == 0) return 0;
+    char small[256], *f = n < sizeof small ? small : malloc(n + 1);
+    if (!f) return -1;
+    marsad_fold(k->s + start, end - start, f, n + 1);
+    n = squeeze_spaces(f, n);
     if (k->o > 0) {
         if (k->o < k->cap) k->out[k->o] = ' ';
         k->o++;
     }
-    if (k->o < k->cap)
-        marsad_fold(k->s + start, end - start, k->out + k->o, k->cap - k->o);
-    k->o += n;
+    for (size_t i = 0; i < n; i++, k->o++)
+        if (k->o < k->cap) k->out[k->o] = f[i];
+    if (f != small) free(f);
     return 0;
 }
 
