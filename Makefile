@@ -3,7 +3,7 @@
 # Variants: `make SAN=1` (ASan+UBSan, into build-san/), `make CC=clang`.
 
 CC      ?= cc
-PKGS    := libutf8proc jansson sqlite3 zlib
+PKGS    := libutf8proc jansson sqlite3 zlib libmicrohttpd
 BUILD   ?= build
 ifeq ($(SAN),1)
 BUILD   := build-san
@@ -21,7 +21,9 @@ LDFLAGS += $(SANFLAGS)
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The dashboard (web/) is compiled in: build/gen/web_assets.c (src/serve/assets.h).
+WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
@@ -48,6 +50,12 @@ $(BUILD)/gen/tests.h: $(TEST_SRC) tools/gen_registry.sh
 	sh tools/gen_registry.sh tests $(TEST_SRC) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/cli/main.o: $(BUILD)/gen/commands.h
+
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) tools/gen_assets.sh
+	@mkdir -p $(@D)
+	sh tools/gen_assets.sh web $(WEB_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c src/serve/assets.h
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
 $(BUILD)/tests/main.o: $(BUILD)/gen/tests.h
 
 $(BUILD)/%.o: %.c
