@@ -24,9 +24,13 @@ check_pc libmicrohttpd libmicrohttpd-dev
 check_pc gumbo libgumbo-dev
 
 if [ "${1:-}" = "--test" ]; then
-  # Test-only tools: a second compiler, sanitizer and fuzzer runtimes, valgrind.
+  # Test-only tools: a second compiler, sanitizer and fuzzer runtimes,
+  # valgrind; curl and python3 for the HTTP tests (tests/cli/serve.sh; the
+  # browser test installs chromium and playwright-core itself).
   check_cmd clang clang
   check_cmd valgrind valgrind
+  check_cmd curl curl
+  check_cmd python3 python3
   [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
     need_pkgs+=("libclang-rt-dev")
 fi
