@@ -262,7 +262,7 @@ LAST="200 concurrent requests"
 seq 1 200 | xargs -P 50 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
   "http://127.0.0.1:$PORT/api/events?limit=20&offset={}" >"$CLI_TMP/codes" 2>/dev/null
 RC=0
-X
+check "200 requests, 50 at a time: all 200" test "$(grep -c '^200$' "$CLI_TMP/codes")" -eq 200
 
 # ---- SIGTERM, with an idle connection open
 exec 7<>"/dev/tcp/127.0.0.1/$PORT"
