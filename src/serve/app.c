@@ -496,36 +496,31 @@ static int get_filter(const http_target *t, queries_filter *q, serve_response *r
         return -1;
     }
     const char *types = param(t, "type");
-    if (types) {
-        const char *p = types;
-        while (*p) {
-            const char *e = strchr(p, ',');
-            size_t n = e ? (size_t)(e - p) : strlen(p);
-            char one[128];
-            while (n && *p == ' ') p++, n--;
-            while (n && p[n - 1] == ' ') n--;
-            const char *canon = NULL;
-            if (n && n < sizeof one) {
-                memcpy(one, p, n);
-                one[n] = '\0';
-                canon = queries_type_canonical(one);
-            }
-            if (!canon) {
-                respond_error(r, 400, "type",
-                              "type: '%.*s' is not an event type or sub-event type "
-                              "(spec/EVENTS.md; several are separated by commas)",
-                              (int)(n > 100 ? 100 : n), p);
-                return -1;
-            }
-            if (q->ntypes == QUERIES_MAX_TYPES) {
-                respond_error(r, 400, "type", "type: more than %d types",
-                              QUERIES_MAX_TYPES);
-                return -1;
-            }
-            q->types[q->ntypes++] = canon;
-            if (!e) break;
-            p = e + 1;
+    for (const char *p = types; p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char one[128];
+        while (n && *p == ' ') p++, n--;
+        while (n && p[n - 1] == ' ') n--;
+        const char *canon = NULL;
+        if (n && n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            canon = queries_type_canonical(one);
         }
+        if (!canon) {
+            respond_error(r, 400, "type",
+                          "type: '%.*s' is not an event type or sub-event type "
+                          "(spec/EVENTS.md; several are separated by commas)",
+                          (int)(n > 100 ? 100 : n), p);
+            return -1;
+        }
+        if (q->ntypes == QUERIES_MAX_TYPES) {
+            respond_error(r, 400, "type", "type: more than %d types", QUERIES_MAX_TYPES);
+            return -1;
+        }
+        q->types[q->ntypes++] = canon;
+        p = e ? e + 1 : NULL;
     }
     if (get_text(t, "actor", TEXT_PARAM_MAX, &q->f.actor, r) ||
         get_text(t, "place", TEXT_PARAM_MAX, &q->f.place, r))

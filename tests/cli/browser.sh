@@ -32,7 +32,8 @@ apt_install() { # PACKAGE...
 [ -x "$CHROMIUM" ] || apt_install chromium
 check "chromium is installed ($CHROMIUM)" test -x "$CHROMIUM"
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
-check "node is installed" command -v node
+have() { command -v "$1" >/dev/null 2>&1; }
+check "node is installed" have node
 
 # playwright-core, exactly as locked
 want=$(sed -n 's/.*"playwright-core": *"\([0-9.]*\)".*/\1/p' tests/browser/package.json)
