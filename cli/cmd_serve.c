@@ -29,6 +29,8 @@ static const char USAGE[] =
     "  --data DIR          data directory (boundaries, district and country\n"
     "                      names; default $MARSAD_DATA or the built-in one)\n"
     "  --threads N         worker threads (default twice the processors, 4-16)\n"
+    "  --cache MB          memory for recent answers of the API, kept while the\n"
+    "                      store's files are unchanged (default 64; 0: none)\n"
     "  --log               one line per request on standard error\n"
     "\n"
     "Exit status: 0 stopped by a signal, 1 the store, data or address could\n"
@@ -50,7 +52,7 @@ MARSAD_COMMAND(serve, "serve the HTTP API and dashboard over a store")
     }
     serve_opts o;
     memset(&o, 0, sizeof o);
-    const char *data = NULL, *threads_s = NULL;
+    const char *data = NULL, *threads_s = NULL, *cache_s = NULL;
     int log = 0;
     for (int a = 1; a < argc; a++) {
         const char *opt = argv[a];
@@ -60,6 +62,7 @@ MARSAD_COMMAND(serve, "serve the HTTP API and dashboard over a store")
         else if (strcmp(opt, "--web") == 0) dst = &o.web_dir;
         else if (strcmp(opt, "--data") == 0) dst = &data;
         else if (strcmp(opt, "--threads") == 0) dst = &threads_s;
+        else if (strcmp(opt, "--cache") == 0) dst = &cache_s;
         else if (strcmp(opt, "--log") == 0) { log = 1; continue; }
         else {
             cli_error("serve: unknown %s '%s' (see marsad serve --help)",
@@ -85,6 +88,16 @@ MARSAD_COMMAND(serve, "serve the HTTP API and dashboard over a store")
             return EXIT_USAGE;
         }
         o.threads = (unsigned)n;
+    }
+    o.cache_mb = -1;
+    if (cache_s) {
+        char *end;
+        long n = strtol(cache_s, &end, 10);
+        if (*end || n < 0 || n > 65536) {
+            cli_error("serve: --cache takes megabytes from 0 to 65536, not '%s'", cache_s);
+            return EXIT_USAGE;
+        }
+        o.cache_mb = n;
     }
     o.datadir = cli_datadir(data);
     if (log) o.log = log_line;

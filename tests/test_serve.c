@@ -9,6 +9,7 @@
 #include "table.h"
 #include "test.h"
 #include "serve/app.h"
+#include "serve/cache.h"
 #include "serve/http.h"
 #include "serve/queries.h"
 #include "serve/serve.h"
@@ -369,6 +370,58 @@ TEST(serve_queries_box_types_and_pages)
     free(full);
     free(paged);
     fixture_close(&x);
+}
+
+/* ---- the cache ------------------------------------------------------------------ */
+
+TEST(serve_cache_follows_the_store_files)
+{
+    CHECK(serve_cache_new("postgresql://x/y", 1 << 20) == NULL);
+    CHECK(serve_cache_new("/tmp/x.db", 0) == NULL);
+    char dir[] = "/tmp/marsad-cache-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char db[128], wal[140];
+    snprintf(db, sizeof db, "%s/c.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    serve_cache *c = serve_cache_new(db, 4096);
+    CHECK(c != NULL);
+    CHECK_EQ_INT(serve_cache_version(c), 0); /* no file: nothing cached */
+    CHECK(table_write(dir, "c.db", "v1") == 0);
+    uint64_t v = serve_cache_version(c);
+    CHECK(v != 0);
+    size_t len = 0;
+    CHECK(serve_cache_get(c, "/api/meta", v, &len) == NULL);
+    serve_cache_put(c, "/api/meta", v, "{\"a\":1}", 7);
+    char *b = serve_cache_get(c, "/api/meta", v, &len);
+    CHECK(b && len == 7 && memcmp(b, "{\"a\":1}", 7) == 0);
+    free(b);
+    CHECK(serve_cache_get(c, "/api/meta?x", v, &len) == NULL);
+    /* a commit appends to the write-ahead log: a new version, a miss */
+    CHECK(table_write(dir, "c.db-wal", "frame") == 0);
+    uint64_t v2 = serve_cache_version(c);
+    CHECK(v2 != v);
+    CHECK(serve_cache_get(c, "/api/meta", v2, &len) == NULL);
+    /* the budget: bodies over a quarter are not kept, the oldest go first */
+    char big[1100];
+    memset(big, 'x', sizeof big);
+    serve_cache_put(c, "/big", v2, big, sizeof big);
+    CHECK(serve_cache_get(c, "/big", v2, &len) == NULL);
+    for (int i = 0; i < 10; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "/t%d", i);
+        serve_cache_put(c, t, v2, big, 1000);
+    }
+    b = serve_cache_get(c, "/t9", v2, &len);
+    CHECK(b != NULL);
+    free(b);
+    CHECK(serve_cache_get(c, "/t0", v2, &len) == NULL);
+    uint64_t hits, misses;
+    serve_cache_counts(c, &hits, &misses);
+    CHECK(hits == 2 && misses >= 5);
+    serve_cache_free(c);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
 }
 
 /* ---- data files -------------------------------------------------------------------- */

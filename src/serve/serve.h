@@ -3,7 +3,8 @@
  * internal pool of worker threads (epoll), each with its own read-only
  * store handle, answering through serve_app_handle (app.h).
  *
- * The server never prints: start-up errors go to the caller's buffer, and
+ * Answers of the API are kept while the store's files are unchanged
+ * (cache.h). The server never prints: start-up errors go to the caller's buffer, and
  * each answered request may be reported through a callback. Signals are the
  * caller's business: block SIGTERM/SIGINT before serve_start (the worker
  * threads inherit the mask), wait for one, then call serve_stop, which
@@ -27,6 +28,8 @@ typedef struct {
     const char *datadir;    /* boundaries and names; NULL: the default */
     unsigned threads;       /* worker threads; 0: twice the processors, 4 to 16 */
     unsigned max_connections; /* 0: 1024 */
+    long cache_mb;          /* memory for recent API answers (cache.h):
+                               0 none, negative: the default, 64 */
     serve_log_fn log;       /* may be NULL */
     void *log_ctx;
 } serve_opts;

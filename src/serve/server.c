@@ -10,6 +10,7 @@
  */
 #include "serve/serve.h"
 #include "serve/app.h"
+#include "serve/cache.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -30,6 +31,7 @@
 struct serve {
     struct MHD_Daemon *d;
     serve_app *app;
+    serve_cache *cache;          /* NULL: no caching */
     char *db;
     char url[96];
     pthread_key_t key;
@@ -163,8 +165,25 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
     }
     q->answered = 1;
     size_t size = request_size(c, q, method);
+    /* the API's answers may come from the cache while the store is unchanged */
+    int cacheable = s->cache && size <= SERVE_MAX_REQUEST &&
+                    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+                    strncmp(q->target, "/api/", 5) == 0;
+    uint64_t store_version = cacheable ? serve_cache_version(s->cache) : 0;
     serve_response r;
-    serve_app_handle(s->app, thread_store(s), method, q->target, size, &r);
+    size_t len = 0;
+    char *hit = store_version ? serve_cache_get(s->cache, q->target, store_version, &len) : NULL;
+    if (hit) {
+        memset(&r, 0, sizeof r);
+        r.status = 200;
+        r.content_type = "application/json; charset=utf-8";
+        r.body = r.owned = hit;
+        r.len = len;
+    } else {
+        serve_app_handle(s->app, thread_store(s), method, q->target, size, &r);
+        if (store_version && r.status == 200)
+            serve_cache_put(s->cache, q->target, store_version, r.body, r.len);
+    }
     struct MHD_Response *resp;
     if (r.owned) {
         resp = MHD_create_response_from_buffer(r.len, r.owned, MHD_RESPMEM_MUST_FREE);
@@ -185,6 +204,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     if (r.is_html) MHD_add_response_header(resp, "Content-Security-Policy", CSP);
     if (r.allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r.allow);
+    if (store_version) MHD_add_response_header(resp, "X-Marsad-Cache", hit ? "hit" : "miss");
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r.status, resp);
     MHD_destroy_response(resp);
     if (s->log) log_request(s, q, method, r.status, r.len);
@@ -276,6 +296,8 @@ serve *serve_start(const serve_opts *o, char *err, size_t errlen) {
         serve_stop(s);
         return NULL;
     }
+    long mb = o->cache_mb < 0 ? 64 : o->cache_mb;
+    s->cache = serve_cache_new(o->db, (size_t)mb << 20);
     unsigned threads = o->threads;
     if (!threads) {
         long np = sysconf(_SC_NPROCESSORS_ONLN);
@@ -319,6 +341,7 @@ void serve_stop(serve *s) {
     if (!s) return;
     if (s->d) MHD_stop_daemon(s->d); /* joins the workers */
     for (size_t i = 0; i < s->nstores; i++) store_close(s->stores[i]);
+    serve_cache_free(s->cache);
     free(s->stores);
     serve_app_free(s->app);
     if (s->key_made) pthread_key_delete(s->key);

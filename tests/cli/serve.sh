@@ -257,6 +257,20 @@ check "hostile parameter name: no raw '<'" out_lacks '<'
 get "/api/events?place=%27%20OR%20%271%27%3D%271&limit=5000"
 check "SQL in a filter is data: nothing found" json "d['total'] == 0"
 
+# ---- answers cached while the store is unchanged, fresh after an ingest
+get /api/meta
+get /api/meta
+check "a repeated question is answered from the cache" header_has '^X-Marsad-Cache: hit'
+mkdir -p "$CLI_TMP/new"
+cp examples/dev/001_ly_2014-02-19_jawharafm.txt "$CLI_TMP/new/zz_added_while_serving.txt"
+run ingest --db "$DB" "$CLI_TMP/new"
+check "ingest beside the running server" rc_is 0
+get /api/meta
+check "after an ingest: the cache is not used" header_has '^X-Marsad-Cache: miss'
+check "after an ingest: the new article is counted" json "d['stats']['articles'] == 32"
+get /api/articles/zz_added_while_serving
+check "after an ingest: the new article is served" status_is 200
+
 # ---- concurrency: 200 requests, 50 at a time
 LAST="200 concurrent requests"
 seq 1 200 | xargs -P 50 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
