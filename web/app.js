@@ -64,12 +64,28 @@ const SUB_AR = {
   'Mob violence': 'عنف جماعي',
 };
 
+// Arabic nouns after a number, by the plural category of the number
+// (Intl.PluralRules: one, two, few 3-10, many 11-99, other 100, 200...).
+const NOUNS_AR = {
+  event: {zero: 'حدث', one: 'حدث', two: 'حدثان', few: 'أحداث', many: 'حدثًا', other: 'حدث'},
+  killed: {zero: 'قتيل', one: 'قتيل', two: 'قتيلان', few: 'قتلى', many: 'قتيلًا', other: 'قتيل'},
+  article: {zero: 'مقال', one: 'مقال', two: 'مقالان', few: 'مقالات', many: 'مقالًا', other: 'مقال'},
+  source: {zero: 'مصدر', one: 'مصدر', two: 'مصدران', few: 'مصادر', many: 'مصدرًا', other: 'مصدر'},
+  mention: {zero: 'إشارة', one: 'إشارة', two: 'إشارتان', few: 'إشارات', many: 'إشارةً', other: 'إشارة'},
+  sentence: {zero: 'جملة', one: 'جملة', two: 'جملتان', few: 'جمل', many: 'جملةً', other: 'جملة'},
+};
+const PLURAL_AR = new Intl.PluralRules('ar');
+function nounAr(n, noun) { return NOUNS_AR[noun][PLURAL_AR.select(n)]; }
+function countAr(n, noun) { return `${fmt(n)} ${nounAr(n, noun)}`; }
+function countEn(n, one, many) { return `${fmt(n)} ${n === 1 ? one : many}`; }
+
 const I18N = {
   ar: {
     doc_title: 'مرصد — أحداث النزاع',
     title: 'مرصد',
     subtitle: 'أحداث النزاع المسلح في ليبيا وجوارها، مستخرجة من الأخبار العربية',
-    kpi_events: 'حدثًا', kpi_fatalities: 'قتيلًا', kpi_articles: 'مقالًا',
+    kpi_events: (n) => nounAr(n, 'event'), kpi_fatalities: (n) => nounAr(n, 'killed'),
+    kpi_articles: (n) => nounAr(n, 'article'),
     filters: 'تصفية الأحداث',
     f_q: 'بحث في نصوص المقالات', f_q_ph: 'مثال: سيارة مفخخة',
     f_type: 'نوع الحدث', f_from: 'من تاريخ', f_to: 'إلى تاريخ',
@@ -84,16 +100,16 @@ const I18N = {
     brush_clear: 'إلغاء تحديد الفترة',
     tl_events: 'الأحداث', tl_fatalities: 'القتلى', max: (n) => `الأقصى ${fmt(n)}`,
     table: 'جدول الأحداث',
-    table_count: (n, total) => n === total ? `${fmt(total)} حدثًا` : `${fmt(n)} من ${fmt(total)} حدثًا`,
+    table_count: (n, total) => n === total ? countAr(total, 'event') : `${fmt(n)} من ${countAr(total, 'event')}`,
     col_id: 'الرقم', col_date: 'التاريخ', col_type: 'النوع', col_place: 'المكان',
     col_district: 'المنطقة', col_actors: 'الأطراف', col_fatalities: 'قتلى',
     col_injured: 'جرحى', col_sources: 'مصادر',
-    more: (n) => `عرض ${fmt(n)} أحداث أخرى`,
-    outside: (n, names) => `${fmt(n)} ${n === 1 ? 'حدث' : 'أحداث'} خارج حدود الخريطة: ${names}`,
+    more: (n) => `عرض ${countAr(n, 'event')} أخرى`,
+    outside: (n, names) => `${countAr(n, 'event')} خارج حدود الخريطة: ${names}`,
     vs: 'ضد',
     when: 'التاريخ', where: 'المكان', actors: 'الأطراف', confidence: 'درجة الثقة',
     reports: 'التقارير',
-    reports_v: (s, m) => `${fmt(s)} ${s === 1 ? 'مصدر مستقل' : 'مصادر مستقلة'}، ${fmt(m)} ${m === 1 ? 'إشارة' : 'إشارات'}`,
+    reports_v: (s, m) => `${countAr(s, 'source')} (مستقلة)، ${countAr(m, 'mention')}`,
     killed: 'قتلى', injured: 'جرحى', captured: 'محتجزون',
     claims: 'الأرقام الواردة في التقارير',
     c_kind: 'الفئة', c_count: 'العدد', c_qual: 'الدقة', c_side: 'الطرف', c_attr: 'المصدر',
@@ -101,7 +117,7 @@ const I18N = {
     s_actor1: 'الطرف الأول', s_actor2: 'الطرف الثاني', s_civilians: 'مدنيون', s_unknown: 'غير محدد',
     no_claims: 'لا أرقام مذكورة.',
     sources: 'المصادر والأدلة',
-    evidence_n: (n) => n === 1 ? 'جملة دليل واحدة مظللة' : `${fmt(n)} جمل دليل مظللة`,
+    evidence_n: (n) => `الأدلة: ${countAr(n, 'sentence')} مظللة`,
     source_figs: 'أرقام هذا المصدر',
     unknown_outlet: 'مصدر غير مسمّى',
     near_copy: 'نسخة شبه مطابقة لمقال آخر',
@@ -114,15 +130,16 @@ const I18N = {
     close: 'إغلاق',
     none: 'لا أحداث تطابق التصفية.',
     sea: 'البحر المتوسط', sep: '، ',
-    same_place: (n) => `${n === 1 ? 'حدث آخر' : fmt(n) + ' أحداث أخرى'} في الموقع نفسه`,
-    tip_killed: (n) => `${fmt(n)} قتلى`,
-    tip_sources: (n) => `${fmt(n)} ${n === 1 ? 'مصدر' : 'مصادر'}`,
+    same_place: (n) => `في الموقع نفسه: ${countAr(n, 'event')} أخرى`,
+    tip_killed: (n) => countAr(n, 'killed'),
+    tip_sources: (n) => countAr(n, 'source'),
   },
   en: {
     doc_title: 'Marsad — conflict events',
     title: 'Marsad',
     subtitle: 'Armed-conflict events in Libya and its neighbours, read from Arabic news',
-    kpi_events: 'events', kpi_fatalities: 'fatalities', kpi_articles: 'articles',
+    kpi_events: (n) => n === 1 ? 'event' : 'events', kpi_fatalities: (n) => n === 1 ? 'fatality' : 'fatalities',
+    kpi_articles: (n) => n === 1 ? 'article' : 'articles',
     filters: 'Filter events',
     f_q: 'Search article text', f_q_ph: 'e.g. مفخخة or Benghazi',
     f_type: 'Event type', f_from: 'From', f_to: 'To',
@@ -137,16 +154,16 @@ const I18N = {
     brush_clear: 'Clear the period',
     tl_events: 'Events', tl_fatalities: 'Fatalities', max: (n) => `max ${fmt(n)}`,
     table: 'Events',
-    table_count: (n, total) => n === total ? `${fmt(total)} events` : `${fmt(n)} of ${fmt(total)} events`,
+    table_count: (n, total) => n === total ? countEn(total, 'event', 'events') : `${fmt(n)} of ${countEn(total, 'event', 'events')}`,
     col_id: 'ID', col_date: 'Date', col_type: 'Type', col_place: 'Place',
     col_district: 'District', col_actors: 'Actors', col_fatalities: 'Killed',
     col_injured: 'Injured', col_sources: 'Sources',
     more: (n) => `Show ${fmt(n)} more`,
-    outside: (n, names) => `${fmt(n)} ${n === 1 ? 'event' : 'events'} outside the map: ${names}`,
+    outside: (n, names) => `${countEn(n, 'event', 'events')} outside the map: ${names}`,
     vs: 'vs',
     when: 'Date', where: 'Place', actors: 'Actors', confidence: 'Confidence',
     reports: 'Reports',
-    reports_v: (s, m) => `${fmt(s)} independent ${s === 1 ? 'source' : 'sources'}, ${fmt(m)} ${m === 1 ? 'mention' : 'mentions'}`,
+    reports_v: (s, m) => `${countEn(s, 'independent source', 'independent sources')}, ${countEn(m, 'mention', 'mentions')}`,
     killed: 'Killed', injured: 'Injured', captured: 'Captured',
     claims: 'Figures reported',
     c_kind: 'Kind', c_count: 'Count', c_qual: 'Qualifier', c_side: 'Side', c_attr: 'Attributed to',
@@ -154,7 +171,7 @@ const I18N = {
     s_actor1: 'actor 1', s_actor2: 'actor 2', s_civilians: 'civilians', s_unknown: 'unknown',
     no_claims: 'No figures reported.',
     sources: 'Sources and evidence',
-    evidence_n: (n) => n === 1 ? '1 evidence sentence highlighted' : `${fmt(n)} evidence sentences highlighted`,
+    evidence_n: (n) => `${countEn(n, 'evidence sentence', 'evidence sentences')} highlighted`,
     source_figs: 'This source reports',
     unknown_outlet: 'Unnamed outlet',
     near_copy: 'near-copy of another article',
@@ -167,9 +184,9 @@ const I18N = {
     close: 'Close',
     none: 'No events match the filters.',
     sea: 'Mediterranean Sea', sep: ', ',
-    same_place: (n) => `${fmt(n)} other ${n === 1 ? 'event' : 'events'} at the same spot`,
+    same_place: (n) => `${countEn(n, 'other event', 'other events')} at the same spot`,
     tip_killed: (n) => `${fmt(n)} killed`,
-    tip_sources: (n) => `${fmt(n)} ${n === 1 ? 'source' : 'sources'}`,
+    tip_sources: (n) => countEn(n, 'source', 'sources'),
   },
 };
 
@@ -346,10 +363,21 @@ async function reload(withTimeline) {
   if (my === state.seq) document.body.dataset.state = 'ready';
 }
 
+function drawKpis() {
+  const k = state.totals;
+  if (!k || !state.meta) return;
+  const set = (id, n, key) => {
+    $('kpi-' + id).textContent = fmt(n);
+    $('kpi-' + id + '-label').textContent = t(key)(n);
+  };
+  set('events', k.events, 'kpi_events');
+  set('fatalities', k.fatalities, 'kpi_fatalities');
+  set('articles', state.meta.stats.articles, 'kpi_articles');
+}
+
 function renderAll(withTimeline, totals) {
-  $('kpi-events').textContent = fmt(totals.events);
-  $('kpi-fatalities').textContent = fmt(totals.fatalities);
-  $('kpi-articles').textContent = fmt(state.meta.stats.articles);
+  state.totals = totals;
+  drawKpis();
   drawEvents();
   drawTimeline();
   drawTable();
@@ -489,7 +517,7 @@ function drawEvents() {
     c.addEventListener('mouseenter', (e) => { showTip(e, ev); highlightRow(ev.id, true); });
     c.addEventListener('mousemove', (e) => moveTip(e));
     c.addEventListener('mouseleave', () => { hideTip(); highlightRow(ev.id, false); });
-    c.addEventListener('click', (e) => { e.stopPropagation(); openEvent(ev.id); });
+    c.addEventListener('click', (e) => { e.stopPropagation(); hideTip(); openEvent(ev.id); });
     c.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openEvent(ev.id); } });
     g.append(c);
   }
@@ -895,7 +923,7 @@ function renderEvent(ev) {
   const l = ev.location || {};
   const facts = el('dl', {class: 'facts'},
     el('dt', {text: t('when')}), el('dd', {}, fmtDate(ev.event_date), ' ', el('span', {class: 'sub', text: '(' + (t('tp')[ev.time_precision] || '') + ')'})),
-    el('dt', {text: t('where')}), el('dd', {}, placeLabel(ev), l.name && state.lang === 'ar' ? el('span', {class: 'sub'}, ' (', el('bdi', {text: l.name}), ')') : null,
+    el('dt', {text: t('where')}), el('dd', {}, placeLabel(ev), l.name && state.lang === 'ar' ? el('span', {class: 'sub'}, ' ', el('bdi', {text: `(${l.name})`})) : null,
       ' — ', regionLabel(ev), ' ', el('span', {class: 'sub', text: '(' + (t('gp')[l.geo_precision] || '') + ')'})),
     el('dt', {text: t('actors')}), el('dd', {}, actorBlock(ev.actor1), ev.actor2 ? el('div', {}, el('span', {class: 'sub', text: t('vs') + ' '}), actorBlock(ev.actor2)) : null),
     el('dt', {text: t('reports')}), el('dd', {text: t('reports_v')(ev.nsources, ev.nmentions)}),
@@ -945,7 +973,7 @@ function actorBlock(a) {
   const main = state.lang === 'ar' ? a.mention || a.name : a.name || a.mention;
   const other = state.lang === 'ar' ? a.name : a.mention;
   return el('span', {}, el('bdi', {text: main || ''}),
-    other && other !== main ? el('span', {class: 'sub'}, ' (', el('bdi', {text: other}), ')') : null);
+    other && other !== main ? el('span', {class: 'sub'}, ' ', el('bdi', {text: `(${other})`})) : null);
 }
 
 // Only http(s) links leave the page; anything else becomes inert.
@@ -1032,6 +1060,7 @@ function bindFilters() {
   $('lang').addEventListener('click', () => {
     state.lang = state.lang === 'ar' ? 'en' : 'ar';
     applyLang();
+    drawKpis();
     drawTypeFilters();
     drawMapBase();
     drawTimeline();
