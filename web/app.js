@@ -753,6 +753,8 @@ function setDates(from, to) {
   state.filters.to = to;
   $('f-from').value = from;
   $('f-to').value = to;
+  $('f-from').setAttribute('aria-invalid', 'false');
+  $('f-to').setAttribute('aria-invalid', 'false');
   reload(false);
 }
 
@@ -1040,12 +1042,22 @@ function bindFilters() {
     state.filters.minf = v > 0 ? v : 0;
     later(() => reload(true));
   });
+  // dates are typed as YYYY-MM-DD (as in the API and the tables); a date
+  // that is not a real day is marked and not applied
+  const validDate = (v) => {
+    const d = new Date(v + 'T00:00:00Z');
+    return /^\d{4}-\d{2}-\d{2}$/.test(v) && !isNaN(d) && d.toISOString().slice(0, 10) === v;
+  };
   const date = (id, key) => $(id).addEventListener('change', (e) => {
-    state.filters[key] = e.target.value;
+    const v = e.target.value.trim();
+    const ok = v === '' || validDate(v);
+    e.target.setAttribute('aria-invalid', ok ? 'false' : 'true');
+    if (!ok) return;
+    state.filters[key] = v;
     if (state.filters.from && state.filters.to && state.filters.from > state.filters.to) {
       const o = key === 'from' ? 'to' : 'from';
-      state.filters[o] = e.target.value;
-      $('f-' + o).value = e.target.value;
+      state.filters[o] = v;
+      $('f-' + o).value = v;
     }
     reload(false);
   });
@@ -1053,7 +1065,10 @@ function bindFilters() {
   date('f-to', 'to');
   $('reset').addEventListener('click', () => {
     state.filters = {q: '', types: new Set(TYPES), from: '', to: '', actor: '', place: '', minf: 0};
-    for (const id of ['f-q', 'f-actor', 'f-place', 'f-minf', 'f-from', 'f-to']) $(id).value = '';
+    for (const id of ['f-q', 'f-actor', 'f-place', 'f-minf', 'f-from', 'f-to']) {
+      $(id).value = '';
+      $(id).removeAttribute('aria-invalid');
+    }
     drawTypeFilters();
     reload(true);
   });

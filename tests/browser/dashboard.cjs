@@ -7,7 +7,8 @@
  *     inside the outline of its district; the seed events are at their gold
  *     places;
  *   - unticking event types leaves only the ticked type on the map and in the
- *     table; brushing the timeline keeps only the events of the period;
+ *     table; brushing the timeline, or typing dates, keeps only the events
+ *     of the period;
  *   - clicking the Benghazi car bomb of 24 May 2018 opens its sources with
  *     each evidence sentence inside a <mark>;
  *   - the English toggle turns the page left to right.
@@ -228,6 +229,24 @@ async function main() {
       return e.event_date >= range[0] && e.event_date <= range[1];
     }), 'filter by date: the table follows the brush', `${m.rows.length} rows`);
 
+    // ---- the same by typing the dates -------------------------------------------------------
+    await page.fill('#f-from', '2017-01-01');
+    await page.press('#f-from', 'Tab');
+    await waitReady(page);
+    await page.fill('#f-to', '2017-12-31');
+    await page.press('#f-to', 'Tab');
+    await waitReady(page);
+    m = await mapState(page);
+    const y2017 = battles.filter((e) => e.event_date && e.event_date >= '2017-01-01' && e.event_date <= '2017-12-31' &&
+      insideBox(m.box, e.location.lon, e.location.lat));
+    result(m.circles.length === y2017.length && y2017.length > 0 &&
+      m.circles.every((c) => c.date >= '2017-01-01' && c.date <= '2017-12-31'),
+      'filter by date: typed dates select the Battles of 2017', `${m.circles.length} circles, expected ${y2017.length}`);
+    await page.fill('#f-to', '2017-02-30');
+    await page.press('#f-to', 'Tab');
+    const invalid = await page.getAttribute('#f-to', 'aria-invalid');
+    result(invalid === 'true', 'filter by date: 2017-02-30 is marked as no date', `aria-invalid=${invalid}`);
+
     // ---- back to everything; open the Benghazi car bomb --------------------------------------
     await page.click('#reset');
     await waitReady(page);
@@ -271,6 +290,7 @@ async function main() {
         `${nmarks} marks; not highlighted: ${lost.slice(0, 3).join(' | ')}`);
       const title = await page.textContent('#panel-title');
       result(/بنغازي/.test(title), 'event panel: titled with the place in Arabic', title);
+      await page.mouse.move(5, 895);
       await page.screenshot({path: path.join(outDir, 'event.png')});
       await page.click('#panel-close');
     }

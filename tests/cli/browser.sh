@@ -88,7 +88,7 @@ while IFS=$'\t' read -r status name detail; do
   check "browser: $name" passed_case "$name"
 done <"$CLI_TMP/results"
 RC=0
-check "browser: the script reported its checks (19 expected)" test "$ncases" -ge 19
+check "browser: the script reported its checks (21 expected)" test "$ncases" -ge 21
 
 png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
   [ "$(wc -c <"$1")" -gt 20000 ]; }
