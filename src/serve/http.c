@@ -83,7 +83,10 @@ http_target_status http_target_parse(const char *raw, http_target *t,
         snprintf(err, errlen, "the request target holds a control character or space");
         return HTTP_TARGET_BAD_PATH;
     }
-    t->buf = malloc(n + 2);
+    /* decoding never grows a piece, but each parameter adds the NULs after
+     * its name and its value, and a piece without '=' has no byte for the
+     * second: n + 2 per parameter + the path's NUL */
+    t->buf = malloc(n + 2 * HTTP_MAX_PARAMS + 4);
     if (!t->buf) {
         snprintf(err, errlen, "out of memory");
         return HTTP_TARGET_NOMEM;
