@@ -298,37 +298,50 @@ void serve_app_free(serve_app *a) {
 
 /* ---- responses ---------------------------------------------------------------- */
 
-char *serve_json_dump(const json_t *j, size_t *len) {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    if (!s) return NULL;
-    size_t n = 0, extra = 0;
-    for (; s[n]; n++)
-        if (s[n] == '<' || s[n] == '>' || s[n] == '&') extra += 5;
-    if (!extra) {
-        if (len) *len = n;
-        return s;
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int oom;
+} dump_buf;
+
+/* jansson's output, with '<', '>' and '&' (which occur only inside JSON
+ * strings) written as \uXXXX on the way: one pass, one buffer. */
+static int dump_escaped(const char *p, size_t n, void *ctx) {
+    dump_buf *b = ctx;
+    if (b->n + 6 * n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (b->n + 6 * n + 1 > cap) cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->oom = 1;
+            return -1;
+        }
+        b->s = ns;
+        b->cap = cap;
     }
-    char *o = malloc(n + extra + 1);
-    if (!o) {
-        free(s);
-        return NULL;
-    }
-    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        /* these bytes occur only inside JSON strings: \uXXXX is the same */
-        const char *rep = s[i] == '<' ? "\\u003c" : s[i] == '>' ? "\\u003e"
-                        : s[i] == '&' ? "\\u0026" : NULL;
+        const char *rep = p[i] == '<' ? "\\u003c" : p[i] == '>' ? "\\u003e"
+                        : p[i] == '&' ? "\\u0026" : NULL;
         if (rep) {
-            memcpy(o + k, rep, 6);
-            k += 6;
+            memcpy(b->s + b->n, rep, 6);
+            b->n += 6;
         } else {
-            o[k++] = s[i];
+            b->s[b->n++] = p[i];
         }
     }
-    o[k] = '\0';
-    free(s);
-    if (len) *len = k;
-    return o;
+    return 0;
+}
+
+char *serve_json_dump(const json_t *j, size_t *len) {
+    dump_buf b = {NULL, 0, 0, 0};
+    if (json_dump_callback(j, dump_escaped, &b, JSON_COMPACT | JSON_REAL_PRECISION(10)) != 0 ||
+        b.oom || !b.s) {
+        free(b.s);
+        return NULL;
+    }
+    b.s[b.n] = '\0';
+    if (len) *len = b.n;
+    return b.s;
 }
 
 static const char JSON_TYPE[] = "application/json; charset=utf-8";

@@ -321,8 +321,12 @@ serve *serve_start(const serve_opts *o, char *err, size_t errlen) {
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
         MHD_OPTION_END);
     if (!s->d) {
+        /* MHD says "Failed to bind to port 0: Address already in use" (the
+         * port is in the address it was given): keep the reason */
+        const char *why = strrchr(s->mhd_err, ':');
         snprintf(err, errlen, "cannot listen on %s: %s", o->listen ? o->listen : "127.0.0.1:8080",
-                 s->mhd_err[0] ? s->mhd_err : "address in use or not available");
+                 why && why[1] ? why + 2 : s->mhd_err[0] ? s->mhd_err
+                                                       : "address in use or not available");
         serve_stop(s);
         return NULL;
     }

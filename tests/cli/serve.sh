@@ -54,6 +54,9 @@ check "serve prints http://127.0.0.1:PORT/" grep -Eq '^http://127\.0\.0\.1:[0-9]
 PORT=${BASE##*:}
 PORT=${PORT%/}
 HDR=$CLI_TMP/headers
+CLI_TIMEOUT=10 run serve --db "$DB" --listen "127.0.0.1:$PORT"
+check "a second server on the same port: exit 1" rc_is 1
+check "a second server on the same port: says the address is in use" err_has 'in use'
 
 # get TARGET [CURL-ARGS...]: the body in $OUT, the status in $STATUS, the
 # headers in $HDR; the target is sent as written (no dot-segment removal).
