@@ -130,6 +130,7 @@ const I18N = {
     close: 'إغلاق',
     none: 'لا أحداث تطابق التصفية.',
     sea: 'البحر المتوسط', sep: '، ',
+    truncated: (n, total) => `تعرض الخريطة أول ${fmt(n)} من ${countAr(total, 'event')}؛ ضيّق التصفية لرؤية البقية`,
     same_place: (n) => `في الموقع نفسه: ${countAr(n, 'event')} أخرى`,
     tip_killed: (n) => countAr(n, 'killed'),
     tip_sources: (n) => countAr(n, 'source'),
@@ -184,6 +185,7 @@ const I18N = {
     close: 'Close',
     none: 'No events match the filters.',
     sea: 'Mediterranean Sea', sep: ', ',
+    truncated: (n, total) => `the map shows the first ${fmt(n)} of ${countEn(total, 'event', 'events')}; narrow the filters to see the rest`,
     same_place: (n) => `${countEn(n, 'other event', 'other events')} at the same spot`,
     tip_killed: (n) => `${fmt(n)} killed`,
     tip_sources: (n) => countEn(n, 'source', 'sources'),
@@ -523,8 +525,11 @@ function drawEvents() {
   }
   placeCityLabels();
   const names = [...new Set(outside.map((e) => placeLabel(e) || countryName(e.location && e.location.country)))];
-  $('map-note').textContent = outside.length
-    ? t('outside')(outside.length, names.slice(0, 6).join(t('sep')) + (names.length > 6 ? '…' : '')) : '';
+  const notes = [];
+  if (state.total > state.events.length) notes.push(t('truncated')(state.events.length, state.total));
+  if (outside.length)
+    notes.push(t('outside')(outside.length, names.slice(0, 6).join(t('sep')) + (names.length > 6 ? '…' : '')));
+  $('map-note').textContent = notes.join(' — ');
 }
 
 // A city's name goes below the largest circle drawn on the city, so that
