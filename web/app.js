@@ -243,13 +243,13 @@ function t(key) {
   return v === undefined ? key : v;
 }
 function fmt(n) {
-  return Number(n).toLocaleString(state.lang === 'ar' ? 'ar-LY-u-nu-latn' : 'en-GB');
+  return Number(n).toLocaleString(state.lang === 'ar' ? 'ar-u-nu-latn' : 'en-GB');
 }
 function fmtDate(iso) {
   if (!iso) return t('undated');
   const d = new Date(iso + 'T00:00:00Z');
   if (isNaN(d)) return iso;
-  return new Intl.DateTimeFormat(state.lang === 'ar' ? 'ar-LY-u-nu-latn' : 'en-GB',
+  return new Intl.DateTimeFormat(state.lang === 'ar' ? 'ar-u-nu-latn' : 'en-GB',
     {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'}).format(d);
 }
 function typeLabel(type) { return state.lang === 'ar' ? (TYPE_AR[type] || type) : type; }
@@ -347,7 +347,7 @@ async function reload(withTimeline) {
       renderAll(withTimeline, {events: 0, fatalities: 0});
     } else {
       const [ev, kpi, tl] = await Promise.all([
-        api('/api/events', {...filterParams(true), limit: 5000}),
+        api('/api/events', {...filterParams(true), limit: 5000, compact: 1}),
         api('/api/aggregate', {...filterParams(true), by: 'type'}),
         withTimeline ? api('/api/aggregate', {...filterParams(false), by: 'day'}) : null,
       ]);

@@ -594,12 +594,13 @@ static void store_failed(serve_response *r, store *st) {
 typedef struct {
     json_t *arr;
     int geojson;
+    queries_json_level level;
     int oom;
 } list_state;
 
 static int add_event(void *ctx, const store_event *ev) {
     list_state *L = ctx;
-    json_t *e = queries_event_json(ev, 0);
+    json_t *e = queries_event_json(ev, L->level);
     if (!e) {
         L->oom = 1;
         return 1;
@@ -631,7 +632,7 @@ static int add_event(void *ctx, const store_event *ev) {
 static void api_events(store *st, const http_target *t, serve_response *r) {
     static const char *const known[] = {"from", "to", "type", "actor", "place",
                                         "bbox", "min_fatalities", "q", "limit",
-                                        "offset", "format", NULL};
+                                        "offset", "format", "compact", NULL};
     if (check_params(t, known, r)) return;
     queries_filter q;
     if (get_filter(t, &q, r)) return;
@@ -649,9 +650,12 @@ static void api_events(store *st, const http_target *t, serve_response *r) {
             return;
         }
     }
+    long compact = 0;
+    if (get_count(t, "compact", 0, 1, &compact, r)) return;
     q.limit = (size_t)limit;
     q.offset = (size_t)offset;
-    list_state L = {json_array(), geojson, 0};
+    list_state L = {json_array(), geojson,
+                    compact ? QUERIES_JSON_COMPACT : QUERIES_JSON_LIST, 0};
     size_t total = 0;
     long n = L.arr ? queries_events(st, &q, add_event, &L, &total) : -1;
     if (!L.arr) L.oom = 1;
@@ -693,7 +697,7 @@ static void api_event(store *st, const http_target *t, const char *id,
             store_failed(r, st);
         return;
     }
-    json_t *j = queries_event_json(ev, 1);
+    json_t *j = queries_event_json(ev, QUERIES_JSON_DETAIL);
     store_event_free(ev);
     respond_json(r, 200, j);
 }

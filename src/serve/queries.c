@@ -451,14 +451,15 @@ static void record_fields(json_t *o, const marsad_event *r, int *bad) {
     put(o, "captured", json_integer(r->captured), bad);
 }
 
-json_t *queries_event_json(const store_event *ev, int detail) {
+json_t *queries_event_json(const store_event *ev, queries_json_level level) {
+    int detail = level == QUERIES_JSON_DETAIL;
     const marsad_event *r = ev->record;
     int bad = 0;
     json_t *o = json_object();
     if (!o) return NULL;
     put(o, "id", json_integer(ev->id), &bad);
     put(o, "event_id", jstr(r->event_id), &bad);
-    put(o, "doc_id", jstr(r->doc_id), &bad);
+    if (level != QUERIES_JSON_COMPACT) put(o, "doc_id", jstr(r->doc_id), &bad);
     record_fields(o, r, &bad);
     if (detail) {
         size_t tl = 0;
@@ -466,6 +467,15 @@ json_t *queries_event_json(const store_event *ev, int detail) {
         put(o, "claims", claims_json(r, &bad), &bad);
         put(o, "evidence", spans_json(r->evidence, r->nevidence, NULL, text, tl, &bad),
             &bad);
+    }
+    if (level == QUERIES_JSON_COMPACT) {
+        put(o, "nsources", json_integer((json_int_t)ev->nsources), &bad);
+        put(o, "nmentions", json_integer((json_int_t)ev->nmentions), &bad);
+        if (bad) {
+            json_decref(o);
+            return NULL;
+        }
+        return o;
     }
     put(o, "confidence", json_real(r->confidence), &bad);
     put(o, "notes", jstr(r->notes), &bad);

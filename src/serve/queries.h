@@ -61,13 +61,23 @@ long queries_events(store *s, const queries_filter *q, store_event_fn fn,
 int queries_aggregate(store *s, const queries_filter *q, store_group g,
                       store_bucket **out, size_t *n);
 
-/* An event as JSON: the spec/EVENTS.md record (with "id", the number in
- * "event_id") plus nsources, nmentions, the joined outlets in "source" and
- * "sources" (the reporting articles). With detail: claims, the
- * representative's evidence (spans with their text) and, per source, its
- * figures and evidence. New reference (caller json_decref's); NULL when
- * memory runs out. */
-json_t *queries_event_json(const store_event *ev, int detail);
+/* How much of an event queries_event_json writes. */
+typedef enum {
+    QUERIES_JSON_COMPACT, /* what a map and a table need: the record's type,
+                             date, actors, place and figures, nsources and
+                             nmentions; no notes, outlets or sources */
+    QUERIES_JSON_LIST,    /* the spec/EVENTS.md record (with "id", the number
+                             in "event_id") plus nsources, nmentions, the
+                             joined outlets in "source" and "sources" (the
+                             reporting articles) */
+    QUERIES_JSON_DETAIL   /* the list's, plus claims, the representative's
+                             evidence (spans with their text) and, per
+                             source, its figures and evidence */
+} queries_json_level;
+
+/* An event as JSON (an event read with detail for QUERIES_JSON_DETAIL). New
+ * reference (caller json_decref's); NULL when memory runs out. */
+json_t *queries_event_json(const store_event *ev, queries_json_level level);
 
 /* One article as JSON: its metadata, text, sentences and every mention
  * (type, date, place, figures, claims, event it was merged into, evidence

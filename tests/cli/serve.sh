@@ -139,6 +139,8 @@ get "/api/events?q=$(printf 'مفخخة' | python3 -c 'import sys,urllib.parse; 
 check "events?q: Arabic text query finds the car bomb" json "$BOMB in [e['id'] for e in d['events']]"
 get '/api/events?q=Benghazi&limit=5000'
 check "events?q: English names of the events match too" json "d['total'] > 0"
+get '/api/events?compact=1&limit=5000'
+check "events?compact=1: the map's fields only" json "d['total'] == $NEVENTS and all('sources' not in e and 'notes' not in e and 'location' in e for e in d['events'])"
 get '/api/events?format=geojson&limit=3'
 check "events?format=geojson: a FeatureCollection of points" \
   json "d['type'] == 'FeatureCollection' and len(d['features']) == 3 and d['features'][0]['geometry']['type'] == 'Point'"
