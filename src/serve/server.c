@@ -1,8 +1,8 @@
 /*
  * server.c — libmicrohttpd glue for `marsad serve` (serve.h): listening
  * address, worker pool with one read-only store handle per worker, the
- * request's raw target and size handed to serve_app_handle, response
- * headers, clean stop.
+ * request's raw target and size handed to serve_app_handle, the cache of
+ * the API's answers (cache.h), response headers, clean stop.
  *
  * The raw target comes from MHD's URI log callback, which sees it before
  * MHD unescapes anything: the app decodes it strictly itself (http.h), so
