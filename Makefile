@@ -4,7 +4,7 @@
 # `make FUZZ=1 fuzzers` (libFuzzer targets, into build-fuzz/).
 
 CC      ?= cc
-PKGS    := libutf8proc jansson sqlite3 zlib gumbo
+PKGS    := libutf8proc jansson sqlite3 zlib gumbo libmicrohttpd
 BUILD   ?= build
 ifeq ($(SAN),1)
 BUILD   := build-san
@@ -32,7 +32,9 @@ LIB_SRC  := $(sort $(wildcard src/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The dashboard (web/) is compiled in: build/gen/web_assets.c (src/serve/assets.h).
+WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -80,6 +82,12 @@ $(BUILD)/gen/tests.h: $(TEST_SRC) tools/gen_registry.sh
 	sh tools/gen_registry.sh tests $(TEST_SRC) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/cli/main.o: $(BUILD)/gen/commands.h
+
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) tools/gen_assets.sh
+	@mkdir -p $(@D)
+	sh tools/gen_assets.sh web $(WEB_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c src/serve/assets.h
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
 $(BUILD)/tests/main.o: $(BUILD)/gen/tests.h
 
 $(BUILD)/%.o: %.c

@@ -25,12 +25,14 @@ check_pc gumbo libgumbo-dev
 
 if [ "${1:-}" = "--test" ]; then
   # Test-only tools: a second compiler, sanitizer and fuzzer runtimes,
-  # valgrind; python3 for the CLI tests and tools/gen_bad_inputs.py.
+  # valgrind; python3 for the CLI tests and tools/gen_bad_inputs.py; sqlite3
+  # for the store tests; curl for the HTTP tests (the browser test installs
+  # chromium and playwright-core itself).
   check_cmd clang clang
   check_cmd valgrind valgrind
   check_cmd python3 python3
-  check_cmd sqlite3 sqlite3   # the store tests read databases with it
-  check_cmd curl curl         # the HTTP tests
+  check_cmd sqlite3 sqlite3
+  check_cmd curl curl
   [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
     need_pkgs+=("libclang-rt-dev")
 fi
