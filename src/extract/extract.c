@@ -1342,21 +1342,26 @@ size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
                     q = "at least ";
             o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s%s%ld %s", sep, q,
                                   fig[k], KIND_NAMES[k + 1]);
-            /* other figures reported for the same kind, by other sources */
-            const char *src = NULL;
-            int nsrc = 0;
-            for (size_t i = 0; i < ev->nclaims; i++) {
-                const char *a = ev->claims[i].attributed_to ? ev->claims[i].attributed_to : "";
-                if (strcmp(ev->claims[i].kind, KIND_NAMES[k + 1]) != 0) continue;
-                if (!src || strcmp(src, a) != 0) nsrc++;
-                src = a;
+            /* the higher figures other sources report, each once (at most
+             * two): "6 killed (7 per other sources)" */
+            long other[2];
+            int nother = 0;
+            for (size_t i = 0; i < ev->nclaims && nother < 2; i++) {
+                const marsad_claim *cl = &ev->claims[i];
+                if (strcmp(cl->kind, KIND_NAMES[k + 1]) != 0 || cl->count <= fig[k] ||
+                    !cl->attributed_to)
+                    continue;
+                int seen = 0;
+                for (int w = 0; w < nother; w++) seen |= other[w] == cl->count;
+                if (!seen) other[nother++] = cl->count;
             }
-            for (size_t i = 0; i < ev->nclaims && o < sizeof_buf && nsrc > 1; i++)
-                if (strcmp(ev->claims[i].kind, KIND_NAMES[k + 1]) == 0 &&
-                    ev->claims[i].count != fig[k] && ev->claims[i].attributed_to)
-                    o += (size_t)snprintf(buf + o, sizeof_buf - o,
-                                          " (%ld per another source)",
-                                          ev->claims[i].count);
+            if (nother == 1)
+                o += (size_t)snprintf(buf + o, sizeof_buf - o, " (%ld per another source)",
+                                      other[0]);
+            else if (nother == 2)
+                o += (size_t)snprintf(buf + o, sizeof_buf - o,
+                                      " (%ld or %ld per other sources)", other[0], other[1]);
+            if (o >= sizeof_buf) break;
             sep = ", ";
         }
     }
