@@ -599,9 +599,23 @@ static int place_in_actor(const ctx *c, uint32_t sent, const x_place *p) {
     return 0;
 }
 
+/* "بمنطقة العرقوب، غربي مدينة إجدابيا": a relative place right after another
+ * place describes that place; it is no event place of its own. */
+static int place_is_apposition(const ctx *c, uint32_t sent, const x_place *p) {
+    if (!p->relative) return 0;
+    SENT_RANGE(c, place_at, sent, i) {
+        const x_place *q = &c->places[i];
+        if (q == p || q->tok_end > p->tok_start || q->in_org) continue;
+        size_t gap = p->tok_start - q->tok_end;
+        if (gap == 0 || (gap == 1 && tok_is(&c->t[q->tok_end], ","))) return 1;
+    }
+    return 0;
+}
+
 static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
     return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
-           !place_is_origin(c, p) && !place_in_actor(c, sent, p);
+           !place_is_origin(c, p) && !place_in_actor(c, sent, p) &&
+           !place_is_apposition(c, sent, p);
 }
 
 /* Is b coordinated with a, the place just before it: "درنة وبنغازي",

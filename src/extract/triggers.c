@@ -225,11 +225,15 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
     for (size_t i = 0; i < n;) {
         phrase_match pm;
         if (t[i].kind != MARSAD_TOK_WORD ||
-            !phrase_dict_match(m->trigger_dict, t, n, i, PHRASE_PRO, &pm)) {
+            !phrase_dict_match(m->trigger_dict, t, n, i, PHRASE_PRO | PHRASE_ENC, &pm)) {
             i++;
             continue;
         }
         for (uint32_t v = 0; v < pm.nvalues; v++) {
+            /* a pronoun suffix makes an event word of a noun (غاراتها,
+             * سيطرتها), but a cue read that way is a different word: with ة
+             * folded to ه, مجموعة would be مجموع (a total) + ه */
+            if (pm.enc && m->triggers[pm.values[v]].cls == TR_CUE) continue;
             if (k == cap) {
                 cap = cap ? cap * 2 : 64;
                 x_tmatch *nm = realloc(*out, cap * sizeof *nm);
