@@ -918,7 +918,6 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
                 continue;
             }
             mention_init(c, &ms[nm], sent, tm->tok_start, tr);
-            if (getenv("MARSAD_DEBUG_TRIG")) fprintf(stderr, "sent %u trigger '%.*s' place %s\n", sent, (int)(c->t[tm->tok_end-1].end - c->t[tm->tok_start].start), c->text + c->t[tm->tok_start].start, group[g] == (size_t)-1 ? "-" : c->places[group[g]].name);
             ms[nm].coord_rest = g > 0;
             first_place[nm] = group[g];
             nm++;
@@ -1668,7 +1667,6 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         size_t nev = 0;
         for (size_t i = 0; evs && i < c.nmen; i++) {
             int t = merge_target(evs, nev, &c.men[i]);
-            if (getenv("MARSAD_DEBUG_MERGE")) fprintf(stderr, "mention %zu place %s inh %d anch %d -> %d\n", i, c.men[i].place ? c.men[i].place->name : "-", c.men[i].place_inherited, c.men[i].anchored, t);
             if (t >= 0) absorb(&evs[t], &c.men[i]);
             else if (c.men[i].anchored) start_event(&evs[nev++], &c.men[i], (int)i);
             /* else: background with nothing of its own to anchor it */
