@@ -22,6 +22,18 @@ static const struct {
 #undef X
 };
 
+marsad_model *test_model(void) {
+    static marsad_model *m;
+    static int tried;
+    if (!m && !tried) {
+        char err[512];
+        tried = 1;
+        m = marsad_model_load("data", err, sizeof err);
+        if (!m) fprintf(stderr, "  model: %s\n", err);
+    }
+    return m;
+}
+
 char *test_read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;

@@ -11,6 +11,8 @@
 #ifndef MARSAD_TEST_H
 #define MARSAD_TEST_H
 
+#include "marsad.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +49,10 @@ extern int test_failures; /* checks failed in the running test */
                     b_ ? b_ : "(null)");                                     \
         }                                                                    \
     } while (0)
+
+/* The model of data/, loaded once for the whole run (NULL, with a message,
+ * when it does not load). */
+marsad_model *test_model(void);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
 char *test_read_file(const char *path, size_t *len);

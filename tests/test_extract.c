@@ -1,114 +1,75 @@
 /* test_extract.c — extraction rules sentence by sentence, the model loader,
  * and extraction on bad input. */
 #include "marsad.h"
+#include "table.h"
 #include "test.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static marsad_model *model(void) {
-    static marsad_model *m;
-    if (!m) {
-        char err[512];
-        m = marsad_model_load("data", err, sizeof err);
-        if (!m) fprintf(stderr, "  model: %s\n", err);
+/* One sentence at mention level: expected type and sub-type (or "none"),
+ * killed, injured, captured. */
+static void mention_row(char **f, int n, int line, void *ctx) {
+    marsad_model *m = ctx;
+    marsad_article a = {"t", f[0], strlen(f[0]), "2016-04-24", NULL, NULL, NULL};
+    marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_MENTIONS, NULL, NULL);
+    size_t ne = marsad_events_count(ev);
+    int ok;
+    if (n >= 2 && strcmp(f[1], "none") == 0) {
+        ok = ne == 0;
+    } else {
+        const marsad_event *e = ne ? marsad_events_get(ev, 0) : NULL;
+        ok = e && n >= 6 && strcmp(e->event_type, f[1]) == 0 &&
+             strcmp(e->sub_event_type, f[2]) == 0 && e->fatalities == atol(f[3]) &&
+             e->injured == atol(f[4]) && e->captured == atol(f[5]);
+        if (!ok && e)
+            fprintf(stderr, "  got %s / %s killed %ld injured %ld captured %ld\n",
+                    e->event_type, e->sub_event_type, e->fatalities, e->injured,
+                    e->captured);
     }
-    return m;
-}
-
-static void split(char *line, char **f, int max, int *n) {
-    *n = 0;
-    f[(*n)++] = line;
-    for (char *p = line; *p && *n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[(*n)++] = p + 1;
-        }
+    if (!ok)
+        fprintf(stderr, "  extract_mentions.tsv:%d: %s (%zu mentions)\n", line, f[0], ne);
+    CHECK(ok);
+    marsad_events_free(ev);
 }
 
 TEST(extract_mentions_table)
 {
-    marsad_model *m = model();
+    marsad_model *m = test_model();
     CHECK(m != NULL);
     if (!m) return;
-    size_t len;
-    char *buf = test_read_file("tests/data/extract_mentions.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[8];
-        int n;
-        split(l, f, 8, &n);
-        marsad_article a = {"t", f[0], strlen(f[0]), "2016-04-24", NULL, NULL, NULL};
-        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_MENTIONS, NULL, NULL);
-        size_t ne = marsad_events_count(ev);
-        int ok;
-        if (strcmp(f[1], "none") == 0) {
-            ok = ne == 0;
-        } else {
-            const marsad_event *e = ne ? marsad_events_get(ev, 0) : NULL;
-            ok = e && n >= 6 && strcmp(e->event_type, f[1]) == 0 &&
-                 strcmp(e->sub_event_type, f[2]) == 0 &&
-                 e->fatalities == atol(f[3]) && e->injured == atol(f[4]) &&
-                 e->captured == atol(f[5]);
-            if (!ok && e)
-                fprintf(stderr, "  got %s / %s killed %ld injured %ld captured %ld\n",
-                        e->event_type, e->sub_event_type, e->fatalities,
-                        e->injured, e->captured);
-        }
-        if (!ok)
-            fprintf(stderr, "  extract_mentions.tsv:%d: %s (%zu mentions)\n",
-                    lineno, f[0], ne);
-        CHECK(ok);
-        marsad_events_free(ev);
-        rows++;
-    }
-    CHECK(rows >= 15);
-    free(buf);
+    CHECK(table_rows("tests/data/extract_mentions.tsv", mention_row, m) >= 15);
+}
+
+/* One article at event level: published, text, then the one event expected:
+ * type, sub-type, place, killed, injured. */
+static void event_row(char **f, int n, int line, void *ctx) {
+    marsad_model *m = ctx;
+    CHECK(n == 7);
+    if (n != 7) return;
+    marsad_article a = {"t", f[1], strlen(f[1]), f[0], NULL, NULL, NULL};
+    marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+    const marsad_event *e = marsad_events_count(ev) ? marsad_events_get(ev, 0) : NULL;
+    int ok = e && marsad_events_count(ev) == 1 && strcmp(e->event_type, f[2]) == 0 &&
+             strcmp(e->sub_event_type, f[3]) == 0 && e->location_name &&
+             strcmp(e->location_name, f[4]) == 0 && e->fatalities == atol(f[5]) &&
+             e->injured == atol(f[6]);
+    if (!ok)
+        fprintf(stderr, "  extract_events.tsv:%d: %zu events; first %s / %s at %s, "
+                        "killed %ld injured %ld\n", line, marsad_events_count(ev),
+                e ? e->event_type : "-", e ? e->sub_event_type : "-",
+                e && e->location_name ? e->location_name : "-",
+                e ? e->fatalities : 0, e ? e->injured : 0);
+    CHECK(ok);
+    marsad_events_free(ev);
 }
 
 TEST(extract_events_table)
 {
-    marsad_model *m = model();
+    marsad_model *m = test_model();
     CHECK(m != NULL);
     if (!m) return;
-    size_t len;
-    char *buf = test_read_file("tests/data/extract_events.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[8];
-        int n;
-        split(l, f, 8, &n);
-        CHECK(n == 7);
-        if (n != 7) continue;
-        marsad_article a = {"t", f[1], strlen(f[1]), f[0], NULL, NULL, NULL};
-        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
-        const marsad_event *e = marsad_events_count(ev) ? marsad_events_get(ev, 0) : NULL;
-        int ok = e && marsad_events_count(ev) == 1 && strcmp(e->event_type, f[2]) == 0 &&
-                 strcmp(e->sub_event_type, f[3]) == 0 && e->location_name &&
-                 strcmp(e->location_name, f[4]) == 0 && e->fatalities == atol(f[5]) &&
-                 e->injured == atol(f[6]);
-        if (!ok)
-            fprintf(stderr, "  extract_events.tsv:%d: %zu events; first %s / %s at %s, "
-                            "killed %ld injured %ld\n", lineno, marsad_events_count(ev),
-                    e ? e->event_type : "-", e ? e->sub_event_type : "-",
-                    e && e->location_name ? e->location_name : "-",
-                    e ? e->fatalities : 0, e ? e->injured : 0);
-        CHECK(ok);
-        marsad_events_free(ev);
-        rows++;
-    }
-    CHECK(rows >= 5);
-    free(buf);
+    CHECK(table_rows("tests/data/extract_events.tsv", event_row, m) >= 5);
 }
 
 TEST(extract_model_reports_malformed_line)
@@ -132,7 +93,7 @@ TEST(extract_model_reports_malformed_line)
 
 TEST(extract_bad_input_never_crashes)
 {
-    marsad_model *m = model();
+    marsad_model *m = test_model();
     CHECK(m != NULL);
     if (!m) return;
     const char *texts[] = {"", "\xff\xfe\x00\x00 مقتل \xc0\xaf 5", "only English text here.",

@@ -18,19 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static marsad_model *golden_model(void) {
-    static marsad_model *m;
-    if (!m) {
-        char err[512];
-        m = marsad_model_load("data", err, sizeof err);
-        if (!m) fprintf(stderr, "  model: %s\n", err);
-    }
-    return m;
-}
-
 /* Extracts every article of dir as the CLI would (jsonl, default level). */
 static char *extract_dir(const char *dir, size_t *len) {
-    marsad_model *m = golden_model();
+    marsad_model *m = test_model();
     if (!m) return NULL;
     marsad_reader *r = marsad_reader_open(dir, NULL, NULL);
     if (!r) return NULL;

@@ -115,23 +115,13 @@ TEST(serve_target_limits)
 
 /* ---- the app over a store ----------------------------------------------------------- */
 
-static marsad_model *model(void) {
-    static marsad_model *m;
-    if (!m) {
-        char err[512];
-        m = marsad_model_load("data", err, sizeof err);
-        if (!m) fprintf(stderr, "  model: %s\n", err);
-    }
-    return m;
-}
-
 /* A store of examples/seeds and examples/dev in a temporary directory, made
  * once (path in the static buffer). */
 static const char *bundled_store(void) {
     static char path[256];
     if (path[0]) return path;
     char dir[] = "/tmp/marsad-serve-XXXXXX";
-    if (!mkdtemp(dir) || !model()) return NULL;
+    if (!mkdtemp(dir) || !test_model()) return NULL;
     snprintf(path, sizeof path, "%s/s.db", dir);
     char err[512];
     store *s = store_open(path, 0, err, sizeof err);
@@ -146,7 +136,7 @@ static const char *bundled_store(void) {
         marsad_reader *r = marsad_reader_open(inputs[i], NULL, NULL);
         const marsad_article *a;
         while (r && (a = marsad_reader_next(r)) != NULL) {
-            store_doc *d = store_doc_new(model(), a, marsad_reader_id_generated(r), NULL, NULL);
+            store_doc *d = store_doc_new(test_model(), a, marsad_reader_id_generated(r), NULL, NULL);
             store_put_result res;
             if (!d || store_put(s, d, &res) != 0) fprintf(stderr, "  put: %s\n", store_errmsg(s));
             store_doc_free(d);

@@ -15,16 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static marsad_model *model(void) {
-    static marsad_model *m;
-    if (!m) {
-        char err[512];
-        m = marsad_model_load("data", err, sizeof err);
-        if (!m) fprintf(stderr, "  model: %s\n", err);
-    }
-    return m;
-}
-
 /* A fresh store file in a new temporary directory (path in out). */
 static store *fresh(char *out, size_t cap) {
     char dir[] = "/tmp/marsad-store-XXXXXX";
@@ -55,7 +45,7 @@ static void ingest(store *s, const char *path, put_counts *c) {
     }
     const marsad_article *a;
     while ((a = marsad_reader_next(r)) != NULL) {
-        store_doc *d = store_doc_new(model(), a, marsad_reader_id_generated(r),
+        store_doc *d = store_doc_new(test_model(), a, marsad_reader_id_generated(r),
                                      NULL, NULL);
         store_put_result res;
         if (!d || store_put(s, d, &res) != 0) {
@@ -78,7 +68,7 @@ static int put_text(store *s, const char *id, const char *source,
                     const char *published, const char *text,
                     store_put_result *res) {
     marsad_article a = {id, text, strlen(text), published, source, NULL, NULL};
-    store_doc *d = store_doc_new(model(), &a, 0, NULL, NULL);
+    store_doc *d = store_doc_new(test_model(), &a, 0, NULL, NULL);
     int rc = d ? store_put(s, d, res) : -1;
     if (rc) fprintf(stderr, "  put %s: %s\n", id, store_errmsg(s));
     store_doc_free(d);
@@ -226,8 +216,8 @@ TEST(store_open_and_schema_version)
 
 TEST(store_ingest_twice_same_dump)
 {
-    CHECK(model() != NULL);
-    if (!model()) return;
+    CHECK(test_model() != NULL);
+    if (!test_model()) return;
     char path[256], err[512];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -288,7 +278,7 @@ TEST(store_article_keys)
 
 TEST(store_update_replaces_mentions)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char p1[256], p2[256];
     store *a = fresh(p1, sizeof p1), *b = fresh(p2, sizeof p2);
     if (!a || !b) return;
@@ -370,7 +360,7 @@ static int find_trio(void *ctx, const store_event *ev) {
 
 TEST(store_benghazi_trio_any_order)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     static const char *const files[3] = {
         "examples/dev/054_ly_2018-05-25_france24.txt",
         "examples/dev/055_ly_2018-05-25_skynews.txt",
@@ -471,7 +461,7 @@ static double recall_of(const eval_gold *gold, const char *jsonl, size_t len,
 
 TEST(store_seeds_against_gold)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     eval_gold *gold = NULL;
     eval_diags d = {0};
     CHECK(eval_gold_load_dir("examples/seeds/gold", &gold, &d) == MARSAD_OK);
@@ -484,7 +474,7 @@ TEST(store_seeds_against_gold)
     const marsad_article *a;
     size_t extracted = 0;
     while (r && (a = marsad_reader_next(r)) != NULL) {
-        marsad_events *ev = marsad_extract(model(), a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+        marsad_events *ev = marsad_extract(test_model(), a, MARSAD_LEVEL_EVENTS, NULL, NULL);
         extracted += marsad_events_count(ev);
         char *s = marsad_events_render(ev, MARSAD_FORMAT_JSONL, 0);
         if (s) tb_add(&ex, s);
@@ -543,7 +533,7 @@ static int check_sane(void *ctx, const store_event *ev) {
 
 TEST(store_events_are_sane)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char path[256];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -587,7 +577,7 @@ static int count_trio(void *ctx, const store_event *ev) {
 
 TEST(store_near_duplicate_linked_not_counted)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     size_t len;
     char *orig = test_read_file("examples/dev/054_ly_2018-05-25_france24.txt", &len);
     CHECK(orig != NULL);
@@ -728,7 +718,7 @@ TEST(store_terms_table)
 
 TEST(store_search_examples)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     size_t len;
     char *buf = test_read_file("tests/data/store_search_examples.tsv", &len);
     CHECK(buf != NULL);
@@ -793,7 +783,7 @@ static int ref_search(sqlite3 *db, const char *q, char found[][64], int max) {
 
 TEST(store_search_recall)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char path[256];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -869,7 +859,7 @@ TEST(store_search_recall)
 
 TEST(store_search_filters_and_snippets)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char path[256];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -961,7 +951,7 @@ static int check_actor(void *ctx, const store_event *ev) {
 
 TEST(store_event_filters_and_aggregates)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char path[256];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -1029,7 +1019,7 @@ TEST(store_event_filters_and_aggregates)
 
 TEST(store_article_with_mention_spans)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char path[256];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -1091,7 +1081,7 @@ TEST(store_article_with_mention_spans)
 
 TEST(store_bad_input)
 {
-    if (!model()) return;
+    if (!test_model()) return;
     char path[256];
     store *s = fresh(path, sizeof path);
     if (!s) return;
@@ -1103,7 +1093,7 @@ TEST(store_bad_input)
         {NULL, "قتل 3 في بنغازي", strlen("قتل 3 في بنغازي"), NULL, NULL, NULL, NULL},
     };
     for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
-        store_doc *d = store_doc_new(model(), &a[i], 0, NULL, NULL);
+        store_doc *d = store_doc_new(test_model(), &a[i], 0, NULL, NULL);
         store_put_result r;
         CHECK(d != NULL);
         CHECK(d && store_put(s, d, &r) == 0);
