@@ -267,16 +267,16 @@ static inline const char *inv_check_doc(const char *text, size_t len,
                             x->norm_len, x->norm ? strlen(x->norm) : 0);
         /* the fold of its bytes, without the spaces a multi-word ligature
          * (ﷺ) folds to: a token's norm is one word */
-        size_t fn = marsad_fold(text + x->start, x->end - x->start, buf,
-                                sizeof buf);
-        if (fn < sizeof buf) {
-            size_t o = 0;
-            for (size_t q = 0; q < fn; q++)
-                if (buf[q] != ' ') buf[o++] = buf[q];
-            fn = o;
-        }
-        if ((fn < sizeof buf && fn != x->norm_len) || memchr(x->norm, ' ', x->norm_len) ||
-            memcmp(buf, x->norm, fn < sizeof buf ? fn : sizeof buf) != 0)
+        size_t fn = marsad_fold(text + x->start, x->end - x->start, NULL, 0);
+        char *fb = fn < sizeof buf ? buf : malloc(fn + 1);
+        if (!fb) return inv_fail("token %zu: out of memory", k);
+        marsad_fold(text + x->start, x->end - x->start, fb, fn + 1);
+        size_t o = 0;
+        for (size_t q = 0; q < fn; q++)
+            if (fb[q] != ' ') fb[o++] = fb[q];
+        int same = o == x->norm_len && memcmp(fb, x->norm, o) == 0;
+        if (fb != buf) free(fb);
+        if (!same)
             return inv_fail("token %zu: norm is not the fold of its bytes", k);
         const char *e = inv_check_folded(x->norm, x->norm_len);
         if (e) return e;

@@ -113,6 +113,14 @@ TEST(badinput_invariants_hold_on_bundled_articles)
     CHECK(count >= 30);
 }
 
+/* Inputs the fuzzers once failed on (tests/data/fuzz): the invariants hold. */
+TEST(badinput_invariants_hold_on_fuzz_findings)
+{
+    int count = 0;
+    test_each_file("tests/data/fuzz", ".bin", invariants_file, &count);
+    CHECK(count >= 1);
+}
+
 TEST(badinput_empty_text)
 {
     marsad_doc *d = marsad_doc_new("", 0);
