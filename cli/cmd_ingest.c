@@ -30,6 +30,8 @@ static const char USAGE[] =
     "\n"
     "options:\n"
     "  --db STORE        the store: a SQLite file path (created if missing)\n"
+    "  --queue           queue the articles for `marsad worker` instead of\n"
+    "                    extracting them here (a PostgreSQL store)\n"
     "  --follow          after the PATHs, keep watching the folders among them\n"
     "                    and ingest each new or rewritten file once it is\n"
     "                    complete; stop with Ctrl-C or SIGTERM\n"
@@ -65,6 +67,7 @@ typedef struct {
     store *st;
     const char *published;
     int verbose;
+    int queue;  /* --queue: add to the work queue, extract nothing */
     /* the pipeline: jobs [head, tail) in input order; workers take them from
      * next_run; the main thread writes them from head */
     job *ring;
@@ -262,6 +265,32 @@ static int write_job(ingest *g, job *j) {
     return rc;
 }
 
+/* --queue: adds one article to the work queue. Returns -1 when the store
+ * fails as a whole. */
+static int enqueue(ingest *g, const marsad_article *a, int gen) {
+    g->seen++;
+    if (!g->in_batch) {
+        if (store_begin(g->st)) {
+            store_error(g, "%s", store_errmsg(g->st));
+            return -1;
+        }
+        g->in_batch = 1;
+        g->batch_count = 0;
+    }
+    int queued = 0;
+    if (store_enqueue(g->st, a, gen, &queued) != 0) {
+        store_error(g, "%s: %s", a->id ? a->id : "article", store_errmsg(g->st));
+        return -1;
+    }
+    if (queued) g->added++;
+    else g->unchanged++;
+    int rc = 0;
+    if (++g->batch_count >= g->batch || now() - g->last_commit > 1.0)
+        rc = commit(g);
+    show_progress(g, 0);
+    return rc;
+}
+
 /* Waits for the oldest pending job, writes it and frees its slot. */
 static int write_oldest(ingest *g) {
     job *j = &g->ring[g->head % g->cap];
@@ -292,6 +321,13 @@ static int ingest_path(ingest *g, const char *path) {
             marsad_article art = *a;
             if (g->published) art.published = g->published;
             int gen = marsad_reader_id_generated(r);
+            if (g->queue) {
+                if (enqueue(g, &art, gen)) {
+                    fatal = 1;
+                    break;
+                }
+                continue;
+            }
             char key[STORE_KEY_MAX], hash[STORE_HASH_HEX];
             store_article_identity(&art, gen, key, hash);
             int state = store_article_state(g->st, key, hash);
@@ -477,7 +513,7 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
     }
     const char *db = NULL, *datadir = NULL, *published = NULL;
     const char *jobs_s = NULL, *batch_s = NULL;
-    int follow_mode = 0, summary = 0, verbose = 0, quiet = 0, check = 0;
+    int follow_mode = 0, queue = 0, summary = 0, verbose = 0, quiet = 0, check = 0;
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     for (int a = 1; a < argc; a++) {
@@ -489,6 +525,7 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
         else if (strcmp(o, "--jobs") == 0) dst = &jobs_s;
         else if (strcmp(o, "--batch") == 0) dst = &batch_s;
         else if (strcmp(o, "--follow") == 0) { follow_mode = 1; continue; }
+        else if (strcmp(o, "--queue") == 0) { queue = 1; continue; }
         else if (strcmp(o, "--summary") == 0) { summary = 1; continue; }
         else if (strcmp(o, "--check") == 0) { check = 1; continue; }
         else if (strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) { verbose = 1; continue; }
@@ -557,8 +594,19 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
         free(paths);
         return EXIT_USAGE;
     }
-    marsad_model *m = marsad_model_load(cli_datadir(datadir), err, sizeof err);
-    if (!m) {
+    if (queue) {
+        store_queue_stats qs;
+        if (store_queue_get_stats(st, &qs) != 0) {
+            cli_error("%s", store_errmsg(st));
+            store_close(st);
+            free(paths);
+            return EXIT_USAGE;
+        }
+        jobs = 0; /* nothing to extract */
+    }
+    marsad_model *m = queue ? NULL
+                            : marsad_model_load(cli_datadir(datadir), err, sizeof err);
+    if (!m && !queue) {
         cli_error("%s", err);
         store_close(st);
         free(paths);
@@ -570,6 +618,7 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
     g.st = st;
     g.published = published;
     g.verbose = verbose;
+    g.queue = queue;
     g.batch = (size_t)batch;
     g.nthreads = jobs < 1 ? 0 : (int)jobs;
     g.cap = g.nthreads ? (size_t)g.nthreads * 8 : 1;
@@ -615,7 +664,10 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
         fputc('\n', stderr);
         g.shown = 0;
     }
-    if (summary || g.progress)
+    if (queue && (summary || g.progress))
+        fprintf(stderr, "ingest: %zu articles (%zu queued, %zu already queued or "
+                "stored), %.1f s\n", g.seen, g.added, g.unchanged, el);
+    else if (summary || g.progress)
         fprintf(stderr,
                 "ingest: %zu articles (%zu added, %zu replaced, %zu unchanged, "
                 "%zu near-copies), %zu mentions, %zu new events, %.1f s, "

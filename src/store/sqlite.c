@@ -1075,4 +1075,10 @@ const store_driver store_sqlite_driver = {
     sq_search,
     sq_stats,
     sq_check,
+    NULL, /* no work queue: one SQLite file has one writer */
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };

@@ -274,6 +274,77 @@ int store_get_stats(store *s, store_stats *out) {
 
 int store_check(store *s) { return s->be->check(s); }
 
+/* ---- the work queue -------------------------------------------------------- */
+
+static int no_queue(store *s) {
+    store_set_error(s, "the work queue needs a PostgreSQL store "
+                       "(--db postgresql://...); a %s store has none",
+                    s->be->name);
+    return -1;
+}
+
+int store_enqueue(store *s, const marsad_article *a, int id_generated,
+                  int *queued) {
+    int dummy;
+    if (!queued) queued = &dummy;
+    *queued = 0;
+    if (!s->be->enqueue) return no_queue(s);
+    return s->be->enqueue(s, a, id_generated, queued);
+}
+
+store_batch *store_claim(store *s, size_t max) {
+    if (!s->be->claim) {
+        no_queue(s);
+        return NULL;
+    }
+    return s->be->claim(s, max ? max : 1);
+}
+
+size_t store_batch_count(const store_batch *b) { return b->n; }
+
+const marsad_article *store_batch_article(const store_batch *b, size_t i,
+                                          int *id_generated) {
+    if (i >= b->n) return NULL;
+    if (id_generated) *id_generated = b->id_generated[i];
+    return &b->arts[i];
+}
+
+int store_batch_commit(store *s, store_batch *b, store_doc *const *docs,
+                       size_t *stored) {
+    size_t dummy;
+    if (!stored) stored = &dummy;
+    *stored = 0;
+    if (!b->open) {
+        store_set_error(s, "the batch is no longer open");
+        return -1;
+    }
+    return s->be->batch_commit(s, b, docs, stored);
+}
+
+void store_batch_free(store_batch *b) {
+    if (!b) return;
+    if (b->open && b->s->be->batch_end) b->s->be->batch_end(b);
+    store_arena_free(&b->arena);
+    free(b->arts);
+    free(b->id_generated);
+    free(b->seq);
+    free(b);
+}
+
+int store_merge_ready(store *s, size_t max, size_t *merged) {
+    size_t dummy;
+    if (!merged) merged = &dummy;
+    *merged = 0;
+    if (!s->be->merge_ready) return no_queue(s);
+    return s->be->merge_ready(s, max, merged);
+}
+
+int store_queue_get_stats(store *s, store_queue_stats *out) {
+    memset(out, 0, sizeof *out);
+    if (!s->be->queue_stats) return no_queue(s);
+    return s->be->queue_stats(s, out);
+}
+
 /* ---- small things --------------------------------------------------------- */
 
 long store_day_of(const char *iso, int *ok) {

@@ -270,4 +270,60 @@ int store_get_stats(store *s, store_stats *out);
  * seconds on a large store. */
 int store_check(store *s);
 
+/* ------------------------------------------------------------------------
+ * Work queue (PostgreSQL; docs/scaling.md)
+ *
+ * Many workers on many machines share one store: `marsad ingest --queue`
+ * adds articles without extracting them, each `marsad worker` claims a
+ * batch nobody else holds, extracts it and stores it with the claim in one
+ * transaction, then merges what is stored, in queue order. A worker killed
+ * at any moment loses nothing (its claim returns to the queue) and stores
+ * nothing twice; the events equal those of one worker taking the queue in
+ * order, whatever the number of workers and the order they finish in.
+ * ------------------------------------------------------------------------ */
+
+/* Queues article a for extraction. Nothing happens when the same content
+ * is already queued or stored under its key; new content under a known key
+ * queues it again, behind everything queued before. *queued (may be NULL)
+ * receives 1 when it was queued. Returns 0 or -1. */
+int store_enqueue(store *s, const marsad_article *a, int id_generated,
+                  int *queued);
+
+typedef struct store_batch store_batch;
+
+/* Claims up to max queued articles that no other worker holds, oldest
+ * first, in a transaction that stays open until store_batch_commit or
+ * store_batch_free. The batch is empty when nothing is claimable. NULL on
+ * error (errmsg set). The store handle serves nothing else meanwhile. */
+store_batch *store_claim(store *s, size_t max);
+size_t store_batch_count(const store_batch *b);
+/* The i-th claimed article (valid while b lives). */
+const marsad_article *store_batch_article(const store_batch *b, size_t i,
+                                          int *id_generated);
+/* Stores docs[i], the extraction of article i (store_doc_new; NULL marks
+ * the article failed, with its reason left in the queue), marks the claim
+ * done and commits. An article the store rejects is marked failed and the
+ * others are kept. *stored receives the articles stored. Returns 0, or -1
+ * when the transaction failed as a whole (the claim returns to the queue).
+ * b stays to be freed. */
+int store_batch_commit(store *s, store_batch *b, store_doc *const *docs,
+                       size_t *stored);
+/* Frees b; rolls its transaction back unless it was committed. */
+void store_batch_free(store_batch *b);
+
+/* Merges, in queue order, the stored articles whose merge is pending, up to
+ * the first article still waiting or being extracted, at most max of them
+ * (0: all). *merged receives how many. Safe to call from any number of
+ * workers at once: the merges are serialized. Returns 0 or -1. */
+int store_merge_ready(store *s, size_t max, size_t *merged);
+
+typedef struct {
+    long queued;    /* waiting or claimed */
+    long unmerged;  /* stored, merge pending */
+    long done;      /* stored and merged */
+    long failed;
+} store_queue_stats;
+
+int store_queue_get_stats(store *s, store_queue_stats *out);
+
 #endif

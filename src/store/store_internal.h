@@ -34,6 +34,15 @@ typedef struct {
                           const store_search_opts *o);
     int (*stats)(store *s, store_stats *out);
     int (*check)(store *s);
+    /* the work queue; NULL when the backend has none */
+    int (*enqueue)(store *s, const marsad_article *a, int id_generated,
+                   int *queued);
+    store_batch *(*claim)(store *s, size_t max);
+    int (*batch_commit)(store *s, store_batch *b, store_doc *const *docs,
+                        size_t *stored);
+    void (*batch_end)(store_batch *b); /* rolls back an open batch */
+    int (*merge_ready)(store *s, size_t max, size_t *merged);
+    int (*queue_stats)(store *s, store_queue_stats *out);
 } store_driver;
 
 struct store {
@@ -144,6 +153,18 @@ void *store_arena_alloc(store_arena *a, size_t n);
 char *store_arena_str(store_arena *a, const char *s);
 char *store_arena_strn(store_arena *a, const char *s, size_t n);
 void store_arena_free(store_arena *a);
+
+/* A claimed batch (store_claim): the articles in queue order, their
+ * storage, and the transaction's state. */
+struct store_batch {
+    store *s;
+    marsad_article *arts;
+    int *id_generated;
+    int64_t *seq;            /* queue positions */
+    size_t n;
+    int open;                /* the claim's transaction is still open */
+    store_arena arena;       /* the articles' strings */
+};
 
 /* Result objects: the public struct first, then what owns its storage, so
  * that the public pointer is also the object's. */
