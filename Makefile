@@ -4,7 +4,7 @@
 # `make FUZZ=1 fuzzers` (libFuzzer targets, into build-fuzz/).
 
 CC      ?= cc
-PKGS    := libutf8proc jansson sqlite3 zlib gumbo libmicrohttpd
+PKGS    := libutf8proc jansson sqlite3 zlib gumbo libmicrohttpd libpq
 BUILD   ?= build
 ifeq ($(SAN),1)
 BUILD   := build-san

@@ -42,14 +42,12 @@ store *store_open(const char *url, int flags, char *err, size_t errlen) {
         snprintf(err, errlen, "no store given");
         return NULL;
     }
-    if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
-        snprintf(err, errlen,
-                 "%s: the PostgreSQL backend is not built in yet; use a "
-                 "SQLite file path", url);
-        return NULL;
-    }
     const char *target = url;
-    if (starts_with(url, "sqlite://")) target = url + 9;
+    const store_driver *be = &store_sqlite_driver;
+    /* libpq takes the whole URI */
+    if (starts_with(url, "postgresql://") || starts_with(url, "postgres://"))
+        be = &store_pg_driver;
+    else if (starts_with(url, "sqlite://")) target = url + 9;
     else if (starts_with(url, "sqlite:")) target = url + 7;
     else if (strstr(url, "://")) {
         snprintf(err, errlen, "%s: unknown store URL scheme", url);
@@ -60,7 +58,7 @@ store *store_open(const char *url, int flags, char *err, size_t errlen) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    s->be = &store_sqlite_driver;
+    s->be = be;
     if (s->be->open(s, target, flags) != 0) {
         snprintf(err, errlen, "%s", s->err);
         s->be->close(s);

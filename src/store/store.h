@@ -6,8 +6,9 @@
  * district.
  *
  * A store is named by a URL: a file path or "sqlite:PATH" opens the embedded
- * SQLite backend (src/store/sqlite.c, one file); "postgresql://..." is kept
- * for a PostgreSQL backend with the same schema semantics (docs/schema.md).
+ * SQLite backend (src/store/sqlite.c, one file); "postgresql://..." or
+ * "postgres://..." (any libpq connection URI) the PostgreSQL backend
+ * (src/store/pg.c) with the same schema semantics (docs/schema.md).
  * Backends only keep rows; what an article brings (identity, sentences,
  * near-duplicate fingerprint, mentions) and the merge decisions
  * (docs/merging.md) are computed here, the same for every backend.
@@ -42,7 +43,7 @@ store *store_open(const char *url, int flags, char *err, size_t errlen);
 void store_close(store *s);
 /* The message of the last failed call on s. */
 const char *store_errmsg(const store *s);
-/* "sqlite", later "postgresql". */
+/* "sqlite" or "postgresql". */
 const char *store_backend(const store *s);
 /* The schema version found in the store (STORE_SCHEMA_VERSION once open). */
 int store_schema_version(store *s);

@@ -1,6 +1,6 @@
 /*
  * store_internal.h — what the store front (store.c, match.c, render.c)
- * shares with its backends (sqlite.c; later a PostgreSQL one): the backend
+ * shares with its backends (sqlite.c, pg.c): the backend
  * table, the prepared article, and the merge decisions as plain functions
  * over reports, so that every backend merges the same way.
  */
@@ -15,7 +15,8 @@
  * written with store_set_error and returned as -1 / NULL. */
 typedef struct {
     const char *name;
-    /* target: the URL with the scheme removed */
+    /* target: the URL with the scheme removed (SQLite), or the whole URL
+     * (PostgreSQL: a libpq connection URI) */
     int (*open)(store *s, const char *target, int flags);
     void (*close)(store *s);
     int (*schema_version)(store *s);
@@ -52,6 +53,7 @@ struct store {
 };
 
 extern const store_driver store_sqlite_driver;
+extern const store_driver store_pg_driver;
 
 void store_set_error(store *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

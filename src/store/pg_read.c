@@ -1,0 +1,966 @@
+/*
+ * pg_read.c — the read side of the PostgreSQL backend: merged events with
+ * their claims, evidence and sources; one article with its sentences and
+ * mentions; full-text search (tsvector/tsquery from pg_search.c, ranked by
+ * ts_rank_cd, snippets by snippet.c); counts per day, type or district;
+ * totals and the check. Same results as sqlite_read.c: text compares and
+ * sorts bytewise (COLLATE "C"), case is ignored for ASCII only (as SQLite's
+ * NOCASE and LIKE), NULL publication dates sort first.
+ */
+#include "store/pg_internal.h"
+#include "store/snippet.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    R_CLAIMS = PG_WRITE_SLOTS,
+    R_EVIDENCE,
+    R_SOURCES,
+    R_ARTICLE_TEXT,
+    R_EVENT_BY_ID,
+    R_ARTICLE_BY_KEY,
+    R_ARTICLE_BY_DOC,
+    R_SENTENCES,
+    R_MENTIONS,
+    R_MENTION_CLAIMS,
+    R_MENTION_EVIDENCE,
+    R_END
+};
+_Static_assert(R_END <= PG_SLOTS, "statement slots");
+
+/* Sources listed with an event in listings; store_event_get lists all. */
+#define LIST_SOURCES 100
+/* Claims kept per event: distinct figures, so few in practice. */
+#define MAX_CLAIMS 200
+/* Claims and evidence spans read per mention of an article. */
+#define MAX_PER_MENTION 64
+
+#define EVENT_COLUMNS                                                        \
+    "e.id, e.event_date, e.time_precision, e.event_type, e.sub_event_type,"  \
+    " e.actor1, e.actor1_mention, e.actor2, e.actor2_mention,"               \
+    " e.location_name, e.location_mention, e.country, e.admin1, e.lat,"      \
+    " e.lon, e.geo_precision, e.fatalities, e.injured, e.captured,"          \
+    " e.confidence, e.flags, e.nmentions, e.nsources, e.rep_article,"        \
+    " a.doc_id, a.text"
+
+static char *acol(store_arena *a, const PGresult *r, int row, int c) {
+    return store_arena_str(a, pg_get_str(r, row, c));
+}
+
+static PGresult *prep(store *s, int slot, const char *what, const char *sql,
+                      int n, const char *const *p) {
+    return pg_exec_prepared(s, slot, what, sql, n, p);
+}
+
+/* ---- building one event -------------------------------------------------------- */
+
+static int load_claims(store *s, store_arena *A, const char *eid,
+                       marsad_event *rec) {
+    const char *p[] = {eid};
+    PGresult *r = prep(
+        s, R_CLAIMS, "claims",
+        "SELECT c.kind, c.count, c.qualifier, c.side,"
+        " COALESCE(c.attributed_to, src.name, a.doc_id) AS attr,"
+        " min(m.id) AS first_m, min(c.ordinal) AS first_c"
+        " FROM claims c JOIN mentions m ON m.id = c.mention_id"
+        " JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN sources src ON src.id = a.source_id"
+        " WHERE m.event_id = $1 GROUP BY 1, 2, 3, 4, 5"
+        " ORDER BY first_m, first_c, 1 COLLATE \"C\", 2, 3 COLLATE \"C\","
+        " 4 COLLATE \"C\", 5 COLLATE \"C\" LIMIT 200",
+        1, p);
+    if (!r) return -1;
+    size_t n = (size_t)PQntuples(r);
+    if (n > MAX_CLAIMS) n = MAX_CLAIMS;
+    marsad_claim *cl = store_arena_alloc(A, sizeof *cl * (n ? n : 1));
+    for (size_t i = 0; cl && i < n; i++) {
+        int row = (int)i;
+        cl[i].kind = acol(A, r, row, 0);
+        cl[i].count = (long)pg_get_i64(r, row, 1);
+        cl[i].qualifier = acol(A, r, row, 2);
+        cl[i].side = acol(A, r, row, 3);
+        cl[i].attributed_to = acol(A, r, row, 4);
+    }
+    PQclear(r);
+    rec->claims = cl;
+    rec->nclaims = cl ? n : 0;
+    return A->oom ? (store_set_error(s, "out of memory"), -1) : 0;
+}
+
+/* Distinct evidence spans of event eid's mentions in article aid; with
+ * texts set, their text too. */
+static int load_spans(store *s, store_arena *A, const char *eid, int64_t aid,
+                      marsad_span **out, const char *const **texts,
+                      size_t *n) {
+    char ab[24];
+    const char *p[] = {eid, pg_i64(ab, aid)};
+    PGresult *r = prep(s, R_EVIDENCE, "evidence",
+                       "SELECT DISTINCT v.start, v.\"end\" FROM evidence v"
+                       " JOIN mentions m ON m.id = v.mention_id"
+                       " WHERE m.event_id = $1 AND m.article_id = $2"
+                       " ORDER BY 1, 2",
+                       2, p);
+    if (!r) return -1;
+    PGresult *t = NULL;
+    const char *text = NULL;
+    size_t tlen = 0;
+    if (texts) {
+        if (!(t = prep(s, R_ARTICLE_TEXT, "article text",
+                       "SELECT text FROM articles WHERE id = $1", 1, p + 1))) {
+            PQclear(r);
+            return -1;
+        }
+        if (PQntuples(t) == 1) {
+            text = PQgetvalue(t, 0, 0);
+            tlen = (size_t)PQgetlength(t, 0, 0);
+        }
+    }
+    size_t k = (size_t)PQntuples(r);
+    marsad_span *sp = store_arena_alloc(A, sizeof *sp * (k ? k : 1));
+    const char **tx = texts ? store_arena_alloc(A, sizeof *tx * (k ? k : 1)) : NULL;
+    for (size_t i = 0; sp && i < k; i++) {
+        sp[i].start = (size_t)pg_get_i64(r, (int)i, 0);
+        sp[i].end = (size_t)pg_get_i64(r, (int)i, 1);
+        if (tx) {
+            size_t a = sp[i].start < tlen ? sp[i].start : tlen;
+            size_t e = sp[i].end < tlen ? sp[i].end : tlen;
+            tx[i] = store_arena_strn(A, text ? text + a : "", e > a ? e - a : 0);
+        }
+    }
+    PQclear(r);
+    PQclear(t);
+    if (A->oom) {
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    if (texts) *texts = tx;
+    *out = sp;
+    *n = k;
+    return 0;
+}
+
+static int load_sources(store *s, store_arena *A, const char *eid, int detail,
+                        store_event *ev) {
+    char lb[24];
+    const char *p[] = {eid, detail ? NULL : pg_i64(lb, LIST_SOURCES)};
+    PGresult *r = prep(
+        s, R_SOURCES, "event sources",
+        "SELECT a.id, a.doc_id, src.name, a.url, a.title, a.published,"
+        " a.duplicate_of, max(m.fatalities), max(m.injured),"
+        " max(m.captured), count(*)"
+        " FROM mentions m JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN sources src ON src.id = a.source_id"
+        " WHERE m.event_id = $1 GROUP BY a.id, src.name"
+        " ORDER BY a.published COLLATE \"C\" NULLS FIRST, a.id LIMIT $2",
+        2, p);
+    if (!r) return -1;
+    size_t n = (size_t)PQntuples(r);
+    store_source *src = store_arena_alloc(A, sizeof *src * (n ? n : 1));
+    for (size_t i = 0; src && i < n; i++) {
+        int row = (int)i;
+        store_source *o = &src[i];
+        o->article_id = pg_get_i64(r, row, 0);
+        o->doc_id = acol(A, r, row, 1);
+        o->source = acol(A, r, row, 2);
+        o->url = acol(A, r, row, 3);
+        o->title = acol(A, r, row, 4);
+        o->published = acol(A, r, row, 5);
+        o->duplicate_of = pg_get_i64(r, row, 6);
+        o->fatalities = (long)pg_get_i64(r, row, 7);
+        o->injured = (long)pg_get_i64(r, row, 8);
+        o->captured = (long)pg_get_i64(r, row, 9);
+        o->nmentions = (size_t)pg_get_i64(r, row, 10);
+    }
+    PQclear(r);
+    if (!src) {
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; detail && i < n; i++) {
+        marsad_span *sp;
+        if (load_spans(s, A, eid, src[i].article_id, &sp,
+                       &src[i].evidence_text, &src[i].nevidence))
+            return -1;
+        src[i].evidence = sp;
+    }
+    ev->sources = src;
+    ev->narticles = n;
+    return 0;
+}
+
+/* The outlets of an event joined by "; ", each once, in source order. */
+static const char *joined_outlets(store_arena *A, const store_event *ev) {
+    store_buf b = {0};
+    for (size_t i = 0; i < ev->narticles; i++) {
+        const char *name = ev->sources[i].source ? ev->sources[i].source
+                                                 : ev->sources[i].doc_id;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *o = ev->sources[j].source ? ev->sources[j].source
+                                                  : ev->sources[j].doc_id;
+            seen = o && name && strcmp(o, name) == 0;
+        }
+        if (seen || !name) continue;
+        if (b.n) store_buf_puts(&b, "; ");
+        store_buf_puts(&b, name);
+    }
+    const char *r = b.s ? store_arena_str(A, b.s) : NULL;
+    free(b.s);
+    return r;
+}
+
+/* Builds the event of row `row` of r (EVENT_COLUMNS). */
+static store_event_obj *build_event(store *s, const PGresult *r, int row,
+                                    int detail) {
+    store_event_obj *o = store_event_obj_new();
+    if (!o) {
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    store_arena *A = &o->arena;
+    store_event *ev = &o->ev;
+    marsad_event rec;
+    memset(&rec, 0, sizeof rec);
+    ev->id = pg_get_i64(r, row, 0);
+    char idbuf[32], eid[24];
+    snprintf(idbuf, sizeof idbuf, "E%" PRId64, ev->id);
+    pg_i64(eid, ev->id);
+    rec.event_id = idbuf;
+    rec.event_date = acol(A, r, row, 1);
+    rec.time_precision = (int)pg_get_i64(r, row, 2);
+    rec.event_type = acol(A, r, row, 3);
+    rec.sub_event_type = acol(A, r, row, 4);
+    rec.actor1 = acol(A, r, row, 5);
+    rec.actor1_mention = acol(A, r, row, 6);
+    rec.actor2 = acol(A, r, row, 7);
+    rec.actor2_mention = acol(A, r, row, 8);
+    rec.location_name = acol(A, r, row, 9);
+    rec.location_mention = acol(A, r, row, 10);
+    rec.country = acol(A, r, row, 11);
+    rec.admin1 = acol(A, r, row, 12);
+    rec.lat = pg_get_f64(r, row, 13);
+    rec.lon = pg_get_f64(r, row, 14);
+    rec.geo_precision = (int)pg_get_i64(r, row, 15);
+    rec.fatalities = (long)pg_get_i64(r, row, 16);
+    rec.injured = (long)pg_get_i64(r, row, 17);
+    rec.captured = (long)pg_get_i64(r, row, 18);
+    double conf = pg_get_f64(r, row, 19);
+    rec.flags = (unsigned)pg_get_i64(r, row, 20);
+    ev->nmentions = (size_t)pg_get_i64(r, row, 21);
+    ev->nsources = (size_t)pg_get_i64(r, row, 22);
+    int64_t rep_article = pg_get_i64(r, row, 23);
+    rec.doc_id = acol(A, r, row, 24);
+    const char *text = PQgetvalue(r, row, 25);
+    size_t text_len = (size_t)PQgetlength(r, row, 25);
+    /* more independent sources, more confidence */
+    conf += 0.1 * (double)(ev->nsources > 1 ? ev->nsources - 1 : 0);
+    rec.confidence = conf > 1 ? 1 : conf;
+    o->records = marsad_events_new(text, text_len);
+    marsad_span *sp = NULL;
+    if (!o->records || load_claims(s, A, eid, &rec) ||
+        load_spans(s, A, eid, rep_article, &sp, NULL, &rec.nevidence) ||
+        load_sources(s, A, eid, detail, ev)) {
+        if (!o->records) store_set_error(s, "out of memory");
+        store_event_free(ev);
+        return NULL;
+    }
+    rec.evidence = sp;
+    rec.source = joined_outlets(A, ev);
+    char notes[1024];
+    size_t nl = marsad_event_notes(&rec, notes, sizeof notes);
+    if (rec.source && nl + 16 < sizeof notes)
+        snprintf(notes + nl, sizeof notes - nl, " Sources: %s.", rec.source);
+    rec.notes = notes;
+    if (A->oom || marsad_events_append(o->records, &rec)) {
+        store_set_error(s, "out of memory");
+        store_event_free(ev);
+        return NULL;
+    }
+    ev->record = marsad_events_get(o->records, 0);
+    ev->records = o->records;
+    return o;
+}
+
+/* ---- filters ----------------------------------------------------------------------- */
+
+/* Parameters of a query built at run time, numbered as they are used. */
+typedef struct {
+    const char *v[16];
+    char *owned[16];
+    char num[16][24];
+    int n;
+} params;
+
+/* Appends "$k" for a new parameter with value v (copied when own). */
+static void param(store_buf *b, params *p, const char *v, int own) {
+    p->owned[p->n] = own ? strdup(v) : NULL;
+    p->v[p->n] = own ? p->owned[p->n] : v;
+    if (own && !p->owned[p->n]) b->oom = 1;
+    p->n++;
+    store_buf_printf(b, "$%d", p->n);
+}
+
+static void param_i64(store_buf *b, params *p, int64_t v) {
+    pg_i64(p->num[p->n], v);
+    param(b, p, p->num[p->n], 0);
+}
+
+static void params_free(params *p) {
+    for (int i = 0; i < p->n; i++) free(p->owned[i]);
+}
+
+static char *like_pattern(const char *s) {
+    size_t n = strlen(s);
+    char *p = malloc(n + 3);
+    if (!p) return NULL;
+    p[0] = '%';
+    memcpy(p + 1, s, n);
+    p[n + 1] = '%';
+    p[n + 2] = '\0';
+    return p;
+}
+
+/* SQLite's LIKE: ASCII case ignored, no escape character. */
+#define LIKE(col) col " COLLATE \"C\" ILIKE "
+#define NOCASE_EQ(col) "lower(" col " COLLATE \"C\") = lower("
+
+/* Appends the WHERE clause of f over events e. */
+static void filter_sql(store_buf *b, const store_filter *f, params *p) {
+    store_buf_puts(b, " WHERE true");
+    if (f->from) {
+        store_buf_puts(b, " AND e.event_date COLLATE \"C\" >= ");
+        param(b, p, f->from, 0);
+    }
+    if (f->to) {
+        store_buf_puts(b, " AND e.event_date COLLATE \"C\" <= ");
+        param(b, p, f->to, 0);
+    }
+    if (f->type) {
+        store_buf_puts(b, " AND (" NOCASE_EQ("e.event_type"));
+        param(b, p, f->type, 0);
+        store_buf_puts(b, "::text COLLATE \"C\") OR " NOCASE_EQ("e.sub_event_type"));
+        param(b, p, f->type, 0);
+        store_buf_puts(b, "::text COLLATE \"C\"))");
+    }
+    if (f->actor) {
+        char *pat = like_pattern(f->actor);
+        if (!pat) {
+            b->oom = 1;
+            return;
+        }
+        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+                          " m.event_id = e.id AND (");
+        static const char *const cols[] = {"m.actor1", "m.actor2",
+                                           "m.actor1_mention", "m.actor2_mention"};
+        for (int k = 0; k < 4; k++) {
+            store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
+            param(b, p, pat, 1);
+            store_buf_puts(b, " ESCAPE ''");
+        }
+        store_buf_puts(b, "))");
+        free(pat);
+    }
+    if (f->place) {
+        char *pat = like_pattern(f->place);
+        if (!pat) {
+            b->oom = 1;
+            return;
+        }
+        static const char *const cols[] = {"e.location_name", "e.location_mention",
+                                           "e.admin1", "e.country"};
+        store_buf_puts(b, " AND (");
+        for (int k = 0; k < 4; k++) {
+            store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
+            param(b, p, pat, 1);
+            store_buf_puts(b, " ESCAPE ''");
+        }
+        store_buf_puts(b, ")");
+        free(pat);
+    }
+    if (f->min_fatalities > 0) {
+        store_buf_puts(b, " AND e.fatalities >= ");
+        param_i64(b, p, f->min_fatalities);
+    }
+}
+
+long pg_events_each(store *s, const store_filter *f, int detail,
+                    store_event_fn fn, void *ctx) {
+    store_buf b = {0};
+    params p = {.n = 0};
+    store_buf_puts(&b, "SELECT " EVENT_COLUMNS " FROM events e JOIN articles a"
+                       " ON a.id = e.rep_article");
+    filter_sql(&b, f, &p);
+    store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id");
+    if (f->limit) {
+        store_buf_puts(&b, " LIMIT ");
+        param_i64(&b, &p, (int64_t)f->limit);
+    }
+    if (f->offset) {
+        store_buf_puts(&b, " OFFSET ");
+        param_i64(&b, &p, (int64_t)f->offset);
+    }
+    if (b.oom) {
+        free(b.s);
+        params_free(&p);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    /* the events are read in one result (their rows are small: the text
+     * of each representative article is the largest part), then each is
+     * built with its claims and sources */
+    PGresult *r = pg_exec(s, "events", b.s, p.n, p.v);
+    free(b.s);
+    params_free(&p);
+    if (!r) return -1;
+    long n = 0;
+    for (int i = 0; i < PQntuples(r); i++) {
+        store_event_obj *o = build_event(s, r, i, detail);
+        if (!o) {
+            n = -1;
+            break;
+        }
+        int stop = fn(ctx, &o->ev);
+        store_event_free(&o->ev);
+        n++;
+        if (stop) break;
+    }
+    PQclear(r);
+    return n;
+}
+
+store_event *pg_event_get(store *s, int64_t id) {
+    char b[24];
+    const char *p[] = {pg_i64(b, id)};
+    PGresult *r = prep(s, R_EVENT_BY_ID, "event",
+                       "SELECT " EVENT_COLUMNS " FROM events e JOIN"
+                       " articles a ON a.id = e.rep_article WHERE e.id = $1",
+                       1, p);
+    if (!r) return NULL;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        store_set_error(s, "no event %" PRId64, id);
+        return NULL;
+    }
+    store_event_obj *o = build_event(s, r, 0, 1);
+    PQclear(r);
+    return o ? &o->ev : NULL;
+}
+
+int pg_aggregate(store *s, const store_filter *f, store_group g,
+                 store_bucket **out, size_t *n) {
+    static const char *const KEYS[] = {
+        [STORE_BY_DAY] = "COALESCE(e.event_date, '')",
+        [STORE_BY_MONTH] = "COALESCE(substr(e.event_date, 1, 7), '')",
+        [STORE_BY_TYPE] = "e.event_type",
+        [STORE_BY_ADMIN1] = "COALESCE(e.country, '') || COALESCE('/' || e.admin1, '')",
+    };
+    if ((int)g < 0 || g > STORE_BY_ADMIN1) {
+        store_set_error(s, "unknown grouping");
+        return -1;
+    }
+    store_buf b = {0};
+    params p = {.n = 0};
+    store_buf_printf(&b, "SELECT %s COLLATE \"C\" AS k, count(*), sum(e.fatalities),"
+                         " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
+    filter_sql(&b, f, &p);
+    store_buf_puts(&b, " GROUP BY k ORDER BY k");
+    if (b.oom) {
+        free(b.s);
+        params_free(&p);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    PGresult *r = pg_exec(s, "aggregate", b.s, p.n, p.v);
+    free(b.s);
+    params_free(&p);
+    if (!r) return -1;
+    size_t k = (size_t)PQntuples(r);
+    store_bucket *v = malloc((k ? k : 1) * sizeof *v);
+    if (!v) {
+        PQclear(r);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < k; i++) {
+        int row = (int)i;
+        snprintf(v[i].key, sizeof v[i].key, "%s", PQgetvalue(r, row, 0));
+        v[i].events = (long)pg_get_i64(r, row, 1);
+        v[i].fatalities = (long)pg_get_i64(r, row, 2);
+        v[i].injured = (long)pg_get_i64(r, row, 3);
+        v[i].captured = (long)pg_get_i64(r, row, 4);
+    }
+    PQclear(r);
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+/* ---- one article ------------------------------------------------------------------ */
+
+#define ARTICLE_COLUMNS                                                      \
+    "a.id, a.key, a.content_hash, a.doc_id, src.name, a.published, a.url,"   \
+    " a.title, a.text, a.duplicate_of, a.simhash"
+
+static int article_mentions(store *s, store_article_obj *o) {
+    store_arena *A = &o->arena;
+    store_article *art = &o->art;
+    char ab[24];
+    const char *p[] = {pg_i64(ab, art->id)};
+    PGresult *r = prep(
+        s, R_MENTIONS, "mentions",
+        "SELECT id, event_id, record_id, event_date, time_precision,"
+        " event_type, sub_event_type, actor1, actor1_mention, actor2,"
+        " actor2_mention, location_name, location_mention, country, admin1,"
+        " lat, lon, geo_precision, fatalities, injured, captured, confidence,"
+        " notes, flags FROM mentions WHERE article_id = $1 ORDER BY ordinal",
+        1, p);
+    if (!r) return -1;
+    /* the claims and evidence of all its mentions, in mention order */
+    PGresult *c = prep(s, R_MENTION_CLAIMS, "claims",
+                       "SELECT c.mention_id, c.kind, c.count, c.qualifier,"
+                       " c.side, c.attributed_to FROM claims c JOIN mentions m"
+                       " ON m.id = c.mention_id WHERE m.article_id = $1"
+                       " ORDER BY m.ordinal, c.ordinal",
+                       1, p);
+    PGresult *v = c ? prep(s, R_MENTION_EVIDENCE, "evidence",
+                           "SELECT v.mention_id, v.start, v.\"end\" FROM"
+                           " evidence v JOIN mentions m ON m.id = v.mention_id"
+                           " WHERE m.article_id = $1 ORDER BY m.ordinal,"
+                           " v.ordinal",
+                           1, p)
+                    : NULL;
+    if (!c || !v) {
+        PQclear(r);
+        PQclear(c);
+        return -1;
+    }
+    size_t n = (size_t)PQntuples(r);
+    int nc = PQntuples(c), nv = PQntuples(v), ic = 0, iv = 0, err = 0;
+    store_mention *men = store_arena_alloc(A, sizeof *men * (n ? n : 1));
+    err = !men;
+    for (size_t i = 0; !err && i < n; i++) {
+        int row = (int)i;
+        marsad_event rec;
+        memset(&rec, 0, sizeof rec);
+        int64_t mid = pg_get_i64(r, row, 0);
+        men[i].id = mid;
+        men[i].event_id = pg_get_i64(r, row, 1);
+        rec.doc_id = art->doc_id;
+        rec.source = art->source;
+        rec.event_id = acol(A, r, row, 2);
+        rec.event_date = acol(A, r, row, 3);
+        rec.time_precision = (int)pg_get_i64(r, row, 4);
+        rec.event_type = acol(A, r, row, 5);
+        rec.sub_event_type = acol(A, r, row, 6);
+        rec.actor1 = acol(A, r, row, 7);
+        rec.actor1_mention = acol(A, r, row, 8);
+        rec.actor2 = acol(A, r, row, 9);
+        rec.actor2_mention = acol(A, r, row, 10);
+        rec.location_name = acol(A, r, row, 11);
+        rec.location_mention = acol(A, r, row, 12);
+        rec.country = acol(A, r, row, 13);
+        rec.admin1 = acol(A, r, row, 14);
+        rec.lat = pg_get_f64(r, row, 15);
+        rec.lon = pg_get_f64(r, row, 16);
+        rec.geo_precision = (int)pg_get_i64(r, row, 17);
+        rec.fatalities = (long)pg_get_i64(r, row, 18);
+        rec.injured = (long)pg_get_i64(r, row, 19);
+        rec.captured = (long)pg_get_i64(r, row, 20);
+        rec.confidence = pg_get_f64(r, row, 21);
+        rec.notes = acol(A, r, row, 22);
+        rec.flags = (unsigned)pg_get_i64(r, row, 23);
+        marsad_claim cl[MAX_PER_MENTION];
+        for (; ic < nc && pg_get_i64(c, ic, 0) == mid; ic++) {
+            if (rec.nclaims == MAX_PER_MENTION) continue;
+            marsad_claim *x = &cl[rec.nclaims++];
+            x->kind = acol(A, c, ic, 1);
+            x->count = (long)pg_get_i64(c, ic, 2);
+            x->qualifier = acol(A, c, ic, 3);
+            x->side = acol(A, c, ic, 4);
+            x->attributed_to = acol(A, c, ic, 5);
+        }
+        marsad_span sp[MAX_PER_MENTION];
+        for (; iv < nv && pg_get_i64(v, iv, 0) == mid; iv++) {
+            if (rec.nevidence == MAX_PER_MENTION) continue;
+            sp[rec.nevidence].start = (size_t)pg_get_i64(v, iv, 1);
+            sp[rec.nevidence].end = (size_t)pg_get_i64(v, iv, 2);
+            rec.nevidence++;
+        }
+        rec.claims = cl;
+        rec.evidence = sp;
+        if (A->oom || marsad_events_append(o->records, &rec)) err = 1;
+    }
+    PQclear(r);
+    PQclear(c);
+    PQclear(v);
+    if (!err) {
+        for (size_t i = 0; i < n; i++)
+            men[i].record = marsad_events_get(o->records, i);
+        art->mentions = men;
+        art->nmentions = n;
+    }
+    if (err) store_set_error(s, "out of memory");
+    return err ? -1 : 0;
+}
+
+store_article *pg_article_get(store *s, const char *id) {
+    const char *p[] = {id};
+    PGresult *r = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        r = pass == 0
+            ? prep(s, R_ARTICLE_BY_KEY, "article",
+                   "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
+                   " sources src ON src.id = a.source_id WHERE a.key = $1",
+                   1, p)
+            : prep(s, R_ARTICLE_BY_DOC, "article",
+                   "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
+                   " sources src ON src.id = a.source_id"
+                   " WHERE a.doc_id = $1 ORDER BY a.id LIMIT 1",
+                   1, p);
+        if (!r) return NULL;
+        if (PQntuples(r) > 0) break;
+        PQclear(r);
+        r = NULL;
+    }
+    if (!r) {
+        store_set_error(s, "no article '%s'", id);
+        return NULL;
+    }
+    store_article_obj *o = store_article_obj_new();
+    if (!o) {
+        PQclear(r);
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    store_arena *A = &o->arena;
+    store_article *a = &o->art;
+    a->id = pg_get_i64(r, 0, 0);
+    a->key = acol(A, r, 0, 1);
+    a->content_hash = acol(A, r, 0, 2);
+    a->doc_id = acol(A, r, 0, 3);
+    a->source = acol(A, r, 0, 4);
+    a->published = acol(A, r, 0, 5);
+    a->url = acol(A, r, 0, 6);
+    a->title = acol(A, r, 0, 7);
+    a->text_len = (size_t)PQgetlength(r, 0, 8);
+    a->text = store_arena_strn(A, PQgetvalue(r, 0, 8), a->text_len);
+    a->duplicate_of = pg_get_i64(r, 0, 9);
+    a->simhash = (uint64_t)pg_get_i64(r, 0, 10);
+    PQclear(r);
+    o->records = marsad_events_new(a->text, a->text_len);
+    a->records = o->records;
+    int err = !o->records || A->oom;
+    char ab[24];
+    const char *pa[] = {pg_i64(ab, a->id)};
+    if (!err && (r = prep(s, R_SENTENCES, "sentences",
+                          "SELECT start, \"end\" FROM sentences WHERE"
+                          " article_id = $1 ORDER BY idx",
+                          1, pa))) {
+        size_t n = (size_t)PQntuples(r);
+        marsad_span *sp = store_arena_alloc(A, sizeof *sp * (n ? n : 1));
+        for (size_t i = 0; sp && i < n; i++) {
+            sp[i].start = (size_t)pg_get_i64(r, (int)i, 0);
+            sp[i].end = (size_t)pg_get_i64(r, (int)i, 1);
+        }
+        PQclear(r);
+        if (sp) {
+            a->sentences = sp;
+            a->nsentences = n;
+        } else {
+            err = 1;
+            store_set_error(s, "out of memory");
+        }
+    } else {
+        if (!err) err = 2; /* the error is PostgreSQL's */
+        else store_set_error(s, "out of memory");
+    }
+    if (err || article_mentions(s, o)) {
+        store_article_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* ---- search --------------------------------------------------------------------------- */
+
+/* Snippets: FTS5's snippet() of the SQLite backend shows up to 24 tokens. */
+#define SNIPPET_TOKENS 24
+
+static int blank(const char *q) {
+    for (; *q; q++)
+        if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') return 0;
+    return 1;
+}
+
+store_hits *pg_search(store *s, const char *query, const store_search_opts *o) {
+    if (blank(query)) {
+        store_set_error(s, "empty query");
+        return NULL;
+    }
+    snippet_query *terms = snippet_query_new();
+    char *tsq = NULL, err[256];
+    store_hits *h = store_hits_new();
+    if (!terms || !h) {
+        snippet_query_free(terms);
+        store_hits_free(h);
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    if (pg_tsquery_literal(query, o->raw, &tsq, terms, err, sizeof err)) {
+        snippet_query_free(terms);
+        store_hits_free(h);
+        store_set_error(s, "search: %s", err);
+        return NULL;
+    }
+    if (!*tsq) { /* no word to look for: nothing found */
+        free(tsq);
+        snippet_query_free(terms);
+        return h;
+    }
+    /* the best rows first: ts_rank_cd with title words weighted twice
+     * (weights D, C, B, A), divided by 1 + log(length) as bm25 favours
+     * short documents */
+    store_buf b = {0};
+    params p = {.n = 0};
+    int filtered = o->from || o->to || o->source || o->exclude_duplicates;
+    store_buf_puts(&b, "WITH top AS (SELECT f.id, ts_rank_cd('{0.5,0.5,0.5,1}',"
+                       " f.tsv, q.q, 1) AS rank FROM articles_fts f, (SELECT ");
+    param(&b, &p, tsq, 0);
+    store_buf_puts(&b, "::tsquery AS q) q");
+    if (filtered) store_buf_puts(&b, " JOIN articles a ON a.id = f.id");
+    if (o->source) store_buf_puts(&b, " JOIN sources src ON src.id = a.source_id");
+    store_buf_puts(&b, " WHERE f.tsv @@ q.q");
+    if (o->from) {
+        store_buf_puts(&b, " AND substr(a.published, 1, 10) COLLATE \"C\" >= ");
+        param(&b, &p, o->from, 0);
+    }
+    if (o->to) {
+        store_buf_puts(&b, " AND substr(a.published, 1, 10) COLLATE \"C\" <= ");
+        param(&b, &p, o->to, 0);
+    }
+    if (o->source) {
+        store_buf_puts(&b, " AND " NOCASE_EQ("src.name"));
+        param(&b, &p, o->source, 0);
+        store_buf_puts(&b, "::text COLLATE \"C\")");
+    }
+    if (o->exclude_duplicates) store_buf_puts(&b, " AND a.duplicate_of IS NULL");
+    store_buf_puts(&b, " ORDER BY rank DESC, f.id LIMIT ");
+    param_i64(&b, &p, o->limit ? (int64_t)o->limit : 10);
+    store_buf_puts(&b, " OFFSET ");
+    param_i64(&b, &p, (int64_t)o->offset);
+    store_buf_puts(&b, ") SELECT a.id, a.duplicate_of, a.doc_id, a.title,"
+                       " a.published, src.name, a.url, a.text, top.rank"
+                       " FROM top JOIN articles a ON a.id = top.id"
+                       " LEFT JOIN sources src ON src.id = a.source_id"
+                       " ORDER BY top.rank DESC, a.id");
+    PGresult *r = NULL;
+    if (b.oom) store_set_error(s, "out of memory");
+    else r = pg_exec(s, "search", b.s, p.n, p.v);
+    free(b.s);
+    params_free(&p);
+    free(tsq);
+    if (!r) {
+        snippet_query_free(terms);
+        store_hits_free(h);
+        return NULL;
+    }
+    size_t n = (size_t)PQntuples(r);
+    const char *mo = o->mark_open ? o->mark_open : "[";
+    const char *mc = o->mark_close ? o->mark_close : "]";
+    int oom = 0;
+    h->hits = calloc(n ? n : 1, sizeof *h->hits);
+    oom = !h->hits;
+    for (size_t i = 0; !oom && i < n; i++) {
+        int row = (int)i;
+        store_arena *A = &h->arena;
+        store_hit *x = &h->hits[h->n++];
+        x->article_id = pg_get_i64(r, row, 0);
+        x->duplicate_of = pg_get_i64(r, row, 1);
+        x->doc_id = acol(A, r, row, 2);
+        x->title = acol(A, r, row, 3);
+        x->published = acol(A, r, row, 4);
+        x->source = acol(A, r, row, 5);
+        x->url = acol(A, r, row, 6);
+        /* the snippet from the column with the better window (the title
+         * on a tie, as FTS5's snippet() picks the first best column) */
+        long st = 0, sx = 0;
+        char *tsnip = x->title ? snippet_make(terms, x->title, strlen(x->title),
+                                              mo, mc, SNIPPET_TOKENS, &st)
+                               : NULL;
+        char *xsnip = snippet_make(terms, PQgetvalue(r, row, 7),
+                                   (size_t)PQgetlength(r, row, 7), mo, mc,
+                                   SNIPPET_TOKENS, &sx);
+        const char *snip = tsnip && st >= sx && st > 0 ? tsnip : xsnip;
+        x->snippet = store_arena_str(A, snip ? snip : "");
+        free(tsnip);
+        free(xsnip);
+        /* lower is better, as bm25 */
+        x->score = -pg_get_f64(r, row, 8);
+        if (A->oom || (!snip)) oom = 1;
+    }
+    PQclear(r);
+    snippet_query_free(terms);
+    if (oom) {
+        store_hits_free(h);
+        store_set_error(s, "out of memory");
+        return NULL;
+    }
+    return h;
+}
+
+/* ---- totals ------------------------------------------------------------------------------ */
+
+int pg_stats(store *s, store_stats *out) {
+    PGresult *r = pg_exec(
+        s, "stats",
+        "SELECT (SELECT count(*) FROM articles),"
+        " (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL),"
+        " (SELECT count(*) FROM sentences), (SELECT count(*) FROM mentions),"
+        " (SELECT count(*) FROM claims), (SELECT count(*) FROM events),"
+        " (SELECT count(*) FROM sources)",
+        0, NULL);
+    if (!r) return -1;
+    long *f[] = {&out->articles, &out->duplicates, &out->sentences,
+                 &out->mentions, &out->claims, &out->events, &out->sources};
+    for (int k = 0; k < 7; k++) *f[k] = (long)pg_get_i64(r, 0, k);
+    PQclear(r);
+    return 0;
+}
+
+/* ---- verification ------------------------------------------------------------------------ */
+
+/* Runs sql, which yields one text per problem. */
+static int check_query(store *s, const char *what, const char *sql) {
+    PGresult *r = pg_exec(s, what, sql, 0, NULL);
+    if (!r) return -1;
+    int bad = PQntuples(r);
+    store_buf b = {0};
+    for (int i = 0; i < bad && i < 5; i++)
+        store_buf_printf(&b, "%s%s", b.n ? "; " : "", PQgetvalue(r, i, 0));
+    PQclear(r);
+    if (bad) store_set_error(s, "%s: %s%s", what, b.s ? b.s : "",
+                             bad > 5 ? "; ..." : "");
+    free(b.s);
+    return bad ? -1 : 0;
+}
+
+/* Appends an array element quoted for an array literal. */
+static void arr_quoted(store_buf *b, const char *v) {
+    if (b->n > 1) store_buf_add(b, ",", 1);
+    store_buf_add(b, "\"", 1);
+    for (const char *c = v; *c; c++) {
+        if (*c == '"' || *c == '\\') store_buf_add(b, "\\", 1);
+        store_buf_add(b, c, 1);
+    }
+    store_buf_add(b, "\"", 1);
+}
+
+/* The search vectors against the articles: each article has one, equal to
+ * the vector of its title and text now (read in batches through a
+ * cursor). */
+static int check_index(store *s) {
+    if (check_query(s, "search index",
+                    "SELECT 'article ' || a.id || ' is not indexed' FROM"
+                    " articles a WHERE NOT EXISTS (SELECT 1 FROM articles_fts f"
+                    " WHERE f.id = a.id) UNION ALL SELECT 'index entry ' ||"
+                    " f.id || ' has no article' FROM articles_fts f WHERE NOT"
+                    " EXISTS (SELECT 1 FROM articles a WHERE a.id = f.id)"))
+        return -1;
+    pg_store *q = s->impl;
+    int own = !q->batch;
+    if (own && pg_run(s, "search index", "BEGIN")) return -1;
+    int rc = pg_run(s, "search index",
+                    "DECLARE marsad_check NO SCROLL CURSOR FOR SELECT id,"
+                    " title, text FROM articles ORDER BY id");
+    while (rc == 0) {
+        PGresult *r = pg_exec(s, "search index",
+                              "FETCH 200 FROM marsad_check", 0, NULL);
+        if (!r) {
+            rc = -1;
+            break;
+        }
+        int n = PQntuples(r);
+        if (n == 0) {
+            PQclear(r);
+            break;
+        }
+        store_buf ids = {0}, vecs = {0};
+        store_buf_add(&ids, "{", 1);
+        store_buf_add(&vecs, "{", 1);
+        for (int i = 0; i < n; i++) {
+            if (i) store_buf_add(&ids, ",", 1);
+            store_buf_puts(&ids, PQgetvalue(r, i, 0));
+            char *v = pg_tsvector_literal(pg_get_str(r, i, 1), PQgetvalue(r, i, 2),
+                                          (size_t)PQgetlength(r, i, 2));
+            if (!v) {
+                vecs.oom = 1;
+                break;
+            }
+            arr_quoted(&vecs, v);
+            free(v);
+        }
+        store_buf_add(&ids, "}", 1);
+        store_buf_add(&vecs, "}", 1);
+        PQclear(r);
+        if (ids.oom || vecs.oom) {
+            store_set_error(s, "out of memory");
+            rc = -1;
+        } else {
+            const char *p[] = {ids.s, vecs.s};
+            PGresult *c = pg_exec(
+                s, "search index",
+                "SELECT 'article ' || t.id || ': index entry differs from"
+                " its text' FROM unnest($1::bigint[], $2::tsvector[]) AS"
+                " t(id, v) LEFT JOIN articles_fts f ON f.id = t.id WHERE"
+                " f.tsv IS DISTINCT FROM t.v",
+                2, p);
+            if (!c) rc = -1;
+            else {
+                if (PQntuples(c) > 0) {
+                    store_set_error(s, "search index: %s%s", PQgetvalue(c, 0, 0),
+                                    PQntuples(c) > 1 ? "; ..." : "");
+                    rc = -1;
+                }
+                PQclear(c);
+            }
+        }
+        free(ids.s);
+        free(vecs.s);
+    }
+    if (own) {
+        char keep[sizeof s->err];
+        memcpy(keep, s->err, sizeof keep);
+        if (pg_run(s, "search index", rc ? "ROLLBACK" : "COMMIT")) rc = -1;
+        else if (rc) memcpy(s->err, keep, sizeof keep);
+    } else if (rc == 0) {
+        rc = pg_run(s, "search index", "CLOSE marsad_check");
+    }
+    return rc;
+}
+
+int pg_check(store *s) {
+    if (check_index(s)) return -1;
+    if (check_query(s, "events",
+                    "SELECT 'event ' || e.id || ': ' || e.nmentions || ' mentions"
+                    " counted, ' || count(m.id) || ' found' FROM events e"
+                    " LEFT JOIN mentions m ON m.event_id = e.id GROUP BY e.id"
+                    " HAVING count(m.id) <> e.nmentions OR count(m.id) = 0"))
+        return -1;
+    if (check_query(s, "events",
+                    "SELECT 'event ' || e.id || ': ' || e.nsources || ' sources"
+                    " counted, ' || count(u.unit) || ' found' FROM events e"
+                    " LEFT JOIN event_sources u ON u.event_id = e.id GROUP BY e.id"
+                    " HAVING count(u.unit) <> e.nsources"))
+        return -1;
+    if (check_query(s, "events",
+                    "SELECT 'event ' || event_id || ' waits to be merged again"
+                    " (article ' || article_id || ')' FROM pending_remerge"))
+        return -1;
+    return check_query(s, "mentions",
+                       "SELECT 'mention ' || m.id || ' of a missing event'"
+                       " FROM mentions m WHERE m.event_id IS NOT NULL AND"
+                       " NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)");
+}
