@@ -1166,4 +1166,10 @@ const store_driver store_pg_driver = {
     pg_search,
     pg_stats,
     pg_check,
+    pg_enqueue,
+    pg_claim,
+    pg_batch_commit,
+    pg_batch_end,
+    pg_merge_ready,
+    pg_queue_stats,
 };

@@ -117,6 +117,16 @@ store_hits *pg_search(store *s, const char *query, const store_search_opts *o);
 int pg_stats(store *s, store_stats *out);
 int pg_check(store *s);
 
+/* The work queue (pg_queue.c; store.h "Work queue"). */
+int pg_enqueue(store *s, const marsad_article *a, int id_generated,
+               int *queued);
+store_batch *pg_claim(store *s, size_t max);
+int pg_batch_commit(store *s, store_batch *b, store_doc *const *docs,
+                    size_t *stored);
+void pg_batch_end(store_batch *b);
+int pg_merge_ready(store *s, size_t max, size_t *merged);
+int pg_queue_stats(store *s, store_queue_stats *out);
+
 /* The search vector of an article (pg_search.c): a tsvector literal of
  * the terms of terms.h, title words weighted A at positions from 1, text
  * words weighted D after them. Malloc'd; NULL when memory runs out. */

@@ -146,7 +146,25 @@ static const char *const PG_MIGRATIONS[] = {
     "  article_id bigint NOT NULL,\n"
     "  event_id bigint NOT NULL,\n"
     "  PRIMARY KEY (article_id, event_id)\n"
-    ");\n",
+    ");\n"
+    /* the work queue (pg_queue.c, docs/scaling.md): state 0 waiting or
+     * claimed, 1 stored with its merge pending, 2 done, 3 failed */
+    "CREATE SEQUENCE queue_seq;\n"
+    "CREATE TABLE queue (\n"
+    "  seq bigint PRIMARY KEY,\n"
+    "  key text NOT NULL UNIQUE,\n"
+    "  content_hash text NOT NULL,\n"
+    "  id_generated boolean NOT NULL,\n"
+    "  doc_id text, text text, published text, source text, url text,\n"
+    "  title text,\n"
+    "  state smallint NOT NULL DEFAULT 0,\n"
+    "  article_id bigint,\n"
+    "  worker text,\n"
+    "  error text,\n"
+    "  stored_at timestamptz\n"
+    ");\n"
+    "CREATE INDEX queue_waiting ON queue(seq) WHERE state = 0;\n"
+    "CREATE INDEX queue_stored ON queue(seq) WHERE state = 1;\n",
 };
 
 #define PG_NMIGRATIONS ((int)(sizeof PG_MIGRATIONS / sizeof *PG_MIGRATIONS))

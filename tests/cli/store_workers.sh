@@ -15,7 +15,8 @@ CLI_TIMEOUT=${CLI_TIMEOUT:-1800}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 own_pg=
 if [ -z "${MARSAD_TEST_PG:-}" ]; then
-  MARSAD_TEST_PG=$(bash "$root/scripts/pg.sh" start "$CLI_TMP/pg") || {
+  pgdir=$(mktemp -d /tmp/marsad-pg-XXXXXX)
+  MARSAD_TEST_PG=$(bash "$root/scripts/pg.sh" start "$pgdir") || {
     fail "start PostgreSQL" "scripts/pg.sh start failed"
     finish
   }
@@ -24,7 +25,7 @@ fi
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  [ -n "$own_pg" ] && bash "$root/scripts/pg.sh" stop "$CLI_TMP/pg" >/dev/null 2>&1
+  [ -n "$own_pg" ] && bash "$root/scripts/pg.sh" stop "$pgdir" >/dev/null 2>&1
   rm -rf "$CLI_TMP"
 }
 trap cleanup EXIT
