@@ -187,10 +187,13 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
     w.docs = calloc((size_t)batch, sizeof *w.docs);
     double t0 = now();
     size_t claimed = 0, stored = 0, merged = 0, batches = 0;
+    double t_claim = 0, t_extract = 0, t_commit = 0, t_merge = 0, t;
     int rc = w.docs ? 0 : -1;
     long idle_ms = 0;
     while (rc == 0 && !stop_flag) {
+        t = now();
         store_batch *b = store_claim(st, (size_t)batch);
+        t_claim += now() - t;
         if (!b) {
             cli_error("claim: %s", store_errmsg(st));
             rc = -1;
@@ -200,11 +203,13 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
         if (n == 0) {
             store_batch_free(b);
             size_t mg = 0;
-            if (store_merge_ready(st, 0, &mg) != 0) {
+            t = now();
+            if (store_merge_ready(st, 0, 1, &mg) != 0) {
                 cli_error("merge: %s", store_errmsg(st));
                 rc = -1;
                 break;
             }
+            t_merge += now() - t;
             merged += mg;
             if (store_queue_get_stats(st, &qs) != 0) {
                 cli_error("%s", store_errmsg(st));
@@ -230,9 +235,14 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
         w.n = n;
         w.next = 0;
         memset(w.docs, 0, (size_t)batch * sizeof *w.docs);
+        t = now();
         extract_batch(&w, (int)jobs);
+        t_extract += now() - t;
         size_t ok = 0;
-        if (store_batch_commit(st, b, w.docs, &ok) != 0) {
+        t = now();
+        int crc = store_batch_commit(st, b, w.docs, &ok);
+        t_commit += now() - t;
+        if (crc != 0) {
             /* the claim returns to the queue; another try takes it */
             cli_error("commit: %s", store_errmsg(st));
             rc = -1;
@@ -246,20 +256,24 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
             fprintf(stderr, "worker %ld: committed %zu of %zu\n", (long)getpid(),
                     ok, n);
         size_t mg = 0;
-        if (store_merge_ready(st, 0, &mg) != 0) {
+        t = now();
+        if (store_merge_ready(st, 0, 0, &mg) != 0) {
             cli_error("merge: %s", store_errmsg(st));
             rc = -1;
             break;
         }
+        t_merge += now() - t;
         merged += mg;
     }
     double el = now() - t0;
     if (summary)
         fprintf(stderr,
                 "worker: %zu batches, %zu articles claimed, %zu stored, %zu "
-                "merged, %.1f s, %.1f articles/s\n",
+                "merged, %.1f s, %.1f articles/s (claim %.1f s, extract %.1f s, "
+                "store %.1f s, merge %.1f s, idle %.1f s)\n",
                 batches, claimed, stored, merged, el,
-                el > 0 ? (double)stored / el : 0.0);
+                el > 0 ? (double)stored / el : 0.0, t_claim, t_extract, t_commit,
+                t_merge, el - t_claim - t_extract - t_commit - t_merge);
     if (stop_flag && !follow)
         cli_error("worker: interrupted; claimed work not committed returns to "
                   "the queue");

@@ -124,7 +124,7 @@ store_batch *pg_claim(store *s, size_t max);
 int pg_batch_commit(store *s, store_batch *b, store_doc *const *docs,
                     size_t *stored);
 void pg_batch_end(store_batch *b);
-int pg_merge_ready(store *s, size_t max, size_t *merged);
+int pg_merge_ready(store *s, size_t max, int wait, size_t *merged);
 int pg_queue_stats(store *s, store_queue_stats *out);
 
 /* The search vector of an article (pg_search.c): a tsvector literal of

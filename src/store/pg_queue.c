@@ -238,17 +238,38 @@ void pg_batch_end(store_batch *b) {
     b->open = 0;
 }
 
+/* Takes the merge lock for this transaction: waiting for it, or (wait 0)
+ * only when nobody holds it. Returns 1 taken, 0 busy, -1 error. */
+static int merge_lock(store *s, int wait) {
+    if (wait) return pg_merge_lock(s) ? -1 : 1;
+    char k[24];
+    const char *p[] = {pg_i64(k, PG_MERGE_LOCK)};
+    PGresult *r = pg_exec(s, "merge lock", "SELECT pg_try_advisory_xact_lock($1::bigint)",
+                          1, p);
+    if (!r) return -1;
+    int got = PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return got;
+}
+
 /* One transaction of merging: at most max articles. *n receives how many
- * were merged (0: nothing is ready). */
-static int merge_chunk(store *s, size_t max, size_t *n) {
+ * were merged (0: nothing is ready); *busy is set when another worker
+ * holds the lock and wait is 0. */
+static int merge_chunk(store *s, size_t max, int wait, size_t *n, int *busy) {
     *n = 0;
-    if (pg_run(s, "queue", "BEGIN")) return -1;
-    if (pg_merge_lock(s)) goto fail;
+    *busy = 0;
+    if (pg_run(s, "merge", "BEGIN")) return -1;
+    int got = merge_lock(s, wait);
+    if (got < 0) goto fail;
+    if (got == 0) {
+        *busy = 1;
+        return pg_run(s, "merge", "ROLLBACK");
+    }
     char lim[32];
     snprintf(lim, sizeof lim, "%zu", max);
     const char *p[] = {lim};
     /* the watermark is read after the lock: every commit before it is seen */
-    PGresult *r = pg_exec(s, "queue",
+    PGresult *r = pg_exec(s, "merge",
                           "SELECT seq, article_id FROM queue WHERE state = 1"
                           " AND seq < COALESCE((SELECT min(seq) FROM queue"
                           "                      WHERE state = 0), 9223372036854775807)"
@@ -268,7 +289,7 @@ static int merge_chunk(store *s, size_t max, size_t *n) {
         char sq[32];
         snprintf(sq, sizeof sq, "%lld", (long long)seq);
         const char *pp[] = {sq};
-        PGresult *u = pg_exec(s, "queue", "UPDATE queue SET state = 2 WHERE seq = $1", 1, pp);
+        PGresult *u = pg_exec(s, "merge", "UPDATE queue SET state = 2 WHERE seq = $1", 1, pp);
         if (!u) {
             PQclear(r);
             goto fail;
@@ -276,23 +297,24 @@ static int merge_chunk(store *s, size_t max, size_t *n) {
         PQclear(u);
     }
     PQclear(r);
-    if (pg_run(s, "queue commit", "COMMIT")) return -1;
+    if (pg_run(s, "merge commit", "COMMIT")) return -1;
     *n = (size_t)rows;
     return 0;
 fail:
-    pg_run(s, "queue rollback", "ROLLBACK");
+    pg_run(s, "merge rollback", "ROLLBACK");
     return -1;
 }
 
-int pg_merge_ready(store *s, size_t max, size_t *merged) {
+int pg_merge_ready(store *s, size_t max, int wait, size_t *merged) {
     for (;;) {
         size_t want = MERGE_CHUNK;
         if (max && max - *merged < want) want = max - *merged;
         if (want == 0) return 0;
         size_t n;
-        if (merge_chunk(s, want, &n)) return -1;
+        int busy;
+        if (merge_chunk(s, want, wait, &n, &busy)) return -1;
         *merged += n;
-        if (n < want) return 0;
+        if (busy || n < want) return 0;
     }
 }
 

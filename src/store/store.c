@@ -329,12 +329,12 @@ void store_batch_free(store_batch *b) {
     free(b);
 }
 
-int store_merge_ready(store *s, size_t max, size_t *merged) {
+int store_merge_ready(store *s, size_t max, int wait, size_t *merged) {
     size_t dummy;
     if (!merged) merged = &dummy;
     *merged = 0;
     if (!s->be->merge_ready) return no_queue(s);
-    return s->be->merge_ready(s, max, merged);
+    return s->be->merge_ready(s, max, wait, merged);
 }
 
 int store_queue_get_stats(store *s, store_queue_stats *out) {

@@ -314,9 +314,11 @@ void store_batch_free(store_batch *b);
 
 /* Merges, in queue order, the stored articles whose merge is pending, up to
  * the first article still waiting or being extracted, at most max of them
- * (0: all). *merged receives how many. Safe to call from any number of
- * workers at once: the merges are serialized. Returns 0 or -1. */
-int store_merge_ready(store *s, size_t max, size_t *merged);
+ * (0: all). *merged receives how many. Merges are serialized across
+ * workers: with wait set, this waits for another worker's merge to end;
+ * without, it returns at once (0 merged) while another worker merges, so
+ * that the caller can extract meanwhile. Returns 0 or -1. */
+int store_merge_ready(store *s, size_t max, int wait, size_t *merged);
 
 typedef struct {
     long queued;    /* waiting or claimed */

@@ -42,7 +42,7 @@ typedef struct {
     int (*batch_commit)(store *s, store_batch *b, store_doc *const *docs,
                         size_t *stored);
     void (*batch_end)(store_batch *b); /* rolls back an open batch */
-    int (*merge_ready)(store *s, size_t max, size_t *merged);
+    int (*merge_ready)(store *s, size_t max, int wait, size_t *merged);
     int (*queue_stats)(store *s, store_queue_stats *out);
 } store_driver;
 
