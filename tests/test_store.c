@@ -2,7 +2,11 @@
  * dump twice), updates, merging of the three reports of the 25 May 2018
  * Benghazi car bomb in every order, the seeds against their gold,
  * near-duplicates, search terms and search recall against FTS5's default
- * tokenizer, filters, one article with its spans, bad input. */
+ * tokenizer, filters, one article with its spans, bad input.
+ *
+ * Every test that uses a store runs on SQLite, then on PostgreSQL when
+ * MARSAD_TEST_PG names a server (a libpq URL; scripts/pg.sh starts one):
+ * each run gets a database of its own, created and dropped here. */
 #include "marsad.h"
 #include "test.h"
 #include "eval/eval.h"
@@ -10,16 +14,81 @@
 #include "store/store.h"
 #include "store/terms.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* A fresh store file in a new temporary directory (path in out). */
-static store *fresh(char *out, size_t cap) {
+/* ---- backends ------------------------------------------------------------------ */
+
+/* The backend of the running test: 0 SQLite, 1 PostgreSQL. */
+static int on_pg;
+
+/* The PostgreSQL server of the tests, or NULL. */
+static const char *pg_server(void) {
+    const char *u = getenv("MARSAD_TEST_PG");
+    return u && *u ? u : NULL;
+}
+
+/* url with its database name replaced by db. */
+static void pg_url_with_db(const char *url, const char *db, char *out,
+                           size_t cap) {
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    const char *path = strchr(host, '/'), *query = strchr(host, '?');
+    if (!path || (query && query < path)) path = query ? query : url + strlen(url);
+    const char *rest = strchr(path, '?');
+    snprintf(out, cap, "%.*s/%s%s", (int)(path - url), url, db, rest ? rest : "");
+}
+
+/* The database name of a URL made by pg_url_with_db. */
+static void pg_db_of(const char *url, char *out, size_t cap) {
+    const char *host = strstr(url, "://");
+    const char *slash = strchr(host ? host + 3 : url, '/');
+    const char *name = slash ? slash + 1 : "";
+    size_t n = strcspn(name, "?");
+    snprintf(out, cap, "%.*s", (int)n, name);
+}
+
+/* Runs sql on the database of url (the server's own without one). */
+static int pg_sql(const char *url, const char *sql) {
+    PGconn *c = PQconnectdb(url);
+    int ok = PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok) fprintf(stderr, "  %s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+    } else {
+        fprintf(stderr, "  %s: %s", url, PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+/* A name (a file path or a URL) for a new empty store of the running
+ * test's backend: a file in a new temporary directory, or a new database
+ * on the PostgreSQL server. */
+static int new_store_name(char *out, size_t cap) {
+    if (on_pg) {
+        static int n;
+        char db[64], sql[128];
+        snprintf(db, sizeof db, "marsad_t%d_%d", (int)getpid(), ++n);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+        if (pg_sql(pg_server(), sql)) return -1;
+        pg_url_with_db(pg_server(), db, out, cap);
+        return 0;
+    }
     char dir[] = "/tmp/marsad-store-XXXXXX";
-    if (!mkdtemp(dir)) return NULL;
+    if (!mkdtemp(dir)) return -1;
     snprintf(out, cap, "%s/t.db", dir);
+    return 0;
+}
+
+/* A fresh store (its name in out). */
+static store *fresh(char *out, size_t cap) {
+    if (new_store_name(out, cap)) return NULL;
     char err[512];
     store *s = store_open(out, 0, err, sizeof err);
     if (!s) fprintf(stderr, "  store_open: %s\n", err);
@@ -27,9 +96,30 @@ static store *fresh(char *out, size_t cap) {
 }
 
 static void remove_store(const char *path) {
+    if (strncmp(path, "postgresql://", 13) == 0) {
+        char db[128], sql[256];
+        pg_db_of(path, db, sizeof db);
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
+        if (pg_sql(pg_server(), sql)) fprintf(stderr, "  cannot drop %s\n", db);
+        return;
+    }
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf \"$(dirname '%s')\"", path);
     if (system(cmd) != 0) fprintf(stderr, "  cannot remove %s\n", path);
+}
+
+/* Runs a test body on SQLite, then on PostgreSQL when a server is given;
+ * failures on PostgreSQL say so. */
+static void each_backend(void (*body)(void)) {
+    on_pg = 0;
+    body();
+    if (!pg_server()) return;
+    int before = test_failures;
+    on_pg = 1;
+    body();
+    on_pg = 0;
+    if (test_failures > before)
+        fprintf(stderr, "  (the failures above are on PostgreSQL)\n");
 }
 
 typedef struct {
@@ -78,7 +168,10 @@ static int put_text(store *s, const char *id, const char *source,
 /* A hash of every row of every table (the FTS and R*Tree shadow tables
  * included, the virtual tables themselves read through them), in table
  * name and key order: equal hashes, equal databases. */
+static uint64_t pg_dump_hash(const char *url, size_t *rows);
+
 static uint64_t dump_hash(const char *path, size_t *rows) {
+    if (strncmp(path, "postgresql://", 13) == 0) return pg_dump_hash(path, rows);
     sqlite3 *db;
     uint64_t h = 1;
     *rows = 0;
@@ -110,6 +203,42 @@ static uint64_t dump_hash(const char *path, size_t *rows) {
     }
     sqlite3_finalize(t);
     sqlite3_close(db);
+    return h;
+}
+
+/* The same over PostgreSQL: every table of the store's schema in name
+ * order, its rows in key order (the whole row compared), each value as
+ * text. */
+static uint64_t pg_dump_hash(const char *url, size_t *rows) {
+    uint64_t h = 1;
+    *rows = 0;
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        return 0;
+    }
+    PGresult *t = PQexec(c, "SELECT tablename FROM pg_tables WHERE schemaname ="
+                            " current_schema() ORDER BY tablename COLLATE \"C\"");
+    for (int i = 0; i < PQntuples(t); i++) {
+        const char *name = PQgetvalue(t, i, 0);
+        h = simhash_hash64(name, strlen(name), h);
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT x.* FROM \"%s\" x ORDER BY x", name);
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            fprintf(stderr, "  dump %s: %s", name, PQresultErrorMessage(r));
+        for (int row = 0; row < PQntuples(r); row++) {
+            (*rows)++;
+            for (int k = 0; k < PQnfields(r); k++) {
+                int null = PQgetisnull(r, row, k), n = PQgetlength(r, row, k);
+                h = simhash_hash64(&null, sizeof null, h);
+                if (n) h = simhash_hash64(PQgetvalue(r, row, k), (size_t)n, h);
+            }
+        }
+        PQclear(r);
+    }
+    PQclear(t);
+    PQfinish(c);
     return h;
 }
 
@@ -171,7 +300,7 @@ static char *signatures(store *s) {
 
 /* ---- schema ----------------------------------------------------------------- */
 
-TEST(store_open_and_schema_version)
+static void open_and_schema_version_sqlite(void)
 {
     char path[256], err[512];
     store *s = fresh(path, sizeof path);
@@ -202,9 +331,10 @@ TEST(store_open_and_schema_version)
     CHECK(s == NULL);
     CHECK(strstr(err, "newer") != NULL);
     store_close(s);
-    /* PostgreSQL is named but not built yet; unknown schemes and files that
-     * are no database are refused */
-    CHECK(store_open("postgresql://localhost/marsad", 0, err, sizeof err) == NULL);
+    /* a PostgreSQL server that does not answer is named in the message;
+     * unknown schemes and files that are no database are refused */
+    CHECK(store_open("postgresql://127.0.0.1:1/marsad?connect_timeout=5", 0,
+                     err, sizeof err) == NULL);
     CHECK(strstr(err, "PostgreSQL") != NULL);
     CHECK(store_open("ftp://x/y", 0, err, sizeof err) == NULL);
     CHECK(store_open("README.md", STORE_READONLY, err, sizeof err) == NULL);
@@ -212,9 +342,65 @@ TEST(store_open_and_schema_version)
     remove_store(path);
 }
 
+static void open_and_schema_version_pg(void)
+{
+    char url[256], err[512];
+    store *s = fresh(url, sizeof url);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+    CHECK_EQ_STR(store_backend(s), "postgresql");
+    store_close(s);
+    /* reopening an up-to-date store changes nothing; "postgres://" names
+     * the same database; read-only is read-only */
+    char alias[300];
+    snprintf(alias, sizeof alias, "postgres://%s", strstr(url, "://") + 3);
+    s = store_open(alias, STORE_READONLY, err, sizeof err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+        CHECK_EQ_STR(store_backend(s), "postgresql");
+        store_put_result r;
+        marsad_article a = {"x", "نص", strlen("نص"), NULL, NULL, NULL, NULL};
+        store_doc *d = test_model() ? store_doc_new(test_model(), &a, 0, NULL, NULL) : NULL;
+        if (d) {
+            CHECK(store_put(s, d, &r) != 0);
+            CHECK(strstr(store_errmsg(s), "read-only") != NULL);
+        }
+        store_doc_free(d);
+    }
+    store_close(s);
+    /* a schema from a newer build is refused, with a reason */
+    CHECK(pg_sql(url, "UPDATE schema_version SET version = 99") == 0);
+    err[0] = '\0';
+    s = store_open(url, 0, err, sizeof err);
+    CHECK(s == NULL);
+    CHECK(strstr(err, "newer") != NULL);
+    store_close(s);
+    /* a database that does not exist: PostgreSQL's reason */
+    char none[300];
+    pg_url_with_db(pg_server(), "marsad_no_such_db", none, sizeof none);
+    CHECK(store_open(none, 0, err, sizeof err) == NULL);
+    CHECK(strstr(err, "marsad_no_such_db") != NULL);
+    remove_store(url);
+}
+
+static void open_and_schema_version_on(void)
+{
+    if (on_pg) open_and_schema_version_pg();
+    else open_and_schema_version_sqlite();
+}
+
+TEST(store_open_and_schema_version)
+{
+    if (!pg_server())
+        printf("  store tests on SQLite only (MARSAD_TEST_PG is not set)\n");
+    each_backend(open_and_schema_version_on);
+}
+
 /* ---- idempotence ---------------------------------------------------------- */
 
-TEST(store_ingest_twice_same_dump)
+static void store_ingest_twice_same_dump_on(void)
 {
     CHECK(test_model() != NULL);
     if (!test_model()) return;
@@ -256,6 +442,11 @@ TEST(store_ingest_twice_same_dump)
     remove_store(path);
 }
 
+TEST(store_ingest_twice_same_dump)
+{
+    each_backend(store_ingest_twice_same_dump_on);
+}
+
 TEST(store_article_keys)
 {
     char k1[STORE_KEY_MAX], k2[STORE_KEY_MAX], h1[STORE_HASH_HEX],
@@ -276,7 +467,7 @@ TEST(store_article_keys)
     CHECK_EQ_INT(strlen(h1), 32);
 }
 
-TEST(store_update_replaces_mentions)
+static void store_update_replaces_mentions_on(void)
 {
     if (!test_model()) return;
     char p1[256], p2[256];
@@ -330,6 +521,11 @@ TEST(store_update_replaces_mentions)
     remove_store(p2);
 }
 
+TEST(store_update_replaces_mentions)
+{
+    each_backend(store_update_replaces_mentions_on);
+}
+
 /* ---- merging across sources ------------------------------------------------ */
 
 typedef struct {
@@ -358,7 +554,7 @@ static int find_trio(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_benghazi_trio_any_order)
+static void store_benghazi_trio_any_order_on(void)
 {
     if (!test_model()) return;
     static const char *const files[3] = {
@@ -403,6 +599,11 @@ TEST(store_benghazi_trio_any_order)
         remove_store(path);
     }
     free(first);
+}
+
+TEST(store_benghazi_trio_any_order)
+{
+    each_backend(store_benghazi_trio_any_order_on);
 }
 
 /* Event records as JSON Lines for the scorer: a merged event once per
@@ -459,7 +660,7 @@ static double recall_of(const eval_gold *gold, const char *jsonl, size_t len,
     return rec;
 }
 
-TEST(store_seeds_against_gold)
+static void store_seeds_against_gold_on(void)
 {
     if (!test_model()) return;
     eval_gold *gold = NULL;
@@ -511,6 +712,11 @@ TEST(store_seeds_against_gold)
     remove_store(path);
 }
 
+TEST(store_seeds_against_gold)
+{
+    each_backend(store_seeds_against_gold_on);
+}
+
 typedef struct {
     size_t n, bad;
 } sanity;
@@ -531,7 +737,7 @@ static int check_sane(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_events_are_sane)
+static void store_events_are_sane_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -548,6 +754,11 @@ TEST(store_events_are_sane)
     CHECK_EQ_INT(count_rows(s, "duplicates"), 0);
     store_close(s);
     remove_store(path);
+}
+
+TEST(store_events_are_sane)
+{
+    each_backend(store_events_are_sane_on);
 }
 
 /* ---- near-duplicates ------------------------------------------------------- */
@@ -575,7 +786,7 @@ static int count_trio(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_near_duplicate_linked_not_counted)
+static void store_near_duplicate_linked_not_counted_on(void)
 {
     if (!test_model()) return;
     size_t len;
@@ -643,6 +854,11 @@ TEST(store_near_duplicate_linked_not_counted)
     free(e2);
     free(copy);
     free(other);
+}
+
+TEST(store_near_duplicate_linked_not_counted)
+{
+    each_backend(store_near_duplicate_linked_not_counted_on);
 }
 
 /* ---- search ------------------------------------------------------------------ */
@@ -716,7 +932,7 @@ TEST(store_terms_table)
     free(buf);
 }
 
-TEST(store_search_examples)
+static void store_search_examples_on(void)
 {
     if (!test_model()) return;
     size_t len;
@@ -733,8 +949,9 @@ TEST(store_search_examples)
         split_tabs(l, f, 3, &n);
         CHECK_EQ_INT(n, 3);
         if (n != 3) continue;
-        char err[256];
-        store *s = store_open(":memory:", 0, err, sizeof err);
+        char err[256], name[256] = ":memory:";
+        store *s = on_pg ? fresh(name, sizeof name)
+                         : store_open(name, 0, err, sizeof err);
         CHECK(s != NULL);
         if (!s) break;
         store_put_result r;
@@ -748,10 +965,16 @@ TEST(store_search_examples)
         CHECK(found == want);
         store_hits_free(h);
         store_close(s);
+        if (on_pg) remove_store(name);
         rows++;
     }
     CHECK(rows >= 12);
     free(buf);
+}
+
+TEST(store_search_examples)
+{
+    each_backend(store_search_examples_on);
 }
 
 /* Articles found by an FTS5 table for the words of q (all required), with
@@ -781,7 +1004,37 @@ static int ref_search(sqlite3 *db, const char *q, char found[][64], int max) {
     return n;
 }
 
-TEST(store_search_recall)
+/* Copies the articles (id, doc_id, title, text) of a PostgreSQL store into
+ * a table "articles" of db. */
+static int copy_articles(const char *url, sqlite3 *db) {
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexec(c, "SELECT id, doc_id, title, text FROM articles")
+                      : NULL;
+    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK &&
+             sqlite3_exec(db, "CREATE TABLE articles(id INTEGER PRIMARY KEY,"
+                              " doc_id TEXT, title TEXT, text TEXT)",
+                          NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_stmt *st = NULL;
+    if (ok)
+        ok = sqlite3_prepare_v2(db, "INSERT INTO articles VALUES (?1,?2,?3,?4)",
+                                -1, &st, NULL) == SQLITE_OK;
+    for (int i = 0; ok && i < PQntuples(r); i++) {
+        sqlite3_bind_int64(st, 1, strtoll(PQgetvalue(r, i, 0), NULL, 10));
+        for (int k = 1; k < 4; k++) {
+            if (PQgetisnull(r, i, k)) sqlite3_bind_null(st, k + 1);
+            else sqlite3_bind_text(st, k + 1, PQgetvalue(r, i, k), -1, SQLITE_STATIC);
+        }
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    PQclear(r);
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+static void store_search_recall_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -790,9 +1043,11 @@ TEST(store_search_recall)
     put_counts c = {0};
     ingest(s, "examples/dev", &c);
     ingest(s, "examples/seeds", &c);
-    /* the reference index: FTS5's default tokenizer over the same rows */
+    /* the reference index: FTS5's default tokenizer over the same rows
+     * (for PostgreSQL, copied into a SQLite database in memory) */
     sqlite3 *db;
-    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_open(on_pg ? ":memory:" : path, &db) == SQLITE_OK);
+    if (on_pg) CHECK(copy_articles(path, db) == 0);
     CHECK(sqlite3_exec(db,
                        "CREATE VIRTUAL TABLE ref_fts USING fts5(title, text,"
                        " tokenize = 'unicode61 remove_diacritics 2');"
@@ -852,12 +1107,26 @@ TEST(store_search_recall)
     CHECK(r_ours >= 0.9);
     CHECK(r_ours > r_ref);
     CHECK(p_ours >= 0.9);
+    /* PostgreSQL finds what SQLite finds */
+    static size_t sqlite_hits, sqlite_got;
+    if (!on_pg) {
+        sqlite_hits = hit_ours;
+        sqlite_got = got_ours;
+    } else {
+        CHECK_EQ_INT(hit_ours, sqlite_hits);
+        CHECK_EQ_INT(got_ours, sqlite_got);
+    }
     free(buf);
     store_close(s);
     remove_store(path);
 }
 
-TEST(store_search_filters_and_snippets)
+TEST(store_search_recall)
+{
+    each_backend(store_search_recall_on);
+}
+
+static void store_search_filters_and_snippets_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -906,6 +1175,11 @@ TEST(store_search_filters_and_snippets)
     remove_store(path);
 }
 
+TEST(store_search_filters_and_snippets)
+{
+    each_backend(store_search_filters_and_snippets_on);
+}
+
 /* ---- queries ------------------------------------------------------------------- */
 
 typedef struct {
@@ -949,7 +1223,7 @@ static int check_actor(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_event_filters_and_aggregates)
+static void store_event_filters_and_aggregates_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -1017,7 +1291,12 @@ TEST(store_event_filters_and_aggregates)
     remove_store(path);
 }
 
-TEST(store_article_with_mention_spans)
+TEST(store_event_filters_and_aggregates)
+{
+    each_backend(store_event_filters_and_aggregates_on);
+}
+
+static void store_article_with_mention_spans_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -1079,7 +1358,12 @@ TEST(store_article_with_mention_spans)
     remove_store(path);
 }
 
-TEST(store_bad_input)
+TEST(store_article_with_mention_spans)
+{
+    each_backend(store_article_with_mention_spans_on);
+}
+
+static void store_bad_input_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -1122,4 +1406,9 @@ TEST(store_bad_input)
     free(big);
     store_close(s);
     remove_store(path);
+}
+
+TEST(store_bad_input)
+{
+    each_backend(store_bad_input_on);
 }
