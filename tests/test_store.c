@@ -1412,3 +1412,221 @@ TEST(store_bad_input)
 {
     each_backend(store_bad_input_on);
 }
+
+/* ---- PostgreSQL: concurrent writers, the put in two steps ---------------------- */
+
+#include "store/pg_internal.h"
+
+#include <pthread.h>
+
+/* The first article of a file, prepared for the store. */
+static store_doc *doc_of(const char *path) {
+    marsad_reader *r = marsad_reader_open(path, NULL, NULL);
+    const marsad_article *a = r ? marsad_reader_next(r) : NULL;
+    store_doc *d = a ? store_doc_new(test_model(), a, marsad_reader_id_generated(r),
+                                     NULL, NULL)
+                     : NULL;
+    marsad_reader_free(r);
+    return d;
+}
+
+static const char *const TRIO[3] = {
+    "examples/dev/054_ly_2018-05-25_france24.txt",
+    "examples/dev/055_ly_2018-05-25_skynews.txt",
+    "examples/dev/056_ly_2018-05-25_cnn.txt",
+};
+
+/* The events of the trio put one after the other on SQLite (caller
+ * frees). */
+static char *trio_signatures(void) {
+    char path[256];
+    int was = on_pg;
+    on_pg = 0;
+    store *s = fresh(path, sizeof path);
+    on_pg = was;
+    if (!s) return NULL;
+    put_counts c = {0};
+    for (int k = 0; k < 3; k++) ingest(s, TRIO[k], &c);
+    char *sig = signatures(s);
+    store_close(s);
+    remove_store(path);
+    return sig;
+}
+
+typedef struct {
+    const char *url;
+    const store_doc *doc;
+    pthread_barrier_t *start;
+    int batch, rc;
+    char err[512];
+} putter;
+
+/* One writer: its own store handle, connected before the start line. */
+static void *put_thread(void *p) {
+    putter *t = p;
+    store *s = store_open(t->url, 0, t->err, sizeof t->err);
+    pthread_barrier_wait(t->start);
+    if (!s) {
+        t->rc = -1;
+        return NULL;
+    }
+    store_put_result r;
+    t->rc = t->batch ? store_begin(s) : 0;
+    if (!t->rc) t->rc = store_put(s, t->doc, &r);
+    if (!t->rc && t->batch) t->rc = store_commit(s);
+    if (t->rc) snprintf(t->err, sizeof t->err, "%s", store_errmsg(s));
+    store_close(s);
+    return NULL;
+}
+
+#define PG_TABLES                                                            \
+    "sources, articles, sentences, events, events_box, mentions, claims,"    \
+    " evidence, event_sources, articles_fts, pending_remerge"
+
+TEST(store_pg_concurrent_writers_merge_once)
+{
+    if (!pg_server()) {
+        printf("  skipped: MARSAD_TEST_PG is not set\n");
+        return;
+    }
+    if (!test_model()) return;
+    store_doc *docs[3];
+    for (int k = 0; k < 3; k++) {
+        docs[k] = doc_of(TRIO[k]);
+        CHECK(docs[k] != NULL);
+        if (!docs[k]) return;
+    }
+    char *want = trio_signatures();
+    CHECK(want != NULL);
+    on_pg = 1;
+    char url[256];
+    store *s = fresh(url, sizeof url);
+    CHECK(s != NULL);
+    /* three writers at once, each with its own connection, many rounds;
+     * every other round inside store_begin .. store_commit */
+    int rounds = 12, bad = 0;
+    for (int round = 0; s && round < rounds; round++) {
+        CHECK(pg_sql(url, "TRUNCATE " PG_TABLES " RESTART IDENTITY") == 0);
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, 3);
+        putter t[3];
+        pthread_t th[3];
+        for (int k = 0; k < 3; k++) {
+            t[k] = (putter){url, docs[k], &start, round % 2, 0, ""};
+            pthread_create(&th[k], NULL, put_thread, &t[k]);
+        }
+        for (int k = 0; k < 3; k++) pthread_join(th[k], NULL);
+        pthread_barrier_destroy(&start);
+        for (int k = 0; k < 3; k++) {
+            if (t[k].rc) fprintf(stderr, "  round %d writer %d: %s\n", round, k, t[k].err);
+            CHECK_EQ_INT(t[k].rc, 0);
+        }
+        /* one event, three sources, 6 killed; the same events as one
+         * writer after the other; counts that add up */
+        trio_seen seen;
+        memset(&seen, 0, sizeof seen);
+        store_events_each(s, NULL, 0, find_trio, &seen);
+        char *sig = signatures(s);
+        int ok = seen.n3 == 1 && seen.killed == 6 && want && strcmp(sig, want) == 0;
+        if (!ok) {
+            fprintf(stderr, "  round %d: %d events with 3 sources, killed %ld; events:\n%s",
+                    round, seen.n3, seen.killed, sig);
+            bad++;
+        }
+        free(sig);
+        CHECK_EQ_INT(store_check(s), 0);
+    }
+    CHECK_EQ_INT(bad, 0);
+    store_close(s);
+    remove_store(url);
+    on_pg = 0;
+    free(want);
+    for (int k = 0; k < 3; k++) store_doc_free(docs[k]);
+}
+
+/* The two steps of pg_internal.h as a queue would run them: each article's
+ * rows committed on their own, the merges later in a fixed order, give the
+ * events of store_put; a replaced article's old events wait for the merge
+ * (store_check says so) and are merged again then. */
+TEST(store_pg_rows_then_merge)
+{
+    if (!pg_server()) {
+        printf("  skipped: MARSAD_TEST_PG is not set\n");
+        return;
+    }
+    if (!test_model()) return;
+    char *want = trio_signatures();
+    on_pg = 1;
+    char url[256];
+    store *s = fresh(url, sizeof url);
+    CHECK(s != NULL && want != NULL);
+    if (!s || !want) {
+        free(want);
+        on_pg = 0;
+        return;
+    }
+    int64_t ids[3] = {0, 0, 0};
+    for (int k = 0; k < 3; k++) {
+        store_doc *d = doc_of(TRIO[k]);
+        store_put_result r;
+        memset(&r, 0, sizeof r);
+        CHECK(d && pg_run(s, "begin", "BEGIN") == 0);
+        CHECK(d && pg_put_rows(s, d, &r) == 0);
+        CHECK(pg_run(s, "commit", "COMMIT") == 0);
+        CHECK_EQ_INT(r.action, STORE_ADDED);
+        CHECK(r.mentions > 0);
+        ids[k] = r.article_id;
+        store_doc_free(d);
+    }
+    /* rows only: mentions stored, no event yet */
+    CHECK(count_rows(s, "mentions") > 0);
+    CHECK_EQ_INT(count_rows(s, "events"), 0);
+    for (int k = 0; k < 3; k++) {
+        store_put_result r;
+        memset(&r, 0, sizeof r);
+        CHECK(pg_run(s, "begin", "BEGIN") == 0);
+        CHECK(pg_link_and_merge(s, ids[k], &r) == 0);
+        CHECK(pg_run(s, "commit", "COMMIT") == 0);
+        CHECK(r.events_created + r.events_joined > 0);
+    }
+    char *sig = signatures(s);
+    CHECK_EQ_STR(sig, want);
+    free(sig);
+    CHECK_EQ_INT(store_check(s), 0);
+    /* CNN's article replaced by other news: rows first */
+    size_t len;
+    char *other = test_read_file("examples/seeds/000_0ea05e08e214245f.txt", &len);
+    marsad_article a = {"056_ly_2018-05-25_cnn", other, len, "2016-02-24", "CNN",
+                        NULL, NULL};
+    store_doc *d = other ? store_doc_new(test_model(), &a, 0, NULL, NULL) : NULL;
+    store_put_result r;
+    memset(&r, 0, sizeof r);
+    CHECK(d && pg_run(s, "begin", "BEGIN") == 0);
+    CHECK(d && pg_put_rows(s, d, &r) == 0);
+    CHECK(pg_run(s, "commit", "COMMIT") == 0);
+    CHECK_EQ_INT(r.action, STORE_REPLACED);
+    CHECK_EQ_INT(r.article_id, ids[2]);
+    CHECK(store_check(s) != 0);
+    CHECK(strstr(store_errmsg(s), "merged again") != NULL);
+    CHECK(pg_run(s, "begin", "BEGIN") == 0);
+    CHECK(pg_link_and_merge(s, r.article_id, &r) == 0);
+    CHECK(pg_run(s, "commit", "COMMIT") == 0);
+    CHECK_EQ_INT(store_check(s), 0);
+    sig = signatures(s);
+    CHECK(strstr(sig, "2018-05-24|Explosions/Remote violence|Remote explosive/landmine/IED|Benghazi|k6|i20|s2|") != NULL);
+    free(sig);
+    /* the queue's own SQL runs through pg_exec */
+    const char *p[] = {"056_ly_2018-05-25_cnn"};
+    PGresult *res = pg_exec(s, "test", "SELECT id FROM articles WHERE key = $1", 1, p);
+    CHECK(res != NULL && PQntuples(res) == 1);
+    PQclear(res);
+    CHECK(pg_exec(s, "bad sql", "SELECT nothing FROM nowhere", 0, NULL) == NULL);
+    CHECK(strstr(store_errmsg(s), "bad sql: ") == store_errmsg(s));
+    CHECK(pg_conn(s) != NULL);
+    store_doc_free(d);
+    free(other);
+    free(want);
+    store_close(s);
+    remove_store(url);
+    on_pg = 0;
+}
