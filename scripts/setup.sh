@@ -26,13 +26,16 @@ check_pc gumbo libgumbo-dev
 if [ "${1:-}" = "--test" ]; then
   # Test-only tools: a second compiler, sanitizer and fuzzer runtimes,
   # valgrind; python3 for the CLI tests and tools/gen_bad_inputs.py; sqlite3
-  # for the store tests; curl for the HTTP tests (the browser test installs
+  # for the store tests; curl for the HTTP tests; postgresql for the store
+  # tests on PostgreSQL (the browser test installs
   # chromium and playwright-core itself).
   check_cmd clang clang
   check_cmd valgrind valgrind
   check_cmd python3 python3
   check_cmd sqlite3 sqlite3
   check_cmd curl curl
+  # a PostgreSQL server for the store tests (scripts/pg.sh runs its own)
+  [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || need_pkgs+=("postgresql")
   [ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] ||
     need_pkgs+=("libclang-rt-dev")
 fi

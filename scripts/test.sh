@@ -2,14 +2,20 @@
 # test.sh — every test of marsad, as `make test` and CI (.ci/run) run it.
 #
 #  1. scripts/setup.sh --test: installs missing packages (compilers,
-#     valgrind, the libFuzzer runtime);
-#  2. gcc build (-Werror) into build/: unit tests, CLI tests (tests/cli/*.sh);
-#  3. clang build (-Werror) into build-clang/: unit tests;
-#  4. ASan+UBSan build (make SAN=1) into build-san/: unit tests, CLI tests;
-#  5. valgrind (no leak, no invalid access) on the gcc build: the unit tests,
+#     valgrind, the libFuzzer runtime, PostgreSQL);
+#  2. a throw-away PostgreSQL server (scripts/pg.sh, stopped and removed at
+#     the end): its URL is exported as MARSAD_TEST_PG, so that the store's
+#     unit tests run on both backends and tests/cli/store_pg.sh runs;
+#     MARSAD_TEST_PG=off skips PostgreSQL;
+#  3. gcc build (-Werror) into build/: unit tests, CLI tests (tests/cli/*.sh);
+#  4. clang build (-Werror) into build-clang/: unit tests;
+#  5. ASan+UBSan build (make SAN=1) into build-san/: unit tests, CLI tests;
+#  6. valgrind (no leak, no invalid access) on the gcc build: the unit tests,
 #     with the linear-time inputs cut to 16 KB (MARSAD_TEST_LINEAR_KB), and
-#     `marsad tokenize` on every bundled article and bad input;
-#  6. every libFuzzer target (fuzz/fuzz_*.c) for $FUZZ_SECONDS (default 5) s.
+#     `marsad tokenize` on every bundled article and bad input; on SQLite
+#     only (PostgreSQL's client library under valgrind triples the time and
+#     its code is checked by the ASan run);
+#  7. every libFuzzer target (fuzz/fuzz_*.c) for $FUZZ_SECONDS (default 5) s.
 #
 # Each suite's output goes to build/test-logs/NAME.log; one summary line per
 # suite is shown, with the failures. The last line sums every suite as
@@ -118,6 +124,28 @@ vg_cli() {
 echo "marsad tests: $JOBS jobs, logs in $LOGS/"
 check setup bash scripts/setup.sh --test
 
+# PostgreSQL for the store tests: one server for the whole run
+PG_DIR=
+stop_pg() {
+  if [ -n "$PG_DIR" ]; then bash scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1; fi
+  PG_DIR=
+}
+trap stop_pg EXIT
+trap 'stop_pg; exit 130' INT TERM
+if [ "${MARSAD_TEST_PG:-}" = off ]; then
+  unset MARSAD_TEST_PG
+  echo "  (PostgreSQL skipped: MARSAD_TEST_PG=off)"
+elif [ -z "${MARSAD_TEST_PG:-}" ]; then
+  PG_DIR=$(mktemp -d /tmp/marsad-pg-XXXXXX)
+  if check postgresql bash -c "bash scripts/pg.sh start '$PG_DIR' > '$PG_DIR.url'"; then
+    MARSAD_TEST_PG=$(cat "$PG_DIR.url")
+    export MARSAD_TEST_PG
+  else
+    stop_pg
+  fi
+  rm -f "$PG_DIR.url"
+fi
+
 # gcc
 if check build-gcc make -j"$JOBS" CC=gcc BUILD=build; then
   suite unit-gcc build/marsad-tests
@@ -143,7 +171,7 @@ fi
 
 # valgrind, on the gcc build
 if [ -x build/marsad-tests ] && command -v valgrind >/dev/null; then
-  check valgrind-unit env MARSAD_TEST_LINEAR_KB=16 $VG build/marsad-tests
+  check valgrind-unit env -u MARSAD_TEST_PG MARSAD_TEST_LINEAR_KB=16 $VG build/marsad-tests
   check valgrind-cli vg_cli
 else
   check valgrind-unit false

@@ -2,7 +2,11 @@
  * dump twice), updates, merging of the three reports of the 25 May 2018
  * Benghazi car bomb in every order, the seeds against their gold,
  * near-duplicates, search terms and search recall against FTS5's default
- * tokenizer, filters, one article with its spans, bad input. */
+ * tokenizer, filters, one article with its spans, bad input.
+ *
+ * Every test that uses a store runs on SQLite, then on PostgreSQL when
+ * MARSAD_TEST_PG names a server (a libpq URL; scripts/pg.sh starts one):
+ * each run gets a database of its own, created and dropped here. */
 #include "marsad.h"
 #include "test.h"
 #include "eval/eval.h"
@@ -10,16 +14,81 @@
 #include "store/store.h"
 #include "store/terms.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* A fresh store file in a new temporary directory (path in out). */
-static store *fresh(char *out, size_t cap) {
+/* ---- backends ------------------------------------------------------------------ */
+
+/* The backend of the running test: 0 SQLite, 1 PostgreSQL. */
+static int on_pg;
+
+/* The PostgreSQL server of the tests, or NULL. */
+static const char *pg_server(void) {
+    const char *u = getenv("MARSAD_TEST_PG");
+    return u && *u ? u : NULL;
+}
+
+/* url with its database name replaced by db. */
+static void pg_url_with_db(const char *url, const char *db, char *out,
+                           size_t cap) {
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    const char *path = strchr(host, '/'), *query = strchr(host, '?');
+    if (!path || (query && query < path)) path = query ? query : url + strlen(url);
+    const char *rest = strchr(path, '?');
+    snprintf(out, cap, "%.*s/%s%s", (int)(path - url), url, db, rest ? rest : "");
+}
+
+/* The database name of a URL made by pg_url_with_db. */
+static void pg_db_of(const char *url, char *out, size_t cap) {
+    const char *host = strstr(url, "://");
+    const char *slash = strchr(host ? host + 3 : url, '/');
+    const char *name = slash ? slash + 1 : "";
+    size_t n = strcspn(name, "?");
+    snprintf(out, cap, "%.*s", (int)n, name);
+}
+
+/* Runs sql on the database of url (the server's own without one). */
+static int pg_sql(const char *url, const char *sql) {
+    PGconn *c = PQconnectdb(url);
+    int ok = PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok) fprintf(stderr, "  %s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+    } else {
+        fprintf(stderr, "  %s: %s", url, PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+/* A name (a file path or a URL) for a new empty store of the running
+ * test's backend: a file in a new temporary directory, or a new database
+ * on the PostgreSQL server. */
+static int new_store_name(char *out, size_t cap) {
+    if (on_pg) {
+        static int n;
+        char db[64], sql[128];
+        snprintf(db, sizeof db, "marsad_t%d_%d", (int)getpid(), ++n);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+        if (pg_sql(pg_server(), sql)) return -1;
+        pg_url_with_db(pg_server(), db, out, cap);
+        return 0;
+    }
     char dir[] = "/tmp/marsad-store-XXXXXX";
-    if (!mkdtemp(dir)) return NULL;
+    if (!mkdtemp(dir)) return -1;
     snprintf(out, cap, "%s/t.db", dir);
+    return 0;
+}
+
+/* A fresh store (its name in out). */
+static store *fresh(char *out, size_t cap) {
+    if (new_store_name(out, cap)) return NULL;
     char err[512];
     store *s = store_open(out, 0, err, sizeof err);
     if (!s) fprintf(stderr, "  store_open: %s\n", err);
@@ -27,9 +96,35 @@ static store *fresh(char *out, size_t cap) {
 }
 
 static void remove_store(const char *path) {
+    if (strncmp(path, "postgresql://", 13) == 0) {
+        char db[128], sql[256];
+        pg_db_of(path, db, sizeof db);
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
+        if (pg_sql(pg_server(), sql)) fprintf(stderr, "  cannot drop %s\n", db);
+        return;
+    }
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf \"$(dirname '%s')\"", path);
     if (system(cmd) != 0) fprintf(stderr, "  cannot remove %s\n", path);
+}
+
+/* Every table of a PostgreSQL store (TRUNCATE empties a store). */
+#define PG_TABLES                                                            \
+    "sources, articles, sentences, events, events_box, mentions, claims,"    \
+    " evidence, event_sources, articles_fts, pending_remerge"
+
+/* Runs a test body on SQLite, then on PostgreSQL when a server is given;
+ * failures on PostgreSQL say so. */
+static void each_backend(void (*body)(void)) {
+    on_pg = 0;
+    body();
+    if (!pg_server()) return;
+    int before = test_failures;
+    on_pg = 1;
+    body();
+    on_pg = 0;
+    if (test_failures > before)
+        fprintf(stderr, "  (the failures above are on PostgreSQL)\n");
 }
 
 typedef struct {
@@ -78,7 +173,10 @@ static int put_text(store *s, const char *id, const char *source,
 /* A hash of every row of every table (the FTS and R*Tree shadow tables
  * included, the virtual tables themselves read through them), in table
  * name and key order: equal hashes, equal databases. */
+static uint64_t pg_dump_hash(const char *url, size_t *rows);
+
 static uint64_t dump_hash(const char *path, size_t *rows) {
+    if (strncmp(path, "postgresql://", 13) == 0) return pg_dump_hash(path, rows);
     sqlite3 *db;
     uint64_t h = 1;
     *rows = 0;
@@ -110,6 +208,42 @@ static uint64_t dump_hash(const char *path, size_t *rows) {
     }
     sqlite3_finalize(t);
     sqlite3_close(db);
+    return h;
+}
+
+/* The same over PostgreSQL: every table of the store's schema in name
+ * order, its rows in key order (the whole row compared), each value as
+ * text. */
+static uint64_t pg_dump_hash(const char *url, size_t *rows) {
+    uint64_t h = 1;
+    *rows = 0;
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        return 0;
+    }
+    PGresult *t = PQexec(c, "SELECT tablename FROM pg_tables WHERE schemaname ="
+                            " current_schema() ORDER BY tablename COLLATE \"C\"");
+    for (int i = 0; i < PQntuples(t); i++) {
+        const char *name = PQgetvalue(t, i, 0);
+        h = simhash_hash64(name, strlen(name), h);
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT x.* FROM \"%s\" x ORDER BY x", name);
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            fprintf(stderr, "  dump %s: %s", name, PQresultErrorMessage(r));
+        for (int row = 0; row < PQntuples(r); row++) {
+            (*rows)++;
+            for (int k = 0; k < PQnfields(r); k++) {
+                int null = PQgetisnull(r, row, k), n = PQgetlength(r, row, k);
+                h = simhash_hash64(&null, sizeof null, h);
+                if (n) h = simhash_hash64(PQgetvalue(r, row, k), (size_t)n, h);
+            }
+        }
+        PQclear(r);
+    }
+    PQclear(t);
+    PQfinish(c);
     return h;
 }
 
@@ -171,7 +305,7 @@ static char *signatures(store *s) {
 
 /* ---- schema ----------------------------------------------------------------- */
 
-TEST(store_open_and_schema_version)
+static void open_and_schema_version_sqlite(void)
 {
     char path[256], err[512];
     store *s = fresh(path, sizeof path);
@@ -202,9 +336,10 @@ TEST(store_open_and_schema_version)
     CHECK(s == NULL);
     CHECK(strstr(err, "newer") != NULL);
     store_close(s);
-    /* PostgreSQL is named but not built yet; unknown schemes and files that
-     * are no database are refused */
-    CHECK(store_open("postgresql://localhost/marsad", 0, err, sizeof err) == NULL);
+    /* a PostgreSQL server that does not answer is named in the message;
+     * unknown schemes and files that are no database are refused */
+    CHECK(store_open("postgresql://127.0.0.1:1/marsad?connect_timeout=5", 0,
+                     err, sizeof err) == NULL);
     CHECK(strstr(err, "PostgreSQL") != NULL);
     CHECK(store_open("ftp://x/y", 0, err, sizeof err) == NULL);
     CHECK(store_open("README.md", STORE_READONLY, err, sizeof err) == NULL);
@@ -212,9 +347,65 @@ TEST(store_open_and_schema_version)
     remove_store(path);
 }
 
+static void open_and_schema_version_pg(void)
+{
+    char url[256], err[512];
+    store *s = fresh(url, sizeof url);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+    CHECK_EQ_STR(store_backend(s), "postgresql");
+    store_close(s);
+    /* reopening an up-to-date store changes nothing; "postgres://" names
+     * the same database; read-only is read-only */
+    char alias[300];
+    snprintf(alias, sizeof alias, "postgres://%s", strstr(url, "://") + 3);
+    s = store_open(alias, STORE_READONLY, err, sizeof err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
+        CHECK_EQ_STR(store_backend(s), "postgresql");
+        store_put_result r;
+        marsad_article a = {"x", "نص", strlen("نص"), NULL, NULL, NULL, NULL};
+        store_doc *d = test_model() ? store_doc_new(test_model(), &a, 0, NULL, NULL) : NULL;
+        if (d) {
+            CHECK(store_put(s, d, &r) != 0);
+            CHECK(strstr(store_errmsg(s), "read-only") != NULL);
+        }
+        store_doc_free(d);
+    }
+    store_close(s);
+    /* a schema from a newer build is refused, with a reason */
+    CHECK(pg_sql(url, "UPDATE schema_version SET version = 99") == 0);
+    err[0] = '\0';
+    s = store_open(url, 0, err, sizeof err);
+    CHECK(s == NULL);
+    CHECK(strstr(err, "newer") != NULL);
+    store_close(s);
+    /* a database that does not exist: PostgreSQL's reason */
+    char none[300];
+    pg_url_with_db(pg_server(), "marsad_no_such_db", none, sizeof none);
+    CHECK(store_open(none, 0, err, sizeof err) == NULL);
+    CHECK(strstr(err, "marsad_no_such_db") != NULL);
+    remove_store(url);
+}
+
+static void open_and_schema_version_on(void)
+{
+    if (on_pg) open_and_schema_version_pg();
+    else open_and_schema_version_sqlite();
+}
+
+TEST(store_open_and_schema_version)
+{
+    if (!pg_server())
+        printf("  store tests on SQLite only (MARSAD_TEST_PG is not set)\n");
+    each_backend(open_and_schema_version_on);
+}
+
 /* ---- idempotence ---------------------------------------------------------- */
 
-TEST(store_ingest_twice_same_dump)
+static void store_ingest_twice_same_dump_on(void)
 {
     CHECK(test_model() != NULL);
     if (!test_model()) return;
@@ -256,6 +447,11 @@ TEST(store_ingest_twice_same_dump)
     remove_store(path);
 }
 
+TEST(store_ingest_twice_same_dump)
+{
+    each_backend(store_ingest_twice_same_dump_on);
+}
+
 TEST(store_article_keys)
 {
     char k1[STORE_KEY_MAX], k2[STORE_KEY_MAX], h1[STORE_HASH_HEX],
@@ -276,7 +472,7 @@ TEST(store_article_keys)
     CHECK_EQ_INT(strlen(h1), 32);
 }
 
-TEST(store_update_replaces_mentions)
+static void store_update_replaces_mentions_on(void)
 {
     if (!test_model()) return;
     char p1[256], p2[256];
@@ -330,6 +526,11 @@ TEST(store_update_replaces_mentions)
     remove_store(p2);
 }
 
+TEST(store_update_replaces_mentions)
+{
+    each_backend(store_update_replaces_mentions_on);
+}
+
 /* ---- merging across sources ------------------------------------------------ */
 
 typedef struct {
@@ -358,7 +559,7 @@ static int find_trio(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_benghazi_trio_any_order)
+static void store_benghazi_trio_any_order_on(void)
 {
     if (!test_model()) return;
     static const char *const files[3] = {
@@ -403,6 +604,11 @@ TEST(store_benghazi_trio_any_order)
         remove_store(path);
     }
     free(first);
+}
+
+TEST(store_benghazi_trio_any_order)
+{
+    each_backend(store_benghazi_trio_any_order_on);
 }
 
 /* Event records as JSON Lines for the scorer: a merged event once per
@@ -459,7 +665,7 @@ static double recall_of(const eval_gold *gold, const char *jsonl, size_t len,
     return rec;
 }
 
-TEST(store_seeds_against_gold)
+static void store_seeds_against_gold_on(void)
 {
     if (!test_model()) return;
     eval_gold *gold = NULL;
@@ -511,6 +717,11 @@ TEST(store_seeds_against_gold)
     remove_store(path);
 }
 
+TEST(store_seeds_against_gold)
+{
+    each_backend(store_seeds_against_gold_on);
+}
+
 typedef struct {
     size_t n, bad;
 } sanity;
@@ -531,7 +742,7 @@ static int check_sane(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_events_are_sane)
+static void store_events_are_sane_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -548,6 +759,11 @@ TEST(store_events_are_sane)
     CHECK_EQ_INT(count_rows(s, "duplicates"), 0);
     store_close(s);
     remove_store(path);
+}
+
+TEST(store_events_are_sane)
+{
+    each_backend(store_events_are_sane_on);
 }
 
 /* ---- near-duplicates ------------------------------------------------------- */
@@ -575,7 +791,7 @@ static int count_trio(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_near_duplicate_linked_not_counted)
+static void store_near_duplicate_linked_not_counted_on(void)
 {
     if (!test_model()) return;
     size_t len;
@@ -643,6 +859,11 @@ TEST(store_near_duplicate_linked_not_counted)
     free(e2);
     free(copy);
     free(other);
+}
+
+TEST(store_near_duplicate_linked_not_counted)
+{
+    each_backend(store_near_duplicate_linked_not_counted_on);
 }
 
 /* ---- search ------------------------------------------------------------------ */
@@ -716,9 +937,16 @@ TEST(store_terms_table)
     free(buf);
 }
 
-TEST(store_search_examples)
+static void store_search_examples_on(void)
 {
     if (!test_model()) return;
+    char name[256] = "";
+    if (on_pg) {
+        store *first = fresh(name, sizeof name);
+        CHECK(first != NULL);
+        if (!first) return;
+        store_close(first);
+    }
     size_t len;
     char *buf = test_read_file("tests/data/store_search_examples.tsv", &len);
     CHECK(buf != NULL);
@@ -733,10 +961,14 @@ TEST(store_search_examples)
         split_tabs(l, f, 3, &n);
         CHECK_EQ_INT(n, 3);
         if (n != 3) continue;
+        /* a store per row: in memory on SQLite; on PostgreSQL the test's
+         * database emptied */
         char err[256];
-        store *s = store_open(":memory:", 0, err, sizeof err);
+        store *s = on_pg ? store_open(name, 0, err, sizeof err)
+                         : store_open(":memory:", 0, err, sizeof err);
         CHECK(s != NULL);
         if (!s) break;
+        if (on_pg) CHECK(pg_sql(name, "TRUNCATE " PG_TABLES " RESTART IDENTITY") == 0);
         store_put_result r;
         CHECK(put_text(s, "a", "x", "2020-01-01", f[0], &r) == 0);
         store_search_opts o = {0};
@@ -752,6 +984,12 @@ TEST(store_search_examples)
     }
     CHECK(rows >= 12);
     free(buf);
+    if (on_pg) remove_store(name);
+}
+
+TEST(store_search_examples)
+{
+    each_backend(store_search_examples_on);
 }
 
 /* Articles found by an FTS5 table for the words of q (all required), with
@@ -781,7 +1019,37 @@ static int ref_search(sqlite3 *db, const char *q, char found[][64], int max) {
     return n;
 }
 
-TEST(store_search_recall)
+/* Copies the articles (id, doc_id, title, text) of a PostgreSQL store into
+ * a table "articles" of db. */
+static int copy_articles(const char *url, sqlite3 *db) {
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexec(c, "SELECT id, doc_id, title, text FROM articles")
+                      : NULL;
+    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK &&
+             sqlite3_exec(db, "CREATE TABLE articles(id INTEGER PRIMARY KEY,"
+                              " doc_id TEXT, title TEXT, text TEXT)",
+                          NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_stmt *st = NULL;
+    if (ok)
+        ok = sqlite3_prepare_v2(db, "INSERT INTO articles VALUES (?1,?2,?3,?4)",
+                                -1, &st, NULL) == SQLITE_OK;
+    for (int i = 0; ok && i < PQntuples(r); i++) {
+        sqlite3_bind_int64(st, 1, strtoll(PQgetvalue(r, i, 0), NULL, 10));
+        for (int k = 1; k < 4; k++) {
+            if (PQgetisnull(r, i, k)) sqlite3_bind_null(st, k + 1);
+            else sqlite3_bind_text(st, k + 1, PQgetvalue(r, i, k), -1, SQLITE_STATIC);
+        }
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    PQclear(r);
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+static void store_search_recall_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -790,9 +1058,11 @@ TEST(store_search_recall)
     put_counts c = {0};
     ingest(s, "examples/dev", &c);
     ingest(s, "examples/seeds", &c);
-    /* the reference index: FTS5's default tokenizer over the same rows */
+    /* the reference index: FTS5's default tokenizer over the same rows
+     * (for PostgreSQL, copied into a SQLite database in memory) */
     sqlite3 *db;
-    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_open(on_pg ? ":memory:" : path, &db) == SQLITE_OK);
+    if (on_pg) CHECK(copy_articles(path, db) == 0);
     CHECK(sqlite3_exec(db,
                        "CREATE VIRTUAL TABLE ref_fts USING fts5(title, text,"
                        " tokenize = 'unicode61 remove_diacritics 2');"
@@ -852,12 +1122,26 @@ TEST(store_search_recall)
     CHECK(r_ours >= 0.9);
     CHECK(r_ours > r_ref);
     CHECK(p_ours >= 0.9);
+    /* PostgreSQL finds what SQLite finds */
+    static size_t sqlite_hits, sqlite_got;
+    if (!on_pg) {
+        sqlite_hits = hit_ours;
+        sqlite_got = got_ours;
+    } else {
+        CHECK_EQ_INT(hit_ours, sqlite_hits);
+        CHECK_EQ_INT(got_ours, sqlite_got);
+    }
     free(buf);
     store_close(s);
     remove_store(path);
 }
 
-TEST(store_search_filters_and_snippets)
+TEST(store_search_recall)
+{
+    each_backend(store_search_recall_on);
+}
+
+static void store_search_filters_and_snippets_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -906,6 +1190,11 @@ TEST(store_search_filters_and_snippets)
     remove_store(path);
 }
 
+TEST(store_search_filters_and_snippets)
+{
+    each_backend(store_search_filters_and_snippets_on);
+}
+
 /* ---- queries ------------------------------------------------------------------- */
 
 typedef struct {
@@ -949,7 +1238,7 @@ static int check_actor(void *ctx, const store_event *ev) {
     return 0;
 }
 
-TEST(store_event_filters_and_aggregates)
+static void store_event_filters_and_aggregates_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -1017,7 +1306,12 @@ TEST(store_event_filters_and_aggregates)
     remove_store(path);
 }
 
-TEST(store_article_with_mention_spans)
+TEST(store_event_filters_and_aggregates)
+{
+    each_backend(store_event_filters_and_aggregates_on);
+}
+
+static void store_article_with_mention_spans_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -1079,7 +1373,12 @@ TEST(store_article_with_mention_spans)
     remove_store(path);
 }
 
-TEST(store_bad_input)
+TEST(store_article_with_mention_spans)
+{
+    each_backend(store_article_with_mention_spans_on);
+}
+
+static void store_bad_input_on(void)
 {
     if (!test_model()) return;
     char path[256];
@@ -1122,4 +1421,223 @@ TEST(store_bad_input)
     free(big);
     store_close(s);
     remove_store(path);
+}
+
+TEST(store_bad_input)
+{
+    each_backend(store_bad_input_on);
+}
+
+/* ---- PostgreSQL: concurrent writers, the put in two steps ---------------------- */
+
+#include "store/pg_internal.h"
+
+#include <pthread.h>
+
+/* The first article of a file, prepared for the store. */
+static store_doc *doc_of(const char *path) {
+    marsad_reader *r = marsad_reader_open(path, NULL, NULL);
+    const marsad_article *a = r ? marsad_reader_next(r) : NULL;
+    store_doc *d = a ? store_doc_new(test_model(), a, marsad_reader_id_generated(r),
+                                     NULL, NULL)
+                     : NULL;
+    marsad_reader_free(r);
+    return d;
+}
+
+static const char *const TRIO[3] = {
+    "examples/dev/054_ly_2018-05-25_france24.txt",
+    "examples/dev/055_ly_2018-05-25_skynews.txt",
+    "examples/dev/056_ly_2018-05-25_cnn.txt",
+};
+
+/* The events of the trio put one after the other on SQLite (caller
+ * frees). */
+static char *trio_signatures(void) {
+    char path[256];
+    int was = on_pg;
+    on_pg = 0;
+    store *s = fresh(path, sizeof path);
+    on_pg = was;
+    if (!s) return NULL;
+    put_counts c = {0};
+    for (int k = 0; k < 3; k++) ingest(s, TRIO[k], &c);
+    char *sig = signatures(s);
+    store_close(s);
+    remove_store(path);
+    return sig;
+}
+
+typedef struct {
+    const char *url;
+    const store_doc *doc;
+    pthread_barrier_t *start;
+    int batch, rc;
+    char err[512];
+} putter;
+
+/* One writer: its own store handle, connected before the start line. */
+static void *put_thread(void *p) {
+    putter *t = p;
+    store *s = store_open(t->url, 0, t->err, sizeof t->err);
+    pthread_barrier_wait(t->start);
+    if (!s) {
+        t->rc = -1;
+        return NULL;
+    }
+    store_put_result r;
+    t->rc = t->batch ? store_begin(s) : 0;
+    if (!t->rc) t->rc = store_put(s, t->doc, &r);
+    if (!t->rc && t->batch) t->rc = store_commit(s);
+    if (t->rc) snprintf(t->err, sizeof t->err, "%s", store_errmsg(s));
+    store_close(s);
+    return NULL;
+}
+
+TEST(store_pg_concurrent_writers_merge_once)
+{
+    if (!pg_server()) {
+        printf("  skipped: MARSAD_TEST_PG is not set\n");
+        return;
+    }
+    if (!test_model()) return;
+    store_doc *docs[3];
+    for (int k = 0; k < 3; k++) {
+        docs[k] = doc_of(TRIO[k]);
+        CHECK(docs[k] != NULL);
+        if (!docs[k]) return;
+    }
+    char *want = trio_signatures();
+    CHECK(want != NULL);
+    on_pg = 1;
+    char url[256];
+    store *s = fresh(url, sizeof url);
+    CHECK(s != NULL);
+    /* three writers at once, each with its own connection, many rounds;
+     * every other round inside store_begin .. store_commit */
+    int rounds = 12, bad = 0;
+    for (int round = 0; s && round < rounds; round++) {
+        CHECK(pg_sql(url, "TRUNCATE " PG_TABLES " RESTART IDENTITY") == 0);
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, 3);
+        putter t[3];
+        pthread_t th[3];
+        for (int k = 0; k < 3; k++) {
+            t[k] = (putter){url, docs[k], &start, round % 2, 0, ""};
+            pthread_create(&th[k], NULL, put_thread, &t[k]);
+        }
+        for (int k = 0; k < 3; k++) pthread_join(th[k], NULL);
+        pthread_barrier_destroy(&start);
+        for (int k = 0; k < 3; k++) {
+            if (t[k].rc) fprintf(stderr, "  round %d writer %d: %s\n", round, k, t[k].err);
+            CHECK_EQ_INT(t[k].rc, 0);
+        }
+        /* one event, three sources, 6 killed; the same events as one
+         * writer after the other; counts that add up */
+        trio_seen seen;
+        memset(&seen, 0, sizeof seen);
+        store_events_each(s, NULL, 0, find_trio, &seen);
+        char *sig = signatures(s);
+        int ok = seen.n3 == 1 && seen.killed == 6 && want && strcmp(sig, want) == 0;
+        if (!ok) {
+            fprintf(stderr, "  round %d: %d events with 3 sources, killed %ld; events:\n%s",
+                    round, seen.n3, seen.killed, sig);
+            bad++;
+        }
+        free(sig);
+        CHECK_EQ_INT(store_check(s), 0);
+    }
+    CHECK_EQ_INT(bad, 0);
+    store_close(s);
+    remove_store(url);
+    on_pg = 0;
+    free(want);
+    for (int k = 0; k < 3; k++) store_doc_free(docs[k]);
+}
+
+/* The two steps of pg_internal.h as a queue would run them: each article's
+ * rows committed on their own, the merges later in a fixed order, give the
+ * events of store_put; a replaced article's old events wait for the merge
+ * (store_check says so) and are merged again then. */
+TEST(store_pg_rows_then_merge)
+{
+    if (!pg_server()) {
+        printf("  skipped: MARSAD_TEST_PG is not set\n");
+        return;
+    }
+    if (!test_model()) return;
+    char *want = trio_signatures();
+    on_pg = 1;
+    char url[256];
+    store *s = fresh(url, sizeof url);
+    CHECK(s != NULL && want != NULL);
+    if (!s || !want) {
+        free(want);
+        on_pg = 0;
+        return;
+    }
+    int64_t ids[3] = {0, 0, 0};
+    for (int k = 0; k < 3; k++) {
+        store_doc *d = doc_of(TRIO[k]);
+        store_put_result r;
+        memset(&r, 0, sizeof r);
+        CHECK(d && pg_run(s, "begin", "BEGIN") == 0);
+        CHECK(d && pg_put_rows(s, d, &r) == 0);
+        CHECK(pg_run(s, "commit", "COMMIT") == 0);
+        CHECK_EQ_INT(r.action, STORE_ADDED);
+        CHECK(r.mentions > 0);
+        ids[k] = r.article_id;
+        store_doc_free(d);
+    }
+    /* rows only: mentions stored, no event yet */
+    CHECK(count_rows(s, "mentions") > 0);
+    CHECK_EQ_INT(count_rows(s, "events"), 0);
+    for (int k = 0; k < 3; k++) {
+        store_put_result r;
+        memset(&r, 0, sizeof r);
+        CHECK(pg_run(s, "begin", "BEGIN") == 0);
+        CHECK(pg_link_and_merge(s, ids[k], &r) == 0);
+        CHECK(pg_run(s, "commit", "COMMIT") == 0);
+        CHECK(r.events_created + r.events_joined > 0);
+    }
+    char *sig = signatures(s);
+    CHECK_EQ_STR(sig, want);
+    free(sig);
+    CHECK_EQ_INT(store_check(s), 0);
+    /* CNN's article replaced by other news: rows first */
+    size_t len;
+    char *other = test_read_file("examples/seeds/000_0ea05e08e214245f.txt", &len);
+    marsad_article a = {"056_ly_2018-05-25_cnn", other, len, "2016-02-24", "CNN",
+                        NULL, NULL};
+    store_doc *d = other ? store_doc_new(test_model(), &a, 0, NULL, NULL) : NULL;
+    store_put_result r;
+    memset(&r, 0, sizeof r);
+    CHECK(d && pg_run(s, "begin", "BEGIN") == 0);
+    CHECK(d && pg_put_rows(s, d, &r) == 0);
+    CHECK(pg_run(s, "commit", "COMMIT") == 0);
+    CHECK_EQ_INT(r.action, STORE_REPLACED);
+    CHECK_EQ_INT(r.article_id, ids[2]);
+    CHECK(store_check(s) != 0);
+    CHECK(strstr(store_errmsg(s), "merged again") != NULL);
+    CHECK(pg_run(s, "begin", "BEGIN") == 0);
+    CHECK(pg_link_and_merge(s, r.article_id, &r) == 0);
+    CHECK(pg_run(s, "commit", "COMMIT") == 0);
+    CHECK_EQ_INT(store_check(s), 0);
+    sig = signatures(s);
+    CHECK(strstr(sig, "2018-05-24|Explosions/Remote violence|Remote explosive/landmine/IED|Benghazi|k6|i20|s2|") != NULL);
+    free(sig);
+    /* the queue's own SQL runs through pg_exec */
+    const char *p[] = {"056_ly_2018-05-25_cnn"};
+    PGresult *res = pg_exec(s, "test", "SELECT id FROM articles WHERE key = $1", 1, p);
+    CHECK(res != NULL && PQntuples(res) == 1);
+    PQclear(res);
+    CHECK(pg_exec(s, "bad sql", "SELECT nothing FROM nowhere", 0, NULL) == NULL);
+    CHECK(strstr(store_errmsg(s), "bad sql: ") == store_errmsg(s));
+    CHECK(pg_conn(s) != NULL);
+    store_doc_free(d);
+    free(other);
+    free(want);
+    store_close(s);
+    remove_store(url);
+    on_pg = 0;
 }

@@ -342,8 +342,12 @@ static void ignore_notice(void *arg, const char *msg) {
 
 static int read_version(store *s, int *version) {
     *version = 0;
-    PGresult *r = pg_exec(s, "schema", "SELECT to_regclass('schema_version')"
-                          " IS NOT NULL", 0, NULL);
+    /* a scan of the catalog, not to_regclass: after waiting for another
+     * process's migration its tables must be seen, and a cached look-up
+     * may not have heard of them yet */
+    PGresult *r = pg_exec(s, "schema", "SELECT EXISTS (SELECT 1 FROM pg_tables"
+                          " WHERE schemaname = current_schema() AND"
+                          " tablename = 'schema_version')", 0, NULL);
     if (!r) return -1;
     int has = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
