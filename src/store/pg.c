@@ -129,19 +129,20 @@ enum {
     Q_ARTICLE_FINGERPRINT,
     Q_NEAR,
     Q_SET_DUPLICATE,
-    Q_PENDING_OF,
-    Q_PENDING_DONE,
+    Q_PENDING_TAKE,
     Q_UNMERGED,
     Q_MENTION_LOAD,
     Q_CAND_BOX,
     Q_CAND_UNDATED,
     Q_EVENT_NEW,
+    Q_EVENT_NEW_BOXED,
     Q_EVENT_SET_REP,
     Q_EVENT_SET_ACTORS,
     Q_BOX_PUT,
     Q_BOX_DELETE,
     Q_MENTION_SET_EVENT,
     Q_UNIT_UPSERT,
+    Q_JOIN,
     Q_UNITS_OF_EVENT,
     Q_EVENT_SET_COUNTS,
     Q_EVENT_MENTIONS,
@@ -150,6 +151,14 @@ enum {
     Q_COUNT
 };
 _Static_assert(Q_COUNT <= PG_WRITE_SLOTS, "statement slots");
+
+/* The columns of a mention as the merge rules read it (load_row). */
+#define MENTION_COLUMNS                                                      \
+    "m.event_type, m.flags, m.event_date, m.time_precision, m.lat,"          \
+    " m.lon, m.geo_precision, m.country, m.admin1, m.location_name,"         \
+    " m.actor1, m.actor2, m.article_id, m.score, m.actor_score,"             \
+    " m.ordinal, a.key, m.fatalities, m.injured, m.captured,"                \
+    " COALESCE(r.source_id, -r.id), m.id"
 
 /* The columns of an event as the merge rules read it (Q_CAND_*). */
 #define CAND_COLUMNS                                                        \
@@ -228,20 +237,20 @@ static const char *const SQL[Q_COUNT] = {
         " (band0 = $2 OR band1 = $3 OR band2 = $4 OR band3 = $5 OR"
         " band4 = $6 OR band5 = $7)",
     [Q_SET_DUPLICATE] = "UPDATE articles SET duplicate_of = $2 WHERE id = $1",
-    [Q_PENDING_OF] =
-        "SELECT event_id FROM pending_remerge WHERE article_id = $1"
-        " ORDER BY event_id",
-    [Q_PENDING_DONE] = "DELETE FROM pending_remerge WHERE article_id = $1",
+    /* taken off the list in the transaction that merges them again */
+    [Q_PENDING_TAKE] =
+        "WITH d AS (DELETE FROM pending_remerge WHERE article_id = $1"
+        " RETURNING event_id) SELECT event_id FROM d ORDER BY event_id",
+    /* the article's mentions not in an event yet, in order, as
+     * Q_MENTION_LOAD reads one */
     [Q_UNMERGED] =
-        "SELECT id FROM mentions WHERE article_id = $1 AND event_id IS NULL"
-        " ORDER BY ordinal",
+        "SELECT " MENTION_COLUMNS " FROM mentions m"
+        " JOIN articles a ON a.id = m.article_id"
+        " LEFT JOIN articles r ON r.id = COALESCE(a.duplicate_of, a.id)"
+        " WHERE m.article_id = $1 AND m.event_id IS NULL ORDER BY m.ordinal",
     [Q_MENTION_LOAD] =
-        "SELECT m.event_type, m.flags, m.event_date, m.time_precision, m.lat,"
-        " m.lon, m.geo_precision, m.country, m.admin1, m.location_name,"
-        " m.actor1, m.actor2, m.article_id, m.score, m.actor_score,"
-        " m.ordinal, a.key, m.fatalities, m.injured, m.captured,"
-        " COALESCE(r.source_id, -r.id)"
-        " FROM mentions m JOIN articles a ON a.id = m.article_id"
+        "SELECT " MENTION_COLUMNS " FROM mentions m"
+        " JOIN articles a ON a.id = m.article_id"
         " LEFT JOIN articles r ON r.id = COALESCE(a.duplicate_of, a.id)"
         " WHERE m.id = $1",
     /* dated candidates: events whose window and box meet the mention's
@@ -272,6 +281,22 @@ static const char *const SQL[Q_COUNT] = {
         " location_mention, country, admin1, lat, lon, geo_precision,"
         " confidence, flags, flags, id, article_id, score, $2, actor_score, $2"
         " FROM mentions WHERE id = $1 RETURNING id",
+    /* the same with the event's box ($3..$6: day_lo, day_hi, lat, lon) */
+    [Q_EVENT_NEW_BOXED] =
+        "WITH e AS (INSERT INTO events(event_date, day, time_precision,"
+        " event_type, sub_event_type, actor1, actor1_mention, actor2,"
+        " actor2_mention, location_name, location_mention, country, admin1,"
+        " lat, lon, geo_precision, confidence, flags, actor_flags, rep_mention,"
+        " rep_article, rep_score, rep_order, actor_score, actor_order)"
+        " SELECT event_date, day, time_precision, event_type, sub_event_type,"
+        " actor1, actor1_mention, actor2, actor2_mention, location_name,"
+        " location_mention, country, admin1, lat, lon, geo_precision,"
+        " confidence, flags, flags, id, article_id, score, $2, actor_score, $2"
+        " FROM mentions WHERE id = $1 RETURNING id),"
+        " b AS (INSERT INTO events_box(id, day_lo, day_hi, lat_lo, lat_hi,"
+        " lon_lo, lon_hi) SELECT id, $3::float8, $4::float8, $5::float8,"
+        " $5::float8, $6::float8, $6::float8 FROM e)"
+        " SELECT id FROM e",
     [Q_EVENT_SET_REP] =
         "UPDATE events SET event_date = m.event_date, day = m.day,"
         " time_precision = m.time_precision, event_type = m.event_type,"
@@ -303,6 +328,24 @@ static const char *const SQL[Q_COUNT] = {
         " injured = greatest(u.injured, excluded.injured),"
         " captured = greatest(u.captured, excluded.captured),"
         " nmentions = u.nmentions + 1",
+    /* mention $6 joins event $1 as unit $2 with figures $3..$5; returns
+     * the event's units (the upserted one as it is now, the others as
+     * they were: the statement's snapshot) */
+    [Q_JOIN] =
+        "WITH m AS (UPDATE mentions SET event_id = $1 WHERE id = $6),"
+        " u AS (INSERT INTO event_sources AS u (event_id, unit, fatalities,"
+        " injured, captured, nmentions) VALUES ($1, $2, $3, $4, $5, 1)"
+        " ON CONFLICT (event_id, unit) DO UPDATE SET"
+        " fatalities = greatest(u.fatalities, excluded.fatalities),"
+        " injured = greatest(u.injured, excluded.injured),"
+        " captured = greatest(u.captured, excluded.captured),"
+        " nmentions = u.nmentions + 1"
+        " RETURNING unit, fatalities, injured, captured, nmentions)"
+        " SELECT fatalities, injured, captured, nmentions FROM ("
+        " SELECT * FROM u UNION ALL"
+        " SELECT unit, fatalities, injured, captured, nmentions"
+        " FROM event_sources WHERE event_id = $1 AND unit <> $2) x"
+        " ORDER BY unit",
     [Q_UNITS_OF_EVENT] =
         "SELECT fatalities, injured, captured, nmentions FROM event_sources"
         " WHERE event_id = $1 ORDER BY unit",
@@ -524,7 +567,41 @@ typedef struct {
     char own_order[STORE_KEY_MAX + 16];
     long fig[3];
     int64_t unit;
+    int64_t mid;  /* the mention's id (mentions only) */
 } held_report;
+
+/* Reads row i of a MENTION_COLUMNS result into h (strings stay r's). */
+static void load_row(const PGresult *r, int i, held_report *h) {
+    memset(h, 0, sizeof *h);
+    store_report *m = &h->r;
+    m->event_type = pg_get_str(r, i, 0);
+    int flags = (int)pg_get_i64(r, i, 1);
+    m->triggered = (flags & MARSAD_EVF_TRIGGER) != 0;
+    m->date_explicit = (flags & MARSAD_EVF_DATE_EXPLICIT) != 0;
+    m->actor1_generic = (flags & MARSAD_EVF_ACTOR1_GENERIC) != 0;
+    m->actor2_generic = (flags & MARSAD_EVF_ACTOR2_GENERIC) != 0;
+    m->day = store_day_of(pg_get_str(r, i, 2), &m->has_day);
+    m->precision = (int)pg_get_i64(r, i, 3);
+    m->has_place = !PQgetisnull(r, i, 9);
+    m->lat = pg_get_f64(r, i, 4);
+    m->lon = pg_get_f64(r, i, 5);
+    m->geo_precision = (int)pg_get_i64(r, i, 6);
+    m->country = pg_get_str(r, i, 7);
+    m->admin1 = pg_get_str(r, i, 8);
+    m->location_name = pg_get_str(r, i, 9);
+    m->actor1 = pg_get_str(r, i, 10);
+    m->actor2 = pg_get_str(r, i, 11);
+    m->article_id = pg_get_i64(r, i, 12);
+    h->score = (long)pg_get_i64(r, i, 13);
+    h->actor_score = (long)pg_get_i64(r, i, 14);
+    const char *key = pg_get_str(r, i, 16);
+    store_mention_order(key ? key : "", (int)pg_get_i64(r, i, 15),
+                        h->own_order, sizeof h->own_order);
+    h->order = h->actor_order = h->own_order;
+    for (int k = 0; k < 3; k++) h->fig[k] = (long)pg_get_i64(r, i, 17 + k);
+    h->unit = PQgetisnull(r, i, 20) ? -m->article_id : pg_get_i64(r, i, 20);
+    h->mid = pg_get_i64(r, i, 21);
+}
 
 static int load_mention(store *s, int64_t mid, held_report *h, PGresult **keep) {
     char b[24];
@@ -536,34 +613,7 @@ static int load_mention(store *s, int64_t mid, held_report *h, PGresult **keep) 
         store_set_error(s, "mention %" PRId64 " vanished", mid);
         return -1;
     }
-    memset(h, 0, sizeof *h);
-    store_report *m = &h->r;
-    m->event_type = pg_get_str(r, 0, 0);
-    int flags = (int)pg_get_i64(r, 0, 1);
-    m->triggered = (flags & MARSAD_EVF_TRIGGER) != 0;
-    m->date_explicit = (flags & MARSAD_EVF_DATE_EXPLICIT) != 0;
-    m->actor1_generic = (flags & MARSAD_EVF_ACTOR1_GENERIC) != 0;
-    m->actor2_generic = (flags & MARSAD_EVF_ACTOR2_GENERIC) != 0;
-    m->day = store_day_of(pg_get_str(r, 0, 2), &m->has_day);
-    m->precision = (int)pg_get_i64(r, 0, 3);
-    m->has_place = !PQgetisnull(r, 0, 9);
-    m->lat = pg_get_f64(r, 0, 4);
-    m->lon = pg_get_f64(r, 0, 5);
-    m->geo_precision = (int)pg_get_i64(r, 0, 6);
-    m->country = pg_get_str(r, 0, 7);
-    m->admin1 = pg_get_str(r, 0, 8);
-    m->location_name = pg_get_str(r, 0, 9);
-    m->actor1 = pg_get_str(r, 0, 10);
-    m->actor2 = pg_get_str(r, 0, 11);
-    m->article_id = pg_get_i64(r, 0, 12);
-    h->score = (long)pg_get_i64(r, 0, 13);
-    h->actor_score = (long)pg_get_i64(r, 0, 14);
-    const char *key = pg_get_str(r, 0, 16);
-    store_mention_order(key ? key : "", (int)pg_get_i64(r, 0, 15),
-                        h->own_order, sizeof h->own_order);
-    h->order = h->actor_order = h->own_order;
-    for (int k = 0; k < 3; k++) h->fig[k] = (long)pg_get_i64(r, 0, 17 + k);
-    h->unit = PQgetisnull(r, 0, 20) ? -m->article_id : pg_get_i64(r, 0, 20);
+    load_row(r, 0, h);
     *keep = r;
     return 0;
 }
@@ -643,49 +693,39 @@ static int unit_same(void *ctx, size_t i, size_t j) {
     return i == j; /* each row is one source already */
 }
 
-/* Recomputes the figures and counts of event eid from its sources. */
-static int event_counts(store *s, int64_t eid) {
+/* Sets the figures and counts of event eid from its sources: the rows of
+ * units (fatalities, injured, captured, nmentions; one per source). */
+static int set_counts(store *s, int64_t eid, const PGresult *units) {
     char b[6][24];
-    const char *p1[] = {pg_i64(b[0], eid)};
-    PGresult *r = q_exec(s, Q_UNITS_OF_EVENT, "event sources", 1, p1);
-    if (!r) return -1;
-    size_t n = (size_t)PQntuples(r), nmentions = 0;
+    size_t n = (size_t)PQntuples(units), nmentions = 0;
     long *v = malloc((n ? n : 1) * 3 * sizeof *v);
     if (!v) {
-        PQclear(r);
         store_set_error(s, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < 3; k++) v[k * n + i] = (long)pg_get_i64(r, (int)i, k);
-        nmentions += (size_t)pg_get_i64(r, (int)i, 3);
+        for (int k = 0; k < 3; k++) v[k * n + i] = (long)pg_get_i64(units, (int)i, k);
+        nmentions += (size_t)pg_get_i64(units, (int)i, 3);
     }
-    PQclear(r);
     long fig[3];
     for (int k = 0; k < 3; k++)
         fig[k] = merge_lowest_credible(n, unit_value, unit_same, v + k * n);
     free(v);
-    const char *p[] = {b[0], pg_i64(b[1], fig[0]), pg_i64(b[2], fig[1]),
-                       pg_i64(b[3], fig[2]), pg_i64(b[4], (int64_t)n),
-                       pg_i64(b[5], (int64_t)nmentions)};
+    const char *p[] = {pg_i64(b[0], eid), pg_i64(b[1], fig[0]),
+                       pg_i64(b[2], fig[1]), pg_i64(b[3], fig[2]),
+                       pg_i64(b[4], (int64_t)n), pg_i64(b[5], (int64_t)nmentions)};
     return q_run(s, Q_EVENT_SET_COUNTS, "event counts", 6, p);
 }
 
-/* Puts mention mid into the best fitting event, or a new one (sqlite.c's
- * attach, the same decisions in the same order). */
-static int attach(store *s, int64_t mid, store_put_result *res) {
-    held_report m;
-    PGresult *mr;
-    if (load_mention(s, mid, &m, &mr)) return -1;
-    if (!m.r.has_place) { /* an event needs a place */
-        PQclear(mr);
-        return 0;
-    }
+/* Puts mention m into the best fitting event, or a new one (sqlite.c's
+ * attach, the same decisions in the same order). Round trips: the
+ * candidates, the new event with its box (or the new representative),
+ * the join that returns the event's sources, its counts. */
+static int attach_report(store *s, const held_report *mp, store_put_result *res) {
+    const held_report m = *mp;
+    if (!m.r.has_place) return 0; /* an event needs a place */
     PGresult *cr = candidates(s, &m.r);
-    if (!cr) {
-        PQclear(mr);
-        return -1;
-    }
+    if (!cr) return -1;
     int64_t best = 0;
     double best_km = 0;
     long best_days = 0;
@@ -710,17 +750,26 @@ static int attach(store *s, int64_t mid, store_put_result *res) {
             be = e;
         }
     }
-    char b[6][24];
+    char b[6][32];
     int rc = 0;
-    pg_i64(b[0], mid);
+    pg_i64(b[0], m.mid);
     if (!best) {
-        const char *p[] = {b[0], m.order};
-        PGresult *r = q_exec(s, Q_EVENT_NEW, "new event", 2, p);
+        PGresult *r;
+        if (m.r.has_day) {
+            long lo, hi;
+            store_event_window(&m.r, &lo, &hi);
+            const char *p[] = {b[0], m.order, f64(b[2], (double)lo),
+                               f64(b[3], (double)hi), f64(b[4], m.r.lat),
+                               f64(b[5], m.r.lon)};
+            r = q_exec(s, Q_EVENT_NEW_BOXED, "new event", 6, p);
+        } else {
+            const char *p[] = {b[0], m.order};
+            r = q_exec(s, Q_EVENT_NEW, "new event", 2, p);
+        }
         if (!r) rc = -1;
         else {
             best = pg_get_i64(r, 0, 0);
             PQclear(r);
-            rc = write_box(s, best, &m.r);
             res->events_created++;
         }
     } else {
@@ -738,16 +787,25 @@ static int attach(store *s, int64_t mid, store_put_result *res) {
         res->events_joined++;
     }
     PQclear(cr);
-    PQclear(mr);
     if (rc) return -1;
     pg_i64(b[1], best);
-    const char *p1[] = {b[0], b[1]};
-    const char *p2[] = {b[1], pg_i64(b[2], m.unit), pg_i64(b[3], m.fig[0]),
-                        pg_i64(b[4], m.fig[1]), pg_i64(b[5], m.fig[2])};
-    if (q_run(s, Q_MENTION_SET_EVENT, "mention event", 2, p1) ||
-        q_run(s, Q_UNIT_UPSERT, "event sources", 5, p2))
-        return -1;
-    return event_counts(s, best);
+    const char *p[] = {b[1], pg_i64(b[2], m.unit), pg_i64(b[3], m.fig[0]),
+                       pg_i64(b[4], m.fig[1]), pg_i64(b[5], m.fig[2]), b[0]};
+    PGresult *units = q_exec(s, Q_JOIN, "event sources", 6, p);
+    if (!units) return -1;
+    rc = set_counts(s, best, units);
+    PQclear(units);
+    return rc;
+}
+
+/* The same for a mention known by its id. */
+static int attach(store *s, int64_t mid, store_put_result *res) {
+    held_report m;
+    PGresult *mr;
+    if (load_mention(s, mid, &m, &mr)) return -1;
+    int rc = attach_report(s, &m, res);
+    PQclear(mr);
+    return rc;
 }
 
 /* Reads a column of integers. */
@@ -830,7 +888,7 @@ int pg_link_and_merge(store *s, int64_t aid, store_put_result *res) {
     const char *p[] = {pg_i64(b, aid)};
     /* events that lost mentions when the article was replaced are merged
      * again from what is left */
-    PGresult *r = q_exec(s, Q_PENDING_OF, "pending remerge", 1, p);
+    PGresult *r = q_exec(s, Q_PENDING_TAKE, "pending remerge", 1, p);
     if (!r) return -1;
     size_t n;
     int64_t *ids = id_column(s, r, &n);
@@ -839,14 +897,15 @@ int pg_link_and_merge(store *s, int64_t aid, store_put_result *res) {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) rc = remerge(s, ids[i], res);
     free(ids);
-    if (rc || q_run(s, Q_PENDING_DONE, "pending remerge", 1, p)) return -1;
-    /* then the article's own mentions, in order */
+    if (rc) return -1;
+    /* then the article's own mentions, in order, read at once */
     if (!(r = q_exec(s, Q_UNMERGED, "mentions", 1, p))) return -1;
-    ids = id_column(s, r, &n);
+    held_report m;
+    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+        load_row(r, i, &m);
+        rc = attach_report(s, &m, res);
+    }
     PQclear(r);
-    if (!ids) return -1;
-    for (size_t i = 0; i < n && rc == 0; i++) rc = attach(s, ids[i], res);
-    free(ids);
     return rc;
 }
 
