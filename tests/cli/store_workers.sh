@@ -23,8 +23,12 @@ if [ -z "${MARSAD_TEST_PG:-}" ]; then
   own_pg=1
 fi
 pids=()
+dbs=(marsad_workers_$$_one marsad_workers_$$_many)
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  for d in "${dbs[@]}"; do
+    psql -qX "$MARSAD_TEST_PG" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+  done
   [ -n "$own_pg" ] && bash "$root/scripts/pg.sh" stop "$pgdir" >/dev/null 2>&1
   rm -rf "$CLI_TMP"
 }
@@ -39,6 +43,7 @@ fresh_db() {
   echo "$server/$name"
 }
 sql() { psql -qAtX "$1" -c "$2"; }
+export PGOPTIONS="-c client_min_messages=warning"
 
 (cd "$root" && bash bench/build_tools.sh) >/dev/null || fail "build bench/gen_articles"
 corpus=$CLI_TMP/corpus.jsonl
