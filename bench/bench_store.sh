@@ -5,6 +5,11 @@
 # with a fixed generator, so the same N gives the same corpus).
 #
 #   bash bench/bench_store.sh [N]
+#   STORE_BENCH_PG=postgresql://user@host/db bash bench/bench_store.sh [N]
+#
+# With STORE_BENCH_PG (a PostgreSQL server URL; scripts/pg.sh starts one) the
+# same corpus is also ingested into a new database there (created and
+# dropped), and its rate printed beside SQLite's.
 #
 # Prints the ingest rate (articles/s, wall clock, all CPUs; and per CPU
 # second, which a busy machine does not distort) and the search
@@ -46,3 +51,25 @@ printf 'store ingest: %d articles in %.1f s: %.1f articles/s (%s; %s MB)\n' \
 printf 'store ingest CPU: %.1f s user+sys on %s CPUs, %.1f articles per CPU second (load average %s)\n' \
   "$cpu" "$(nproc)" "$cpurate" "$(cut -d' ' -f1-3 /proc/loadavg)"
 build/bench/search_latency "$db" tests/data/search_queries.tsv 5
+
+if [ -n "${STORE_BENCH_PG:-}" ]; then
+  psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n 1)
+  name=marsad_bench_$$
+  "$psql" -X -q "$STORE_BENCH_PG" -c "CREATE DATABASE $name" >/dev/null
+  url=$(echo "$STORE_BENCH_PG" | sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\1/$name#")
+  { time build/marsad ingest --db "$url" --quiet --summary "$corpus" \
+      2> "$out/store_ingest_pg.log"; } 2> "$out/store_ingest_pg.time" || {
+    cat "$out/store_ingest_pg.log" >&2
+    "$psql" -X -q "$STORE_BENCH_PG" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
+    exit 1
+  }
+  read -r secs usr sys < "$out/store_ingest_pg.time"
+  counts=$("$psql" -X -At "$url" -c "SELECT (SELECT count(*) FROM events) || ' events, ' ||
+    (SELECT count(*) FROM mentions) || ' mentions, ' ||
+    (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL) || ' near-copies'")
+  size=$("$psql" -X -At "$url" -c "SELECT pg_database_size(current_database()) / 1048576")
+  printf 'store ingest (PostgreSQL): %d articles in %.1f s: %.1f articles/s (%s; %s MB); client CPU %.1f s\n' \
+    "$n" "$secs" "$(echo "$n / $secs" | bc -l)" "$counts" "$size" "$(echo "$usr + $sys" | bc -l)"
+  build/bench/search_latency "$url" tests/data/search_queries.tsv 5 | sed 's/^/(PostgreSQL) /'
+  "$psql" -X -q "$STORE_BENCH_PG" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
+fi

@@ -132,7 +132,10 @@ check setup bash scripts/setup.sh --test
 # PostgreSQL for the store tests: one server for the whole run
 PG_DIR=
 stop_pg() {
-  if [ -n "$PG_DIR" ]; then bash scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1; fi
+  if [ -n "$PG_DIR" ]; then
+    bash scripts/pg.sh stop "$PG_DIR" >"$LOGS/postgresql-stop.log" 2>&1 ||
+      echo "  (the PostgreSQL test server in $PG_DIR did not stop)"
+  fi
   PG_DIR=
 }
 trap stop_pg EXIT

@@ -126,7 +126,6 @@ enum {
     Q_MENTION_INSERT,
     Q_CLAIMS_INSERT,
     Q_EVIDENCE_INSERT,
-    Q_ARTICLE_FINGERPRINT,
     Q_NEAR,
     Q_SET_DUPLICATE,
     Q_PENDING_TAKE,
@@ -140,10 +139,7 @@ enum {
     Q_EVENT_SET_ACTORS,
     Q_BOX_PUT,
     Q_BOX_DELETE,
-    Q_MENTION_SET_EVENT,
-    Q_UNIT_UPSERT,
-    Q_JOIN,
-    Q_UNITS_OF_EVENT,
+    Q_JOIN_EVENT,
     Q_EVENT_SET_COUNTS,
     Q_EVENT_MENTIONS,
     Q_EVENT_DISSOLVE,
@@ -229,13 +225,15 @@ static const char *const SQL[Q_COUNT] = {
         "INSERT INTO evidence(mention_id, ordinal, start, \"end\")"
         " SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[],"
         " $4::bigint[])",
-    [Q_ARTICLE_FINGERPRINT] =
-        "SELECT simhash, nshingles, duplicate_of FROM articles WHERE id = $1",
-    /* the six band look-ups at once (each answered by its partial index) */
+    /* the article's fingerprint and the articles sharing a band with it
+     * (the six look-ups at once, each answered by its partial index; no
+     * band, no look-up) */
     [Q_NEAR] =
-        "SELECT id, simhash, duplicate_of FROM articles WHERE id <> $1 AND"
-        " (band0 = $2 OR band1 = $3 OR band2 = $4 OR band3 = $5 OR"
-        " band4 = $6 OR band5 = $7)",
+        "SELECT me.simhash, me.duplicate_of, a.id, a.simhash, a.duplicate_of"
+        " FROM articles me LEFT JOIN articles a ON a.id <> me.id AND"
+        " (a.band0 = me.band0 OR a.band1 = me.band1 OR a.band2 = me.band2 OR"
+        " a.band3 = me.band3 OR a.band4 = me.band4 OR a.band5 = me.band5)"
+        " WHERE me.id = $1",
     [Q_SET_DUPLICATE] = "UPDATE articles SET duplicate_of = $2 WHERE id = $1",
     /* taken off the list in the transaction that merges them again */
     [Q_PENDING_TAKE] =
@@ -319,19 +317,10 @@ static const char *const SQL[Q_COUNT] = {
         " lat_lo = excluded.lat_lo, lat_hi = excluded.lat_hi,"
         " lon_lo = excluded.lon_lo, lon_hi = excluded.lon_hi",
     [Q_BOX_DELETE] = "DELETE FROM events_box WHERE id = $1",
-    [Q_MENTION_SET_EVENT] = "UPDATE mentions SET event_id = $2 WHERE id = $1",
-    [Q_UNIT_UPSERT] =
-        "INSERT INTO event_sources AS u (event_id, unit, fatalities, injured,"
-        " captured, nmentions) VALUES ($1, $2, $3, $4, $5, 1)"
-        " ON CONFLICT (event_id, unit) DO UPDATE SET"
-        " fatalities = greatest(u.fatalities, excluded.fatalities),"
-        " injured = greatest(u.injured, excluded.injured),"
-        " captured = greatest(u.captured, excluded.captured),"
-        " nmentions = u.nmentions + 1",
-    /* mention $6 joins event $1 as unit $2 with figures $3..$5; returns
-     * the event's units (the upserted one as it is now, the others as
-     * they were: the statement's snapshot) */
-    [Q_JOIN] =
+    /* mention $6 joins event $1: its unit's figures are raised, and the
+     * event's units are read back (the upserted row from RETURNING, the
+     * others as they were: a statement does not see its own changes) */
+    [Q_JOIN_EVENT] =
         "WITH m AS (UPDATE mentions SET event_id = $1 WHERE id = $6),"
         " u AS (INSERT INTO event_sources AS u (event_id, unit, fatalities,"
         " injured, captured, nmentions) VALUES ($1, $2, $3, $4, $5, 1)"
@@ -341,14 +330,10 @@ static const char *const SQL[Q_COUNT] = {
         " captured = greatest(u.captured, excluded.captured),"
         " nmentions = u.nmentions + 1"
         " RETURNING unit, fatalities, injured, captured, nmentions)"
-        " SELECT fatalities, injured, captured, nmentions FROM ("
-        " SELECT * FROM u UNION ALL"
-        " SELECT unit, fatalities, injured, captured, nmentions"
-        " FROM event_sources WHERE event_id = $1 AND unit <> $2) x"
+        " SELECT unit, fatalities, injured, captured, nmentions FROM u"
+        " UNION ALL SELECT unit, fatalities, injured, captured, nmentions"
+        " FROM event_sources WHERE event_id = $1 AND unit <> $2"
         " ORDER BY unit",
-    [Q_UNITS_OF_EVENT] =
-        "SELECT fatalities, injured, captured, nmentions FROM event_sources"
-        " WHERE event_id = $1 ORDER BY unit",
     [Q_EVENT_SET_COUNTS] =
         "UPDATE events SET fatalities = $2, injured = $3, captured = $4,"
         " nsources = $5, nmentions = $6 WHERE id = $1",
@@ -693,27 +678,34 @@ static int unit_same(void *ctx, size_t i, size_t j) {
     return i == j; /* each row is one source already */
 }
 
-/* Sets the figures and counts of event eid from its sources: the rows of
- * units (fatalities, injured, captured, nmentions; one per source). */
-static int set_counts(store *s, int64_t eid, const PGresult *units) {
-    char b[6][24];
-    size_t n = (size_t)PQntuples(units), nmentions = 0;
+/* Puts mention mid into event eid for unit with its figures, and
+ * recomputes the event's figures and counts from its sources. */
+static int join_event(store *s, int64_t mid, int64_t eid, int64_t unit,
+                      const long *fig) {
+    char b[7][24];
+    const char *p1[] = {pg_i64(b[0], eid), pg_i64(b[1], unit),
+                        pg_i64(b[2], fig[0]), pg_i64(b[3], fig[1]),
+                        pg_i64(b[4], fig[2]), pg_i64(b[5], mid)};
+    PGresult *r = q_exec(s, Q_JOIN_EVENT, "event sources", 6, p1);
+    if (!r) return -1;
+    size_t n = (size_t)PQntuples(r), nmentions = 0;
     long *v = malloc((n ? n : 1) * 3 * sizeof *v);
     if (!v) {
         store_set_error(s, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < 3; k++) v[k * n + i] = (long)pg_get_i64(units, (int)i, k);
-        nmentions += (size_t)pg_get_i64(units, (int)i, 3);
+        for (int k = 0; k < 3; k++) v[k * n + i] = (long)pg_get_i64(r, (int)i, 1 + k);
+        nmentions += (size_t)pg_get_i64(r, (int)i, 4);
     }
-    long fig[3];
+    PQclear(r);
+    long total[3];
     for (int k = 0; k < 3; k++)
-        fig[k] = merge_lowest_credible(n, unit_value, unit_same, v + k * n);
+        total[k] = merge_lowest_credible(n, unit_value, unit_same, v + k * n);
     free(v);
-    const char *p[] = {pg_i64(b[0], eid), pg_i64(b[1], fig[0]),
-                       pg_i64(b[2], fig[1]), pg_i64(b[3], fig[2]),
-                       pg_i64(b[4], (int64_t)n), pg_i64(b[5], (int64_t)nmentions)};
+    const char *p[] = {b[0], pg_i64(b[1], total[0]), pg_i64(b[2], total[1]),
+                       pg_i64(b[3], total[2]), pg_i64(b[4], (int64_t)n),
+                       pg_i64(b[6], (int64_t)nmentions)};
     return q_run(s, Q_EVENT_SET_COUNTS, "event counts", 6, p);
 }
 
@@ -788,14 +780,7 @@ static int attach_report(store *s, const held_report *mp, store_put_result *res)
     }
     PQclear(cr);
     if (rc) return -1;
-    pg_i64(b[1], best);
-    const char *p[] = {b[1], pg_i64(b[2], m.unit), pg_i64(b[3], m.fig[0]),
-                       pg_i64(b[4], m.fig[1]), pg_i64(b[5], m.fig[2]), b[0]};
-    PGresult *units = q_exec(s, Q_JOIN, "event sources", 6, p);
-    if (!units) return -1;
-    rc = set_counts(s, best, units);
-    PQclear(units);
-    return rc;
+    return join_event(s, m.mid, best, m.unit, m.fig);
 }
 
 /* The same for a mention known by its id. */
@@ -842,43 +827,41 @@ static int remerge(store *s, int64_t eid, store_put_result *res) {
 
 /* Links article aid to the stored original it nearly copies, if any. */
 static int link_duplicate(store *s, int64_t aid, int64_t *dup) {
-    char b[8][24];
+    char b[2][24];
     *dup = 0;
     const char *p0[] = {pg_i64(b[0], aid)};
-    PGresult *r = q_exec(s, Q_ARTICLE_FINGERPRINT, "article", 1, p0);
+    PGresult *r = q_exec(s, Q_NEAR, "near duplicates", 1, p0);
     if (!r) return -1;
-    if (PQntuples(r) != 1) {
+    if (PQntuples(r) < 1) {
         PQclear(r);
         store_set_error(s, "article %" PRId64 " is not stored", aid);
         return -1;
     }
     uint64_t h = (uint64_t)pg_get_i64(r, 0, 0);
-    int64_t nshingles = pg_get_i64(r, 0, 1), old = pg_get_i64(r, 0, 2);
-    PQclear(r);
-    int64_t best = 0;
-    if (nshingles >= SIMHASH_MIN_SHINGLES) {
-        const char *p[7] = {b[0]};
-        for (int k = 0; k < SIMHASH_BANDS; k++)
-            p[1 + k] = pg_i64(b[1 + k], simhash_band(h, k));
-        if (!(r = q_exec(s, Q_NEAR, "near duplicates", 7, p))) return -1;
-        int best_dist = SIMHASH_NEAR_BITS + 1;
-        for (int i = 0; i < PQntuples(r); i++) {
-            int64_t id = pg_get_i64(r, i, 0);
-            int dist = simhash_distance((uint64_t)pg_get_i64(r, i, 1), h);
-            /* link to the original, not to another copy */
-            int64_t root = PQgetisnull(r, i, 2) ? id : pg_get_i64(r, i, 2);
-            if (root == aid || dist > SIMHASH_NEAR_BITS) continue;
-            if (dist < best_dist || (dist == best_dist && root < best)) {
-                best_dist = dist;
-                best = root;
-            }
+    int64_t old = pg_get_i64(r, 0, 1), best = 0;
+    int best_dist = SIMHASH_NEAR_BITS + 1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (PQgetisnull(r, i, 2)) continue; /* no article shares a band */
+        int64_t id = pg_get_i64(r, i, 2);
+        int dist = simhash_distance((uint64_t)pg_get_i64(r, i, 3), h);
+        /* link to the original, not to another copy */
+        int64_t root = PQgetisnull(r, i, 4) ? id : pg_get_i64(r, i, 4);
+        if (root == aid || dist > SIMHASH_NEAR_BITS) continue;
+        if (dist < best_dist || (dist == best_dist && root < best)) {
+            best_dist = dist;
+            best = root;
         }
-        PQclear(r);
     }
+    PQclear(r);
     *dup = best;
     if (best == old) return 0;
     const char *p[] = {b[0], best ? pg_i64(b[1], best) : NULL};
     return q_run(s, Q_SET_DUPLICATE, "near duplicate link", 2, p);
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
 }
 
 int pg_link_and_merge(store *s, int64_t aid, store_put_result *res) {
@@ -894,6 +877,7 @@ int pg_link_and_merge(store *s, int64_t aid, store_put_result *res) {
     int64_t *ids = id_column(s, r, &n);
     PQclear(r);
     if (!ids) return -1;
+    qsort(ids, n, sizeof *ids, cmp_i64); /* in event order, as SQLite */
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) rc = remerge(s, ids[i], res);
     free(ids);

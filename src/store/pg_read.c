@@ -410,26 +410,60 @@ long pg_events_each(store *s, const store_filter *f, int detail,
         store_set_error(s, "out of memory");
         return -1;
     }
-    /* the events are read in one result (their rows are small: the text
-     * of each representative article is the largest part), then each is
-     * built with its claims and sources */
-    PGresult *r = pg_exec(s, "events", b.s, p.n, p.v);
+    /* the rows come through a cursor, a few at a time (each holds the text
+     * of the event's representative article), and each event is built
+     * with its claims and sources on the same connection meanwhile */
+    pg_store *q = s->impl;
+    int own = !q->batch;
+    store_buf d = {0};
+    store_buf_puts(&d, "DECLARE marsad_events NO SCROLL CURSOR FOR ");
+    store_buf_add(&d, b.s, b.n);
     free(b.s);
+    if (d.oom) {
+        free(d.s);
+        params_free(&p);
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    PGresult *r = NULL;
+    /* inside a batch, a savepoint keeps a failed read from spoiling it */
+    if (pg_run(s, "events", own ? "BEGIN" : "SAVEPOINT marsad_read") == 0)
+        r = pg_exec(s, "events", d.s, p.n, p.v);
+    free(d.s);
     params_free(&p);
-    if (!r) return -1;
-    long n = 0;
-    for (int i = 0; i < PQntuples(r); i++) {
-        store_event_obj *o = build_event(s, r, i, detail);
-        if (!o) {
+    long n = r ? 0 : -1;
+    PQclear(r);
+    for (int stop = 0; n >= 0 && !stop;) {
+        if (!(r = pg_exec(s, "events", "FETCH 100 FROM marsad_events", 0, NULL))) {
             n = -1;
             break;
         }
-        int stop = fn(ctx, &o->ev);
-        store_event_free(&o->ev);
-        n++;
-        if (stop) break;
+        int rows = PQntuples(r);
+        for (int i = 0; i < rows && !stop; i++) {
+            store_event_obj *o = build_event(s, r, i, detail);
+            if (!o) {
+                n = -1;
+                break;
+            }
+            stop = fn(ctx, &o->ev);
+            store_event_free(&o->ev);
+            n++;
+        }
+        PQclear(r);
+        if (rows == 0) break;
     }
-    PQclear(r);
+    /* the cursor ends with the transaction, or with the savepoint inside
+     * a batch; an error message of the loop is kept */
+    char keep[sizeof s->err];
+    memcpy(keep, s->err, sizeof keep);
+    int end = own ? pg_run(s, "events", n >= 0 ? "COMMIT" : "ROLLBACK")
+                  : pg_run(s, "events",
+                           n >= 0 ? "CLOSE marsad_events; RELEASE SAVEPOINT"
+                                    " marsad_read"
+                                  : "ROLLBACK TO SAVEPOINT marsad_read;"
+                                    " RELEASE SAVEPOINT marsad_read");
+    if (n < 0) memcpy(s->err, keep, sizeof keep);
+    else if (end) n = -1;
     return n;
 }
 
