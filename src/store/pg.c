@@ -228,13 +228,23 @@ static const char *const SQL[Q_COUNT] = {
     /* the article's fingerprint and the articles sharing a band with it
      * (the six look-ups at once, each answered by its partial index; no
      * band, no look-up) */
+    /* candidates are articles merged before this one (merge_seq set): the
+     * original of a copy is the one merged first, whatever order rows were
+     * written in (workers write them in parallel) */
     [Q_NEAR] =
-        "SELECT me.simhash, me.duplicate_of, a.id, a.simhash, a.duplicate_of"
-        " FROM articles me LEFT JOIN articles a ON a.id <> me.id AND"
+        "SELECT me.simhash, me.duplicate_of, a.id, a.simhash, a.duplicate_of,"
+        " r.merge_seq"
+        " FROM articles me LEFT JOIN (articles a JOIN articles r ON"
+        " r.id = COALESCE(a.duplicate_of, a.id)) ON a.id <> me.id AND"
+        " a.merge_seq IS NOT NULL AND"
         " (a.band0 = me.band0 OR a.band1 = me.band1 OR a.band2 = me.band2 OR"
         " a.band3 = me.band3 OR a.band4 = me.band4 OR a.band5 = me.band5)"
         " WHERE me.id = $1",
-    [Q_SET_DUPLICATE] = "UPDATE articles SET duplicate_of = $2 WHERE id = $1",
+    /* the link, and the article's place in the merge order (kept when it
+     * is merged again after a replace) */
+    [Q_SET_DUPLICATE] =
+        "UPDATE articles SET duplicate_of = $2,"
+        " merge_seq = COALESCE(merge_seq, nextval('merge_seq')) WHERE id = $1",
     /* taken off the list in the transaction that merges them again */
     [Q_PENDING_TAKE] =
         "WITH d AS (DELETE FROM pending_remerge WHERE article_id = $1"
@@ -838,23 +848,25 @@ static int link_duplicate(store *s, int64_t aid, int64_t *dup) {
         return -1;
     }
     uint64_t h = (uint64_t)pg_get_i64(r, 0, 0);
-    int64_t old = pg_get_i64(r, 0, 1), best = 0;
+    int64_t best = 0, best_seq = 0;
     int best_dist = SIMHASH_NEAR_BITS + 1;
     for (int i = 0; i < PQntuples(r); i++) {
         if (PQgetisnull(r, i, 2)) continue; /* no article shares a band */
         int64_t id = pg_get_i64(r, i, 2);
         int dist = simhash_distance((uint64_t)pg_get_i64(r, i, 3), h);
-        /* link to the original, not to another copy */
+        /* link to the original, not to another copy; among equals, the
+         * one merged first (SQLite: the smaller id, the same order) */
         int64_t root = PQgetisnull(r, i, 4) ? id : pg_get_i64(r, i, 4);
+        int64_t seq = pg_get_i64(r, i, 5);
         if (root == aid || dist > SIMHASH_NEAR_BITS) continue;
-        if (dist < best_dist || (dist == best_dist && root < best)) {
+        if (dist < best_dist || (dist == best_dist && seq < best_seq)) {
             best_dist = dist;
             best = root;
+            best_seq = seq;
         }
     }
     PQclear(r);
     *dup = best;
-    if (best == old) return 0;
     const char *p[] = {b[0], best ? pg_i64(b[1], best) : NULL};
     return q_run(s, Q_SET_DUPLICATE, "near duplicate link", 2, p);
 }

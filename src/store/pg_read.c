@@ -57,6 +57,9 @@ static PGresult *prep(store *s, int slot, const char *what, const char *sql,
 
 /* ---- building one event -------------------------------------------------------- */
 
+/* Claims and sources are listed in merge order (articles.merge_seq, then
+ * the mention's ordinal), as SQLite lists them in id order: the same
+ * whatever order workers wrote the rows in. */
 static int load_claims(store *s, store_arena *A, const char *eid,
                        marsad_event *rec) {
     const char *p[] = {eid};
@@ -64,7 +67,8 @@ static int load_claims(store *s, store_arena *A, const char *eid,
         s, R_CLAIMS, "claims",
         "SELECT c.kind, c.count, c.qualifier, c.side,"
         " COALESCE(c.attributed_to, src.name, a.doc_id) AS attr,"
-        " min(m.id) AS first_m, min(c.ordinal) AS first_c"
+        " min(a.merge_seq * 1000000 + m.ordinal) AS first_m,"
+        " min(c.ordinal) AS first_c"
         " FROM claims c JOIN mentions m ON m.id = c.mention_id"
         " JOIN articles a ON a.id = m.article_id"
         " LEFT JOIN sources src ON src.id = a.source_id"
@@ -156,7 +160,8 @@ static int load_sources(store *s, store_arena *A, const char *eid, int detail,
         " FROM mentions m JOIN articles a ON a.id = m.article_id"
         " LEFT JOIN sources src ON src.id = a.source_id"
         " WHERE m.event_id = $1 GROUP BY a.id, src.name"
-        " ORDER BY a.published COLLATE \"C\" NULLS FIRST, a.id LIMIT $2",
+        " ORDER BY a.published COLLATE \"C\" NULLS FIRST, a.merge_seq, a.id"
+        " LIMIT $2",
         2, p);
     if (!r) return -1;
     size_t n = (size_t)PQntuples(r);

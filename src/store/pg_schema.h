@@ -38,6 +38,7 @@ static const char *const PG_MIGRATIONS[] = {
     "  band0 integer, band1 integer, band2 integer, band3 integer,\n"
     "  band4 integer, band5 integer,\n"
     "  duplicate_of bigint,\n"
+    "  merge_seq bigint,\n"
     "  text text NOT NULL\n"
     ");\n"
     "CREATE INDEX articles_doc_id ON articles(doc_id);\n"
@@ -150,6 +151,7 @@ static const char *const PG_MIGRATIONS[] = {
     /* the work queue (pg_queue.c, docs/scaling.md): state 0 waiting or
      * claimed, 1 stored with its merge pending, 2 done, 3 failed */
     "CREATE SEQUENCE queue_seq;\n"
+    "CREATE SEQUENCE merge_seq;\n"
     "CREATE TABLE queue (\n"
     "  seq bigint PRIMARY KEY,\n"
     "  key text NOT NULL UNIQUE,\n"

@@ -137,6 +137,20 @@ check "events were made" [ "$(wc -l < "$CLI_TMP/one.events")" -gt 100 ]
 check "three workers with a kill make the same events as one" \
   cmp -s "$CLI_TMP/one.events" "$CLI_TMP/many.events"
 if ! cmp -s "$CLI_TMP/one.events" "$CLI_TMP/many.events"; then
-  diff "$CLI_TMP/one.events" "$CLI_TMP/many.events" | head -n 6 | cut -c 1-300
+  # the first differing event, field by field
+  python3 - "$CLI_TMP/one.events" "$CLI_TMP/many.events" <<'PY'
+import json, sys
+a = open(sys.argv[1]).read().splitlines()
+b = open(sys.argv[2]).read().splitlines()
+only_a = sorted(set(a) - set(b))
+only_b = sorted(set(b) - set(a))
+print("  %d events only in the one-worker run, %d only in the three-worker run" % (len(only_a), len(only_b)))
+for x, y in list(zip(only_a, only_b))[:3]:
+    x, y = json.loads(x), json.loads(y)
+    for k in sorted(set(x) | set(y)):
+        if x.get(k) != y.get(k):
+            print("  %s:\n    one:  %s\n    many: %s" % (k, json.dumps(x.get(k), ensure_ascii=False)[:400], json.dumps(y.get(k), ensure_ascii=False)[:400]))
+PY
+  [ -n "${STORE_WORKERS_KEEP:-}" ] && cp "$CLI_TMP/one.events" "$CLI_TMP/many.events" /tmp/
 fi
 finish
