@@ -277,25 +277,37 @@ static int merge_chunk(store *s, size_t max, int wait, size_t *n, int *busy) {
                           1, p);
     if (!r) goto fail;
     int rows = PQntuples(r);
+    store_buf seqs = {0};
+    store_buf_puts(&seqs, "{");
     for (int i = 0; i < rows; i++) {
-        int64_t seq = strtoll(PQgetvalue(r, i, 0), NULL, 10);
         int64_t aid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
         store_put_result res;
         memset(&res, 0, sizeof res);
         if (pg_link_and_merge(s, aid, &res)) {
             PQclear(r);
+            free(seqs.s);
             goto fail;
         }
-        char sq[32];
-        snprintf(sq, sizeof sq, "%lld", (long long)seq);
-        const char *pp[] = {sq};
-        PGresult *u = pg_exec(s, "merge", "UPDATE queue SET state = 2 WHERE seq = $1", 1, pp);
-        if (!u) {
-            PQclear(r);
-            goto fail;
-        }
-        PQclear(u);
+        store_buf_printf(&seqs, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
     }
+    store_buf_puts(&seqs, "}");
+    if (seqs.oom) {
+        PQclear(r);
+        free(seqs.s);
+        store_set_error(s, "out of memory");
+        goto fail;
+    }
+    /* the chunk's articles are done, at once */
+    const char *pp[] = {seqs.s};
+    PGresult *u = rows ? pg_exec(s, "merge", "UPDATE queue SET state = 2"
+                                 " WHERE seq = ANY($1::bigint[])", 1, pp)
+                       : NULL;
+    free(seqs.s);
+    if (rows && !u) {
+        PQclear(r);
+        goto fail;
+    }
+    PQclear(u);
     PQclear(r);
     if (pg_run(s, "merge commit", "COMMIT")) return -1;
     *n = (size_t)rows;
