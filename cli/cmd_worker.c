@@ -39,6 +39,10 @@ static const char USAGE[] =
     "in the queue as failed) or the worker was interrupted, 2 usage error or\n"
     "the store cannot be opened.\n";
 
+/* Batch commits that may fail in a row (a deadlock, a lost connection)
+ * before the worker gives up. */
+#define MAX_FAILURES 5
+
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig) {
@@ -190,6 +194,7 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
     double t_claim = 0, t_extract = 0, t_commit = 0, t_merge = 0, t;
     int rc = w.docs ? 0 : -1;
     long idle_ms = 0;
+    int failures = 0; /* batch commits failed in a row */
     while (rc == 0 && !stop_flag) {
         t = now();
         store_batch *b = store_claim(st, (size_t)batch);
@@ -242,14 +247,20 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
         t = now();
         int crc = store_batch_commit(st, b, w.docs, &ok);
         t_commit += now() - t;
-        if (crc != 0) {
-            /* the claim returns to the queue; another try takes it */
-            cli_error("commit: %s", store_errmsg(st));
-            rc = -1;
-        }
         for (size_t i = 0; i < n; i++) store_doc_free(w.docs[i]);
         store_batch_free(b);
-        if (rc) break;
+        if (crc != 0) {
+            /* the claim returned to the queue: claim again, unless the
+             * store keeps failing */
+            cli_error("commit: %s", store_errmsg(st));
+            if (++failures >= MAX_FAILURES) {
+                rc = -1;
+                break;
+            }
+            nap(100L * failures);
+            continue;
+        }
+        failures = 0;
         stored += ok;
         if (ok < n) w.errors += n - ok;
         if (verbose)

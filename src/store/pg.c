@@ -65,6 +65,10 @@ static void set_pg_error(store *s, const char *what, const char *msg) {
 
 int pg_fail(store *s, const char *what, const PGresult *r) {
     const char *msg = r ? PQresultErrorMessage(r) : NULL;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (s->impl)
+        snprintf(((pg_store *)s->impl)->sqlstate, sizeof ((pg_store *)s->impl)->sqlstate,
+                 "%s", state ? state : "");
     if (!msg || !*msg) {
         PGconn *c = s->impl ? pg_conn(s) : NULL;
         msg = c ? PQerrorMessage(c) : "no connection";
@@ -919,7 +923,21 @@ static const char *valid_text(const char *s, char **tmp) {
     return *tmp ? *tmp : "";
 }
 
-static int source_id(store *s, const char *name, int64_t *id) {
+int pg_failed_transient(store *s) {
+    const char *st = ((pg_store *)s->impl)->sqlstate;
+    return st[0] == '4' && st[1] == '0';
+}
+
+int pg_source_order(const char *a, const char *b) {
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z') x += 32;
+        if (y >= 'A' && y <= 'Z') y += 32;
+        if (x != y || !x) return x - y;
+    }
+}
+
+int pg_source_id(store *s, const char *name, int64_t *id) {
     *id = 0;
     if (!name || !*name) return 0;
     const char *p[] = {name};
@@ -1123,7 +1141,7 @@ int pg_put_rows(store *s, const store_doc *d, store_put_result *res) {
     }
     int64_t src;
     char *tmp[5];
-    if (source_id(s, d->source, &src)) return -1;
+    if (pg_source_id(s, d->source, &src)) return -1;
     const char *t[5] = {valid_text(d->doc_id, &tmp[0]),
                         valid_text(d->published, &tmp[1]),
                         valid_text(d->url, &tmp[2]),

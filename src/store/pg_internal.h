@@ -51,6 +51,7 @@ typedef struct {
     int batch;       /* inside store_begin .. store_commit */
     int version;
     unsigned char prepared[PG_SLOTS]; /* statement "mN" prepared */
+    char sqlstate[6];  /* of the last failed statement ("" when none) */
 } pg_store;
 
 extern const store_driver store_pg_driver;
@@ -78,6 +79,19 @@ int pg_run(store *s, const char *what, const char *sql);
 /* Sets the store error to "what: message" from the connection or result;
  * returns -1. */
 int pg_fail(store *s, const char *what, const PGresult *r);
+
+/* 1 when the last failure was a deadlock or a serialization failure
+ * (SQLSTATE class 40): the transaction should be rolled back and tried
+ * again. */
+int pg_failed_transient(store *s);
+
+/* The id of outlet name, added when absent (0 for no name). Returns 0 or
+ * -1. Writers that add several outlets in one transaction add them in
+ * pg_source_order so that two writers never wait for each other in a
+ * circle. */
+int pg_source_id(store *s, const char *name, int64_t *id);
+/* strcmp-like order of outlet names: ASCII case ignored, bytes. */
+int pg_source_order(const char *a, const char *b);
 
 /* Takes the merge lock for the current transaction (a no-op when this
  * transaction holds it already). Outside store_begin the caller must be

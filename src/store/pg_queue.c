@@ -190,10 +190,39 @@ static int savepoint(store *s, const char *sql) {
     return 0;
 }
 
+static int cmp_source(const void *a, const void *b) {
+    return pg_source_order(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds the batch's outlets first, in one order for every worker: two
+ * workers adding the same new outlets in different orders would each wait
+ * for the other's transaction. */
+static int add_sources(store *s, store_batch *b, store_doc *const *docs) {
+    const char **names = malloc((b->n ? b->n : 1) * sizeof *names);
+    if (!names) {
+        store_set_error(s, "out of memory");
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (docs[i] && b->arts[i].source && *b->arts[i].source)
+            names[n++] = b->arts[i].source;
+    qsort(names, n, sizeof *names, cmp_source);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i && pg_source_order(names[i - 1], names[i]) == 0) continue;
+        int64_t id;
+        rc = pg_source_id(s, names[i], &id);
+    }
+    free(names);
+    return rc;
+}
+
 int pg_batch_commit(store *s, store_batch *b, store_doc *const *docs,
                     size_t *stored) {
     char worker[200];
     worker_name(worker, sizeof worker);
+    if (add_sources(s, b, docs)) goto fail;
     for (size_t i = 0; i < b->n; i++) {
         if (!docs[i]) {
             if (set_state(s, b->seq[i], Q_FAILED, 0, worker,
@@ -205,6 +234,9 @@ int pg_batch_commit(store *s, store_batch *b, store_doc *const *docs,
         store_put_result res;
         memset(&res, 0, sizeof res);
         if (pg_put_rows(s, docs[i], &res) != 0) {
+            /* a deadlock or a serialization failure is no fault of the
+             * article: the whole batch returns to the queue */
+            if (pg_failed_transient(s)) goto fail;
             char why[sizeof s->err];
             snprintf(why, sizeof why, "%s", s->err);
             if (savepoint(s, "ROLLBACK TO SAVEPOINT article") ||
