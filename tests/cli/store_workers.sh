@@ -95,6 +95,7 @@ pids=()
 RC=$rc2; check "worker 2 finished the queue (exit 0)" rc_is 0
 RC=$rc3; check "worker 3 finished the queue (exit 0)" rc_is 0
 RC=0
+grep -h '^marsad:' "$CLI_TMP/w2.err" "$CLI_TMP/w3.err" | head -n 5 | sed 's/^/  worker: /'
 both=$(cat "$CLI_TMP/w2.err" "$CLI_TMP/w3.err")
 check "workers 2 and 3 both took batches" \
   [ "$(grep -c claimed "$CLI_TMP/w2.err")" -ge 1 ] && [ "$(grep -c claimed "$CLI_TMP/w3.err")" -ge 1 ]
@@ -102,6 +103,7 @@ check "the killed worker's batch was taken over" \
   grep -q "first $lost_first\$" <<<"$both"
 
 # ---- exactly once, and the same events
+sql "$many" "SELECT left(error, 200) FROM queue WHERE state = 3 LIMIT 3" | sed 's/^/  failed: /'
 for db in "$one" "$many"; do
   state=$(sql "$db" "SELECT state, count(*) FROM queue GROUP BY state ORDER BY state" | tr '\n' ' ')
   check "$(basename "$db"): every queued article done, none failed ($state)" [ "$state" = "2|$n " ]
