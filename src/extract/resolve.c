@@ -23,7 +23,7 @@ int resolve_load(marsad_model *m, const char *datadir, char *err,
     if (!(m->gazetteer = gazetteer_load(datadir, err, errlen))) return -1;
     if (!(m->actors = actors_load(datadir, err, errlen))) return -1;
     if (!(m->numbers = numbers_load(datadir, err, errlen))) return -1;
-    if (!(m->dates = dates_load(datadir, err, errlen))) return -1;
+    if (!(m->dates = dates_load_with(datadir, m->numbers, err, errlen))) return -1;
     return 0;
 }
 

@@ -164,7 +164,8 @@ struct dates {
     size_t nw, capw;
     month_entry *mo;
     size_t nmo, capmo;
-    numbers *nb;
+    const numbers *nb; /* own_nb, or the caller's (dates_load_with) */
+    numbers *own_nb;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
@@ -182,7 +183,7 @@ void dates_free(dates *d) {
     if (!d) return;
     phrase_dict_free(d->words);
     phrase_dict_free(d->months);
-    numbers_free(d->nb);
+    numbers_free(d->own_nb);
     free(d->w);
     free(d->mo);
     free(d);
@@ -357,7 +358,8 @@ out:
     return rc;
 }
 
-dates *dates_load(const char *datadir, char *err, size_t errlen) {
+dates *dates_load_with(const char *datadir, const numbers *nb, char *err,
+                       size_t errlen) {
     dates *d = calloc(1, sizeof *d);
     if (!d || !(d->words = phrase_dict_new()) ||
         !(d->months = phrase_dict_new())) {
@@ -367,11 +369,16 @@ dates *dates_load(const char *datadir, char *err, size_t errlen) {
     }
     if (load_months(d, datadir, err, errlen) ||
         load_words(d, datadir, err, errlen) ||
-        !(d->nb = numbers_load(datadir, err, errlen))) {
+        (!nb && !(d->own_nb = numbers_load(datadir, err, errlen)))) {
         dates_free(d);
         return NULL;
     }
+    d->nb = nb ? nb : d->own_nb;
     return d;
+}
+
+dates *dates_load(const char *datadir, char *err, size_t errlen) {
+    return dates_load_with(datadir, NULL, err, errlen);
 }
 
 /* ------------------------------------------------------------ matching */
