@@ -919,6 +919,19 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
     return 1;
 }
 
+int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
+                             size_t n, size_t i) {
+    if (i >= n) return 0;
+    const marsad_token *t = &toks[i];
+    if (t->kind == MARSAD_TOK_NUMBER) return 1;
+    if (t->kind != MARSAD_TOK_WORD) return 0;
+    /* read_atom's other ways in: و or ال as a token, or a number word
+     * (qualifiers before a figure are number words too) */
+    if (tok_is(t, "و") || tok_is(t, "ال")) return 1;
+    phrase_match m;
+    return phrase_dict_match(nb->words, toks, n, i, PHRASE_PRO, &m);
+}
+
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
                      size_t i, num_mention *out) {
     size_t skip;

@@ -70,6 +70,13 @@ void numbers_free(numbers *nb);
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
                      size_t i, num_mention *out);
 
+/* 0 when no figure (digits or number words, qualifiers before it included)
+ * starts at toks[i], so that numbers_parse_at there reads at most a bare
+ * count noun; 1 when one may. A token kind test and one lookup (remembered
+ * in a phrase_scope). */
+int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
+                             size_t n, size_t i);
+
 /* Every count in the document, left to right, not overlapping. Returns how
  * many and sets *out to a malloc'd array (caller frees; NULL when none). On
  * out of memory returns 0 with *out NULL. Linear in the number of tokens. */
