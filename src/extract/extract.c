@@ -17,6 +17,7 @@
  * holds; merging compares each mention with the events already made.
  */
 #include "extract/extract_internal.h"
+#include "geo/gazetteer.h"
 #include "text/text_internal.h"
 
 #include <ctype.h>
@@ -1612,12 +1613,16 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
               "warning: no publication date and no dateline; relative dates "
               "are not resolved");
     }
-    c.nplaces = resolve_places(m, c.doc, NULL, &c.places);
+    /* places are read once, resolved twice: before and after the
+     * article's country is known */
+    gaz_scan *places = resolve_places_scan(m, c.doc);
+    c.nplaces = resolve_places(m, c.doc, places, NULL, &c.places);
     article_country(&c);
     if (c.country[0]) {
         free(c.places);
-        c.nplaces = resolve_places(m, c.doc, c.country, &c.places);
+        c.nplaces = resolve_places(m, c.doc, places, c.country, &c.places);
     }
+    gazetteer_scan_free(places);
     c.nactors = resolve_actors(m, c.doc, c.country[0] ? c.country : NULL, &c.actors);
     c.nnums = resolve_numbers(m, c.doc, &c.nums);
     c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);

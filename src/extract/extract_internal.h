@@ -119,8 +119,16 @@ int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
 int resolve_load(marsad_model *m, const char *datadir, char *err,
                  size_t errlen);
 void resolve_free(marsad_model *m);
+/* The document's place names before resolution (NULL when memory runs
+ * out), so that places resolved with and without the article's country
+ * share them; free with gazetteer_scan_free. */
+struct gaz_scan *resolve_places_scan(const marsad_model *m,
+                                     const marsad_doc *doc);
+/* Places of doc, resolved with country (NULL: inferred), from scan when it
+ * is not NULL (a scan of the same doc). */
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
-                      const char *country, x_place **out);
+                      const struct gaz_scan *scan, const char *country,
+                      x_place **out);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);
 size_t resolve_numbers(const marsad_model *m, const marsad_doc *doc,

@@ -34,10 +34,15 @@ void resolve_free(marsad_model *m) {
     dates_free(m->dates);
 }
 
+gaz_scan *resolve_places_scan(const marsad_model *m, const marsad_doc *doc) {
+    return gazetteer_scan(m->gazetteer, doc);
+}
+
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
-                      const char *country, x_place **out) {
+                      const gaz_scan *scan, const char *country, x_place **out) {
     gaz_mention *gm = NULL;
-    size_t n = gazetteer_find(m->gazetteer, doc, country, &gm);
+    size_t n = scan ? gazetteer_resolve(scan, country, &gm)
+                    : gazetteer_find(m->gazetteer, doc, country, &gm);
     *out = NULL;
     if (n == (size_t)-1 || n == 0) {
         free(gm);
