@@ -290,3 +290,57 @@ TEST(issue_example_dateline_tokens)
     marsad_doc_free(d);
     free(text);
 }
+
+/* marsad_fold reads most characters through a byte table when it has room
+ * and no offset map is asked for; the general loop (marsad_normtext_new,
+ * and marsad_fold into a buffer too small) must give the same bytes: every
+ * code point below U+0800 and random mixes of Arabic, Latin, marks, spaces,
+ * digits, punctuation and invalid bytes. */
+TEST(fold_fast_path_same_as_general_loop)
+{
+    static const char *const PIECES[] = {
+        "ا", "أ", "ة", "ى", "ـ", "َ", "ّ", "ﻻ", "ﷺ", "٢", "۴", "،", "؟", " ", "  ",
+        "\t", "\n", "A", "z", "é", "ß", "\xC2\xA0", "\xE2\x80\x8F", "\xE2\x80\x9C",
+        "\xFF", "\xD8", "\xE2\x80", "0", ".", "\"", "\xC2\xAD", "\xD9\x80",
+    };
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
+    char s[256], a[1200], b_small[7];
+    int bad = 0;
+    for (int round = 0; round < 20000 + 0x800; round++) {
+        size_t len = 0;
+        if (round < 0x800) {
+            /* one code point, alone and between letters */
+            int cp = round;
+            s[len++] = 'x';
+            if (cp < 0x80) s[len++] = (char)cp;
+            else {
+                s[len++] = (char)(0xC0 | (cp >> 6));
+                s[len++] = (char)(0x80 | (cp & 0x3F));
+            }
+            s[len++] = 'y';
+        } else {
+            int k = 1 + (int)(x % 40);
+            for (int j = 0; j < k; j++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
+                size_t pl = strlen(p);
+                if (len + pl >= sizeof s) break;
+                memcpy(s + len, p, pl);
+                len += pl;
+            }
+        }
+        size_t n = marsad_fold(s, len, a, sizeof a);
+        marsad_normtext *nt = marsad_normtext_new(s, len);
+        size_t m = 0;
+        const char *want = nt ? marsad_normtext_str(nt, &m) : NULL;
+        size_t ns = marsad_fold(s, len, b_small, sizeof b_small);
+        int ok = want && n == m && n < sizeof a && memcmp(a, want, n) == 0 &&
+                 a[n] == '\0' && ns == n &&
+                 memcmp(b_small, want, n < sizeof b_small ? n : sizeof b_small) == 0;
+        if (!ok && bad++ < 3) fprintf(stderr, "  round %d: fold differs\n", round);
+        marsad_normtext_free(nt);
+    }
+    CHECK_EQ_INT(bad, 0);
+}

@@ -144,9 +144,37 @@ static void table_fill(int32_t row[TABLE_MAX + 1], int32_t cp) {
     for (int i = 0; i < n; i++) row[i + 1] = tmp[i];
 }
 
+/* The same folds below U+0800 as UTF-8 bytes, for the common case of
+ * fold_run (no offset map, room enough): len bytes (0 when the code point
+ * is deleted), or FAST_NO when the fold has a space or is long. */
+#define FAST_NO 0xFF
+typedef struct {
+    uint8_t len;
+    char b[7];
+} fast_fold;
+static fast_fold fast_table[TABLE_N];
+
+static size_t put_utf8(int32_t cp, char *b);
+
 static void fold_table_init(void) {
     for (int32_t cp = 0; cp < TABLE_N; cp++) table_fill(fold_table[cp], cp);
     for (int32_t k = 0; k < PUNCT_N; k++) table_fill(punct_table[k], PUNCT_LO + k);
+    for (int32_t cp = 0; cp < TABLE_N; cp++) {
+        const int32_t *row = fold_table[cp];
+        fast_fold *f = &fast_table[cp];
+        f->len = FAST_NO;
+        if (row[0] == TABLE_SLOW) continue;
+        char b[TABLE_MAX * 4];
+        size_t o = 0;
+        int ok = 1;
+        for (int k = 0; k < row[0]; k++) {
+            if (row[k + 1] == ' ') ok = 0;
+            else o += put_utf8(row[k + 1], b + o);
+        }
+        if (!ok || o > sizeof f->b) continue;
+        memcpy(f->b, b, o);
+        f->len = (uint8_t)o;
+    }
 }
 
 /* The fold of cp: a table row (count, then points) or, off the tables,
@@ -193,6 +221,20 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
         int inv;
         size_t start = i;
         i += text_utf8_next(s, len, i, &cp, &inv);
+        if (!map && cp >= 0 && cp < TABLE_N && fast_table[cp].len != FAST_NO &&
+            o + 1 + sizeof fast_table[cp].b <= cap) {
+            /* what the loop below writes, from the byte table */
+            const fast_fold *ff = &fast_table[cp];
+            if (ff->len) {
+                if (pending_space) {
+                    out[o++] = ' ';
+                    pending_space = 0;
+                }
+                memcpy(out + o, ff->b, sizeof ff->b);
+                o += ff->len;
+            }
+            continue;
+        }
         int32_t tmp[FOLD_MAX + 1];
         const int32_t *row = fold_cp(cp, tmp);
         int n = row[0];
