@@ -1624,9 +1624,23 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     }
     gazetteer_scan_free(places);
     c.nactors = resolve_actors(m, c.doc, c.country[0] ? c.country : NULL, &c.actors);
-    c.nnums = resolve_numbers(m, c.doc, &c.nums);
-    c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);
     c.ntrig = triggers_find(m, c.doc, &c.trig);
+    /* figures are read only next to casualty words (casualties(): a
+     * killed, injured or captured word of the sentence, the figure in it or
+     * ending where the sentence starts): counts are needed in the sentences
+     * of such words and the sentences just before them (all of them when
+     * memory runs out: NULL) */
+    unsigned char *num_sents = calloc(c.ns + 1, 1);
+    for (size_t i = 0; num_sents && i < c.ntrig; i++) {
+        int cls = TR(&c, &c.trig[i])->cls;
+        if (cls != TR_KILLED && cls != TR_INJURED && cls != TR_CAPTURED) continue;
+        uint32_t s = c.t[c.trig[i].tok_start].sentence;
+        num_sents[s] = 1;
+        if (s > 0) num_sents[s - 1] = 1;
+    }
+    c.nnums = resolve_numbers(m, c.doc, num_sents, &c.nums);
+    free(num_sents);
+    c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);
     c.num_used = calloc(c.nnums + 1, 1);
     c.trig_at = index_by_sentence(&c, c.trig, c.ntrig, sizeof *c.trig);
     c.place_at = index_by_sentence(&c, c.places, c.nplaces, sizeof *c.places);

@@ -131,8 +131,9 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
                       x_place **out);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);
+/* Counts in the sentences s with sentences[s] nonzero (NULL: all). */
 size_t resolve_numbers(const marsad_model *m, const marsad_doc *doc,
-                       x_number **out);
+                       const unsigned char *sentences, x_number **out);
 size_t resolve_dates(const marsad_model *m, const marsad_doc *doc,
                      x_ymd published, x_date **out);
 int resolve_dateline(const marsad_model *m, const marsad_doc *doc,

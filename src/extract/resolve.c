@@ -116,9 +116,9 @@ size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
 }
 
 size_t resolve_numbers(const marsad_model *m, const marsad_doc *doc,
-                       x_number **out) {
+                       const unsigned char *sentences, x_number **out) {
     num_mention *nm = NULL;
-    size_t n = numbers_find(m->numbers, doc, &nm);
+    size_t n = numbers_find_in(m->numbers, doc, sentences, &nm);
     *out = NULL;
     if (n == 0) {
         free(nm);

@@ -940,6 +940,11 @@ int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
 
 size_t numbers_find(const numbers *nb, const marsad_doc *doc,
                     num_mention **out) {
+    return numbers_find_in(nb, doc, NULL, out);
+}
+
+size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
+                       const unsigned char *sentences, num_mention **out) {
     size_t n, cnt = 0, cap = 0;
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
     num_mention *v = NULL;
@@ -947,6 +952,13 @@ size_t numbers_find(const numbers *nb, const marsad_doc *doc,
     for (size_t i = 0; i < n;) {
         num_mention m;
         size_t skip;
+        /* a count never reaches outside its sentence, and the scan comes to
+         * every sentence at its first token: sentences not asked about are
+         * passed over with the same answers for the others */
+        if (sentences && !sentences[toks[i].sentence]) {
+            i++;
+            continue;
+        }
         if (parse_count(nb, toks, n, i, &m, &skip)) {
             if (grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);

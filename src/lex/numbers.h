@@ -83,6 +83,13 @@ int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
 size_t numbers_find(const numbers *nb, const marsad_doc *doc,
                     num_mention **out);
 
+/* The same, in the sentences s of doc with sentences[s] nonzero only (an
+ * array of marsad_doc_sentences' count; NULL: every sentence): the counts
+ * numbers_find gives in those sentences, as a count lies within one
+ * sentence. */
+size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
+                       const unsigned char *sentences, num_mention **out);
+
 /* Whether the single token t is a count noun (proclitics stripped:
  * والجنديين); if so returns 1 and sets *number to NUM_SG/DU/PL. */
 int numbers_count_noun(const numbers *nb, const marsad_token *t, int *number);
