@@ -1,6 +1,7 @@
 /* test_text.c — UTF-8 decoding, folding, tokenizing, segmenting, clitics. */
 #include "marsad.h"
 #include "test.h"
+#include "text/text_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -343,4 +344,54 @@ TEST(fold_fast_path_same_as_general_loop)
         marsad_normtext_free(nt);
     }
     CHECK_EQ_INT(bad, 0);
+}
+
+/* A document read up to a number of words (text_doc_new_words, used to
+ * look at the start of long lines) has marsad_doc_new's first tokens, with
+ * their offsets, folded forms, keys, kinds and glue. */
+static int words_bad, words_docs;
+
+static void words_file(const char *path, void *ctx) {
+    (void)ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    marsad_doc *full = text ? marsad_doc_new(text, len) : NULL;
+    if (!full) {
+        free(text);
+        return;
+    }
+    size_t nf;
+    const marsad_token *f = marsad_doc_tokens(full, &nf);
+    static const size_t MAX[] = {1, 2, 7, 45, 300, 100000};
+    for (size_t k = 0; k < sizeof MAX / sizeof *MAX; k++) {
+        int cut;
+        marsad_doc *p = text_doc_new_words(text, len, MAX[k], &cut);
+        size_t np, words = 0;
+        const marsad_token *t = p ? marsad_doc_tokens(p, &np) : NULL;
+        int ok = p && np <= nf && (cut || np == nf);
+        for (size_t i = 0; ok && i < np; i++) {
+            ok = t[i].start == f[i].start && t[i].end == f[i].end &&
+                 t[i].kind == f[i].kind && t[i].norm_len == f[i].norm_len &&
+                 memcmp(t[i].norm, f[i].norm, f[i].norm_len) == 0 &&
+                 t[i].key_hi == f[i].key_hi && t[i].key_lo == f[i].key_lo &&
+                 (t[i].flags & MARSAD_TOKF_GLUED) == (f[i].flags & MARSAD_TOKF_GLUED);
+            words += t[i].kind == MARSAD_TOK_WORD || t[i].kind == MARSAD_TOK_NUMBER;
+        }
+        if (ok && cut) ok = words == MAX[k];
+        if (!ok && words_bad++ < 3)
+            fprintf(stderr, "  %s: %zu words: not the first tokens\n", path, MAX[k]);
+        marsad_doc_free(p);
+    }
+    words_docs++;
+    marsad_doc_free(full);
+    free(text);
+}
+
+TEST(doc_of_the_first_words_has_the_first_tokens)
+{
+    words_bad = words_docs = 0;
+    test_each_file("examples/dev", ".txt", words_file, NULL);
+    test_each_file("examples/seeds", ".txt", words_file, NULL);
+    CHECK(words_docs >= 30);
+    CHECK_EQ_INT(words_bad, 0);
 }
