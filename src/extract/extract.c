@@ -153,6 +153,7 @@ typedef struct {
     uint32_t *clause, *seg;    /* per token: clause and comma-segment number */
     unsigned char *lede;       /* per sentence: part of the lede */
     const x_place *first_place;
+    unsigned char *usable;     /* per place: 0 not known yet, 1 usable, 2 not */
 } ctx;
 
 /* Builds the per-sentence index of a list whose elements start with a
@@ -614,9 +615,16 @@ static int place_is_apposition(const ctx *c, uint32_t sent, const x_place *p) {
 }
 
 static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
-    return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
-           !place_is_origin(c, p) && !place_in_actor(c, sent, p) &&
-           !place_is_apposition(c, sent, p);
+    /* asked for each trigger of the sentence: remembered per place (the
+     * answer depends on the place and its own sentence only) */
+    size_t i = (size_t)(p - c->places);
+    int own = c->usable && i < c->nplaces && c->t[p->tok_start].sentence == sent;
+    if (own && c->usable[i]) return c->usable[i] == 1;
+    int u = !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
+            !place_is_origin(c, p) && !place_in_actor(c, sent, p) &&
+            !place_is_apposition(c, sent, p);
+    if (own) c->usable[i] = u ? 1 : 2;
+    return u;
 }
 
 /* Is b coordinated with a, the place just before it: "درنة وبنغازي",
@@ -1656,6 +1664,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     for (size_t i = 0; i < c.nplaces && !c.first_place; i++)
         if (!c.places[i].in_org) c.first_place = &c.places[i];
 
+    c.usable = calloc(c.nplaces + 1, 1); /* NULL: nothing remembered */
     c.clause = malloc((c.nt + 1) * sizeof *c.clause);
     c.seg = malloc((c.nt + 1) * sizeof *c.seg);
     c.lede = calloc(c.ns + 1, 1);
@@ -1705,6 +1714,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.trig);
     free(c.men);
     free(c.num_used);
+    free(c.usable);
     free(c.clause);
     free(c.seg);
     free(c.lede);
