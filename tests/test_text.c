@@ -395,3 +395,71 @@ TEST(doc_of_the_first_words_has_the_first_tokens)
     CHECK(words_docs >= 30);
     CHECK_EQ_INT(words_bad, 0);
 }
+
+/* Each token's folded form and key, as the tokenizer writes them (a table
+ * path for plain tokens), are marsad_fold of its text and the polynomial of
+ * that form: over the bundled articles and random mixes of letters, marks,
+ * ligatures, digits, spaces and invalid bytes. */
+static int tokfold_bad, tokfold_tokens;
+
+static void tokfold_text(const char *s, size_t len) {
+    marsad_doc *d = marsad_doc_new(s, len);
+    if (!d) return;
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(d, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *f = marsad_fold_dup(s + t[i].start, t[i].end - t[i].start, NULL);
+        size_t fl = 0;
+        if (f) { /* the form is one word: spaces of ligatures squeezed out */
+            for (size_t k = 0; f[k]; k++)
+                if (f[k] != ' ') f[fl++] = f[k];
+            f[fl] = '\0';
+        }
+        int ok = f && t[i].norm_len == fl && memcmp(t[i].norm, f, fl) == 0 &&
+                 t[i].norm[fl] == '\0' &&
+                 text_token_key(&t[i]) == (text_key_step(0, f, fl) & TEXT_KEY_MASK) &&
+                 (((uint64_t)t[i].key_hi << 32 | t[i].key_lo) & TEXT_KEY_SET);
+        if (!ok && tokfold_bad++ < 3)
+            fprintf(stderr, "  token '%.*s': form or key differs\n",
+                    (int)(t[i].end - t[i].start), s + t[i].start);
+        tokfold_tokens++;
+        free(f);
+    }
+    marsad_doc_free(d);
+}
+
+static void tokfold_file(const char *path, void *ctx) {
+    (void)ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) tokfold_text(text, len);
+    free(text);
+}
+
+TEST(token_forms_and_keys_are_folds)
+{
+    tokfold_bad = tokfold_tokens = 0;
+    test_each_file("examples/dev", ".txt", tokfold_file, NULL);
+    static const char *const PIECES[] = {
+        "ا", "أ", "ة", "ى", "ـ", "َ", "ﻻ", "ﷺ", "٢", "،", " ", "\n", "A", "é",
+        "\xC2\xA0", "\xE2\x80\x8F", "\xFF", "\xD8", "0", ".", "ب", "ال", "ك", "ڤ",
+    };
+    unsigned long long x = 88172645463325252ULL;
+    char s[200];
+    for (int r = 0; r < 5000; r++) {
+        size_t len = 0;
+        for (int j = 0; j < 30; j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
+            size_t pl = strlen(p);
+            if (len + pl >= sizeof s) break;
+            memcpy(s + len, p, pl);
+            len += pl;
+        }
+        tokfold_text(s, len);
+    }
+    CHECK(tokfold_tokens >= 50000);
+    CHECK_EQ_INT(tokfold_bad, 0);
+}

@@ -151,6 +151,7 @@ static void table_fill(int32_t row[TABLE_MAX + 1], int32_t cp) {
 typedef struct {
     uint8_t len;
     char b[7];
+    uint64_t poly, mul; /* P of the bytes (text_internal.h), and B^len */
 } fast_fold;
 static fast_fold fast_table[TABLE_N];
 
@@ -174,6 +175,9 @@ static void fold_table_init(void) {
         if (!ok || o > sizeof f->b) continue;
         memcpy(f->b, b, o);
         f->len = (uint8_t)o;
+        f->poly = text_key_step(0, b, o);
+        f->mul = 1;
+        for (size_t k = 0; k < o; k++) f->mul *= TEXT_KEY_B;
     }
 }
 
@@ -279,6 +283,38 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
     }
     if (o < cap) out[o] = '\0';
     return o;
+}
+
+int text_fold_simple(const char *s, size_t len, char *out, size_t cap,
+                     size_t *out_len, uint64_t *key) {
+    pthread_once(&fold_once, fold_table_init);
+    if (cap < 4 * len + 8) return 0;
+    size_t i = 0, o = 0;
+    uint64_t h = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp;
+        if (c < 0x80) {
+            cp = c;
+            i++;
+        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+                   ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            cp = ((int32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            i += 2;
+        } else {
+            return 0;
+        }
+        const fast_fold *ff = &fast_table[cp];
+        if (ff->len == FAST_NO) return 0;
+        /* at most 6 bytes out per character in: within 4 * len + 8 */
+        memcpy(out + o, ff->b, sizeof ff->b);
+        h = h * ff->mul + ff->poly; /* P(out + these bytes) */
+        o += ff->len;
+    }
+    out[o] = '\0';
+    *out_len = o;
+    *key = h;
+    return 1;
 }
 
 size_t marsad_fold(const char *s, size_t len, char *out, size_t cap) {

@@ -137,17 +137,23 @@ static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
      * Arabic ligature of 3 bytes folds to 4); fold again when short */
     size_t room = 4 * (end - start) + 16;
     if (grow((void **)&d->norms, &d->normcap, d->normlen + room, 1)) return -1;
-    size_t need = marsad_fold(d->text + start, end - start, d->norms + d->normlen,
-                              d->normcap - d->normlen);
-    if (need + 1 > d->normcap - d->normlen) {
-        if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
-            return -1;
-        marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
+    size_t need;
+    uint64_t key;
+    if (!text_fold_simple(d->text + start, end - start, d->norms + d->normlen,
+                          d->normcap - d->normlen, &need, &key)) {
+        need = marsad_fold(d->text + start, end - start, d->norms + d->normlen,
+                           d->normcap - d->normlen);
+        if (need + 1 > d->normcap - d->normlen) {
+            if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
+                return -1;
+            marsad_fold(d->text + start, end - start, d->norms + d->normlen,
+                        need + 1);
+        }
+        need = squeeze_spaces(d->norms + d->normlen, need);
+        key = text_key_step(0, d->norms + d->normlen, need);
     }
-    need = squeeze_spaces(d->norms + d->normlen, need);
     marsad_token *t = &d->toks[d->ntoks++];
-    uint64_t key = (text_key_step(0, d->norms + d->normlen, need) & TEXT_KEY_MASK) |
-                   TEXT_KEY_SET;
+    key = (key & TEXT_KEY_MASK) | TEXT_KEY_SET;
     t->key_hi = (uint16_t)(key >> 32);
     t->key_lo = (uint32_t)key;
     t->start = start;
