@@ -3,7 +3,8 @@
  * and the whole input is matched at every token with the flags of its first
  * byte. A match stays inside the tokens, the sentence (unless
  * PHRASE_ANY_SENTENCE) and the clitic flags; every phrase added is found by
- * phrase_dict_get and matches itself whole. */
+ * phrase_dict_get and matches itself whole; within a document scope
+ * (phrase_scope_begin) every answer is the same as without. */
 #include "../tests/invariants.h"
 #include "lex/phrase.h"
 #include "text/text_internal.h"
@@ -93,6 +94,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (uint32_t v = 0; v < m.nvalues; v++)
             if (m.values[v] >= line) fail("value never added", i);
     }
+    /* within a document scope (memos, word keys shared by dictionaries):
+     * the same answers, for every flag combination, asked twice */
+    phrase_match *want = malloc((n + 1) * 8 * sizeof *want);
+    int *rw = malloc((n + 1) * 8 * sizeof *rw);
+    if (!want || !rw) abort();
+    for (size_t i = 0; i <= n; i++)
+        for (unsigned f = 0; f < 8; f++)
+            rw[i * 8 + f] = phrase_dict_match(d, t, n, i, f, &want[i * 8 + f]);
+    phrase_scope *sc = phrase_scope_begin(t, n);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i <= n; i++)
+            for (unsigned f = 0; f < 8; f++) {
+                phrase_match m;
+                const phrase_match *w = &want[i * 8 + f];
+                int r = phrase_dict_match(d, t, n, i, f, &m);
+                if (r != rw[i * 8 + f] || m.ntoks != w->ntoks || m.pro != w->pro ||
+                    m.enc != w->enc || m.values != w->values || m.nvalues != w->nvalues)
+                    fail("a scope changes an answer", i);
+            }
+    phrase_scope_end(sc);
+    free(want);
+    free(rw);
     marsad_doc_free(doc);
     phrase_dict_free(d);
     return 0;

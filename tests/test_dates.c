@@ -369,3 +369,81 @@ TEST(dates_gold_coverage)
     CHECK(g.days_found * 100 >= g.gold_days * 90);
     dates_free(d);
 }
+
+/* dates_find skips the grammar where no date can begin (and, loaded with
+ * dates_load_with, reads number words with a borrowed handle): its mentions
+ * must be what dates_parse_at, run at every token, reads. */
+typedef struct {
+    const dates *d;
+    int docs, mentions, bad;
+} same_tally;
+
+static void same_text(same_tally *s, const char *text, size_t len, ymd pub) {
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!doc) return;
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(doc, &n);
+    date_mention *m = NULL;
+    size_t nm = dates_find(s->d, doc, pub, &m), k = 0;
+    for (size_t i = 0; i < n;) {
+        date_mention r;
+        if (dates_parse_at(s->d, t, n, i, pub, &r)) {
+            if (k >= nm || memcmp(&m[k], &r, sizeof r) != 0) {
+                if (s->bad++ < 3)
+                    fprintf(stderr, "  token %zu '%s': dates_find differs from "
+                            "dates_parse_at\n", i, t[i].norm);
+            }
+            k++;
+            i = r.tok_end > i ? r.tok_end : i + 1;
+        } else {
+            i++;
+        }
+    }
+    if (k != nm && s->bad++ < 3)
+        fprintf(stderr, "  %zu mentions found, %zu read token by token\n", nm, k);
+    s->docs++;
+    s->mentions += (int)k;
+    free(m);
+    marsad_doc_free(doc);
+}
+
+static void same_row(char **f, int nf, int line, void *ctx) {
+    (void)line;
+    if (nf < 2) return;
+    ymd pub = strcmp(f[0], "-") ? iso(f[0]) : (ymd){0, 0, 0};
+    same_text(ctx, f[1], strlen(f[1]), pub);
+}
+
+static void same_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (!text) return;
+    same_text(ctx, text, len, (ymd){2016, 4, 24});
+    same_text(ctx, text, len, (ymd){0, 0, 0});
+    free(text);
+}
+
+TEST(dates_find_reads_what_the_grammar_reads_at_every_token)
+{
+    char err[512] = "";
+    numbers *nb = numbers_load("data", err, sizeof err);
+    CHECK(nb != NULL);
+    dates *own = load();
+    dates *shared = nb ? dates_load_with("data", nb, err, sizeof err) : NULL;
+    CHECK(shared != NULL);
+    const dates *both[2] = {own, shared};
+    for (int v = 0; v < 2; v++) {
+        if (!both[v]) continue;
+        same_tally s = {both[v], 0, 0, 0};
+        table_rows("tests/data/dates.tsv", same_row, &s);
+        test_each_file("examples/dev", ".txt", same_file, &s);
+        test_each_file("examples/seeds", ".txt", same_file, &s);
+        CHECK(s.docs >= 250);
+        fprintf(stderr, "  %d texts, %d mentions\n", s.docs, s.mentions);
+        CHECK(s.mentions >= 250);
+        CHECK_EQ_INT(s.bad, 0);
+    }
+    dates_free(own);
+    dates_free(shared);
+    numbers_free(nb);
+}

@@ -521,3 +521,57 @@ TEST(gazetteer_load_cost)
     /* load time and memory targets are measured by `make bench` */
     CHECK(gazetteer_count(g) > 20000);
 }
+
+/* One scan resolved several times, with and without a country, gives what
+ * gazetteer_find gives each time (extraction resolves the places of an
+ * article twice from one scan). */
+typedef struct {
+    int docs, mentions, bad;
+} rescan_tally;
+
+static void rescan_file(const char *path, void *ctx) {
+    rescan_tally *t = ctx;
+    const gazetteer *g = gaz();
+    size_t len;
+    char *text = test_read_file(path, &len);
+    marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
+    gaz_scan *s = doc ? gazetteer_scan(g, doc) : NULL;
+    if (!s) {
+        t->bad++;
+        marsad_doc_free(doc);
+        free(text);
+        return;
+    }
+    static const char *const HINTS[] = {NULL, "LY", "EG", "ly", NULL, "SY"};
+    for (size_t h = 0; h < sizeof HINTS / sizeof *HINTS; h++) {
+        gaz_mention *a = NULL, *b = NULL;
+        size_t na = gazetteer_resolve(s, HINTS[h], &a);
+        size_t nb = gazetteer_find(g, doc, HINTS[h], &b);
+        if (na != nb || (na && na != (size_t)-1 && memcmp(a, b, na * sizeof *a) != 0)) {
+            if (t->bad++ < 3)
+                fprintf(stderr, "  %s, hint %s: resolve differs from find\n", path,
+                        HINTS[h] ? HINTS[h] : "-");
+        }
+        t->mentions += (int)na;
+        free(a);
+        free(b);
+    }
+    t->docs++;
+    gazetteer_scan_free(s);
+    marsad_doc_free(doc);
+    free(text);
+}
+
+TEST(gazetteer_scan_resolved_again_equals_find)
+{
+    if (!gaz()) return;
+    rescan_tally t = {0, 0, 0};
+    test_each_file("examples/dev", ".txt", rescan_file, &t);
+    test_each_file("examples/seeds", ".txt", rescan_file, &t);
+    CHECK(t.docs >= 30);
+    CHECK(t.mentions >= 500);
+    CHECK_EQ_INT(t.bad, 0);
+    gaz_mention *ms = NULL;
+    CHECK_EQ_INT(gazetteer_resolve(NULL, NULL, &ms), 0);
+    gazetteer_scan_free(NULL);
+}

@@ -219,3 +219,97 @@ TEST(numbers_bad_input_does_not_crash)
     free(big);
     numbers_free(nb);
 }
+
+/* numbers_find_in over some sentences finds exactly the counts numbers_find
+ * finds in them (a count lies within one sentence), for masks of every
+ * other sentence, one sentence in three and none, over the table's texts
+ * and the bundled articles. */
+typedef struct {
+    const numbers *nb;
+    int docs, counts, bad;
+} in_tally;
+
+static void in_text(in_tally *t, const char *text, size_t len) {
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!doc) return;
+    size_t ns;
+    marsad_doc_sentences(doc, &ns);
+    size_t nt;
+    const marsad_token *tok = marsad_doc_tokens(doc, &nt);
+    num_mention *all = NULL;
+    size_t na = numbers_find(t->nb, doc, &all);
+    unsigned char *mask = malloc(ns + 1);
+    for (int variant = 0; mask && variant < 4; variant++) {
+        for (size_t s = 0; s < ns; s++)
+            mask[s] = variant == 0 ? 1 : variant == 1 ? s % 2 == 0
+                    : variant == 2 ? s % 3 == 1 : 0;
+        num_mention *in = NULL;
+        size_t ni = numbers_find_in(t->nb, doc, mask, &in), k = 0;
+        for (size_t i = 0; i < na; i++) {
+            if (!mask[tok[all[i].tok_start].sentence]) continue;
+            if (k >= ni || memcmp(&in[k], &all[i], sizeof *in) != 0) {
+                if (t->bad++ < 3) fprintf(stderr, "  count %zu differs\n", i);
+            }
+            k++;
+        }
+        if (k != ni && t->bad++ < 3)
+            fprintf(stderr, "  %zu counts in the sentences, %zu expected\n", ni, k);
+        t->counts += (int)k;
+        free(in);
+    }
+    t->docs++;
+    free(mask);
+    free(all);
+    marsad_doc_free(doc);
+}
+
+typedef struct {
+    in_tally *t;
+    char buf[4096];
+    size_t len;
+    int rows;
+} in_join;
+
+/* Each row alone, and rows joined five at a time into sentences of one
+ * text (counts then start sentences after skipped ones). */
+static void in_row(char **f, int nf, int line, void *ctx) {
+    (void)line;
+    in_join *j = ctx;
+    if (nf < 1) return;
+    in_text(j->t, f[0], strlen(f[0]));
+    size_t l = strlen(f[0]);
+    if (j->len + l + 3 < sizeof j->buf) {
+        memcpy(j->buf + j->len, f[0], l);
+        memcpy(j->buf + j->len + l, ". ", 2);
+        j->len += l + 2;
+    }
+    if (++j->rows % 5 == 0) {
+        in_text(j->t, j->buf, j->len);
+        j->len = 0;
+    }
+}
+
+static void in_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) in_text(ctx, text, len);
+    free(text);
+}
+
+TEST(numbers_find_in_some_sentences)
+{
+    numbers *nb = load();
+    if (!nb) return;
+    in_tally t = {nb, 0, 0, 0};
+    static in_join j;
+    j.t = &t;
+    j.len = 0;
+    j.rows = 0;
+    table_rows("tests/data/numbers.tsv", in_row, &j);
+    test_each_file("examples/dev", ".txt", in_file, &t);
+    test_each_file("examples/seeds", ".txt", in_file, &t);
+    CHECK(t.docs >= 100);
+    CHECK(t.counts >= 500);
+    CHECK_EQ_INT(t.bad, 0);
+    numbers_free(nb);
+}

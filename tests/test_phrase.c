@@ -180,3 +180,87 @@ TEST(phrase_scope_same_answers)
     phrase_dict_free(a);
     phrase_dict_free(b);
 }
+
+/* Within a scope, words' proclitic keys are computed once per token and
+ * shared by every dictionary: answers stay those of a lookup without a
+ * scope, over the bundled articles, with dictionaries of words written
+ * with and without the article and proclitics (المدينة, مدينة, بالمدينة). */
+typedef struct {
+    phrase_dict *d[3];
+    int docs, matched, bad;
+} keys_tally;
+
+static void keys_file(const char *path, void *ctx) {
+    keys_tally *k = ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
+    if (!doc) {
+        free(text);
+        return;
+    }
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(doc, &n);
+    static const unsigned FLAGS[] = {PHRASE_PRO, PHRASE_PRO | PHRASE_ANY_SENTENCE, 0,
+                                     PHRASE_PRO | PHRASE_ENC};
+    phrase_match *want = malloc((n + 1) * 3 * 4 * sizeof *want);
+    int *rw = malloc((n + 1) * 3 * 4 * sizeof *rw);
+    if (!want || !rw) {
+        k->bad++;
+    } else {
+        for (size_t i = 0; i <= n; i++)
+            for (int q = 0; q < 3; q++)
+                for (int f = 0; f < 4; f++) {
+                    size_t at = (i * 3 + (size_t)q) * 4 + (size_t)f;
+                    rw[at] = phrase_dict_match(k->d[q], t, n, i, FLAGS[f], &want[at]);
+                }
+        phrase_scope *sc = phrase_scope_begin(t, n);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i <= n; i++)
+                for (int q = 0; q < 3; q++)
+                    for (int f = 0; f < 4; f++) {
+                        size_t at = (i * 3 + (size_t)q) * 4 + (size_t)f;
+                        phrase_match m;
+                        int r = phrase_dict_match(k->d[q], t, n, i, FLAGS[f], &m);
+                        const phrase_match *w = &want[at];
+                        if (r != rw[at] || m.ntoks != w->ntoks || m.pro != w->pro ||
+                            m.enc != w->enc || m.values != w->values ||
+                            m.nvalues != w->nvalues) {
+                            if (k->bad++ < 3)
+                                fprintf(stderr, "  %s: token %zu '%s' differs in a "
+                                        "scope\n", path, i, i < n ? t[i].norm : "");
+                        }
+                        k->matched += r;
+                    }
+        phrase_scope_end(sc);
+    }
+    k->docs++;
+    free(want);
+    free(rw);
+    marsad_doc_free(doc);
+    free(text);
+}
+
+TEST(phrase_scope_keys_same_as_direct)
+{
+    static const char *const WORDS[] = {
+        "مدينة", "المدينة", "منطقة", "المنطقة", "الجيش", "جيش", "الجيش الوطني",
+        "قوات", "القوات", "سرت", "مصراتة", "بنغازي", "ليبيا", "الليبي", "لل",
+        "بالقرب", "قرب", "الأمن", "أمن", "مقتل", "قتل", "الاشتباكات", "اشتباكات",
+        "تنظيم الدولة", "الدولة", "طرابلس", "الهلال النفطي", "وزارة", "ال",
+        "كتيبة", "الكتيبة", "شهداء", "الشهداء", "أمس", "الأحد", "يوم",
+    };
+    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0};
+    for (size_t w = 0; w < sizeof WORDS / sizeof *WORDS; w++)
+        for (int q = 0; q < 3; q++)
+            if (k.d[q] && (w % 3 == (size_t)q || q == 2))
+                phrase_dict_add(k.d[q], WORDS[w], strlen(WORDS[w]), (uint32_t)w);
+    if (k.d[0] && k.d[1] && k.d[2]) {
+        test_each_file("examples/dev", ".txt", keys_file, &k);
+        test_each_file("examples/seeds", ".txt", keys_file, &k);
+    }
+    CHECK(k.docs >= 30);
+    CHECK(k.matched >= 1000);
+    CHECK_EQ_INT(k.bad, 0);
+    for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
+}

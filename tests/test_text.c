@@ -1,6 +1,7 @@
 /* test_text.c — UTF-8 decoding, folding, tokenizing, segmenting, clitics. */
 #include "marsad.h"
 #include "test.h"
+#include "text/text_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -289,4 +290,176 @@ TEST(issue_example_dateline_tokens)
           t[i + 4].end - t[i + 4].start == 4);
     marsad_doc_free(d);
     free(text);
+}
+
+/* marsad_fold reads most characters through a byte table when it has room
+ * and no offset map is asked for; the general loop (marsad_normtext_new,
+ * and marsad_fold into a buffer too small) must give the same bytes: every
+ * code point below U+0800 and random mixes of Arabic, Latin, marks, spaces,
+ * digits, punctuation and invalid bytes. */
+TEST(fold_fast_path_same_as_general_loop)
+{
+    static const char *const PIECES[] = {
+        "ا", "أ", "ة", "ى", "ـ", "َ", "ّ", "ﻻ", "ﷺ", "٢", "۴", "،", "؟", " ", "  ",
+        "\t", "\n", "A", "z", "é", "ß", "\xC2\xA0", "\xE2\x80\x8F", "\xE2\x80\x9C",
+        "\xFF", "\xD8", "\xE2\x80", "0", ".", "\"", "\xC2\xAD", "\xD9\x80",
+    };
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
+    char s[256], a[1200], b_small[7];
+    int bad = 0;
+    for (int round = 0; round < 20000 + 0x800; round++) {
+        size_t len = 0;
+        if (round < 0x800) {
+            /* one code point, alone and between letters */
+            int cp = round;
+            s[len++] = 'x';
+            if (cp < 0x80) s[len++] = (char)cp;
+            else {
+                s[len++] = (char)(0xC0 | (cp >> 6));
+                s[len++] = (char)(0x80 | (cp & 0x3F));
+            }
+            s[len++] = 'y';
+        } else {
+            int k = 1 + (int)(x % 40);
+            for (int j = 0; j < k; j++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
+                size_t pl = strlen(p);
+                if (len + pl >= sizeof s) break;
+                memcpy(s + len, p, pl);
+                len += pl;
+            }
+        }
+        size_t n = marsad_fold(s, len, a, sizeof a);
+        marsad_normtext *nt = marsad_normtext_new(s, len);
+        size_t m = 0;
+        const char *want = nt ? marsad_normtext_str(nt, &m) : NULL;
+        size_t ns = marsad_fold(s, len, b_small, sizeof b_small);
+        int ok = want && n == m && n < sizeof a && memcmp(a, want, n) == 0 &&
+                 a[n] == '\0' && ns == n &&
+                 memcmp(b_small, want, n < sizeof b_small ? n : sizeof b_small) == 0;
+        if (!ok && bad++ < 3) fprintf(stderr, "  round %d: fold differs\n", round);
+        marsad_normtext_free(nt);
+    }
+    CHECK_EQ_INT(bad, 0);
+}
+
+/* A document read up to a number of words (text_doc_new_words, used to
+ * look at the start of long lines) has marsad_doc_new's first tokens, with
+ * their offsets, folded forms, keys, kinds and glue. */
+static int words_bad, words_docs;
+
+static void words_file(const char *path, void *ctx) {
+    (void)ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    marsad_doc *full = text ? marsad_doc_new(text, len) : NULL;
+    if (!full) {
+        free(text);
+        return;
+    }
+    size_t nf;
+    const marsad_token *f = marsad_doc_tokens(full, &nf);
+    static const size_t MAX[] = {1, 2, 7, 45, 300, 100000};
+    for (size_t k = 0; k < sizeof MAX / sizeof *MAX; k++) {
+        int cut;
+        marsad_doc *p = text_doc_new_words(text, len, MAX[k], &cut);
+        size_t np, words = 0;
+        const marsad_token *t = p ? marsad_doc_tokens(p, &np) : NULL;
+        int ok = p && np <= nf && (cut || np == nf);
+        for (size_t i = 0; ok && i < np; i++) {
+            ok = t[i].start == f[i].start && t[i].end == f[i].end &&
+                 t[i].kind == f[i].kind && t[i].norm_len == f[i].norm_len &&
+                 memcmp(t[i].norm, f[i].norm, f[i].norm_len) == 0 &&
+                 t[i].key_hi == f[i].key_hi && t[i].key_lo == f[i].key_lo &&
+                 (t[i].flags & MARSAD_TOKF_GLUED) == (f[i].flags & MARSAD_TOKF_GLUED);
+            words += t[i].kind == MARSAD_TOK_WORD || t[i].kind == MARSAD_TOK_NUMBER;
+        }
+        if (ok && cut) ok = words == MAX[k];
+        if (!ok && words_bad++ < 3)
+            fprintf(stderr, "  %s: %zu words: not the first tokens\n", path, MAX[k]);
+        marsad_doc_free(p);
+    }
+    words_docs++;
+    marsad_doc_free(full);
+    free(text);
+}
+
+TEST(doc_of_the_first_words_has_the_first_tokens)
+{
+    words_bad = words_docs = 0;
+    test_each_file("examples/dev", ".txt", words_file, NULL);
+    test_each_file("examples/seeds", ".txt", words_file, NULL);
+    CHECK(words_docs >= 30);
+    CHECK_EQ_INT(words_bad, 0);
+}
+
+/* Each token's folded form and key, as the tokenizer writes them (a table
+ * path for plain tokens), are marsad_fold of its text and the polynomial of
+ * that form: over the bundled articles and random mixes of letters, marks,
+ * ligatures, digits, spaces and invalid bytes. */
+static int tokfold_bad, tokfold_tokens;
+
+static void tokfold_text(const char *s, size_t len) {
+    marsad_doc *d = marsad_doc_new(s, len);
+    if (!d) return;
+    size_t n;
+    const marsad_token *t = marsad_doc_tokens(d, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *f = marsad_fold_dup(s + t[i].start, t[i].end - t[i].start, NULL);
+        size_t fl = 0;
+        if (f) { /* the form is one word: spaces of ligatures squeezed out */
+            for (size_t k = 0; f[k]; k++)
+                if (f[k] != ' ') f[fl++] = f[k];
+            f[fl] = '\0';
+        }
+        int ok = f && t[i].norm_len == fl && memcmp(t[i].norm, f, fl) == 0 &&
+                 t[i].norm[fl] == '\0' &&
+                 text_token_key(&t[i]) == (text_key_step(0, f, fl) & TEXT_KEY_MASK) &&
+                 (((uint64_t)t[i].key_hi << 32 | t[i].key_lo) & TEXT_KEY_SET);
+        if (!ok && tokfold_bad++ < 3)
+            fprintf(stderr, "  token '%.*s': form or key differs\n",
+                    (int)(t[i].end - t[i].start), s + t[i].start);
+        tokfold_tokens++;
+        free(f);
+    }
+    marsad_doc_free(d);
+}
+
+static void tokfold_file(const char *path, void *ctx) {
+    (void)ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) tokfold_text(text, len);
+    free(text);
+}
+
+TEST(token_forms_and_keys_are_folds)
+{
+    tokfold_bad = tokfold_tokens = 0;
+    test_each_file("examples/dev", ".txt", tokfold_file, NULL);
+    static const char *const PIECES[] = {
+        "ا", "أ", "ة", "ى", "ـ", "َ", "ﻻ", "ﷺ", "٢", "،", " ", "\n", "A", "é",
+        "\xC2\xA0", "\xE2\x80\x8F", "\xFF", "\xD8", "0", ".", "ب", "ال", "ك", "ڤ",
+    };
+    unsigned long long x = 88172645463325252ULL;
+    char s[200];
+    for (int r = 0; r < 5000; r++) {
+        size_t len = 0;
+        for (int j = 0; j < 30; j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
+            size_t pl = strlen(p);
+            if (len + pl >= sizeof s) break;
+            memcpy(s + len, p, pl);
+            len += pl;
+        }
+        tokfold_text(s, len);
+    }
+    CHECK(tokfold_tokens >= 50000);
+    CHECK_EQ_INT(tokfold_bad, 0);
 }

@@ -17,6 +17,7 @@
  * holds; merging compares each mention with the events already made.
  */
 #include "extract/extract_internal.h"
+#include "geo/gazetteer.h"
 #include "text/text_internal.h"
 
 #include <ctype.h>
@@ -152,6 +153,7 @@ typedef struct {
     uint32_t *clause, *seg;    /* per token: clause and comma-segment number */
     unsigned char *lede;       /* per sentence: part of the lede */
     const x_place *first_place;
+    unsigned char *usable;     /* per place: 0 not known yet, 1 usable, 2 not */
 } ctx;
 
 /* Builds the per-sentence index of a list whose elements start with a
@@ -613,9 +615,16 @@ static int place_is_apposition(const ctx *c, uint32_t sent, const x_place *p) {
 }
 
 static int usable_place(const ctx *c, uint32_t sent, const x_place *p) {
-    return !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
-           !place_is_origin(c, p) && !place_in_actor(c, sent, p) &&
-           !place_is_apposition(c, sent, p);
+    /* asked for each trigger of the sentence: remembered per place (the
+     * answer depends on the place and its own sentence only) */
+    size_t i = (size_t)(p - c->places);
+    int own = c->usable && i < c->nplaces && c->t[p->tok_start].sentence == sent;
+    if (own && c->usable[i]) return c->usable[i] == 1;
+    int u = !p->in_org && !place_is_container(c, sent, p) && !place_is_base(c, p) &&
+            !place_is_origin(c, p) && !place_in_actor(c, sent, p) &&
+            !place_is_apposition(c, sent, p);
+    if (own) c->usable[i] = u ? 1 : 2;
+    return u;
 }
 
 /* Is b coordinated with a, the place just before it: "درنة وبنغازي",
@@ -1612,16 +1621,34 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
               "warning: no publication date and no dateline; relative dates "
               "are not resolved");
     }
-    c.nplaces = resolve_places(m, c.doc, NULL, &c.places);
+    /* places are read once, resolved twice: before and after the
+     * article's country is known */
+    gaz_scan *places = resolve_places_scan(m, c.doc);
+    c.nplaces = resolve_places(m, c.doc, places, NULL, &c.places);
     article_country(&c);
     if (c.country[0]) {
         free(c.places);
-        c.nplaces = resolve_places(m, c.doc, c.country, &c.places);
+        c.nplaces = resolve_places(m, c.doc, places, c.country, &c.places);
     }
+    gazetteer_scan_free(places);
     c.nactors = resolve_actors(m, c.doc, c.country[0] ? c.country : NULL, &c.actors);
-    c.nnums = resolve_numbers(m, c.doc, &c.nums);
-    c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);
     c.ntrig = triggers_find(m, c.doc, &c.trig);
+    /* figures are read only next to casualty words (casualties(): a
+     * killed, injured or captured word of the sentence, the figure in it or
+     * ending where the sentence starts): counts are needed in the sentences
+     * of such words and the sentences just before them (all of them when
+     * memory runs out: NULL) */
+    unsigned char *num_sents = calloc(c.ns + 1, 1);
+    for (size_t i = 0; num_sents && i < c.ntrig; i++) {
+        int cls = TR(&c, &c.trig[i])->cls;
+        if (cls != TR_KILLED && cls != TR_INJURED && cls != TR_CAPTURED) continue;
+        uint32_t s = c.t[c.trig[i].tok_start].sentence;
+        num_sents[s] = 1;
+        if (s > 0) num_sents[s - 1] = 1;
+    }
+    c.nnums = resolve_numbers(m, c.doc, num_sents, &c.nums);
+    free(num_sents);
+    c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);
     c.num_used = calloc(c.nnums + 1, 1);
     c.trig_at = index_by_sentence(&c, c.trig, c.ntrig, sizeof *c.trig);
     c.place_at = index_by_sentence(&c, c.places, c.nplaces, sizeof *c.places);
@@ -1637,6 +1664,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     for (size_t i = 0; i < c.nplaces && !c.first_place; i++)
         if (!c.places[i].in_org) c.first_place = &c.places[i];
 
+    c.usable = calloc(c.nplaces + 1, 1); /* NULL: nothing remembered */
     c.clause = malloc((c.nt + 1) * sizeof *c.clause);
     c.seg = malloc((c.nt + 1) * sizeof *c.seg);
     c.lede = calloc(c.ns + 1, 1);
@@ -1686,6 +1714,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.trig);
     free(c.men);
     free(c.num_used);
+    free(c.usable);
     free(c.clause);
     free(c.seg);
     free(c.lede);

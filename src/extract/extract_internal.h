@@ -119,12 +119,21 @@ int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
 int resolve_load(marsad_model *m, const char *datadir, char *err,
                  size_t errlen);
 void resolve_free(marsad_model *m);
+/* The document's place names before resolution (NULL when memory runs
+ * out), so that places resolved with and without the article's country
+ * share them; free with gazetteer_scan_free. */
+struct gaz_scan *resolve_places_scan(const marsad_model *m,
+                                     const marsad_doc *doc);
+/* Places of doc, resolved with country (NULL: inferred), from scan when it
+ * is not NULL (a scan of the same doc). */
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
-                      const char *country, x_place **out);
+                      const struct gaz_scan *scan, const char *country,
+                      x_place **out);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);
+/* Counts in the sentences s with sentences[s] nonzero (NULL: all). */
 size_t resolve_numbers(const marsad_model *m, const marsad_doc *doc,
-                       x_number **out);
+                       const unsigned char *sentences, x_number **out);
 size_t resolve_dates(const marsad_model *m, const marsad_doc *doc,
                      x_ymd published, x_date **out);
 int resolve_dateline(const marsad_model *m, const marsad_doc *doc,

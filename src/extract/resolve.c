@@ -23,7 +23,7 @@ int resolve_load(marsad_model *m, const char *datadir, char *err,
     if (!(m->gazetteer = gazetteer_load(datadir, err, errlen))) return -1;
     if (!(m->actors = actors_load(datadir, err, errlen))) return -1;
     if (!(m->numbers = numbers_load(datadir, err, errlen))) return -1;
-    if (!(m->dates = dates_load(datadir, err, errlen))) return -1;
+    if (!(m->dates = dates_load_with(datadir, m->numbers, err, errlen))) return -1;
     return 0;
 }
 
@@ -34,10 +34,15 @@ void resolve_free(marsad_model *m) {
     dates_free(m->dates);
 }
 
+gaz_scan *resolve_places_scan(const marsad_model *m, const marsad_doc *doc) {
+    return gazetteer_scan(m->gazetteer, doc);
+}
+
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
-                      const char *country, x_place **out) {
+                      const gaz_scan *scan, const char *country, x_place **out) {
     gaz_mention *gm = NULL;
-    size_t n = gazetteer_find(m->gazetteer, doc, country, &gm);
+    size_t n = scan ? gazetteer_resolve(scan, country, &gm)
+                    : gazetteer_find(m->gazetteer, doc, country, &gm);
     *out = NULL;
     if (n == (size_t)-1 || n == 0) {
         free(gm);
@@ -111,9 +116,9 @@ size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
 }
 
 size_t resolve_numbers(const marsad_model *m, const marsad_doc *doc,
-                       x_number **out) {
+                       const unsigned char *sentences, x_number **out) {
     num_mention *nm = NULL;
-    size_t n = numbers_find(m->numbers, doc, &nm);
+    size_t n = numbers_find_in(m->numbers, doc, sentences, &nm);
     *out = NULL;
     if (n == 0) {
         free(nm);

@@ -114,4 +114,17 @@ typedef struct {
 size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
                       const char *country_hint, gaz_mention **out);
 
+/* gazetteer_find in two steps, for callers that resolve one document's
+ * places more than once (with and without a country hint): the scan finds
+ * the names and their candidates, which do not depend on the country;
+ * gazetteer_resolve then gives exactly what gazetteer_find(g, doc,
+ * country_hint) gives. The scan reads doc's tokens (doc must outlive it);
+ * free it with gazetteer_scan_free. gazetteer_scan returns NULL when memory
+ * runs out. */
+typedef struct gaz_scan gaz_scan;
+gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc);
+size_t gazetteer_resolve(const gaz_scan *s, const char *country_hint,
+                         gaz_mention **out);
+void gazetteer_scan_free(gaz_scan *s);
+
 #endif

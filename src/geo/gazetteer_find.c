@@ -285,24 +285,37 @@ static void resolve_containment(const ctx *c, raw *r, size_t nr) {
     }
 }
 
-size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
-                      const char *country_hint, gaz_mention **out) {
-    *out = NULL;
-    if (!g || !doc) return 0;
+/* Passes 1 and 2 (they do not depend on the article's country): the name
+ * mentions with their candidates, before resolution. */
+struct gaz_scan {
+    ctx c;        /* g, t, n (the cues are freed with the pass) */
+    raw *r;       /* mentions, in text order; r[k].c point into pool */
+    size_t nr;
+    cand *pool;
+};
+
+void gazetteer_scan_free(gaz_scan *s) {
+    if (!s) return;
+    free(s->r);
+    free(s->pool);
+    free(s);
+}
+
+gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
+    gaz_scan *scan = calloc(1, sizeof *scan);
+    if (!scan) return NULL;
+    if (!g || !doc) return scan;
     ctx c = {.g = g};
     c.t = marsad_doc_tokens(doc, &c.n);
-    if (c.n == 0) return 0;
+    scan->c = c;
+    if (c.n == 0) return scan;
     size_t text_len;
     const char *text = marsad_doc_text(doc, &text_len);
-    size_t nr = 0, capr = 0, npool = 0, cappool = 0, nout = 0;
+    size_t nr = 0, capr = 0, npool = 0, cappool = 0;
     raw *r = NULL;
     cand *pool = NULL;
     keyset persons = {0};
-    doc_ctx d = {0};
-    char (*voted)[3] = NULL;
-    raw *anchors = NULL;
-    gaz_mention *res = NULL;
-    size_t result = (size_t)-1;
+    int ok = 0;
 
     /* 1. cues */
     c.cue_end = malloc(c.n * sizeof *c.cue_end);
@@ -503,6 +516,42 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
     }
     for (size_t k = 0; k < nr; k++)
         r[k].c = pool + (uintptr_t)r[k].c;
+    ok = 1;
+done:
+    free(c.cue_end);
+    free(c.hits);
+    free(persons.keys);
+    free(persons.lens);
+    if (!ok) {
+        free(r);
+        free(pool);
+        free(scan);
+        return NULL;
+    }
+    scan->c.cue_end = NULL;
+    scan->c.hits = NULL;
+    scan->c.nhits = 0;
+    scan->r = r;
+    scan->nr = nr;
+    scan->pool = pool;
+    return scan;
+}
+
+size_t gazetteer_resolve(const gaz_scan *scan, const char *country_hint,
+                         gaz_mention **out) {
+    *out = NULL;
+    if (!scan || scan->nr == 0) return 0;
+    const ctx c = scan->c;
+    size_t nr = scan->nr, nout = 0;
+    doc_ctx d = {0};
+    char (*voted)[3] = NULL;
+    raw *anchors = NULL;
+    gaz_mention *res = NULL;
+    size_t result = (size_t)-1;
+    /* the states and resolutions below are per call: on a copy */
+    raw *r = malloc(nr * sizeof *r);
+    if (!r) return result;
+    memcpy(r, scan->r, nr * sizeof *r);
 
     /* 3a. the article's country: the hint, else the most voted */
     voted = calloc(nr ? nr : 1, sizeof *voted);
@@ -633,13 +682,19 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
     *out = res;
     result = nout;
 done:
-    free(c.cue_end);
-    free(c.hits);
     free(r);
-    free(pool);
-    free(persons.keys);
-    free(persons.lens);
     free(voted);
     free(anchors);
     return result;
+}
+
+size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
+                      const char *country_hint, gaz_mention **out) {
+    *out = NULL;
+    if (!g || !doc) return 0;
+    gaz_scan *s = gazetteer_scan(g, doc);
+    if (!s) return (size_t)-1;
+    size_t n = gazetteer_resolve(s, country_hint, out);
+    gazetteer_scan_free(s);
+    return n;
 }

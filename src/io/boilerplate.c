@@ -15,6 +15,7 @@
 #include "lex/phrase.h"
 #include "lex/tsv.h"
 #include "marsad.h"
+#include "text/text_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ typedef struct {
 
 struct boilerplate {
     phrase_dict *whole, *start, *inside;
+    size_t max_words;  /* of every rule, and the 20 of the copyright sign */
     bp_rule *rules;
     size_t nrules, caprules;
     class_word *cls;
@@ -174,6 +176,7 @@ static int add_phrase(boilerplate *bp, tsv_reader *r, phrase_dict *d, enum kind 
     }
     bp->rules[bp->nrules].kind = (uint8_t)k;
     bp->rules[bp->nrules].max_words = max_words;
+    if (max_words > bp->max_words) bp->max_words = max_words;
     bp->rules[bp->nrules].line = r->line;
     bp->nrules++;
     return 0;
@@ -187,6 +190,7 @@ boilerplate *boilerplate_load(const char *datadir, char *err, size_t errlen) {
         boilerplate_free(bp);
         return NULL;
     }
+    bp->max_words = 20;
     tsv_reader r;
     if (tsv_open(&r, datadir, "boilerplate.tsv", err, errlen)) {
         boilerplate_free(bp);
@@ -317,12 +321,46 @@ static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
     return BP_TEXT;
 }
 
+/* The first n tokens of a line with more words than any rule allows: only
+ * a line made of whole-line phrases can be furniture, and it is not when a
+ * word of these tokens starts none. 1 when that is sure (the line is
+ * text), 0 when the rest of the line must be read. */
+static int prefix_is_text(const boilerplate *bp, const marsad_token *t, size_t n) {
+    size_t reach = phrase_dict_max_tokens(bp->whole), left = 0;
+    for (size_t i = 0; i < n; i++) left += t[i].norm_len > 0;
+    for (size_t i = 0; i < n;) {
+        /* every phrase starting here ends within these tokens */
+        if (left < reach) return 0;
+        if (t[i].kind != MARSAD_TOK_WORD) {
+            left -= t[i].norm_len > 0;
+            i++;
+            continue;
+        }
+        phrase_match m;
+        if (!phrase_dict_match(bp->whole, t, n, i, PHRASE_ANY_SENTENCE | PHRASE_PRO, &m))
+            return 1;
+        for (size_t k = i; k < i + m.ntoks; k++) left -= t[k].norm_len > 0;
+        i += m.ntoks;
+    }
+    return 0;
+}
+
 bp_kind boilerplate_line(const boilerplate *bp, const char *s, size_t len) {
     if (!bp || len == 0 || len > MAX_BP_LINE) return BP_TEXT;
-    marsad_doc *doc = marsad_doc_new(s, len);
+    /* a long line is read up to a few words past what any rule allows */
+    int cut;
+    size_t want = bp->max_words + 1 + phrase_dict_max_tokens(bp->whole);
+    marsad_doc *doc = text_doc_new_words(s, len, want, &cut);
     if (!doc) return BP_TEXT;
     size_t n;
     const marsad_token *t = marsad_doc_tokens(doc, &n);
+    if (cut) {
+        int text = prefix_is_text(bp, t, n);
+        marsad_doc_free(doc);
+        if (text) return BP_TEXT;
+        if (!(doc = marsad_doc_new(s, len))) return BP_TEXT;
+        t = marsad_doc_tokens(doc, &n);
+    }
     bp_kind k = classify(bp, s, len, t, n);
     marsad_doc_free(doc);
     return k;

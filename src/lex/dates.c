@@ -164,7 +164,8 @@ struct dates {
     size_t nw, capw;
     month_entry *mo;
     size_t nmo, capmo;
-    numbers *nb;
+    const numbers *nb; /* own_nb, or the caller's (dates_load_with) */
+    numbers *own_nb;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
@@ -182,7 +183,7 @@ void dates_free(dates *d) {
     if (!d) return;
     phrase_dict_free(d->words);
     phrase_dict_free(d->months);
-    numbers_free(d->nb);
+    numbers_free(d->own_nb);
     free(d->w);
     free(d->mo);
     free(d);
@@ -357,7 +358,8 @@ out:
     return rc;
 }
 
-dates *dates_load(const char *datadir, char *err, size_t errlen) {
+dates *dates_load_with(const char *datadir, const numbers *nb, char *err,
+                       size_t errlen) {
     dates *d = calloc(1, sizeof *d);
     if (!d || !(d->words = phrase_dict_new()) ||
         !(d->months = phrase_dict_new())) {
@@ -367,11 +369,16 @@ dates *dates_load(const char *datadir, char *err, size_t errlen) {
     }
     if (load_months(d, datadir, err, errlen) ||
         load_words(d, datadir, err, errlen) ||
-        !(d->nb = numbers_load(datadir, err, errlen))) {
+        (!nb && !(d->own_nb = numbers_load(datadir, err, errlen)))) {
         dates_free(d);
         return NULL;
     }
+    d->nb = nb ? nb : d->own_nb;
     return d;
+}
+
+dates *dates_load(const char *datadir, char *err, size_t errlen) {
+    return dates_load_with(datadir, NULL, err, errlen);
 }
 
 /* ------------------------------------------------------------ matching */
@@ -411,24 +418,29 @@ _Static_assert(D_NROLES < 31, "date-word roles fit in a 32-bit mask");
 /* The longest date-word phrase at toks[j]; if it has `role`, returns its
  * length in tokens and sets *e. Proclitics و ف ب ل (with ال) may come
  * first. */
+/* The roles of the date-word match at toks[j] (bit D_x; ROLES_KNOWN set),
+ * remembered in c->roles, which must be there. */
+static uint32_t roles_of(const ctx *c, size_t j) {
+    uint32_t mask = c->roles[j];
+    if (!mask) {
+        phrase_match m;
+        mask = ROLES_KNOWN;
+        if (c->words ? phrase_memo_match(c->words, j, &m)
+                     : phrase_dict_match(c->d->words, c->toks, c->n, j,
+                                         PHRASE_PRO, &m))
+            for (uint32_t k = 0; k < m.nvalues; k++)
+                mask |= 1u << c->d->w[m.values[k]].role;
+        c->roles[j] = mask;
+    }
+    return mask;
+}
+
 static size_t role_at(const ctx *c, size_t j, int role, const dword **e) {
     phrase_match m;
     if (!in_sent(c, j) || c->toks[j].kind == MARSAD_TOK_NUMBER) return 0;
-    if (c->roles) {
-        /* the grammar asks about one role after another at each token:
-         * remember which roles the token's match has at all */
-        uint32_t mask = c->roles[j];
-        if (!mask) {
-            mask = ROLES_KNOWN;
-            if (c->words ? phrase_memo_match(c->words, j, &m)
-                         : phrase_dict_match(c->d->words, c->toks, c->n, j,
-                                             PHRASE_PRO, &m))
-                for (uint32_t k = 0; k < m.nvalues; k++)
-                    mask |= 1u << c->d->w[m.values[k]].role;
-            c->roles[j] = mask;
-        }
-        if (!(mask & (1u << role))) return 0;
-    }
+    /* the grammar asks about one role after another at each token:
+     * remember which roles the token's match has at all */
+    if (c->roles && !(roles_of(c, j) & (1u << role))) return 0;
     if (!(c->words ? phrase_memo_match(c->words, j, &m)
                    : phrase_dict_match(c->d->words, c->toks, c->n, j,
                                        PHRASE_PRO, &m)))
@@ -1227,12 +1239,41 @@ typedef struct {
     uint32_t *roles;
 } doc_memo;
 
+/* Roles a date-word must have to begin a date expression (see below). */
+#define START_ROLES                                                         \
+    ((1u << D_AGO) | (1u << D_WITHIN) | (1u << D_UNIT) | (1u << D_PART) |   \
+     (1u << D_DAYWORD) | (1u << D_DAYORD) | (1u << D_DAYREL) |              \
+     (1u << D_WEEKDAY) | (1u << D_MONTHPART) | (1u << D_THIS) |             \
+     (1u << D_PERIOD) | (1u << D_MONTHWORD))
+
+/* Whether a date expression may begin at toks[i]: what the first token of
+ * every expression parse_at reads is. parse_ago starts with an ago word;
+ * parse_within with a within word or a length (ال + digits, digits, a
+ * spelled-out figure, or a unit word); parse_day_expr with a part of the
+ * day or يوم, or what parse_explicit (digits, ال + digits, an ordinal day),
+ * parse_dayrel, parse_weekday, parse_monthpart, parse_period (this, a
+ * period word) and parse_month (a month word, a month name) read first.
+ * Most words are none of these: the grammar is then not run at all, and
+ * its answer (no date) is the same. */
+static int may_start(const ctx *c, size_t i) {
+    const marsad_token *t = &c->toks[i];
+    if (t->kind == MARSAD_TOK_NUMBER) return 1;
+    if (t->kind == MARSAD_TOK_WORD && tok_is(t, "ال")) return 1;
+    if (t->kind != MARSAD_TOK_NUMBER && (roles_of(c, i) & START_ROLES))
+        return 1;
+    const month_entry *mo;
+    if (month_at(c, i, &mo)) return 1;
+    return t->kind == MARSAD_TOK_WORD &&
+           numbers_figure_may_start(c->d->nb, c->toks, c->n, i);
+}
+
 static int parse_at(const dates *d, const marsad_token *toks, size_t n,
                     size_t i, ymd published, date_mention *out,
                     const doc_memo *memo) {
     if (i >= n || toks[i].norm_len == 0) return 0;
     ctx c = {d, toks, n, memo->words, memo->months, memo->roles,
              i, toks[i].sentence, 0, 0, published};
+    if (c.roles && !may_start(&c, i)) return 0;
     if (published.y > 0 && ymd_valid(published)) {
         c.havepub = 1;
         c.pub = ymd_to_days(published);

@@ -35,6 +35,7 @@
 #define MARSAD_DATES_H
 
 #include "marsad.h"
+#include "lex/numbers.h"
 
 /* A calendar date; y == 0 means unknown (m and d may still be known). */
 typedef struct {
@@ -64,6 +65,11 @@ typedef struct dates dates;
  * (free with dates_free), or NULL with a message in err: a malformed line
  * gives "PATH:LINE: what is wrong". */
 dates *dates_load(const char *datadir, char *err, size_t errlen);
+/* The same, reading spelled-out lengths with nb (borrowed: it must outlive
+ * the handle) rather than with a copy of the numbers tables of its own; nb
+ * must have been loaded from the same datadir. NULL nb: as dates_load. */
+dates *dates_load_with(const char *datadir, const numbers *nb,
+                       char *err, size_t errlen);
 void dates_free(dates *d);
 
 /* The date expression starting at toks[i], resolved against published

@@ -919,6 +919,19 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
     return 1;
 }
 
+int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
+                             size_t n, size_t i) {
+    if (i >= n) return 0;
+    const marsad_token *t = &toks[i];
+    if (t->kind == MARSAD_TOK_NUMBER) return 1;
+    if (t->kind != MARSAD_TOK_WORD) return 0;
+    /* read_atom's other ways in: و or ال as a token, or a number word
+     * (qualifiers before a figure are number words too) */
+    if (tok_is(t, "و") || tok_is(t, "ال")) return 1;
+    phrase_match m;
+    return phrase_dict_match(nb->words, toks, n, i, PHRASE_PRO, &m);
+}
+
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
                      size_t i, num_mention *out) {
     size_t skip;
@@ -927,6 +940,11 @@ int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
 
 size_t numbers_find(const numbers *nb, const marsad_doc *doc,
                     num_mention **out) {
+    return numbers_find_in(nb, doc, NULL, out);
+}
+
+size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
+                       const unsigned char *sentences, num_mention **out) {
     size_t n, cnt = 0, cap = 0;
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
     num_mention *v = NULL;
@@ -934,6 +952,13 @@ size_t numbers_find(const numbers *nb, const marsad_doc *doc,
     for (size_t i = 0; i < n;) {
         num_mention m;
         size_t skip;
+        /* a count never reaches outside its sentence, and the scan comes to
+         * every sentence at its first token: sentences not asked about are
+         * passed over with the same answers for the others */
+        if (sentences && !sentences[toks[i].sentence]) {
+            i++;
+            continue;
+        }
         if (parse_count(nb, toks, n, i, &m, &skip)) {
             if (grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);

@@ -70,11 +70,25 @@ void numbers_free(numbers *nb);
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
                      size_t i, num_mention *out);
 
+/* 0 when no figure (digits or number words, qualifiers before it included)
+ * starts at toks[i], so that numbers_parse_at there reads at most a bare
+ * count noun; 1 when one may. A token kind test and one lookup (remembered
+ * in a phrase_scope). */
+int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
+                             size_t n, size_t i);
+
 /* Every count in the document, left to right, not overlapping. Returns how
  * many and sets *out to a malloc'd array (caller frees; NULL when none). On
  * out of memory returns 0 with *out NULL. Linear in the number of tokens. */
 size_t numbers_find(const numbers *nb, const marsad_doc *doc,
                     num_mention **out);
+
+/* The same, in the sentences s of doc with sentences[s] nonzero only (an
+ * array of marsad_doc_sentences' count; NULL: every sentence): the counts
+ * numbers_find gives in those sentences, as a count lies within one
+ * sentence. */
+size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
+                       const unsigned char *sentences, num_mention **out);
 
 /* Whether the single token t is a count noun (proclitics stripped:
  * والجنديين); if so returns 1 and sets *number to NUM_SG/DU/PL. */

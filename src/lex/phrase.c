@@ -355,11 +355,78 @@ static void try_stem(const phrase_dict *d, const marsad_token *toks, size_t n,
                POLY_AL * pow_any(sl) + hs, (uint8_t)(pl - 4), m);
 }
 
-/* phrase_dict_match without the document scope. */
+/* The first keys a word offers a dictionary that allows proclitics, in the
+ * order match_direct tries them: the whole word, then each stem left by a
+ * proclitic (shortest proclitic first), each followed by ال + stem when the
+ * proclitic swallowed an article. They depend on the word only, so a
+ * document scope computes them once per token for all its dictionaries. */
+typedef struct {
+    uint64_t h, hf; /* polynomial, and its mixed hash */
+    uint8_t pl;     /* bytes of proclitic */
+    uint8_t al;     /* the key is ال + the stem */
+} pro_key;
+#define PRO_KEYS 7 /* the word, and up to 3 stems with their ال forms */
+
+static size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) {
+    const char *w = t->norm;
+    size_t wl = t->norm_len, k = 0;
+    uint64_t h = text_token_key(t);
+    if (wl == 0) return 0;
+    if (wl < KEYMAX) out[k++] = (pro_key){h, poly_final(h), 0, 0};
+    uint8_t pros[4];
+    size_t np = text_proclitics(w, wl, pros);
+    for (size_t q = 0; q < np; q++) {
+        size_t pl = pros[q];
+        if (pl >= wl || text_cp_count(w + pl, wl - pl) < 2) continue;
+        size_t sl = wl - pl;
+        if (sl >= KEYMAX) continue;
+        /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
+        uint64_t hs = h - text_key_step(0, w, pl) * pow_any(sl);
+        out[k++] = (pro_key){hs, poly_final(hs), (uint8_t)pl, 0};
+        if (ends_with_al(w, pl) && sl + 4 < KEYMAX) {
+            uint64_t ha = POLY_AL * pow_any(sl) + hs;
+            out[k++] = (pro_key){ha, poly_final(ha), (uint8_t)pl, 1};
+        }
+    }
+    return k;
+}
+
+/* The keys of toks[i] from the current scope's cache, or NULL (no scope
+ * over these tokens, or no memory). */
+static const pro_key *scope_pro_keys(const marsad_token *toks, size_t n,
+                                     size_t i, size_t *nk);
+
+/* match_direct's proclitics-only case over the keys of the word. */
+static void match_pro_keys(const phrase_dict *d, const marsad_token *toks,
+                           size_t n, size_t i, unsigned flags,
+                           const pro_key *k, size_t nk, phrase_match *m) {
+    const char *w = toks[i].norm;
+    size_t wl = toks[i].norm_len;
+    for (size_t q = 0; q < nk; q++) {
+        if (!first_has(d, k[q].hf)) continue;
+        size_t pl = k[q].pl;
+        if (k[q].al)
+            extend_found(d, toks, n, i, flags, "ال", 4, w + pl, wl - pl, k[q].h,
+                         k[q].hf, (uint8_t)(pl - 4), m);
+        else
+            extend_found(d, toks, n, i, flags, w + pl, wl - pl, "", 0, k[q].h,
+                         k[q].hf, (uint8_t)pl, m);
+    }
+}
+
+/* phrase_dict_match without the document's memo. */
 static int match_direct(const phrase_dict *d, const marsad_token *toks,
                         size_t n, size_t i, unsigned flags, phrase_match *m) {
     memset(m, 0, sizeof *m);
     if (i >= n || toks[i].norm_len == 0) return 0;
+    if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
+        size_t nk;
+        const pro_key *k = scope_pro_keys(toks, n, i, &nk);
+        if (k) {
+            match_pro_keys(d, toks, n, i, flags, k, nk, m);
+            return m->ntoks > 0;
+        }
+    }
     const marsad_token *t = &toks[i];
     const char *w = t->norm;
     size_t wl = t->norm_len;
@@ -485,19 +552,72 @@ void phrase_memo_free(phrase_memo *pm) {
 #define SCOPE_MEMOS 32
 #define SCOPE_MAX_TOKENS 250000
 
+/* Memos are found through a small table indexed by a hash of (dictionary,
+ * flags), checked against the memo's own (dictionary, flags). */
+#define SCOPE_SLOTS 64
+
 struct phrase_scope {
     const marsad_token *toks;
     size_t n;
     phrase_scope *prev;
-    int nmemo, full, last;
+    int nmemo, full;
     struct {
         const phrase_dict *d;
         unsigned flags;
         phrase_memo *memo;
     } memo[SCOPE_MEMOS];
+    int8_t slot[SCOPE_SLOTS]; /* memo index + 1, or 0 */
+    /* per token: keys[key_at[i] - 1 ...] are its pro_keys (nkeys[i] of
+     * them); key_at[i] == 0 when not yet computed. NULL until first use,
+     * or when memory ran out (keys_failed). */
+    uint32_t *key_at;
+    uint8_t *nkeys;
+    pro_key *keys;
+    size_t nkeys_used, capkeys;
+    int keys_failed;
 };
 
 static _Thread_local phrase_scope *scope_now;
+
+static const pro_key *scope_pro_keys(const marsad_token *toks, size_t n,
+                                     size_t i, size_t *nk) {
+    phrase_scope *sc = scope_now;
+    if (!sc || sc->toks != toks || sc->n != n || i >= n || sc->keys_failed)
+        return NULL;
+    if (!sc->key_at) {
+        sc->key_at = calloc(n ? n : 1, sizeof *sc->key_at);
+        sc->nkeys = malloc(n ? n : 1);
+        if (!sc->key_at || !sc->nkeys || n >= UINT32_MAX / PRO_KEYS) {
+            sc->keys_failed = 1;
+            return NULL;
+        }
+    }
+    if (!sc->key_at[i]) {
+        if (sc->nkeys_used + PRO_KEYS > sc->capkeys) {
+            size_t nc = sc->capkeys ? sc->capkeys * 2 : 1024;
+            pro_key *nk_ = realloc(sc->keys, nc * sizeof *nk_);
+            if (!nk_) {
+                sc->keys_failed = 1;
+                return NULL;
+            }
+            sc->keys = nk_;
+            sc->capkeys = nc;
+        }
+        size_t k = pro_keys(&toks[i], sc->keys + sc->nkeys_used);
+        sc->key_at[i] = (uint32_t)(sc->nkeys_used + 1);
+        sc->nkeys[i] = (uint8_t)k;
+        sc->nkeys_used += k;
+    }
+    *nk = sc->nkeys[i];
+    return sc->keys + (sc->key_at[i] - 1);
+}
+
+static inline size_t slot_of(const phrase_dict *d, unsigned flags) {
+    uintptr_t x = (uintptr_t)d;
+    x ^= x >> 7;
+    x ^= x >> 13;
+    return (size_t)((x + flags * 17u) & (SCOPE_SLOTS - 1));
+}
 
 phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n) {
     phrase_scope *sc = calloc(1, sizeof *sc);
@@ -516,6 +636,9 @@ void phrase_scope_end(phrase_scope *sc) {
     while (scope_now && scope_now != sc) scope_now = scope_now->prev;
     if (scope_now == sc) scope_now = sc->prev;
     for (int k = 0; k < sc->nmemo; k++) phrase_memo_free(sc->memo[k].memo);
+    free(sc->key_at);
+    free(sc->nkeys);
+    free(sc->keys);
     free(sc);
 }
 
@@ -524,9 +647,9 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
     phrase_scope *sc = scope_now;
     if (!sc || sc->toks != toks || sc->n != n || i >= n)
         return match_direct(d, toks, n, i, flags, m);
-    /* finders ask one dictionary many times in a row: try the last first */
-    int k = sc->last;
-    if (sc->memo[k].d != d || sc->memo[k].flags != flags) {
+    size_t sl = slot_of(d, flags);
+    int k = sc->slot[sl] - 1;
+    if (k < 0 || sc->memo[k].d != d || sc->memo[k].flags != flags) {
         for (k = 0; k < sc->nmemo; k++)
             if (sc->memo[k].d == d && sc->memo[k].flags == flags) break;
         if (k == sc->nmemo) {
@@ -542,7 +665,7 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
             sc->memo[k].memo = pm;
             sc->nmemo++;
         }
-        sc->last = k;
+        sc->slot[sl] = (int8_t)(k + 1);
     }
     return memo_get(sc->memo[k].memo, i, m);
 }

@@ -3,6 +3,7 @@
  * and GeoJSON features. JSON goes through jansson; CSV quoting is RFC 4180.
  */
 #include "marsad.h"
+#include "text/text_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -108,6 +109,44 @@ static void j_string(sbuf *b, const char *s, size_t n) {
     sb_add(b, "\"", 1);
 }
 
+/* j_string of marsad_utf8_sanitize(s, n) (invalid bytes as U+FFFD, NUL as
+ * a space), written straight into b without the sanitized copy. */
+static void j_string_clean(sbuf *b, const char *s, size_t n) {
+    if (!sb_room(b, n + 2)) return;
+    b->s[b->n++] = '"';
+    size_t run = 0, i = 0;
+    while (i < n) {
+        int32_t cp;
+        int inv;
+        size_t k = text_utf8_next(s, n, i, &cp, &inv);
+        unsigned char c = (unsigned char)s[i];
+        if (!inv && (c >= 0x20 || k > 1) && c != '"' && c != '\\') {
+            i += k;
+            continue;
+        }
+        sb_add(b, s + run, i - run);
+        char esc[8];
+        const char *t = esc;
+        if (inv) t = "\xEF\xBF\xBD";
+        else if (c == 0) t = " ";
+        else switch (c) {
+        case '\\': t = "\\\\"; break;
+        case '"': t = "\\\""; break;
+        case '\b': t = "\\b"; break;
+        case '\f': t = "\\f"; break;
+        case '\n': t = "\\n"; break;
+        case '\r': t = "\\r"; break;
+        case '\t': t = "\\t"; break;
+        default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
+        }
+        sb_puts(b, t);
+        i += k;
+        run = i;
+    }
+    sb_add(b, s + run, n - run);
+    sb_add(b, "\"", 1);
+}
+
 /* A real as jansson writes it: %.10g, with ".0" when that reads as an
  * integer, no '+' and no leading zeros in the exponent. */
 static void j_real(sbuf *b, double v) {
@@ -132,9 +171,16 @@ static void j_real(sbuf *b, double v) {
 }
 
 static void j_int(sbuf *b, long long v) {
-    char t[32];
-    int len = snprintf(t, sizeof t, "%lld", v);
-    sb_add(b, t, (size_t)len);
+    /* what "%lld" writes */
+    char t[24];
+    size_t k = sizeof t;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        t[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) t[--k] = '-';
+    sb_add(b, t + k, sizeof t - k);
 }
 
 /* An object being written: members are separated by commas as they come. */
@@ -245,19 +291,15 @@ static void event_json(sbuf *b, const marsad_events *E, const marsad_event *ev) 
     sb_add(b, "[", 1);
     for (size_t i = 0; i < ev->nevidence; i++) {
         const marsad_span *s = &ev->evidence[i];
-        size_t el = 0;
-        char *clean = (s->end <= tlen && s->start <= s->end)
-            ? marsad_utf8_sanitize(text + s->start, s->end - s->start, &el, NULL)
-            : NULL;
+        int inside = s->end <= tlen && s->start <= s->end;
         if (i) sb_add(b, ",", 1);
         jobj e = j_open(b);
         j_num(&e, "start", (long long)s->start);
         j_num(&e, "end", (long long)s->end);
         j_key(&e, "text");
-        if (clean) j_string(b, clean, el);
+        if (inside) j_string_clean(b, text + s->start, s->end - s->start);
         else sb_add(b, "null", 4);
         j_close(&e);
-        free(clean);
     }
     sb_add(b, "]", 1);
     j_dbl(&o, "confidence", (double)(int)(ev->confidence * 100 + 0.5) / 100);

@@ -144,9 +144,41 @@ static void table_fill(int32_t row[TABLE_MAX + 1], int32_t cp) {
     for (int i = 0; i < n; i++) row[i + 1] = tmp[i];
 }
 
+/* The same folds below U+0800 as UTF-8 bytes, for the common case of
+ * fold_run (no offset map, room enough): len bytes (0 when the code point
+ * is deleted), or FAST_NO when the fold has a space or is long. */
+#define FAST_NO 0xFF
+typedef struct {
+    uint8_t len;
+    char b[7];
+    uint64_t poly, mul; /* P of the bytes (text_internal.h), and B^len */
+} fast_fold;
+static fast_fold fast_table[TABLE_N];
+
+static size_t put_utf8(int32_t cp, char *b);
+
 static void fold_table_init(void) {
     for (int32_t cp = 0; cp < TABLE_N; cp++) table_fill(fold_table[cp], cp);
     for (int32_t k = 0; k < PUNCT_N; k++) table_fill(punct_table[k], PUNCT_LO + k);
+    for (int32_t cp = 0; cp < TABLE_N; cp++) {
+        const int32_t *row = fold_table[cp];
+        fast_fold *f = &fast_table[cp];
+        f->len = FAST_NO;
+        if (row[0] == TABLE_SLOW) continue;
+        char b[TABLE_MAX * 4];
+        size_t o = 0;
+        int ok = 1;
+        for (int k = 0; k < row[0]; k++) {
+            if (row[k + 1] == ' ') ok = 0;
+            else o += put_utf8(row[k + 1], b + o);
+        }
+        if (!ok || o > sizeof f->b) continue;
+        memcpy(f->b, b, o);
+        f->len = (uint8_t)o;
+        f->poly = text_key_step(0, b, o);
+        f->mul = 1;
+        for (size_t k = 0; k < o; k++) f->mul *= TEXT_KEY_B;
+    }
 }
 
 /* The fold of cp: a table row (count, then points) or, off the tables,
@@ -193,6 +225,20 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
         int inv;
         size_t start = i;
         i += text_utf8_next(s, len, i, &cp, &inv);
+        if (!map && cp >= 0 && cp < TABLE_N && fast_table[cp].len != FAST_NO &&
+            o + 1 + sizeof fast_table[cp].b <= cap) {
+            /* what the loop below writes, from the byte table */
+            const fast_fold *ff = &fast_table[cp];
+            if (ff->len) {
+                if (pending_space) {
+                    out[o++] = ' ';
+                    pending_space = 0;
+                }
+                memcpy(out + o, ff->b, sizeof ff->b);
+                o += ff->len;
+            }
+            continue;
+        }
         int32_t tmp[FOLD_MAX + 1];
         const int32_t *row = fold_cp(cp, tmp);
         int n = row[0];
@@ -237,6 +283,38 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
     }
     if (o < cap) out[o] = '\0';
     return o;
+}
+
+int text_fold_simple(const char *s, size_t len, char *out, size_t cap,
+                     size_t *out_len, uint64_t *key) {
+    pthread_once(&fold_once, fold_table_init);
+    if (cap < 4 * len + 8) return 0;
+    size_t i = 0, o = 0;
+    uint64_t h = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp;
+        if (c < 0x80) {
+            cp = c;
+            i++;
+        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+                   ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            cp = ((int32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            i += 2;
+        } else {
+            return 0;
+        }
+        const fast_fold *ff = &fast_table[cp];
+        if (ff->len == FAST_NO) return 0;
+        /* at most 6 bytes out per character in: within 4 * len + 8 */
+        memcpy(out + o, ff->b, sizeof ff->b);
+        h = h * ff->mul + ff->poly; /* P(out + these bytes) */
+        o += ff->len;
+    }
+    out[o] = '\0';
+    *out_len = o;
+    *key = h;
+    return 1;
 }
 
 size_t marsad_fold(const char *s, size_t len, char *out, size_t cap) {

@@ -43,6 +43,24 @@ static inline int tok_is(const marsad_token *t, const char *s) {
  * most cap bytes (NUL-terminated when it fits). */
 size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
 
+/* marsad_doc_new over text[0..len), stopping at the token that brings the
+ * words and numbers read to max_words: its tokens (offsets, folded forms,
+ * kinds, flags) are the first ones marsad_doc_new gives, since a token ends
+ * where it ends whatever follows; the last sentence is cut there. *cut is
+ * set to 1 when the scan stopped (tokens may be left out), else 0 (the
+ * document is marsad_doc_new's). Free with marsad_doc_free; NULL when
+ * memory runs out. */
+marsad_doc *text_doc_new_words(const char *text, size_t len, size_t max_words,
+                               int *cut);
+
+/* marsad_fold(s, len, out, cap) for the common token: every character
+ * ASCII or two-byte UTF-8 whose fold has no space. Then returns 1, with
+ * the folded length in *out_len (out NUL-terminated) and its P (below, not
+ * reduced) in *key; else 0 (out may have been written; fold it the usual
+ * way). cap must be at least 4 * len + 8 for the fast way. */
+int text_fold_simple(const char *s, size_t len, char *out, size_t cap,
+                     size_t *out_len, uint64_t *key);
+
 /* Lookup keys. A folded string s[0..n) is hashed as the polynomial
  * P(s) = s[0]*B^(n-1) + ... + s[n-1] modulo 2^47: the lexicons (lex/phrase.c)
  * derive the keys of a word's stems and of phrases from its tokens' P

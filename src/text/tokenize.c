@@ -137,17 +137,23 @@ static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
      * Arabic ligature of 3 bytes folds to 4); fold again when short */
     size_t room = 4 * (end - start) + 16;
     if (grow((void **)&d->norms, &d->normcap, d->normlen + room, 1)) return -1;
-    size_t need = marsad_fold(d->text + start, end - start, d->norms + d->normlen,
-                              d->normcap - d->normlen);
-    if (need + 1 > d->normcap - d->normlen) {
-        if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
-            return -1;
-        marsad_fold(d->text + start, end - start, d->norms + d->normlen, need + 1);
+    size_t need;
+    uint64_t key;
+    if (!text_fold_simple(d->text + start, end - start, d->norms + d->normlen,
+                          d->normcap - d->normlen, &need, &key)) {
+        need = marsad_fold(d->text + start, end - start, d->norms + d->normlen,
+                           d->normcap - d->normlen);
+        if (need + 1 > d->normcap - d->normlen) {
+            if (grow((void **)&d->norms, &d->normcap, d->normlen + need + 1, 1))
+                return -1;
+            marsad_fold(d->text + start, end - start, d->norms + d->normlen,
+                        need + 1);
+        }
+        need = squeeze_spaces(d->norms + d->normlen, need);
+        key = text_key_step(0, d->norms + d->normlen, need);
     }
-    need = squeeze_spaces(d->norms + d->normlen, need);
     marsad_token *t = &d->toks[d->ntoks++];
-    uint64_t key = (text_key_step(0, d->norms + d->normlen, need) & TEXT_KEY_MASK) |
-                   TEXT_KEY_SET;
+    key = (key & TEXT_KEY_MASK) | TEXT_KEY_SET;
     t->key_hi = (uint16_t)(key >> 32);
     t->key_lo = (uint32_t)key;
     t->start = start;
@@ -280,6 +286,21 @@ static int doc_token_cb(void *ctx, size_t start, size_t end, int kind,
     return add_token(ctx, start, end, kind, flags);
 }
 
+/* doc_token_cb until max_words words and numbers are in: then 1 (stop). */
+struct words_ctx {
+    marsad_doc *d;
+    size_t words, max_words;
+};
+
+static int words_token_cb(void *ctx, size_t start, size_t end, int kind,
+                          int flags) {
+    struct words_ctx *w = ctx;
+    if (add_token(w->d, start, end, kind, flags)) return -1;
+    if (kind == MARSAD_TOK_WORD || kind == MARSAD_TOK_NUMBER)
+        if (++w->words >= w->max_words) return 1;
+    return 0;
+}
+
 static int tokenize(marsad_doc *d) {
     return scan_tokens(d->text, d->len, doc_token_cb, d, &d->invalid, &d->nuls);
 }
@@ -348,6 +369,29 @@ static int segment(marsad_doc *d) {
     if (add_sentence(d, first, d->ntoks, para)) return -1;
     d->paragraphs = d->ntoks ? para + 1 : 0;
     return 0;
+}
+
+marsad_doc *text_doc_new_words(const char *text, size_t len, size_t max_words,
+                               int *cut) {
+    *cut = 0;
+    marsad_doc *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->text = malloc(len + 1);
+    if (!d->text) goto fail;
+    if (len) memcpy(d->text, text, len);
+    d->text[len] = '\0';
+    d->len = len;
+    struct words_ctx w = {d, 0, max_words ? max_words : 1};
+    int rc = scan_tokens(d->text, d->len, words_token_cb, &w, &d->invalid, &d->nuls);
+    if (rc < 0) goto fail;
+    *cut = rc > 0;
+    if (segment(d)) goto fail;
+    for (size_t k = 0; k < d->ntoks; k++)
+        d->toks[k].norm = d->norms + (uintptr_t)d->toks[k].norm;
+    return d;
+fail:
+    marsad_doc_free(d);
+    return NULL;
 }
 
 marsad_doc *marsad_doc_new(const char *text, size_t len) {

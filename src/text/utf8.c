@@ -6,6 +6,7 @@
  * original text stay exact and a scan is always linear.
  */
 #include "marsad.h"
+#include "text/text_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ size_t marsad_utf8_invalid_count(const char *s, size_t len) {
     while (i < len) {
         int32_t cp;
         int inv;
-        i += marsad_utf8_next(s, len, i, &cp, &inv);
+        i += text_utf8_next(s, len, i, &cp, &inv);
         bad += (size_t)inv;
     }
     return bad;
@@ -58,7 +59,7 @@ char *marsad_utf8_sanitize(const char *s, size_t len, size_t *out_len,
     while (i < len) {
         int32_t cp;
         int inv;
-        size_t n = marsad_utf8_next(s, len, i, &cp, &inv);
+        size_t n = text_utf8_next(s, len, i, &cp, &inv);
         if (inv) {
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
@@ -67,8 +68,7 @@ char *marsad_utf8_sanitize(const char *s, size_t len, size_t *out_len,
             out[o++] = ' ';
             bad++;
         } else {
-            memcpy(out + o, s + i, n);
-            o += n;
+            for (size_t k = 0; k < n; k++) out[o++] = s[i + k];
         }
         i += n;
     }

@@ -1,0 +1,85 @@
+/* test_render.c — JSON Lines records are the bytes jansson writes: the
+ * evidence text (invalid UTF-8 as U+FFFD, NUL as a space, then escaped) and
+ * integers, on random texts and extreme figures. */
+#include "marsad.h"
+#include "test.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The JSON jansson writes for the string s[0..n) sanitized. */
+static char *jansson_text(const char *s, size_t n) {
+    size_t cl;
+    char *clean = marsad_utf8_sanitize(s, n, &cl, NULL);
+    json_t *j = clean ? json_stringn(clean, cl) : NULL;
+    char *out = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    free(clean);
+    return out;
+}
+
+TEST(render_evidence_and_figures_as_jansson_writes_them)
+{
+    static const char *const PIECES[] = {
+        "ا", "\"", "\\", "\n", "\t", "\r", "\b", "\f", "\x01", "\x1f", "\x7f",
+        "a", " ", "\xFF", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x80",
+        "\xD8", "\xE2\x80\xA8", "/", "é", "\xF0\x9F\x98\x80",
+    };
+    unsigned long long x = 0x2545F4914F6CDD1DULL;
+    static const long FIG[] = {0, 1, -1, 9, 10, 123456789, LONG_MAX, LONG_MIN};
+    int bad = 0, done = 0;
+    for (int r = 0; r < 3000; r++) {
+        char s[256];
+        size_t len = 0;
+        for (int j = 0; j < 24; j++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
+            size_t pl = strlen(p);
+            if (len + pl >= sizeof s) break;
+            memcpy(s + len, p, pl);
+            len += pl;
+        }
+        if (r % 7 == 0 && len) s[len / 2] = '\0'; /* a NUL inside */
+        marsad_events *E = marsad_events_new(s, len);
+        marsad_span sp[2] = {{0, len}, {len / 3, len}};
+        marsad_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.doc_id = "d";
+        ev.event_id = "d-1";
+        ev.fatalities = FIG[r % 8];
+        ev.injured = FIG[(r + 3) % 8];
+        ev.evidence = sp;
+        ev.nevidence = 2;
+        if (!E || marsad_events_append(E, &ev)) {
+            bad++;
+            marsad_events_free(E);
+            continue;
+        }
+        char *out = marsad_events_render(E, MARSAD_FORMAT_JSONL, 0);
+        char *want0 = jansson_text(s, len), *want1 = jansson_text(s + len / 3, len - len / 3);
+        char figs[96];
+        snprintf(figs, sizeof figs, "\"fatalities\":%ld,\"injured\":%ld,", FIG[r % 8],
+                 FIG[(r + 3) % 8]);
+        int ok = out && want0 && want1 && strstr(out, figs);
+        if (ok) {
+            /* the evidence texts, in order */
+            const char *a = strstr(out, "\"evidence\":[");
+            const char *t0 = a ? strstr(a, "\"text\":") : NULL;
+            ok = t0 && strncmp(t0 + 7, want0, strlen(want0)) == 0;
+            const char *t1 = ok ? strstr(t0 + 7 + strlen(want0), "\"text\":") : NULL;
+            ok = ok && t1 && strncmp(t1 + 7, want1, strlen(want1)) == 0;
+        }
+        if (!ok && bad++ < 3) fprintf(stderr, "  round %d: %s\n", r, out ? out : "(null)");
+        done++;
+        free(out);
+        free(want0);
+        free(want1);
+        marsad_events_free(E);
+    }
+    CHECK(done >= 2900);
+    CHECK_EQ_INT(bad, 0);
+}
