@@ -4,6 +4,7 @@
  * less to scan than the cheapest query they save.
  */
 #include "serve/cache.h"
+#include "store/store.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@ typedef struct {
 
 struct serve_cache {
     char *path, *wal;
+    store *st;          /* a database server's store: its change token */
+    pthread_mutex_t st_mu;
     size_t max_bytes, bytes;
     uint64_t tick, hits, misses;
     pthread_mutex_t mu;
@@ -34,8 +37,32 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
     return h;
 }
 
+/* A cache over a database server, versioned by the store's change token. */
+static serve_cache *server_cache_new(const char *db, size_t max_bytes) {
+    char err[512];
+    store *st = store_open(db, STORE_READONLY, err, sizeof err);
+    uint64_t token;
+    if (!st || store_change_token(st, &token) != 0) {
+        store_close(st);
+        return NULL;
+    }
+    serve_cache *c = calloc(1, sizeof *c);
+    if (!c) {
+        store_close(st);
+        return NULL;
+    }
+    c->st = st;
+    c->max_bytes = max_bytes;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_mutex_init(&c->st_mu, NULL);
+    return c;
+}
+
 serve_cache *serve_cache_new(const char *db, size_t max_bytes) {
-    if (!db || !max_bytes || strstr(db, "://")) return NULL;
+    if (!db || !max_bytes) return NULL;
+    if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0)
+        return server_cache_new(db, max_bytes);
+    if (strstr(db, "://")) return NULL;
     if (strncmp(db, "sqlite:", 7) == 0) db += 7;
     serve_cache *c = calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -64,7 +91,11 @@ void serve_cache_free(serve_cache *c) {
     if (!c) return;
     for (size_t i = 0; i < CACHE_ENTRIES; i++)
         if (c->e[i].target) drop(c, &c->e[i]);
-    if (c->path) pthread_mutex_destroy(&c->mu);
+    if (c->path || c->st) pthread_mutex_destroy(&c->mu);
+    if (c->st) {
+        pthread_mutex_destroy(&c->st_mu);
+        store_close(c->st);
+    }
     free(c->path);
     free(c->wal);
     free(c);
@@ -80,6 +111,14 @@ static uint64_t stat_hash(uint64_t h, const char *path) {
 }
 
 uint64_t serve_cache_version(const serve_cache *c) {
+    if (c && c->st) {
+        serve_cache *m = (serve_cache *)c; /* the connection is shared */
+        uint64_t token = 0;
+        pthread_mutex_lock(&m->st_mu);
+        if (store_change_token(m->st, &token) != 0) token = 0;
+        pthread_mutex_unlock(&m->st_mu);
+        return token;
+    }
     struct stat st;
     if (!c || stat(c->path, &st) != 0) return 0;
     uint64_t h = stat_hash(0xcbf29ce484222325ull, c->path);

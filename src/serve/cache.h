@@ -3,12 +3,14 @@
  * store's files are unchanged, so that the dashboards of many analysts
  * asking the same questions cost one query each.
  *
- * Only a store that is a SQLite file can be cached: its version is read
- * from the file and its write-ahead log (inode, size, modification time,
- * one stat() each per request). A commit by an ingest running beside the
- * server appends to the log, so every later request misses and is answered
- * afresh. The version is read before the query, so an answer is never
- * older than the version it is kept under.
+ * A SQLite file's version is read from the file and its write-ahead log
+ * (inode, size, modification time, one stat() each per request). A commit
+ * by an ingest running beside the server appends to the log, so every later
+ * request misses and is answered afresh. A PostgreSQL store's version is
+ * its change token (store_change_token: the server's snapshot, one small
+ * query per request on a connection of the cache's own), which any write
+ * transaction starting or ending changes. The version is read before the
+ * query, so an answer is never older than the version it is kept under.
  *
  * Thread-safe (one mutex; a hit copies the body out under it). Bounded by a
  * byte budget and a number of entries; the least recently used goes first.
@@ -22,9 +24,9 @@
 typedef struct serve_cache serve_cache;
 
 /* A cache for answers over the store db (a path or "sqlite:PATH"), holding
- * at most max_bytes of bodies. NULL when there is nothing to cache: max_bytes
- * 0, a store that is not a file, or no memory. serve_cache_free accepts
- * NULL. */
+ * at most max_bytes of bodies. NULL when there is nothing to cache:
+ * max_bytes 0, a store that is neither a file nor a PostgreSQL database
+ * that answers, or no memory. serve_cache_free accepts NULL. */
 serve_cache *serve_cache_new(const char *db, size_t max_bytes);
 void serve_cache_free(serve_cache *c);
 

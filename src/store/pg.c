@@ -923,6 +923,20 @@ static const char *valid_text(const char *s, char **tmp) {
     return *tmp ? *tmp : "";
 }
 
+/* The hash of the current snapshot (xmin:xmax:running xids): a write
+ * transaction that starts (takes an xid) or ends changes it. */
+static int pgb_change_token(store *s, uint64_t *token) {
+    PGresult *r = pg_exec(s, "change token", "SELECT pg_current_snapshot()::text",
+                          0, NULL);
+    if (!r) return -1;
+    const char *v = PQgetvalue(r, 0, 0);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *v; v++) h = (h ^ (unsigned char)*v) * 0x100000001b3ull;
+    PQclear(r);
+    *token = h ? h : 1;
+    return 0;
+}
+
 int pg_failed_transient(store *s) {
     const char *st = ((pg_store *)s->impl)->sqlstate;
     return st[0] == '4' && st[1] == '0';
@@ -1249,4 +1263,5 @@ const store_driver store_pg_driver = {
     pg_batch_end,
     pg_merge_ready,
     pg_queue_stats,
+    pgb_change_token,
 };

@@ -1081,4 +1081,5 @@ const store_driver store_sqlite_driver = {
     NULL,
     NULL,
     NULL,
+    NULL, /* changes are seen on the files (serve/cache.c) */
 };

@@ -337,6 +337,15 @@ int store_merge_ready(store *s, size_t max, int wait, size_t *merged) {
     return s->be->merge_ready(s, max, wait, merged);
 }
 
+int store_change_token(store *s, uint64_t *token) {
+    *token = 0;
+    if (!s->be->change_token) {
+        store_set_error(s, "a %s store has no change token", s->be->name);
+        return -1;
+    }
+    return s->be->change_token(s, token);
+}
+
 int store_queue_get_stats(store *s, store_queue_stats *out) {
     memset(out, 0, sizeof *out);
     if (!s->be->queue_stats) return no_queue(s);

@@ -329,4 +329,15 @@ typedef struct {
 
 int store_queue_get_stats(store *s, store_queue_stats *out);
 
+/* ------------------------------------------------------------------------
+ * Change detection
+ * ------------------------------------------------------------------------ */
+
+/* A token that changes whenever data may have changed: equal tokens read at
+ * two moments mean no write was committed in between (PostgreSQL: a hash of
+ * the server's current snapshot, which any write transaction starting or
+ * ending changes). Read it before a query and keep the answer under it.
+ * -1 when the backend has none (a SQLite file: watch the file instead). */
+int store_change_token(store *s, uint64_t *token);
+
 #endif

@@ -44,6 +44,8 @@ typedef struct {
     void (*batch_end)(store_batch *b); /* rolls back an open batch */
     int (*merge_ready)(store *s, size_t max, int wait, size_t *merged);
     int (*queue_stats)(store *s, store_queue_stats *out);
+    /* store_change_token; NULL when the backend has none */
+    int (*change_token)(store *s, uint64_t *token);
 } store_driver;
 
 struct store {

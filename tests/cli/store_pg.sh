@@ -143,11 +143,21 @@ n=$(curl -sS "${base}api/events?limit=5000" | python3 -c 'import json,sys; print
 curl -sS "${base}api/events/$id" | grep -q '"nsources":3' || fail "GET /api/events/$id"
 curl -sS "${base}api/search?q=%D9%85%D8%B5%D8%B1%D8%A7%D8%AA%D8%A9" | grep -q '001_c6f971c3f58e13e0' ||
   fail "GET /api/search?q=مصراتة"
+# answers cached while the database is unchanged, fresh after a write
+hdr() { curl -sS -D - -o /dev/null "${base}$1" | tr -d '\r' | sed -n 's/^X-Marsad-Cache: //p'; }
+hdr api/meta > /dev/null
+[ "$(hdr api/meta)" = hit ] || fail "a repeated question over PostgreSQL is not answered from the cache"
+mkdir -p "$tmp/new"
+cp examples/dev/001_ly_2014-02-19_jawharafm.txt "$tmp/new/zz_added_while_serving.txt"
+"$bin" ingest --db "$db" "$tmp/new" 2> "$tmp/err" || fail "ingest beside the server: $(cat "$tmp/err")"
+[ "$(hdr api/meta)" = miss ] || fail "after an ingest the cache answered"
+curl -sS "${base}api/articles/zz_added_while_serving" | grep -q zz_added_while_serving ||
+  fail "after an ingest: the new article is not served"
 kill "$server"
 wait "$server" 2>/dev/null
 server=
 [ -s "$tmp/server.err" ] && fail "serve wrote to standard error: $(head -3 "$tmp/server.err")"
-ok "serve: events, one event, search"
+ok "serve: events, one event, search, cache kept until a write"
 
 # a server that does not answer, a database that does not exist
 "$bin" events --db "postgresql://127.0.0.1:1/x?connect_timeout=5" 2> "$tmp/err"; [ $? = 1 ] ||
