@@ -333,7 +333,7 @@ static int ingest_path(ingest *g, const char *path) {
                 continue;
             }
             char key[STORE_KEY_MAX], hash[STORE_HASH_HEX];
-            store_article_identity(&art, gen, key, hash);
+            store_article_identity(&art, gen, marsad_model_fingerprint(g->m), key, hash);
             int state = store_article_state(g->st, key, hash);
             if (state < 0) {
                 store_error(g, "%s", store_errmsg(g->st));

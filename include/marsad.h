@@ -192,6 +192,10 @@ const char *marsad_default_datadir(void);
  * failure returns NULL and writes "FILE:LINE: reason" into err. */
 marsad_model *marsad_model_load(const char *datadir, char *err, size_t errlen);
 void marsad_model_free(marsad_model *m);
+/* 16 hex digits that change when the data files of the model (every file
+ * under its data directory) or MARSAD_VERSION change: what was extracted
+ * under one fingerprint may differ under another. */
+const char *marsad_model_fingerprint(const marsad_model *m);
 
 /* One figure reported for an event (see spec/EVENTS.md "claims"). */
 typedef struct {

@@ -436,7 +436,7 @@ static void store_ingest_twice_same_dump_on(void)
     CHECK_EQ_INT(c2.added + c2.replaced + c2.failed, 0);
     char key[STORE_KEY_MAX], hash[STORE_HASH_HEX];
     marsad_article a = {"054_ly_2018-05-25_france24", "x", 1, NULL, NULL, NULL, NULL};
-    store_article_identity(&a, 0, key, hash);
+    store_article_identity(&a, 0, marsad_model_fingerprint(test_model()), key, hash);
     CHECK_EQ_STR(key, "054_ly_2018-05-25_france24");
     CHECK_EQ_INT(store_article_state(s, key, hash), STORE_CHANGED);
     CHECK_EQ_INT(store_article_state(s, "no-such-article", hash), STORE_ABSENT);
@@ -458,18 +458,29 @@ TEST(store_article_keys)
         h2[STORE_HASH_HEX];
     /* a made-up id (JSON Lines line number) is no identity: the URL is */
     marsad_article a = {"line3", "نص", 4, NULL, NULL, "http://x/1", NULL};
-    store_article_identity(&a, 1, k1, h1);
+    store_article_identity(&a, 1, marsad_model_fingerprint(test_model()), k1, h1);
     CHECK(strncmp(k1, "url:", 4) == 0);
     /* without URL, the text */
     a.url = NULL;
-    store_article_identity(&a, 1, k2, h2);
+    store_article_identity(&a, 1, marsad_model_fingerprint(test_model()), k2, h2);
     CHECK(strncmp(k2, "text:", 5) == 0);
     /* the content hash follows metadata too */
     a.title = "عنوان";
-    store_article_identity(&a, 1, k1, h1);
+    store_article_identity(&a, 1, marsad_model_fingerprint(test_model()), k1, h1);
     CHECK(strcmp(h1, h2) != 0);
     CHECK_EQ_STR(k1, k2);
     CHECK_EQ_INT(strlen(h1), 32);
+    /* and the model: other lexicons, another hash (the same key); no
+     * model, the content alone */
+    char h3[STORE_HASH_HEX], h4[STORE_HASH_HEX], h5[STORE_HASH_HEX];
+    store_article_identity(&a, 1, "0000000000000001", k2, h3);
+    store_article_identity(&a, 1, NULL, k2, h4);
+    store_article_identity(&a, 1, NULL, k2, h5);
+    CHECK(strcmp(h1, h3) != 0);
+    CHECK(strcmp(h1, h4) != 0 && strcmp(h3, h4) != 0);
+    CHECK_EQ_STR(h4, h5);
+    CHECK_EQ_STR(k1, k2);
+    CHECK_EQ_INT(strlen(marsad_model_fingerprint(test_model())), 16);
 }
 
 static void store_update_replaces_mentions_on(void)

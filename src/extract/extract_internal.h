@@ -104,6 +104,7 @@ struct marsad_model {
     char *trigger_strings;      /* storage for the type names */
     phrase_dict *trigger_dict;
     void *gazetteer, *actors, *numbers, *dates; /* resolver handles */
+    char fingerprint[17];       /* marsad_model_fingerprint */
 };
 
 /* Loads data/triggers.tsv into m. Returns 0 or writes err. */

@@ -36,23 +36,10 @@ static const char *nz(const char *s) { return s; }
 int pg_enqueue(store *s, const marsad_article *a, int id_generated,
                int *queued) {
     char key[STORE_KEY_MAX], hash[STORE_HASH_HEX];
-    store_article_identity(a, id_generated, key, hash);
-    /* stored already with this content: nothing to do */
-    const char *p0[] = {key, hash};
-    PGresult *r = pg_exec(s, "queue", "SELECT 1 FROM articles WHERE key = $1 AND content_hash = $2",
-                          2, p0);
-    if (!r) return -1;
-    int stored = PQntuples(r) > 0;
-    PQclear(r);
-    if (stored) {
-        /* a queued older version must not replace it later */
-        const char *p1[] = {key, hash};
-        r = pg_exec(s, "queue", "DELETE FROM queue WHERE key = $1 AND content_hash <> $2 AND state = 0",
-                    2, p1);
-        if (!r) return -1;
-        PQclear(r);
-        return 0;
-    }
+    store_article_identity(a, id_generated, NULL, key, hash);
+    /* the key and the content alone: which model extracts it is the
+     * worker's (an article stored already under the same model is found
+     * unchanged when its batch is committed) */
     char *text = NULL;
     size_t tl = 0;
     text = marsad_utf8_sanitize(a->text ? a->text : "", a->text ? a->text_len : 0,
@@ -64,7 +51,7 @@ int pg_enqueue(store *s, const marsad_article *a, int id_generated,
     const char *p[] = {key,        hash,          id_generated ? "t" : "f",
                        nz(a->id),  text,          nz(a->published),
                        nz(a->source), nz(a->url), nz(a->title)};
-    r = pg_exec(s, "queue",
+    PGresult *r = pg_exec(s, "queue",
                 "INSERT INTO queue (seq, key, content_hash, id_generated, doc_id,"
                 " text, published, source, url, title, state)"
                 " VALUES (nextval('queue_seq'), $1, $2, $3, $4, $5, $6, $7, $8, $9, 0)"

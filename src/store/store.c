@@ -106,16 +106,17 @@ static void hash_fields(const char *const *f, const size_t *len, size_t n,
 }
 
 void store_article_identity(const marsad_article *a, int id_generated,
-                            char key[STORE_KEY_MAX],
+                            const char *model_fp, char key[STORE_KEY_MAX],
                             char hash[STORE_HASH_HEX]) {
     const char *text = a->text ? a->text : "";
     size_t tl = a->text ? a->text_len : 0;
-    const char *f[] = {text, a->title, a->published, a->source, a->url};
+    const char *f[] = {text, a->title, a->published, a->source, a->url, model_fp};
     size_t l[] = {tl, a->title ? strlen(a->title) : 0,
                   a->published ? strlen(a->published) : 0,
                   a->source ? strlen(a->source) : 0,
-                  a->url ? strlen(a->url) : 0};
-    hash_fields(f, l, 5, hash);
+                  a->url ? strlen(a->url) : 0, model_fp ? strlen(model_fp) : 0};
+    /* without a model the hash is the one of the content alone */
+    hash_fields(f, l, model_fp ? 6 : 5, hash);
     if (a->id && *a->id && !id_generated) {
         /* keys longer than the buffer are hashed to stay unique */
         if (strlen(a->id) < STORE_KEY_MAX) {
@@ -151,7 +152,8 @@ store_doc *store_doc_new(const marsad_model *m, const marsad_article *a,
                          int id_generated, marsad_diag_fn diag, void *ctx) {
     store_doc *d = calloc(1, sizeof *d);
     if (!d) return NULL;
-    store_article_identity(a, id_generated, d->key, d->hash);
+    store_article_identity(a, id_generated, marsad_model_fingerprint(m), d->key,
+                           d->hash);
     d->text = marsad_utf8_sanitize(a->text ? a->text : "",
                                    a->text ? a->text_len : 0, &d->text_len,
                                    NULL);

@@ -57,9 +57,13 @@ int store_schema_version(store *s);
 
 /* The identity of an article: key names it across runs (its id unless the
  * reader made the id up, else "url:" + hash of its URL, else "text:" + hash
- * of its text); hash changes whenever its text or metadata change. */
+ * of its text); hash changes whenever its text or metadata change, or the
+ * model it is extracted with (model_fp, marsad_model_fingerprint: new
+ * lexicons extract again what they read otherwise; NULL: the content
+ * alone). */
 void store_article_identity(const marsad_article *a, int id_generated,
-                            char key[STORE_KEY_MAX], char hash[STORE_HASH_HEX]);
+                            const char *model_fp, char key[STORE_KEY_MAX],
+                            char hash[STORE_HASH_HEX]);
 
 /* Everything the store keeps about one article, computed without touching a
  * store: identity, sentences, SimHash fingerprint and the event mentions
