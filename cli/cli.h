@@ -31,6 +31,15 @@ int cli_check_text(const char *path, const char *text, size_t len);
 /* 1-based line number of byte offset off in text. */
 size_t cli_line_of(const char *text, size_t len, size_t off);
 
+/* Prints a reader's or extraction's problem as "marsad: FILE:LINE: msg"
+ * ("marsad: FILE: msg" when line is 0) to stderr. */
+void cli_print_diag(const char *file, size_t line, const char *msg);
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+/* Sleeps ms milliseconds. */
+void cli_sleep_ms(long ms);
+
 /* Prints "marsad: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

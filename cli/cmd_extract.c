@@ -44,8 +44,7 @@ static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
     diag_count *d = ctx;
     if (strncmp(msg, "warning:", 8) == 0) d->warnings++;
     else d->errors++;
-    if (line) fprintf(stderr, "marsad: %s:%zu: %s\n", file, line, msg);
-    else fprintf(stderr, "marsad: %s: %s\n", file, msg);
+    cli_print_diag(file, line, msg);
 }
 
 /* What every worker reads (read-only while extraction runs) and what only

@@ -101,12 +101,6 @@ static void on_signal(int sig) {
     stop_flag = 1;
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void clear_progress(ingest *g) {
     if (g->shown) {
         fputs("\r\033[K", stderr);
@@ -123,8 +117,7 @@ static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
     else g->errors++;
     if (!warning || g->verbose) {
         clear_progress(g);
-        if (line) fprintf(stderr, "marsad: %s:%zu: %s\n", file, line, msg);
-        else fprintf(stderr, "marsad: %s: %s\n", file, msg);
+        cli_print_diag(file, line, msg);
     }
     pthread_mutex_unlock(&g->diag_mu);
 }
@@ -146,7 +139,7 @@ static void store_error(ingest *g, const char *fmt, ...) {
 
 static void show_progress(ingest *g, int force) {
     if (!g->progress) return;
-    double t = now();
+    double t = cli_now();
     if (!force && t - g->last_progress < 0.2) return;
     g->last_progress = t;
     double el = t - g->t0, rate = el > 0 ? (double)g->seen / el : 0;
@@ -227,7 +220,7 @@ static void *worker(void *p) {
 static int commit(ingest *g) {
     if (!g->in_batch) return 0;
     g->in_batch = 0;
-    g->last_commit = now();
+    g->last_commit = cli_now();
     if (store_commit(g->st)) {
         store_error(g, "commit: %s", store_errmsg(g->st));
         return -1;
@@ -263,7 +256,7 @@ static int write_job(ingest *g, job *j) {
         g->events += r.events_created;
     }
     int rc = 0;
-    if (++g->batch_count >= g->batch || now() - g->last_commit > 1.0)
+    if (++g->batch_count >= g->batch || cli_now() - g->last_commit > 1.0)
         rc = commit(g);
     show_progress(g, 0);
     return rc;
@@ -289,7 +282,7 @@ static int enqueue(ingest *g, const marsad_article *a, int gen) {
     if (queued) g->added++;
     else g->unchanged++;
     int rc = 0;
-    if (++g->batch_count >= g->batch || now() - g->last_commit > 1.0)
+    if (++g->batch_count >= g->batch || cli_now() - g->last_commit > 1.0)
         rc = commit(g);
     show_progress(g, 0);
     return rc;
@@ -647,7 +640,7 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
     sigaction(SIGTERM, &sa, NULL);
 
     for (int p = 0; p < npaths; p++) g.total += count_articles(paths[p]);
-    g.t0 = g.last_commit = now();
+    g.t0 = g.last_commit = cli_now();
     int rc = g.ring ? 0 : -1;
     for (int p = 0; p < npaths && rc == 0 && !stop_flag; p++)
         rc = ingest_path(&g, paths[p]);
@@ -662,7 +655,7 @@ MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
     pthread_mutex_unlock(&g.mu);
     for (int t = 0; t < g.nthreads; t++) pthread_join(g.threads[t], NULL);
 
-    double el = now() - g.t0;
+    double el = cli_now() - g.t0;
     if (g.progress) {
         show_progress(&g, 1);
         fputc('\n', stderr);

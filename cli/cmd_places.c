@@ -28,12 +28,6 @@ static const char USAGE[] =
     "               disambiguation; default: inferred from each text\n"
     "--stats        print load time and memory to standard error\n";
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 MARSAD_COMMAND(places, "print place mentions with offsets and resolution")
 {
     if (cli_wants_help(argc, argv)) {
@@ -76,11 +70,11 @@ MARSAD_COMMAND(places, "print place mentions with offsets and resolution")
     }
     char err[1024];
     struct mallinfo2 m0 = mallinfo2();
-    double t0 = now_ms();
+    double t0 = (cli_now() * 1e3);
     clock_t c0 = clock();
     gazetteer *g = gazetteer_load(datadir, err, sizeof err);
     clock_t c1 = clock();
-    double t1 = now_ms();
+    double t1 = (cli_now() * 1e3);
     if (!g) {
         cli_error("%s", err);
         return EXIT_USAGE;

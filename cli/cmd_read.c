@@ -30,8 +30,7 @@ typedef struct {
 static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
     read_diag *d = ctx;
     if (strncmp(msg, "warning:", 8) != 0) d->errors++;
-    if (line) fprintf(stderr, "marsad: %s:%zu: %s\n", file, line, msg);
-    else fprintf(stderr, "marsad: %s: %s\n", file, msg);
+    cli_print_diag(file, line, msg);
 }
 
 static void put(json_t *o, const char *key, const char *v) {

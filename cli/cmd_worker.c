@@ -50,17 +50,6 @@ static void on_signal(int sig) {
     stop_flag = 1;
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void nap(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* ---- extraction of one batch on the worker's threads ------------------------ */
 
 typedef struct {
@@ -80,8 +69,7 @@ static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
     if (warning) w->warnings++;
     else w->errors++;
     if (!warning || w->verbose) {
-        if (line) fprintf(stderr, "marsad: %s:%zu: %s\n", file, line, msg);
-        else fprintf(stderr, "marsad: %s: %s\n", file, msg);
+        cli_print_diag(file, line, msg);
     }
     pthread_mutex_unlock(&w->mu);
 }
@@ -189,16 +177,16 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
     w.verbose = verbose;
     pthread_mutex_init(&w.mu, NULL);
     w.docs = calloc((size_t)batch, sizeof *w.docs);
-    double t0 = now();
+    double t0 = cli_now();
     size_t claimed = 0, stored = 0, merged = 0, batches = 0;
     double t_claim = 0, t_extract = 0, t_commit = 0, t_merge = 0, t;
     int rc = w.docs ? 0 : -1;
     long idle_ms = 0;
     int failures = 0; /* batch commits failed in a row */
     while (rc == 0 && !stop_flag) {
-        t = now();
+        t = cli_now();
         store_batch *b = store_claim(st, (size_t)batch);
-        t_claim += now() - t;
+        t_claim += cli_now() - t;
         if (!b) {
             cli_error("claim: %s", store_errmsg(st));
             rc = -1;
@@ -208,13 +196,13 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
         if (n == 0) {
             store_batch_free(b);
             size_t mg = 0;
-            t = now();
+            t = cli_now();
             if (store_merge_ready(st, 0, 1, &mg) != 0) {
                 cli_error("merge: %s", store_errmsg(st));
                 rc = -1;
                 break;
             }
-            t_merge += now() - t;
+            t_merge += cli_now() - t;
             merged += mg;
             if (store_queue_get_stats(st, &qs) != 0) {
                 cli_error("%s", store_errmsg(st));
@@ -225,7 +213,7 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
              * stop only when nothing is waiting, claimed or unmerged */
             if (!follow && qs.queued == 0 && qs.unmerged == 0) break;
             idle_ms = idle_ms ? (idle_ms * 2 > 1000 ? 1000 : idle_ms * 2) : 20;
-            nap(idle_ms);
+            cli_sleep_ms(idle_ms);
             continue;
         }
         idle_ms = 0;
@@ -240,13 +228,13 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
         w.n = n;
         w.next = 0;
         memset(w.docs, 0, (size_t)batch * sizeof *w.docs);
-        t = now();
+        t = cli_now();
         extract_batch(&w, (int)jobs);
-        t_extract += now() - t;
+        t_extract += cli_now() - t;
         size_t ok = 0;
-        t = now();
+        t = cli_now();
         int crc = store_batch_commit(st, b, w.docs, &ok);
-        t_commit += now() - t;
+        t_commit += cli_now() - t;
         for (size_t i = 0; i < n; i++) store_doc_free(w.docs[i]);
         store_batch_free(b);
         if (crc != 0) {
@@ -257,7 +245,7 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
                 rc = -1;
                 break;
             }
-            nap(100L * failures);
+            cli_sleep_ms(100L * failures);
             continue;
         }
         failures = 0;
@@ -267,16 +255,16 @@ MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
             fprintf(stderr, "worker %ld: committed %zu of %zu\n", (long)getpid(),
                     ok, n);
         size_t mg = 0;
-        t = now();
+        t = cli_now();
         if (store_merge_ready(st, 0, 0, &mg) != 0) {
             cli_error("merge: %s", store_errmsg(st));
             rc = -1;
             break;
         }
-        t_merge += now() - t;
+        t_merge += cli_now() - t;
         merged += mg;
     }
-    double el = now() - t0;
+    double el = cli_now() - t0;
     if (summary)
         fprintf(stderr,
                 "worker: %zu batches, %zu articles claimed, %zu stored, %zu "

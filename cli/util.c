@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 void cli_error(const char *fmt, ...) {
@@ -161,4 +162,20 @@ const char *cli_datadir(const char *dir) {
     const char *env = getenv("MARSAD_DATA");
     if (env && *env) return env;
     return MARSAD_DATADIR;
+}
+
+void cli_print_diag(const char *file, size_t line, const char *msg) {
+    if (line) fprintf(stderr, "marsad: %s:%zu: %s\n", file, line, msg);
+    else fprintf(stderr, "marsad: %s: %s\n", file, msg);
+}
+
+double cli_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void cli_sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
 }

@@ -881,8 +881,12 @@ static int cmp_i64(const void *a, const void *b) {
 }
 
 int pg_link_and_merge(store *s, int64_t aid, store_put_result *res) {
-    if (pg_merge_lock(s) || link_duplicate(s, aid, &res->duplicate_of))
-        return -1;
+    if (pg_merge_lock(s)) return -1;
+    return pg_link_and_merge_locked(s, aid, res);
+}
+
+int pg_link_and_merge_locked(store *s, int64_t aid, store_put_result *res) {
+    if (link_duplicate(s, aid, &res->duplicate_of)) return -1;
     char b[24];
     const char *p[] = {pg_i64(b, aid)};
     /* events that lost mentions when the article was replaced are merged
@@ -929,9 +933,7 @@ static int pgb_change_token(store *s, uint64_t *token) {
     PGresult *r = pg_exec(s, "change token", "SELECT pg_current_snapshot()::text",
                           0, NULL);
     if (!r) return -1;
-    const char *v = PQgetvalue(r, 0, 0);
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *v; v++) h = (h ^ (unsigned char)*v) * 0x100000001b3ull;
+    uint64_t h = simhash_hash64(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), 1);
     PQclear(r);
     *token = h ? h : 1;
     return 0;

@@ -111,6 +111,10 @@ int pg_put_rows(store *s, const store_doc *d, store_put_result *res);
  * res->events_joined). Takes the merge lock; run inside a transaction.
  * Returns 0 or -1 (error set). */
 int pg_link_and_merge(store *s, int64_t article_id, store_put_result *res);
+/* The same when this transaction holds the merge lock already (one round
+ * trip less per article). */
+int pg_link_and_merge_locked(store *s, int64_t article_id,
+                             store_put_result *res);
 
 /* Integer to decimal text in buf (at least 24 bytes); returns buf. */
 const char *pg_i64(char *buf, int64_t v);

@@ -96,9 +96,8 @@ store_batch *pg_claim(store *s, size_t max) {
         return NULL;
     }
     b->open = 1;
-    char lim[32];
-    snprintf(lim, sizeof lim, "%zu", max);
-    const char *p[] = {lim};
+    char lim[24];
+    const char *p[] = {pg_i64(lim, (int64_t)max)};
     PGresult *r = pg_exec(s, "queue",
                           "SELECT seq, id_generated, doc_id, text, published,"
                           " source, url, title FROM queue WHERE state = 0"
@@ -154,11 +153,9 @@ static void worker_name(char *out, size_t cap) {
 
 static int set_state(store *s, int64_t seq, int state, int64_t article_id,
                      const char *worker, const char *error) {
-    char sq[32], st[8], aid[32];
-    snprintf(sq, sizeof sq, "%lld", (long long)seq);
-    snprintf(st, sizeof st, "%d", state);
-    snprintf(aid, sizeof aid, "%lld", (long long)article_id);
-    const char *p[] = {sq, st, article_id ? aid : NULL, worker, error};
+    char sq[24], st[24], aid[24];
+    const char *p[] = {pg_i64(sq, seq), pg_i64(st, state),
+                       article_id ? pg_i64(aid, article_id) : NULL, worker, error};
     PGresult *r = pg_exec(s, "queue",
                           "UPDATE queue SET state = $2::smallint, article_id = $3, worker = $4,"
                           " error = $5, stored_at = now(),"
@@ -284,9 +281,8 @@ static int merge_chunk(store *s, size_t max, int wait, size_t *n, int *busy) {
         *busy = 1;
         return pg_run(s, "merge", "ROLLBACK");
     }
-    char lim[32];
-    snprintf(lim, sizeof lim, "%zu", max);
-    const char *p[] = {lim};
+    char lim[24];
+    const char *p[] = {pg_i64(lim, (int64_t)max)};
     /* the watermark is read after the lock: every commit before it is seen */
     PGresult *r = pg_exec(s, "merge",
                           "SELECT seq, article_id FROM queue WHERE state = 1"
@@ -302,7 +298,7 @@ static int merge_chunk(store *s, size_t max, int wait, size_t *n, int *busy) {
         int64_t aid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
         store_put_result res;
         memset(&res, 0, sizeof res);
-        if (pg_link_and_merge(s, aid, &res)) {
+        if (pg_link_and_merge_locked(s, aid, &res)) {
             PQclear(r);
             free(seqs.s);
             goto fail;
