@@ -43,8 +43,10 @@ void cli_sleep_ms(long ms);
 /* Prints "marsad: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* True when argv holds -h or --help; commands call it first. */
-int cli_wants_help(int argc, char **argv);
+/* True, after printing usage on standard output, when argv holds -h or
+ * --help (before any "--"). Commands call it first:
+ *     if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK; */
+int cli_wants_help(int argc, char **argv, const char *usage);
 
 /* Prints s (len bytes) to f as a JSON-safe/terminal-safe string: invalid UTF-8
  * becomes U+FFFD; control characters (C0, DEL, C1) and the Unicode line and

@@ -23,10 +23,7 @@ static const char USAGE[] =
 
 MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = getenv("MARSAD_DATA");
     if (!datadir || !*datadir) datadir = MARSAD_DATADIR;
     const char *country = NULL;

@@ -60,10 +60,7 @@ static void flag_names(int f, char *buf, size_t cap) {
 
 MARSAD_COMMAND(dates, "print the dates in a text, resolved")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = NULL, *pubarg = NULL;
     int nfiles = 0, status = EXIT_OK;
     for (int a = 1; a < argc; a++) {

@@ -504,10 +504,7 @@ static int follow(ingest *g, char **paths, int npaths) {
 
 MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *db = NULL, *datadir = NULL, *published = NULL;
     const char *jobs_s = NULL, *batch_s = NULL;
     int follow_mode = 0, queue = 0, summary = 0, verbose = 0, quiet = 0, check = 0;

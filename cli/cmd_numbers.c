@@ -20,10 +20,7 @@ static const char USAGE[] =
 
 MARSAD_COMMAND(numbers, "print the counts in a text with their values")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = NULL;
     int nfiles = 0, status = EXIT_OK;
     for (int a = 1; a < argc; a++) {

@@ -30,10 +30,7 @@ static const char USAGE[] =
 
 MARSAD_COMMAND(places, "print place mentions with offsets and resolution")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = getenv("MARSAD_DATA");
     const char *country = NULL;
     int stats = 0, nfiles = 0, status = EXIT_OK;

@@ -14,10 +14,7 @@ static const char USAGE[] =
 
 MARSAD_COMMAND(tokenize, "print tokens, offsets, folded forms and sentences")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     int only_sentences = 0, nfiles = 0, status = EXIT_OK;
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--sentences") == 0) {

@@ -102,10 +102,7 @@ static void extract_batch(batch_work *w, int nthreads) {
 
 MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *db = NULL, *datadir = NULL, *jobs_s = NULL, *batch_s = NULL;
     int queue = 0, follow = 0, summary = 0, verbose = 0;
     for (int a = 1; a < argc; a++) {

@@ -131,11 +131,13 @@ int cli_check_text(const char *path, const char *text, size_t len) {
     return (bad || nul) ? 1 : 0;
 }
 
-int cli_wants_help(int argc, char **argv) {
+int cli_wants_help(int argc, char **argv, const char *usage) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) break;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
             return 1;
+        }
     }
     return 0;
 }
