@@ -53,6 +53,24 @@ int cli_wants_help(int argc, char **argv, const char *usage);
  * paragraph separators become spaces, so output stays one record per line. */
 void cli_put_clean(FILE *f, const char *s, size_t len);
 
+/* What a command does with one article: text (len bytes, NUL after) read
+ * from path, and its document. Returns EXIT_OK, or EXIT_INPUT after
+ * reporting a problem. */
+typedef int (*cli_article_fn)(void *ctx, const char *path, const char *text,
+                              marsad_doc *doc);
+
+/* Runs fn(ctx, ...) on each file named in argv[1..argc), in order, skipping
+ * NULL entries (a command sets the options it has read to NULL): reads it
+ * (cli_read_file), warns about it (cli_check_text) and makes its document,
+ * freed after fn returns. A file that cannot be read or made into a
+ * document is reported and skipped. Returns EXIT_OK, or EXIT_INPUT when any
+ * file had a problem. */
+int cli_each_article(int argc, char **argv, cli_article_fn fn, void *ctx);
+
+/* Prints "START\tEND\t" and text[start, end) made clean (cli_put_clean) to
+ * standard output: how the debugging commands begin a mention's line. */
+void cli_put_span(const char *text, size_t start, size_t end);
+
 /* The data directory: dir when given (--data DIR), else $MARSAD_DATA, else
  * the repository's data/ compiled in as MARSAD_DATADIR. */
 const char *cli_datadir(const char *dir);

@@ -159,6 +159,35 @@ void cli_put_clean(FILE *f, const char *s, size_t len) {
     }
 }
 
+int cli_each_article(int argc, char **argv, cli_article_fn fn, void *ctx) {
+    int status = EXIT_OK;
+    for (int a = 1; a < argc; a++) {
+        if (!argv[a]) continue;
+        size_t len;
+        char *text = cli_read_file(argv[a], &len);
+        if (!text) {
+            status = EXIT_INPUT;
+            continue;
+        }
+        if (cli_check_text(argv[a], text, len)) status = EXIT_INPUT;
+        marsad_doc *doc = marsad_doc_new(text, len);
+        if (!doc) {
+            cli_error("%s: out of memory", argv[a]);
+            status = EXIT_INPUT;
+        } else if (fn(ctx, argv[a], text, doc) != EXIT_OK) {
+            status = EXIT_INPUT;
+        }
+        marsad_doc_free(doc);
+        free(text);
+    }
+    return status;
+}
+
+void cli_put_span(const char *text, size_t start, size_t end) {
+    printf("%zu\t%zu\t", start, end);
+    cli_put_clean(stdout, text + start, end - start);
+}
+
 const char *cli_datadir(const char *dir) {
     if (dir && *dir) return dir;
     const char *env = getenv("MARSAD_DATA");
