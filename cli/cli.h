@@ -71,6 +71,29 @@ int cli_each_article(int argc, char **argv, cli_article_fn fn, void *ctx);
  * standard output: how the debugging commands begin a mention's line. */
 void cli_put_span(const char *text, size_t start, size_t end);
 
+/* An option of a command: name ("--db"), an optional alias ("-v"), and
+ * where it goes: value, for an option taking one, or flag, set to 1. */
+typedef struct {
+    const char *name, *alias;
+    const char **value;
+    int *flag;
+} cli_option;
+
+/* Reads argv[1..argc) against opts (ended by an entry with name NULL). Any
+ * other argument is a path, put in paths[(*npaths)++] (paths has room for
+ * argc); with paths NULL, or for one starting with '-' other than "-", it is
+ * an error. Returns 0, or prints "CMD: unknown option 'X' (see marsad CMD
+ * --help)" ("unknown argument" when the command takes no paths) or "CMD:
+ * OPT needs a value" and returns -1. */
+int cli_parse_options(const char *cmd, int argc, char **argv,
+                      const cli_option *opts, char **paths, int *npaths);
+
+/* Reads s, the value of option opt, as a whole number from lo to hi into
+ * *out. Returns 0, or prints "CMD: OPT must be a number from LO to HI, not
+ * 'S'" ("a positive number" when lo is 1 and hi LONG_MAX) and returns -1. */
+int cli_number_option(const char *cmd, const char *opt, const char *s,
+                      long lo, long hi, long *out);
+
 /* The data directory: dir when given (--data DIR), else $MARSAD_DATA, else
  * the repository's data/ compiled in as MARSAD_DATADIR. */
 const char *cli_datadir(const char *dir);

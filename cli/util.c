@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,52 @@ int cli_each_article(int argc, char **argv, cli_article_fn fn, void *ctx) {
 void cli_put_span(const char *text, size_t start, size_t end) {
     printf("%zu\t%zu\t", start, end);
     cli_put_clean(stdout, text + start, end - start);
+}
+
+int cli_parse_options(const char *cmd, int argc, char **argv,
+                      const cli_option *opts, char **paths, int *npaths) {
+    for (int a = 1; a < argc; a++) {
+        const char *o = argv[a];
+        const cli_option *op = opts;
+        while (op->name && strcmp(o, op->name) != 0 &&
+               !(op->alias && strcmp(o, op->alias) == 0))
+            op++;
+        if (!op->name) {
+            if (paths && !(o[0] == '-' && o[1] != '\0')) {
+                paths[(*npaths)++] = argv[a];
+                continue;
+            }
+            cli_error("%s: unknown %s '%s' (see marsad %s --help)", cmd,
+                      paths ? "option" : "argument", o, cmd);
+            return -1;
+        }
+        if (op->flag) {
+            *op->flag = 1;
+            continue;
+        }
+        if (a + 1 >= argc) {
+            cli_error("%s: %s needs a value", cmd, o);
+            return -1;
+        }
+        *op->value = argv[++a];
+    }
+    return 0;
+}
+
+int cli_number_option(const char *cmd, const char *opt, const char *s,
+                      long lo, long hi, long *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (v < lo || *end || v > hi) {
+        if (lo == 1 && hi == LONG_MAX)
+            cli_error("%s: %s must be a positive number, not '%s'", cmd, opt, s);
+        else
+            cli_error("%s: %s must be a number from %ld to %ld, not '%s'", cmd,
+                      opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 const char *cli_datadir(const char *dir) {
