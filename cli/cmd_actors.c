@@ -21,21 +21,50 @@ static const char USAGE[] =
     "actors get the unknown country. --data defaults to $MARSAD_DATA, then\n"
     "the build's data directory. --stats prints the lexicon's size.\n";
 
+typedef struct {
+    const actors *lex;
+    const char *country; /* --country, or NULL */
+    int nfiles;
+} actors_run;
+
+/* One article's actor mentions. */
+static int print_actors(void *ctx, const char *path, const char *text,
+                        marsad_doc *doc) {
+    const actors_run *run = ctx;
+    actor_mention *m = NULL;
+    size_t nm = actors_find(run->lex, doc, run->country, &m);
+    if (run->nfiles > 1) printf("# %s\n", path);
+    for (size_t i = 0; i < nm; i++) {
+        const actor_info *ai = actors_info(run->lex, m[i].actor);
+        cli_put_span(text, m[i].start, m[i].end);
+        printf("\t%s\t%s\t%s\t", ai->name, ai->type, ai->country);
+        if (m[i].short_form) {
+            printf("short");
+            if (m[i].antecedent != ACTORS_NONE)
+                printf("->%zu", m[m[i].antecedent].start);
+            if (m[i].generic) printf(",generic");
+        } else {
+            printf(m[i].generic ? "generic" : "name");
+        }
+        if (m[i].by_cue) printf("+cue");
+        putchar('\n');
+    }
+    free(m);
+    return EXIT_OK;
+}
+
 MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = getenv("MARSAD_DATA");
     if (!datadir || !*datadir) datadir = MARSAD_DATADIR;
-    const char *country = NULL;
-    int stats = 0, nfiles = 0, status = EXIT_OK;
+    actors_run run = {NULL, NULL, 0};
+    int stats = 0;
     for (int a = 1; a < argc; a++) {
         if ((strcmp(argv[a], "--data") == 0 ||
              strcmp(argv[a], "--country") == 0) && a + 1 < argc) {
             if (argv[a][2] == 'd') datadir = argv[a + 1];
-            else country = argv[a + 1];
+            else run.country = argv[a + 1];
             argv[a] = argv[a + 1] = NULL;
             a++;
         } else if (strcmp(argv[a], "--stats") == 0) {
@@ -45,6 +74,8 @@ MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
             cli_error("actors: unknown option or missing value '%s'", argv[a]);
             fputs(USAGE, stderr);
             return EXIT_USAGE;
+        } else {
+            run.nfiles++;
         }
     }
     char err[512];
@@ -53,9 +84,9 @@ MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    if (country && !actors_country_name(lex, country))
+    if (run.country && !actors_country_name(lex, run.country))
         cli_error("actors: warning: country '%s' is not in countries.tsv",
-                  country);
+                  run.country);
     if (stats) {
         size_t generic = 0;
         for (uint32_t i = 0; i < actors_count(lex); i++)
@@ -64,48 +95,10 @@ MARSAD_COMMAND(actors, "print actor mentions with offsets and resolution")
                actors_count(lex), generic, actors_count(lex) - generic,
                actors_alias_count(lex));
     }
-    int total = 0;
-    for (int a = 1; a < argc; a++) total += argv[a] != NULL;
-    for (int a = 1; a < argc; a++) {
-        if (!argv[a]) continue;
-        nfiles++;
-        size_t len;
-        char *text = cli_read_file(argv[a], &len);
-        if (!text) {
-            status = EXIT_INPUT;
-            continue;
-        }
-        if (cli_check_text(argv[a], text, len)) status = EXIT_INPUT;
-        marsad_doc *doc = marsad_doc_new(text, len);
-        actor_mention *m = NULL;
-        size_t nm = doc ? actors_find(lex, doc, country, &m) : 0;
-        if (!doc) {
-            cli_error("%s: out of memory", argv[a]);
-            status = EXIT_INPUT;
-        }
-        if (total > 1) printf("# %s\n", argv[a]);
-        for (size_t i = 0; i < nm; i++) {
-            const actor_info *ai = actors_info(lex, m[i].actor);
-            printf("%zu\t%zu\t", m[i].start, m[i].end);
-            cli_put_clean(stdout, text + m[i].start, m[i].end - m[i].start);
-            printf("\t%s\t%s\t%s\t", ai->name, ai->type, ai->country);
-            if (m[i].short_form) {
-                printf("short");
-                if (m[i].antecedent != ACTORS_NONE)
-                    printf("->%zu", m[m[i].antecedent].start);
-                if (m[i].generic) printf(",generic");
-            } else {
-                printf(m[i].generic ? "generic" : "name");
-            }
-            if (m[i].by_cue) printf("+cue");
-            putchar('\n');
-        }
-        free(m);
-        marsad_doc_free(doc);
-        free(text);
-    }
+    run.lex = lex;
+    int status = cli_each_article(argc, argv, print_actors, &run);
     actors_free(lex);
-    if (nfiles == 0 && !stats) {
+    if (run.nfiles == 0 && !stats) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }

@@ -58,36 +58,81 @@ static void flag_names(int f, char *buf, size_t cap) {
         }
 }
 
+typedef struct {
+    const dates *dt;
+    const char *pubarg; /* --published, or NULL */
+    ymd pubopt;         /* its date */
+    int nfiles;
+} dates_run;
+
+/* One article's publication date and date expressions. */
+static int print_dates(void *ctx, const char *path, const char *text,
+                       marsad_doc *doc) {
+    const dates_run *run = ctx;
+    ymd pub = run->pubopt;
+    const char *src = "--published";
+    if (!run->pubarg) {
+        src = "metadata";
+        if (strcmp(path, "-") == 0 || !published_from_json(path, &pub)) {
+            src = "dateline";
+            if (!dates_dateline(run->dt, doc, &pub)) {
+                pub = (ymd){0, 0, 0};
+                src = "unknown";
+            }
+        }
+    }
+    char b1[16], b2[16], b3[16], fl[64];
+    if (run->nfiles > 1) printf("# %s\n", path);
+    printf("# published %s (%s)\n", pub.y ? ymd_format(pub, b1, sizeof b1) : "-",
+           src);
+    size_t nt;
+    const marsad_token *t = marsad_doc_tokens(doc, &nt);
+    date_mention *m;
+    size_t nm = dates_find(run->dt, doc, pub, &m);
+    for (size_t i = 0; i < nm; i++) {
+        cli_put_span(text, t[m[i].tok_start].start, t[m[i].tok_end - 1].end);
+        flag_names(m[i].flags, fl, sizeof fl);
+        if (m[i].precision)
+            printf("\t%s\t%s..%s\tp%d", ymd_format(m[i].date, b1, sizeof b1),
+                   ymd_format(m[i].first, b2, sizeof b2),
+                   ymd_format(m[i].last, b3, sizeof b3), m[i].precision);
+        else
+            printf("\t%s\t-\tp0", ymd_format(m[i].date, b1, sizeof b1));
+        printf("\t%s%s%s\n", m[i].relative ? "relative" : "absolute",
+               fl[0] ? "\t" : "", fl);
+    }
+    free(m);
+    return EXIT_OK;
+}
+
 MARSAD_COMMAND(dates, "print the dates in a text, resolved")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
-    const char *datadir = NULL, *pubarg = NULL;
-    int nfiles = 0, status = EXIT_OK;
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
+    const char *datadir = NULL;
+    dates_run run = {NULL, NULL, {0, 0, 0}, 0};
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--data") == 0 || strcmp(argv[a], "--published") == 0) {
             if (a + 1 >= argc) {
                 cli_error("dates: %s needs a value", argv[a]);
                 return EXIT_USAGE;
             }
-            if (argv[a][2] == 'd') datadir = argv[++a];
-            else pubarg = argv[++a];
+            if (argv[a][2] == 'd') datadir = argv[a + 1];
+            else run.pubarg = argv[a + 1];
+            argv[a] = argv[a + 1] = NULL;
+            a++;
         } else if (argv[a][0] == '-' && argv[a][1] != '\0') {
             cli_error("dates: unknown option '%s'", argv[a]);
             fputs(USAGE, stderr);
             return EXIT_USAGE;
         } else {
-            nfiles++;
+            run.nfiles++;
         }
     }
-    ymd pubopt = {0, 0, 0};
-    if (pubarg && !ymd_parse_iso(pubarg, strlen(pubarg), &pubopt)) {
-        cli_error("dates: --published '%s' is not a date YYYY-MM-DD", pubarg);
+    if (run.pubarg && !ymd_parse_iso(run.pubarg, strlen(run.pubarg), &run.pubopt)) {
+        cli_error("dates: --published '%s' is not a date YYYY-MM-DD", run.pubarg);
         return EXIT_USAGE;
     }
-    if (nfiles == 0) {
+    if (run.nfiles == 0) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }
@@ -97,63 +142,8 @@ MARSAD_COMMAND(dates, "print the dates in a text, resolved")
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    for (int a = 1; a < argc; a++) {
-        if (strcmp(argv[a], "--data") == 0 || strcmp(argv[a], "--published") == 0) {
-            a++;
-            continue;
-        }
-        size_t len;
-        char *text = cli_read_file(argv[a], &len);
-        if (!text) {
-            status = EXIT_INPUT;
-            continue;
-        }
-        if (cli_check_text(argv[a], text, len)) status = EXIT_INPUT;
-        marsad_doc *doc = marsad_doc_new(text, len);
-        if (!doc) {
-            cli_error("%s: out of memory", argv[a]);
-            free(text);
-            status = EXIT_INPUT;
-            continue;
-        }
-        ymd pub = pubopt;
-        const char *src = "--published";
-        if (!pubarg) {
-            src = "metadata";
-            if (strcmp(argv[a], "-") == 0 || !published_from_json(argv[a], &pub)) {
-                src = "dateline";
-                if (!dates_dateline(dt, doc, &pub)) {
-                    pub = (ymd){0, 0, 0};
-                    src = "unknown";
-                }
-            }
-        }
-        char b1[16], b2[16], b3[16], fl[64];
-        if (nfiles > 1) printf("# %s\n", argv[a]);
-        printf("# published %s (%s)\n", pub.y ? ymd_format(pub, b1, sizeof b1) : "-",
-               src);
-        size_t nt;
-        const marsad_token *t = marsad_doc_tokens(doc, &nt);
-        date_mention *m;
-        size_t nm = dates_find(dt, doc, pub, &m);
-        for (size_t i = 0; i < nm; i++) {
-            size_t s = t[m[i].tok_start].start, e = t[m[i].tok_end - 1].end;
-            printf("%zu\t%zu\t", s, e);
-            cli_put_clean(stdout, text + s, e - s);
-            flag_names(m[i].flags, fl, sizeof fl);
-            if (m[i].precision)
-                printf("\t%s\t%s..%s\tp%d", ymd_format(m[i].date, b1, sizeof b1),
-                       ymd_format(m[i].first, b2, sizeof b2),
-                       ymd_format(m[i].last, b3, sizeof b3), m[i].precision);
-            else
-                printf("\t%s\t-\tp0", ymd_format(m[i].date, b1, sizeof b1));
-            printf("\t%s%s%s\n", m[i].relative ? "relative" : "absolute",
-                   fl[0] ? "\t" : "", fl);
-        }
-        free(m);
-        marsad_doc_free(doc);
-        free(text);
-    }
+    run.dt = dt;
+    int status = cli_each_article(argc, argv, print_dates, &run);
     dates_free(dt);
     return status;
 }

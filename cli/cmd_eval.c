@@ -36,10 +36,7 @@ static void print_diags(const eval_diags *d, size_t *shown) {
 
 MARSAD_COMMAND(eval, "score events against gold: precision, recall, F1, fields")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     int per_doc = 0, as_json = 0;
     const char *pos[2];
     int npos = 0;

@@ -73,10 +73,7 @@ static int valid_date(const char *d) {
 
 MARSAD_COMMAND(events, "list merged events from a store (filters, formats)")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *db = NULL, *format = "jsonl", *output = NULL, *id_s = NULL;
     const char *by = NULL, *minf = NULL, *limit_s = NULL, *offset_s = NULL;
     store_filter f;

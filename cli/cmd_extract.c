@@ -111,10 +111,7 @@ static int thread_option(int argc, char **argv, int *a, int *threads) {
 
 MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *format = "jsonl", *output = NULL, *published = NULL;
     const char *datadir = NULL, *level_s = "events";
     const char **paths = calloc((size_t)argc, sizeof *paths);

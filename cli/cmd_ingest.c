@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <dirent.h>
 #include <poll.h>
 #include <pthread.h>
@@ -504,54 +505,32 @@ static int follow(ingest *g, char **paths, int npaths) {
 
 MARSAD_COMMAND(ingest, "keep articles, mentions and merged events in a store")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *db = NULL, *datadir = NULL, *published = NULL;
     const char *jobs_s = NULL, *batch_s = NULL;
     int follow_mode = 0, queue = 0, summary = 0, verbose = 0, quiet = 0, check = 0;
+    const cli_option opts[] = {
+        {"--db", NULL, &db, NULL},
+        {"--data", NULL, &datadir, NULL},
+        {"--published", NULL, &published, NULL},
+        {"--jobs", NULL, &jobs_s, NULL},
+        {"--batch", NULL, &batch_s, NULL},
+        {"--follow", NULL, NULL, &follow_mode},
+        {"--queue", NULL, NULL, &queue},
+        {"--summary", NULL, NULL, &summary},
+        {"--check", NULL, NULL, &check},
+        {"--verbose", "-v", NULL, &verbose},
+        {"--quiet", "-q", NULL, &quiet},
+        {NULL, NULL, NULL, NULL},
+    };
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
-    for (int a = 1; a < argc; a++) {
-        const char *o = argv[a];
-        const char **dst = NULL;
-        if (strcmp(o, "--db") == 0) dst = &db;
-        else if (strcmp(o, "--data") == 0) dst = &datadir;
-        else if (strcmp(o, "--published") == 0) dst = &published;
-        else if (strcmp(o, "--jobs") == 0) dst = &jobs_s;
-        else if (strcmp(o, "--batch") == 0) dst = &batch_s;
-        else if (strcmp(o, "--follow") == 0) { follow_mode = 1; continue; }
-        else if (strcmp(o, "--queue") == 0) { queue = 1; continue; }
-        else if (strcmp(o, "--summary") == 0) { summary = 1; continue; }
-        else if (strcmp(o, "--check") == 0) { check = 1; continue; }
-        else if (strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) { verbose = 1; continue; }
-        else if (strcmp(o, "-q") == 0 || strcmp(o, "--quiet") == 0) { quiet = 1; continue; }
-        else if (o[0] == '-' && o[1] != '\0') {
-            cli_error("ingest: unknown option '%s' (see marsad ingest --help)", o);
-            free(paths);
-            return EXIT_USAGE;
-        } else {
-            paths[npaths++] = argv[a];
-            continue;
-        }
-        if (a + 1 >= argc) {
-            cli_error("ingest: %s needs a value", o);
-            free(paths);
-            return EXIT_USAGE;
-        }
-        *dst = argv[++a];
-    }
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     long batch = 200;
-    char *end;
-    if (jobs_s && ((jobs = strtol(jobs_s, &end, 10)) < 0 || *end || jobs > 64)) {
-        cli_error("ingest: --jobs must be a number from 0 to 64, not '%s'", jobs_s);
-        free(paths);
-        return EXIT_USAGE;
-    }
-    if (batch_s && ((batch = strtol(batch_s, &end, 10)) < 1 || *end)) {
-        cli_error("ingest: --batch must be a positive number, not '%s'", batch_s);
+    if (cli_parse_options("ingest", argc, argv, opts, paths, &npaths) ||
+        (jobs_s && cli_number_option("ingest", "--jobs", jobs_s, 0, 64, &jobs)) ||
+        (batch_s &&
+         cli_number_option("ingest", "--batch", batch_s, 1, LONG_MAX, &batch))) {
         free(paths);
         return EXIT_USAGE;
     }

@@ -18,30 +18,58 @@ static const char USAGE[] =
     "--data DIR reads the tables from DIR (default $MARSAD_DATA or the\n"
     "built-in data directory).\n";
 
+typedef struct {
+    const numbers *nb;
+    int nfiles;
+} numbers_run;
+
+/* One article's counts. */
+static int print_counts(void *ctx, const char *path, const char *text,
+                        marsad_doc *doc) {
+    const numbers_run *run = ctx;
+    static const char *const NUMBER_NAMES[] = {"", "sg", "du", "pl"};
+    if (run->nfiles > 1) printf("# %s\n", path);
+    size_t nt;
+    const marsad_token *t = marsad_doc_tokens(doc, &nt);
+    num_mention *m;
+    size_t nm = numbers_find(run->nb, doc, &m);
+    for (size_t i = 0; i < nm; i++) {
+        cli_put_span(text, t[m[i].tok_start].start, t[m[i].tok_end - 1].end);
+        printf("\t%.15g\t%s\t%s", m[i].value,
+               numbers_qualifier_name(m[i].qualifier),
+               numbers_kind_name(m[i].vague));
+        if (m[i].noun_tok >= 0)
+            printf("\tnoun=%s/%s/%s", m[i].noun_lemma, m[i].noun_class,
+                   NUMBER_NAMES[m[i].noun_number & 3]);
+        putchar('\n');
+    }
+    free(m);
+    return EXIT_OK;
+}
+
 MARSAD_COMMAND(numbers, "print the counts in a text with their values")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = NULL;
-    int nfiles = 0, status = EXIT_OK;
+    numbers_run run = {NULL, 0};
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--data") == 0) {
             if (a + 1 >= argc) {
                 cli_error("numbers: --data needs a directory");
                 return EXIT_USAGE;
             }
-            datadir = argv[++a];
+            datadir = argv[a + 1];
+            argv[a] = argv[a + 1] = NULL;
+            a++;
         } else if (argv[a][0] == '-' && argv[a][1] != '\0') {
             cli_error("numbers: unknown option '%s'", argv[a]);
             fputs(USAGE, stderr);
             return EXIT_USAGE;
         } else {
-            nfiles++;
+            run.nfiles++;
         }
     }
-    if (nfiles == 0) {
+    if (run.nfiles == 0) {
         fputs(USAGE, stderr);
         return EXIT_USAGE;
     }
@@ -51,47 +79,8 @@ MARSAD_COMMAND(numbers, "print the counts in a text with their values")
         cli_error("%s", err);
         return EXIT_USAGE;
     }
-    static const char *const NUMBER_NAMES[] = {"", "sg", "du", "pl"};
-    for (int a = 1; a < argc; a++) {
-        if (strcmp(argv[a], "--data") == 0) {
-            a++;
-            continue;
-        }
-        size_t len;
-        char *text = cli_read_file(argv[a], &len);
-        if (!text) {
-            status = EXIT_INPUT;
-            continue;
-        }
-        if (cli_check_text(argv[a], text, len)) status = EXIT_INPUT;
-        marsad_doc *doc = marsad_doc_new(text, len);
-        if (!doc) {
-            cli_error("%s: out of memory", argv[a]);
-            free(text);
-            status = EXIT_INPUT;
-            continue;
-        }
-        if (nfiles > 1) printf("# %s\n", argv[a]);
-        size_t nt;
-        const marsad_token *t = marsad_doc_tokens(doc, &nt);
-        num_mention *m;
-        size_t nm = numbers_find(nb, doc, &m);
-        for (size_t i = 0; i < nm; i++) {
-            size_t s = t[m[i].tok_start].start, e = t[m[i].tok_end - 1].end;
-            printf("%zu\t%zu\t", s, e);
-            cli_put_clean(stdout, text + s, e - s);
-            printf("\t%.15g\t%s\t%s", m[i].value,
-                   numbers_qualifier_name(m[i].qualifier),
-                   numbers_kind_name(m[i].vague));
-            if (m[i].noun_tok >= 0)
-                printf("\tnoun=%s/%s/%s", m[i].noun_lemma, m[i].noun_class,
-                       NUMBER_NAMES[m[i].noun_number & 3]);
-            putchar('\n');
-        }
-        free(m);
-        marsad_doc_free(doc);
-        free(text);
-    }
+    run.nb = nb;
+    int status = cli_each_article(argc, argv, print_counts, &run);
     numbers_free(nb);
     return status;
 }

@@ -28,15 +28,48 @@ static const char USAGE[] =
     "               disambiguation; default: inferred from each text\n"
     "--stats        print load time and memory to standard error\n";
 
+typedef struct {
+    const gazetteer *g;
+    const char *country; /* --country, or NULL */
+} places_run;
+
+/* One article's place mentions, after a line "# PATH". */
+static int print_places(void *ctx, const char *path, const char *text,
+                        marsad_doc *doc) {
+    const places_run *run = ctx;
+    gaz_mention *ms = NULL;
+    size_t n = gazetteer_find(run->g, doc, run->country, &ms);
+    if (n == (size_t)-1) {
+        cli_error("%s: out of memory", path);
+        return EXIT_INPUT;
+    }
+    printf("# %s\n", path);
+    for (size_t i = 0; i < n; i++) {
+        const gaz_mention *m = &ms[i];
+        const gaz_place *p = gazetteer_place(run->g, m->place);
+        cli_put_span(text, m->start, m->end);
+        printf("\t%zu\t%zu\t%u\t%s\t%.5f\t%.5f\t%s\t%s\t%s\t%d\t%s\t%g\t",
+               m->name_start, m->name_end, p->id, *p->name_en ? p->name_en : "-", p->lat,
+               p->lon, p->country, *p->admin1 ? p->admin1 : "-",
+               p->feature, m->geo_precision,
+               m->relation ? m->relation : "-", m->offset_km);
+        int any = 0;
+        if (m->in_org_name) any = printf("org");
+        if (m->ncandidates > 1)
+            printf("%samb=%d", any ? "," : "", m->ncandidates), any = 1;
+        if (!any) putchar('-');
+        printf("\t%s\n", p->source);
+    }
+    free(ms);
+    return EXIT_OK;
+}
+
 MARSAD_COMMAND(places, "print place mentions with offsets and resolution")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *datadir = getenv("MARSAD_DATA");
-    const char *country = NULL;
-    int stats = 0, nfiles = 0, status = EXIT_OK;
+    places_run run = {NULL, NULL};
+    int stats = 0, nfiles = 0;
     if (!datadir || !*datadir) datadir = MARSAD_DATADIR;
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--data") == 0 || strcmp(argv[a], "--country") == 0) {
@@ -44,18 +77,22 @@ MARSAD_COMMAND(places, "print place mentions with offsets and resolution")
                 cli_error("places: %s needs a value", argv[a]);
                 return EXIT_USAGE;
             }
+            const char *v = argv[a + 1];
             if (argv[a][2] == 'd') {
-                datadir = argv[++a];
+                datadir = v;
             } else {
-                country = argv[++a];
-                if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
-                    country[1] < 'A' || country[1] > 'Z') {
+                run.country = v;
+                if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' ||
+                    v[1] < 'A' || v[1] > 'Z') {
                     cli_error("places: --country wants an ISO2 code like LY");
                     return EXIT_USAGE;
                 }
             }
+            argv[a] = argv[a + 1] = NULL;
+            a++;
         } else if (strcmp(argv[a], "--stats") == 0) {
             stats = 1;
+            argv[a] = NULL;
         } else if (argv[a][0] == '-' && argv[a][1] != '\0') {
             cli_error("places: unknown option '%s'", argv[a]);
             fputs(USAGE, stderr);
@@ -92,51 +129,8 @@ MARSAD_COMMAND(places, "print place mentions with offsets and resolution")
                  (double)m0.uordblks - (double)m0.hblkhd) / 1048576.0,
                 ru.ru_maxrss / 1024.0);
     }
-    for (int a = 1; a < argc; a++) {
-        if (strcmp(argv[a], "--data") == 0 || strcmp(argv[a], "--country") == 0) {
-            a++;
-            continue;
-        }
-        if (argv[a][0] == '-' && argv[a][1] != '\0') continue;
-        size_t len;
-        char *text = cli_read_file(argv[a], &len);
-        if (!text) {
-            status = EXIT_INPUT;
-            continue;
-        }
-        if (cli_check_text(argv[a], text, len)) status = EXIT_INPUT;
-        marsad_doc *doc = marsad_doc_new(text, len);
-        gaz_mention *ms = NULL;
-        size_t n = doc ? gazetteer_find(g, doc, country, &ms) : (size_t)-1;
-        if (n == (size_t)-1) {
-            cli_error("%s: out of memory", argv[a]);
-            marsad_doc_free(doc);
-            free(text);
-            status = EXIT_INPUT;
-            continue;
-        }
-        printf("# %s\n", argv[a]);
-        for (size_t i = 0; i < n; i++) {
-            const gaz_mention *m = &ms[i];
-            const gaz_place *p = gazetteer_place(g, m->place);
-            printf("%zu\t%zu\t", m->start, m->end);
-            cli_put_clean(stdout, text + m->start, m->end - m->start);
-            printf("\t%zu\t%zu\t%u\t%s\t%.5f\t%.5f\t%s\t%s\t%s\t%d\t%s\t%g\t",
-                   m->name_start, m->name_end, p->id, *p->name_en ? p->name_en : "-", p->lat,
-                   p->lon, p->country, *p->admin1 ? p->admin1 : "-",
-                   p->feature, m->geo_precision,
-                   m->relation ? m->relation : "-", m->offset_km);
-            int any = 0;
-            if (m->in_org_name) any = printf("org");
-            if (m->ncandidates > 1)
-                printf("%samb=%d", any ? "," : "", m->ncandidates), any = 1;
-            if (!any) putchar('-');
-            printf("\t%s\n", p->source);
-        }
-        free(ms);
-        marsad_doc_free(doc);
-        free(text);
-    }
+    run.g = g;
+    int status = cli_each_article(argc, argv, print_places, &run);
     gazetteer_free(g);
     return status;
 }

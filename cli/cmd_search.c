@@ -38,10 +38,7 @@ static int valid_date(const char *d) {
 
 MARSAD_COMMAND(search, "search the articles of a store (Arabic-aware)")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *db = NULL, *format = "text", *limit_s = NULL, *offset_s = NULL;
     store_search_opts o;
     memset(&o, 0, sizeof o);

@@ -48,10 +48,7 @@ static void log_line(void *ctx, const char *line) {
 
 MARSAD_COMMAND(serve, "serve the HTTP API and dashboard over a store")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     serve_opts o;
     memset(&o, 0, sizeof o);
     const char *data = NULL, *threads_s = NULL, *cache_s = NULL;

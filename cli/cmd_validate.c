@@ -16,10 +16,7 @@ static const char USAGE[] =
 
 MARSAD_COMMAND(validate, "check every data file loads (FILE:LINE on errors)")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     int quiet = 0;
     const char *datadir = NULL;
     for (int a = 1; a < argc; a++) {

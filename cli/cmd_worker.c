@@ -102,43 +102,26 @@ static void extract_batch(batch_work *w, int nthreads) {
 
 MARSAD_COMMAND(worker, "extract articles from a PostgreSQL store's work queue")
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(USAGE, stdout);
-        return EXIT_OK;
-    }
+    if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
     const char *db = NULL, *datadir = NULL, *jobs_s = NULL, *batch_s = NULL;
     int queue = 0, follow = 0, summary = 0, verbose = 0;
-    for (int a = 1; a < argc; a++) {
-        const char *o = argv[a];
-        const char **dst = NULL;
-        if (strcmp(o, "--db") == 0) dst = &db;
-        else if (strcmp(o, "--data") == 0) dst = &datadir;
-        else if (strcmp(o, "--jobs") == 0) dst = &jobs_s;
-        else if (strcmp(o, "--batch") == 0) dst = &batch_s;
-        else if (strcmp(o, "--queue") == 0) { queue = 1; continue; }
-        else if (strcmp(o, "--follow") == 0) { follow = 1; continue; }
-        else if (strcmp(o, "--summary") == 0) { summary = 1; continue; }
-        else if (strcmp(o, "-v") == 0 || strcmp(o, "--verbose") == 0) { verbose = 1; continue; }
-        else {
-            cli_error("worker: unknown argument '%s' (see marsad worker --help)", o);
-            return EXIT_USAGE;
-        }
-        if (a + 1 >= argc) {
-            cli_error("worker: %s needs a value", o);
-            return EXIT_USAGE;
-        }
-        *dst = argv[++a];
-    }
+    const cli_option opts[] = {
+        {"--db", NULL, &db, NULL},
+        {"--data", NULL, &datadir, NULL},
+        {"--jobs", NULL, &jobs_s, NULL},
+        {"--batch", NULL, &batch_s, NULL},
+        {"--queue", NULL, NULL, &queue},
+        {"--follow", NULL, NULL, &follow},
+        {"--summary", NULL, NULL, &summary},
+        {"--verbose", "-v", NULL, &verbose},
+        {NULL, NULL, NULL, NULL},
+    };
     long jobs = sysconf(_SC_NPROCESSORS_ONLN), batch = 100;
-    char *end;
-    if (jobs_s && ((jobs = strtol(jobs_s, &end, 10)) < 1 || *end || jobs > 64)) {
-        cli_error("worker: --jobs must be a number from 1 to 64, not '%s'", jobs_s);
+    if (cli_parse_options("worker", argc, argv, opts, NULL, NULL) ||
+        (jobs_s && cli_number_option("worker", "--jobs", jobs_s, 1, 64, &jobs)) ||
+        (batch_s &&
+         cli_number_option("worker", "--batch", batch_s, 1, 100000, &batch)))
         return EXIT_USAGE;
-    }
-    if (batch_s && ((batch = strtol(batch_s, &end, 10)) < 1 || *end || batch > 100000)) {
-        cli_error("worker: --batch must be a number from 1 to 100000, not '%s'", batch_s);
-        return EXIT_USAGE;
-    }
     if (jobs < 1) jobs = 1;
     if (!db || !queue) {
         cli_error(!db ? "worker: --db URL is required"

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,11 +132,13 @@ int cli_check_text(const char *path, const char *text, size_t len) {
     return (bad || nul) ? 1 : 0;
 }
 
-int cli_wants_help(int argc, char **argv) {
+int cli_wants_help(int argc, char **argv, const char *usage) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) break;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
             return 1;
+        }
     }
     return 0;
 }
@@ -155,6 +158,81 @@ void cli_put_clean(FILE *f, const char *s, size_t len) {
             fwrite(s + i, 1, n, f);
         i += n;
     }
+}
+
+int cli_each_article(int argc, char **argv, cli_article_fn fn, void *ctx) {
+    int status = EXIT_OK;
+    for (int a = 1; a < argc; a++) {
+        if (!argv[a]) continue;
+        size_t len;
+        char *text = cli_read_file(argv[a], &len);
+        if (!text) {
+            status = EXIT_INPUT;
+            continue;
+        }
+        if (cli_check_text(argv[a], text, len)) status = EXIT_INPUT;
+        marsad_doc *doc = marsad_doc_new(text, len);
+        if (!doc) {
+            cli_error("%s: out of memory", argv[a]);
+            status = EXIT_INPUT;
+        } else if (fn(ctx, argv[a], text, doc) != EXIT_OK) {
+            status = EXIT_INPUT;
+        }
+        marsad_doc_free(doc);
+        free(text);
+    }
+    return status;
+}
+
+void cli_put_span(const char *text, size_t start, size_t end) {
+    printf("%zu\t%zu\t", start, end);
+    cli_put_clean(stdout, text + start, end - start);
+}
+
+int cli_parse_options(const char *cmd, int argc, char **argv,
+                      const cli_option *opts, char **paths, int *npaths) {
+    for (int a = 1; a < argc; a++) {
+        const char *o = argv[a];
+        const cli_option *op = opts;
+        while (op->name && strcmp(o, op->name) != 0 &&
+               !(op->alias && strcmp(o, op->alias) == 0))
+            op++;
+        if (!op->name) {
+            if (paths && !(o[0] == '-' && o[1] != '\0')) {
+                paths[(*npaths)++] = argv[a];
+                continue;
+            }
+            cli_error("%s: unknown %s '%s' (see marsad %s --help)", cmd,
+                      paths ? "option" : "argument", o, cmd);
+            return -1;
+        }
+        if (op->flag) {
+            *op->flag = 1;
+            continue;
+        }
+        if (a + 1 >= argc) {
+            cli_error("%s: %s needs a value", cmd, o);
+            return -1;
+        }
+        *op->value = argv[++a];
+    }
+    return 0;
+}
+
+int cli_number_option(const char *cmd, const char *opt, const char *s,
+                      long lo, long hi, long *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (v < lo || *end || v > hi) {
+        if (lo == 1 && hi == LONG_MAX)
+            cli_error("%s: %s must be a positive number, not '%s'", cmd, opt, s);
+        else
+            cli_error("%s: %s must be a number from %ld to %ld, not '%s'", cmd,
+                      opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 const char *cli_datadir(const char *dir) {

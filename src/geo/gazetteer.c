@@ -131,6 +131,14 @@ static int failf(loader *L, const char *file, size_t line, const char *fmt,
     return -1;
 }
 
+/* 0 when a row of a data/ table has want fields, else -1 with the error. */
+static int want_fields(loader *L, const char *file, size_t line, int nf,
+                       int want) {
+    if (nf == want) return 0;
+    return failf(L, file, line, "expected %d tab-separated fields, got %d",
+                 want, nf);
+}
+
 static char *path_join(const char *dir, const char *rel) {
     size_t n = strlen(dir) + strlen(rel) + 2;
     char *p = malloc(n);
@@ -335,6 +343,29 @@ static int add_name(loader *L, uint32_t place, const char *text, int weak) {
     return 0;
 }
 
+/* A new place with English name name_en, source and point, in country cc
+ * (ISO2), of feature (a static string) and precision; the Arabic names
+ * ar[0..nar) are recorded, the first displayed (with nar 0 it has none yet).
+ * NULL when memory runs out. */
+static gaz_place *add_place(loader *L, const char *name_en, char **ar, int nar,
+                            const char *source, double lat, double lon,
+                            const char *cc, const char *feature, int precision) {
+    gaz_place *p = new_place(L);
+    if (!p) return NULL;
+    p->name_en = sdup(L, name_en);
+    if (nar > 0) p->name_ar = sdup(L, ar[0]);
+    p->source = sdup(L, source);
+    if (!p->name_en || !p->name_ar || !p->source) return NULL;
+    p->lat = lat;
+    p->lon = lon;
+    memcpy(p->country, cc, 3);
+    p->feature = feature;
+    p->precision = precision;
+    for (int a = 0; a < nar; a++)
+        if (add_name(L, p->id, ar[a], 0)) return NULL;
+    return p;
+}
+
 /* Gives all names of place `from` to place `to`. */
 static void move_names(loader *L, uint32_t from, uint32_t to) {
     uint32_t i = L->first[from];
@@ -384,11 +415,7 @@ static int load_districts(loader *L) {
     tsv_iter it = {buf, buf + len, 0};
     int nf, rc = 0;
     while ((nf = tsv_next(&it, f, &line)) > 0) {
-        if (nf != 4) {
-            rc = failf(L, file, line, "expected 4 tab-separated fields, got %d",
-                       nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, 4))) break;
         if (strncmp(f[0], "LY-", 3) != 0 || !*f[1]) {
             rc = failf(L, file, line, "expected a code LY-XX and a name");
             break;
@@ -488,18 +515,10 @@ static int load_osm(loader *L) {
                        "bad id, type (city/town/village/hamlet) or lat/lon");
             break;
         }
-        gaz_place *p = new_place(L);
-        if (!p) goto nomem;
         snprintf(src, sizeof src, "osm:%s:%ld", f[1], id);
-        p->name_en = sdup(L, *f[3] ? f[3] : *f[4] ? f[4] : f[5]);
-        p->name_ar = sdup(L, f[2]);
-        p->source = sdup(L, src);
-        if (!p->name_en || !p->name_ar || !p->source) goto nomem;
-        p->lat = lat;
-        p->lon = lon;
-        memcpy(p->country, "LY", 3);
-        p->feature = feat;
-        if (add_name(L, p->id, f[2], 0)) goto nomem;
+        if (!add_place(L, *f[3] ? f[3] : *f[4] ? f[4] : f[5], &f[2], 1, src,
+                       lat, lon, "LY", feat, 1))
+            goto nomem;
     }
     free(buf);
     return rc;
@@ -593,17 +612,12 @@ static int load_geonames(loader *L) {
                        "population");
             break;
         }
-        gaz_place *p = new_place(L);
-        if (!p) goto nomem;
         snprintf(src, sizeof src, "geonames:%ld", id);
-        p->name_en = sdup(L, *f[2] ? f[2] : f[1]); /* ASCII name */
-        p->source = sdup(L, src);
-        if (!p->name_en || !p->source) goto nomem;
-        p->lat = lat;
-        p->lon = lon;
-        memcpy(p->country, f[8], 3);
+        gaz_place *p = add_place(L, *f[2] ? f[2] : f[1] /* ASCII name */, NULL,
+                                 0, src, lat, lon, f[8], gn_feature(f[7], pop),
+                                 1);
+        if (!p) goto nomem;
         p->population = pop;
-        p->feature = gn_feature(f[7], pop);
         size_t lo = 0, hi = L->nne; /* ne_adm1 is sorted by gnid */
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -701,11 +715,7 @@ static int load_geonames_arabic(loader *L) {
     while ((nf = tsv_next(&it, f, &line)) > 0) {
         char *ar[32];
         long id;
-        if (nf != 3) {
-            rc = failf(L, file, line, "expected 3 tab-separated fields, got %d",
-                       nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, 3))) break;
         if (parse_long(f[0], &id)) {
             rc = failf(L, file, line, "bad geonameid '%s'", f[0]);
             break;
@@ -785,11 +795,7 @@ static int load_extra(loader *L) {
         double lat, lon;
         long prec;
         char *ar[32];
-        if (nf != 8) {
-            rc = failf(L, file, line, "expected 8 tab-separated fields, got %d",
-                       nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, 8))) break;
         int nar = split_bar(f[1], ar, 32);
         const char *feat = feature_str(f[5]);
         if (!*f[0] || nar == 0) {
@@ -832,30 +838,20 @@ static int load_extra(loader *L) {
                 }
             }
         }
-        uint32_t pid = twin;
         if (twin == UINT32_MAX) {
-            gaz_place *p = new_place(L);
-            if (!p) goto nomem;
             snprintf(src, sizeof src, "places-extra:%zu", line);
-            p->name_en = sdup(L, f[0]);
-            p->name_ar = sdup(L, ar[0]);
-            p->source = sdup(L, src);
-            if (!p->name_en || !p->name_ar || !p->source) goto nomem;
-            p->lat = lat;
-            p->lon = lon;
-            memcpy(p->country, f[4], 3);
-            p->feature = feat;
-            p->precision = (int)prec;
-            pid = p->id;
-        } else {
-            /* the curated English name wins (Es Sider, not Al Sidrah) */
-            gaz_place *t = &L->g->places[twin];
-            t->name_en = sdup(L, f[0]);
-            if (!*t->name_ar) t->name_ar = sdup(L, ar[0]);
-            if (!t->name_en || !t->name_ar) goto nomem;
+            if (!add_place(L, f[0], ar, nar, src, lat, lon, f[4], feat,
+                           (int)prec))
+                goto nomem;
+            continue;
         }
+        /* the curated English name wins (Es Sider, not Al Sidrah) */
+        gaz_place *t = &L->g->places[twin];
+        t->name_en = sdup(L, f[0]);
+        if (!*t->name_ar) t->name_ar = sdup(L, ar[0]);
+        if (!t->name_en || !t->name_ar) goto nomem;
         for (int a = 0; a < nar; a++)
-            if (add_name(L, pid, ar[a], 0)) goto nomem;
+            if (add_name(L, twin, ar[a], 0)) goto nomem;
     }
     free(buf);
     return rc;
@@ -900,11 +896,7 @@ static int load_countries(loader *L) {
     while ((nf = tsv_next(&it, f, &line)) > 0) {
         char *ar[32];
         double lat = 0, lon = 0;
-        if (nf != 8) {
-            rc = failf(L, file, line, "expected 8 tab-separated fields, got %d",
-                       nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, 8))) break;
         int nar = split_bar(f[2], ar, 32);
         if (!is_iso2(f[0]) || !*f[1] || nar == 0 ||
             (strcmp(f[6], "home") != 0 && strcmp(f[6], "-") != 0)) {
@@ -933,22 +925,12 @@ static int load_countries(loader *L) {
             rc = failf(L, file, line, "bad latitude or longitude");
             break;
         }
-        gaz_place *p = new_place(L);
-        if (!p) goto nomem;
         snprintf(src, sizeof src, "countries:%s", f[0]);
-        p->name_en = sdup(L, f[1]);
-        p->name_ar = sdup(L, ar[0]);
-        p->source = sdup(L, src);
-        if (!p->name_en || !p->name_ar || !p->source) goto nomem;
-        p->lat = lat;
-        p->lon = lon;
-        memcpy(p->country, f[0], 3);
-        p->feature = "country";
-        p->precision = 3;
+        gaz_place *p = add_place(L, f[1], ar, nar, src, lat, lon, f[0],
+                                 "country", 3);
+        if (!p) goto nomem;
         L->g->country_of[idx] = p->id + 1;
         L->g->home[idx] = strcmp(f[6], "home") == 0;
-        for (int a = 0; a < nar; a++)
-            if (add_name(L, p->id, ar[a], 0)) goto nomem;
     }
     free(buf);
     return rc;
@@ -969,11 +951,7 @@ static int load_regions(loader *L) {
     char src[64], key[512];
     while ((nf = tsv_next(&it, f, &line)) > 0) {
         char *ar[32];
-        if (nf != 5) {
-            rc = failf(L, file, line, "expected 5 tab-separated fields, got %d",
-                       nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, 5))) break;
         int nar = split_bar(f[1], ar, 32);
         if (!*f[0] || nar == 0 || !is_iso2(f[2]) || strlen(f[4]) < 3) {
             rc = failf(L, file, line,
@@ -998,21 +976,11 @@ static int load_regions(loader *L) {
         }
         double lat = town->lat, lon = town->lon;
         const char *adm = town->admin1;
-        gaz_place *p = new_place(L);
-        if (!p) goto nomem;
         snprintf(src, sizeof src, "regions:%zu", line);
-        p->name_en = sdup(L, f[0]);
-        p->name_ar = sdup(L, ar[0]);
-        p->source = sdup(L, src);
-        if (!p->name_en || !p->name_ar || !p->source) goto nomem;
-        p->lat = lat;
-        p->lon = lon;
+        gaz_place *p = add_place(L, f[0], ar, nar, src, lat, lon, f[2],
+                                 "region", 3);
+        if (!p) goto nomem;
         p->admin1 = adm;
-        memcpy(p->country, f[2], 3);
-        p->feature = "region";
-        p->precision = 3;
-        for (int a = 0; a < nar; a++)
-            if (add_name(L, p->id, ar[a], 0)) goto nomem;
     }
     free(buf);
     return rc;
@@ -1060,11 +1028,7 @@ static int load_list(loader *L, const char *file, phrase_dict *d, int nfields,
     tsv_iter it = {buf, buf + len, 0};
     int nf, rc = 0;
     while ((nf = tsv_next(&it, f, &line)) > 0) {
-        if (nf != nfields) {
-            rc = failf(L, file, line, "expected %d tab-separated fields, got %d",
-                       nfields, nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, nfields))) break;
         uint32_t mode = 0;
         if (mode_field > 0) {
             if (strcmp(f[mode_field], "home") == 0) {
@@ -1115,11 +1079,7 @@ static int load_cues(loader *L) {
     tsv_iter it = {buf, buf + len, 0};
     int nf, rc = 0;
     while ((nf = tsv_next(&it, f, &line)) > 0) {
-        if (nf != 4) {
-            rc = failf(L, file, line, "expected 4 tab-separated fields, got %d",
-                       nf);
-            break;
-        }
+        if ((rc = want_fields(L, file, line, nf, 4))) break;
         int kind = 0;
         for (size_t k = 0; k < sizeof CUE_KINDS / sizeof *CUE_KINDS; k++)
             if (strcmp(CUE_KINDS[k].name, f[1]) == 0) kind = CUE_KINDS[k].kind;

@@ -168,17 +168,6 @@ struct dates {
     numbers *own_nb;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need) nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 void dates_free(dates *d) {
     if (!d) return;
     phrase_dict_free(d->words);
@@ -203,17 +192,11 @@ static int load_words(dates *d, const char *datadir, char *err,
     if (tsv_open(&r, datadir, "date-words.tsv", err, errlen)) return -1;
     int rc = -1;
     while (tsv_next(&r)) {
-        if (r.nfields != 3) {
-            tsv_error(&r, err, errlen,
-                      "expected 3 tab-separated fields (PHRASE ROLE VALUE), "
-                      "got %d", r.nfields);
+        if (tsv_want_fields(&r, 3, 3, "PHRASE ROLE VALUE", err, errlen))
             goto out;
-        }
         dword e = {0};
         e.line = r.line;
-        int role = -1;
-        for (int k = 0; k < D_NROLES; k++)
-            if (strcmp(r.field[1], ROLE_NAMES[k]) == 0) role = k;
+        int role = tsv_name_index(r.field[1], ROLE_NAMES, D_NROLES);
         if (role < 0) {
             tsv_error(&r, err, errlen, "unknown role '%s'", r.field[1]);
             goto out;
@@ -265,16 +248,9 @@ static int load_words(dates *d, const char *datadir, char *err,
                           d->w[prev[k]].line);
                 goto out;
             }
-        if (grow((void **)&d->w, &d->capw, d->nw + 1, sizeof *d->w)) {
-            tsv_error(&r, err, errlen, "out of memory");
+        if (tsv_add_phrase(&r, d->words, r.field[0], (void **)&d->w, &d->capw,
+                           d->nw, sizeof *d->w, "phrase", err, errlen))
             goto out;
-        }
-        int a = phrase_dict_add(d->words, r.field[0], strlen(r.field[0]),
-                                (uint32_t)d->nw);
-        if (a) {
-            tsv_error(&r, err, errlen, a < 0 ? "out of memory" : "empty phrase");
-            goto out;
-        }
         d->w[d->nw++] = e;
     }
     rc = 0;
@@ -291,12 +267,9 @@ static int load_months(dates *d, const char *datadir, char *err,
     static const char *const REGIONS[] = {"east", "levant", "maghreb",
                                           "morocco", "libya", "all"};
     while (tsv_next(&r)) {
-        if (r.nfields != 5) {
-            tsv_error(&r, err, errlen,
-                      "expected 5 tab-separated fields (NAME MONTH CALENDAR "
-                      "REGIONS FLAGS), got %d", r.nfields);
+        if (tsv_want_fields(&r, 5, 5, "NAME MONTH CALENDAR REGIONS FLAGS",
+                            err, errlen))
             goto out;
-        }
         month_entry e = {0};
         e.line = r.line;
         int m;
@@ -318,10 +291,8 @@ static int load_months(dates *d, const char *datadir, char *err,
             goto out;
         }
         for (int k = 0; k < np; k++) {
-            int ok = 0;
-            for (size_t q = 0; q < sizeof REGIONS / sizeof *REGIONS; q++)
-                if (strcmp(parts[k], REGIONS[q]) == 0) ok = 1;
-            if (!ok) {
+            if (tsv_name_index(parts[k], REGIONS,
+                               sizeof REGIONS / sizeof *REGIONS) < 0) {
                 tsv_error(&r, err, errlen, "unknown region '%s'", parts[k]);
                 goto out;
             }
@@ -340,16 +311,9 @@ static int load_months(dates *d, const char *datadir, char *err,
                       r.field[0], d->mo[prev[0]].line);
             goto out;
         }
-        if (grow((void **)&d->mo, &d->capmo, d->nmo + 1, sizeof *d->mo)) {
-            tsv_error(&r, err, errlen, "out of memory");
+        if (tsv_add_phrase(&r, d->months, r.field[0], (void **)&d->mo,
+                           &d->capmo, d->nmo, sizeof *d->mo, "name", err, errlen))
             goto out;
-        }
-        int a = phrase_dict_add(d->months, r.field[0], strlen(r.field[0]),
-                                (uint32_t)d->nmo);
-        if (a) {
-            tsv_error(&r, err, errlen, a < 0 ? "out of memory" : "empty name");
-            goto out;
-        }
         d->mo[d->nmo++] = e;
     }
     rc = 0;
@@ -1326,7 +1290,7 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
     for (size_t i = 0; i < n;) {
         date_mention m;
         if (parse_at(d, toks, n, i, published, &m, &memo)) {
-            if (grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
+            if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);
                 memo_close(&memo);
                 return 0;

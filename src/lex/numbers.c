@@ -57,17 +57,6 @@ struct numbers {
     size_t nl, capl;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    while (nc < need) nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 void numbers_free(numbers *nb) {
     if (!nb) return;
     phrase_dict_free(nb->words);
@@ -114,17 +103,12 @@ static int load_words(numbers *nb, const char *datadir, char *err,
     if (tsv_open(&r, datadir, "number-words.tsv", err, errlen)) return -1;
     int rc = -1;
     while (tsv_next(&r)) {
-        if (r.nfields < 3 || r.nfields > 4) {
-            tsv_error(&r, err, errlen,
-                      "expected 3 or 4 tab-separated fields "
-                      "(PHRASE ROLE VALUE [FLAGS]), got %d", r.nfields);
+        if (tsv_want_fields(&r, 3, 4, "PHRASE ROLE VALUE [FLAGS]", err, errlen))
             goto out;
-        }
         word_entry e = {0};
         e.line = r.line;
-        int role = -1;
-        for (size_t k = 0; k < sizeof ROLE_NAMES / sizeof *ROLE_NAMES; k++)
-            if (strcmp(r.field[1], ROLE_NAMES[k]) == 0) role = (int)k;
+        int role = tsv_name_index(r.field[1], ROLE_NAMES,
+                                  sizeof ROLE_NAMES / sizeof *ROLE_NAMES);
         if (role < 0) {
             tsv_error(&r, err, errlen, "unknown role '%s'", r.field[1]);
             goto out;
@@ -173,21 +157,13 @@ static int load_words(numbers *nb, const char *datadir, char *err,
                       r.field[0], nb->w[dup[0]].line);
             goto out;
         }
-        if (grow((void **)&nb->w, &nb->capw, nb->nw + 1, sizeof *nb->w))
-            goto nomem;
-        int a = phrase_dict_add(nb->words, r.field[0], strlen(r.field[0]),
-                                (uint32_t)nb->nw);
-        if (a < 0) goto nomem;
-        if (a > 0) {
-            tsv_error(&r, err, errlen, "empty phrase");
+        if (tsv_add_phrase(&r, nb->words, r.field[0], (void **)&nb->w,
+                           &nb->capw, nb->nw, sizeof *nb->w, "phrase", err,
+                           errlen))
             goto out;
-        }
         nb->w[nb->nw++] = e;
     }
     rc = 0;
-    goto out;
-nomem:
-    tsv_error(&r, err, errlen, "out of memory");
 out:
     tsv_close(&r);
     return rc;
@@ -203,7 +179,7 @@ static int add_form(numbers *nb, const char *form, uint8_t number,
         *prev = nb->f[dup[0]].line;
         return 1;
     }
-    if (grow((void **)&nb->f, &nb->capf, nb->nf + 1, sizeof *nb->f)) return -1;
+    if (tsv_grow((void **)&nb->f, &nb->capf, nb->nf + 1, sizeof *nb->f)) return -1;
     int a = phrase_dict_add(nb->nouns, form, strlen(form), (uint32_t)nb->nf);
     if (a < 0) return -1;
     if (a > 0) return -2;
@@ -237,20 +213,15 @@ static int load_nouns(numbers *nb, const char *datadir, char *err,
     };
     int rc = -1;
     while (tsv_next(&r)) {
-        if (r.nfields != 5) {
-            tsv_error(&r, err, errlen,
-                      "expected 5 tab-separated fields (LEMMA CLASS SINGULAR "
-                      "DUAL PLURAL), got %d", r.nfields);
+        if (tsv_want_fields(&r, 5, 5, "LEMMA CLASS SINGULAR DUAL PLURAL", err,
+                            errlen))
             goto out;
-        }
-        int known = 0;
-        for (size_t k = 0; k < sizeof CLASSES / sizeof *CLASSES; k++)
-            if (strcmp(r.field[1], CLASSES[k]) == 0) known = 1;
-        if (!known) {
+        if (tsv_name_index(r.field[1], CLASSES,
+                           sizeof CLASSES / sizeof *CLASSES) < 0) {
             tsv_error(&r, err, errlen, "unknown class '%s'", r.field[1]);
             goto out;
         }
-        if (grow((void **)&nb->l, &nb->capl, nb->nl + 1, sizeof *nb->l))
+        if (tsv_grow((void **)&nb->l, &nb->capl, nb->nl + 1, sizeof *nb->l))
             goto nomem;
         noun_lemma lm = {strdup(r.field[0]), strdup(r.field[1])};
         if (!lm.lemma || !lm.cls) {
@@ -960,7 +931,7 @@ size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
             continue;
         }
         if (parse_count(nb, toks, n, i, &m, &skip)) {
-            if (grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
+            if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);
                 return 0;
             }

@@ -112,3 +112,43 @@ int tsv_split(char *s, char sep, char **out, int max) {
     }
     return n;
 }
+
+int tsv_want_fields(const tsv_reader *r, int min, int max, const char *columns,
+                    char *err, size_t errlen) {
+    if (r->nfields >= min && r->nfields <= max) return 0;
+    if (min == max)
+        tsv_error(r, err, errlen, "expected %d tab-separated fields (%s), got %d",
+                  min, columns, r->nfields);
+    else
+        tsv_error(r, err, errlen,
+                  "expected %d or %d tab-separated fields (%s), got %d", min,
+                  max, columns, r->nfields);
+    return -1;
+}
+
+int tsv_name_index(const char *s, const char *const *names, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(s, names[k]) == 0) return (int)k;
+    return -1;
+}
+
+int tsv_grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap * 2 : 64;
+    while (nc < need) nc *= 2;
+    void *q = realloc(*p, nc * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+int tsv_add_phrase(const tsv_reader *r, phrase_dict *d, const char *phrase,
+                   void **p, size_t *cap, size_t n, size_t elem,
+                   const char *what, char *err, size_t errlen) {
+    int a = tsv_grow(p, cap, n + 1, elem);
+    if (a == 0) a = phrase_dict_add(d, phrase, strlen(phrase), (uint32_t)n);
+    if (a < 0) tsv_error(r, err, errlen, "out of memory");
+    else if (a > 0) tsv_error(r, err, errlen, "empty %s", what);
+    return a ? -1 : 0;
+}

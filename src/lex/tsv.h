@@ -12,6 +12,8 @@
 #ifndef MARSAD_TSV_H
 #define MARSAD_TSV_H
 
+#include "lex/phrase.h"
+
 #include <stddef.h>
 
 #define TSV_MAX_FIELDS 16
@@ -45,5 +47,28 @@ void tsv_close(tsv_reader *r);
  * writing at most max pieces into out; returns how many. An empty s or "-"
  * gives 0 pieces. Pieces are trimmed of spaces. */
 int tsv_split(char *s, char sep, char **out, int max);
+
+/* Checks that the current row has min to max fields. Returns 0, or -1 after
+ * writing "PATH:LINE: expected N tab-separated fields (COLUMNS), got K"
+ * ("N or M" when min < max) into err. */
+int tsv_want_fields(const tsv_reader *r, int min, int max, const char *columns,
+                    char *err, size_t errlen);
+
+/* Index of s in names[0..n), or -1. */
+int tsv_name_index(const char *s, const char *const *names, size_t n);
+
+/* Makes room for need elements of elem bytes in the realloc'd array *p of
+ * capacity *cap (doubling, at least 64). Returns 0, or -1 out of memory
+ * (then *p is unchanged). */
+int tsv_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* Adds phrase to d with value n, the index of a new entry of the table *p
+ * (capacity *cap, elem bytes each), which it grows to hold n + 1 entries;
+ * the caller then stores the entry. Returns 0, or -1 after writing
+ * "PATH:LINE: out of memory" or "PATH:LINE: empty WHAT" (the phrase has no
+ * letters) into err. */
+int tsv_add_phrase(const tsv_reader *r, phrase_dict *d, const char *phrase,
+                   void **p, size_t *cap, size_t n, size_t elem,
+                   const char *what, char *err, size_t errlen);
 
 #endif

@@ -80,6 +80,21 @@ static int utf8_ok(const char *s, size_t n) {
     return 1;
 }
 
+/* The JSON escape of byte c (a control character, '"' or '\\'): a short
+ * form, else \u00XX written into esc. */
+static const char *j_escape(unsigned char c, char esc[8]) {
+    switch (c) {
+    case '\\': return "\\\\";
+    case '"': return "\\\"";
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default: snprintf(esc, 8, "\\u%04X", c); return esc;
+    }
+}
+
 /* A JSON string of valid UTF-8 s: \\ \" and control characters escaped
  * (\b \f \n \r \t, else \u00XX), everything else as it is. */
 static void j_string(sbuf *b, const char *s, size_t n) {
@@ -91,18 +106,7 @@ static void j_string(sbuf *b, const char *s, size_t n) {
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         sb_add(b, s + run, i - run);
         char esc[8];
-        const char *t = esc;
-        switch (c) {
-        case '\\': t = "\\\\"; break;
-        case '"': t = "\\\""; break;
-        case '\b': t = "\\b"; break;
-        case '\f': t = "\\f"; break;
-        case '\n': t = "\\n"; break;
-        case '\r': t = "\\r"; break;
-        case '\t': t = "\\t"; break;
-        default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
-        }
-        sb_puts(b, t);
+        sb_puts(b, j_escape(c, esc));
         run = i + 1;
     }
     sb_add(b, s + run, n - run);
@@ -126,20 +130,7 @@ static void j_string_clean(sbuf *b, const char *s, size_t n) {
         }
         sb_add(b, s + run, i - run);
         char esc[8];
-        const char *t = esc;
-        if (inv) t = "\xEF\xBF\xBD";
-        else if (c == 0) t = " ";
-        else switch (c) {
-        case '\\': t = "\\\\"; break;
-        case '"': t = "\\\""; break;
-        case '\b': t = "\\b"; break;
-        case '\f': t = "\\f"; break;
-        case '\n': t = "\\n"; break;
-        case '\r': t = "\\r"; break;
-        case '\t': t = "\\t"; break;
-        default: snprintf(esc, sizeof esc, "\\u%04X", c); break;
-        }
-        sb_puts(b, t);
+        sb_puts(b, inv ? "\xEF\xBF\xBD" : c == 0 ? " " : j_escape(c, esc));
         i += k;
         run = i;
     }
