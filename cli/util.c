@@ -222,8 +222,9 @@ int cli_parse_options(const char *cmd, int argc, char **argv,
 int cli_number_option(const char *cmd, const char *opt, const char *s,
                       long lo, long hi, long *out) {
     char *end;
+    errno = 0;
     long v = strtol(s, &end, 10);
-    if (v < lo || *end || v > hi) {
+    if (end == s || *end || errno == ERANGE || v < lo || v > hi) {
         if (lo == 1 && hi == LONG_MAX)
             cli_error("%s: %s must be a positive number, not '%s'", cmd, opt, s);
         else

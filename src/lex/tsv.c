@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,9 +137,13 @@ int tsv_grow(void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap * 2 : 64;
     while (nc < need) nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return -1;
-    *p = q;
+    if (nc > SIZE_MAX / elem) return -1;
+    /* *p is the caller's own pointer type: read and written as bytes, not
+     * through a void * lvalue */
+    void *old, *q;
+    memcpy(&old, p, sizeof old);
+    if (!(q = realloc(old, nc * elem))) return -1;
+    memcpy(p, &q, sizeof q);
     *cap = nc;
     return 0;
 }
