@@ -10,8 +10,8 @@ bin=${MARSAD:-build/marsad}
 pass=0
 fail() { echo "FAIL store_pg: $*"; echo "$pass passed, 1 failed"; exit 1; }
 ok() { echo "ok   store_pg: $*"; pass=$((pass + 1)); }
-if [ -z "${MARSAD_TEST_PG:-}" ]; then
-  echo "skipped store_pg: MARSAD_TEST_PG is not set"
+if [ -z "${MARSAD_TEST_PG:-}" ] || [ "$MARSAD_TEST_PG" = off ]; then
+  echo "skipped store_pg: MARSAD_TEST_PG is not set (or off)"
   echo "0 passed, 0 failed"
   exit 0
 fi
