@@ -425,20 +425,10 @@ static int migrate(store *s) {
     pg_store *q = s->impl;
     int v;
     if (read_version(s, &v)) return -1;
-    if (v > PG_NMIGRATIONS) {
-        store_set_error(s, "store schema version %d is newer than this build"
-                        " knows (%d); use a newer marsad", v, PG_NMIGRATIONS);
-        return -1;
-    }
-    if (v == PG_NMIGRATIONS) {
-        q->version = v;
-        return 0;
-    }
-    if (q->readonly) {
-        store_set_error(s, "store schema version %d needs migrating to %d;"
-                        " open it once for writing (marsad ingest)", v,
-                        PG_NMIGRATIONS);
-        return -1;
+    int need = store_schema_check(s, v, PG_NMIGRATIONS, q->readonly);
+    if (need <= 0) {
+        if (need == 0) q->version = v;
+        return need;
     }
     /* one migrating process at a time: the others wait, then find the
      * schema done */

@@ -234,30 +234,42 @@ static int bind_filter(sqlite3_stmt *st, const store_filter *f, char **pats) {
     return 0;
 }
 
+/* Prepares the query in b (freed here) followed by the WHERE clause of f
+ * and tail, and binds f; pats receives the patterns to free after the
+ * statement. NULL (error set) on failure. */
+static sqlite3_stmt *prepare_filtered(store *s, store_buf *b,
+                                      const store_filter *f, const char *tail,
+                                      const char *what, char **pats) {
+    filter_sql(b, f);
+    store_buf_puts(b, tail);
+    sqlite3_stmt *st = NULL;
+    pats[0] = pats[1] = NULL;
+    if (b->oom) {
+        store_set_error(s, "out of memory");
+    } else if (sqlite3_prepare_v2(sq_db(s), b->s, -1, &st, NULL) != SQLITE_OK) {
+        sq_fail(s, what);
+        st = NULL;
+    } else if (bind_filter(st, f, pats)) {
+        sqlite3_finalize(st);
+        st = NULL;
+        free(pats[0]);
+        free(pats[1]);
+        store_set_error(s, "out of memory");
+    }
+    free(b->s);
+    return st;
+}
+
 long sq_events_each(store *s, const store_filter *f, int detail,
                     store_event_fn fn, void *ctx) {
     store_buf b = {0};
     store_buf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
                   " ON a.id = e.rep_article");
-    filter_sql(&b, f);
-    store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8");
-    if (b.oom) {
-        free(b.s);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
-        free(b.s);
-        return sq_fail(s, "events query");
-    }
-    free(b.s);
     char *pats[2];
-    if (bind_filter(st, f, pats)) {
-        sqlite3_finalize(st);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
+    sqlite3_stmt *st = prepare_filtered(
+        s, &b, f, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8",
+        "events query", pats);
+    if (!st) return -1;
     sqlite3_bind_int64(st, 7, f->limit ? (sqlite3_int64)f->limit : -1);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset);
     long n = 0;
@@ -314,25 +326,10 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
     store_buf b = {0};
     store_buf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
                     " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
-    filter_sql(&b, f);
-    store_buf_puts(&b, " GROUP BY k ORDER BY k");
-    if (b.oom) {
-        free(b.s);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
-        free(b.s);
-        return sq_fail(s, "aggregate");
-    }
-    free(b.s);
     char *pats[2];
-    if (bind_filter(st, f, pats)) {
-        sqlite3_finalize(st);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
+    sqlite3_stmt *st = prepare_filtered(s, &b, f, " GROUP BY k ORDER BY k",
+                                        "aggregate", pats);
+    if (!st) return -1;
     size_t cap = 0, k = 0;
     store_bucket *v = NULL;
     int rc, err = 0;
