@@ -160,6 +160,18 @@ static void ingest(store *s, const char *path, put_counts *c) {
     marsad_reader_free(r);
 }
 
+/* A fresh store (its name in path) holding the bundled dev articles, and
+ * the seeds too when seeds is set; NULL without a model or a store. */
+static store *bundled_store(char *path, size_t cap, int seeds) {
+    if (!test_model()) return NULL;
+    store *s = fresh(path, cap);
+    if (!s) return NULL;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    if (seeds) ingest(s, "examples/seeds", &c);
+    return s;
+}
+
 static int put_text(store *s, const char *id, const char *source,
                     const char *published, const char *text,
                     store_put_result *res) {
@@ -756,13 +768,9 @@ static int check_sane(void *ctx, const store_event *ev) {
 
 static void store_events_are_sane_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 1);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
-    ingest(s, "examples/seeds", &c);
     sanity k = {0, 0};
     CHECK(store_events_each(s, NULL, 0, check_sane, &k) == (long)k.n);
     CHECK(k.n > 20);
@@ -1074,13 +1082,9 @@ static void recall_row(char **f, int n, int line, void *ctx) {
 
 static void store_search_recall_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 1);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
-    ingest(s, "examples/seeds", &c);
     /* the reference index: FTS5's default tokenizer over the same rows
      * (for PostgreSQL, copied into a SQLite database in memory) */
     sqlite3 *db;
@@ -1130,12 +1134,9 @@ TEST(store_search_recall)
 
 static void store_search_filters_and_snippets_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 0);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
     store_search_opts o = {0};
     o.mark_open = "<b>";
     o.mark_close = "</b>";
@@ -1227,13 +1228,9 @@ static int check_actor(void *ctx, const store_event *ev) {
 
 static void store_event_filters_and_aggregates_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 1);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
-    ingest(s, "examples/seeds", &c);
     long total = count_rows(s, "events");
     store_filter f = {0};
     filter_check k = {0, 0, "Battles"};
@@ -1300,12 +1297,9 @@ TEST(store_event_filters_and_aggregates)
 
 static void store_article_with_mention_spans_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 0);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
     store_article *a = store_article_get(s, "055_ly_2018-05-25_skynews");
     CHECK(a != NULL);
     if (!a) return;
