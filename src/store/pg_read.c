@@ -211,6 +211,26 @@ static char *like_pattern(const char *s) {
 #define LIKE(col) col " COLLATE \"C\" ILIKE "
 #define NOCASE_EQ(col) "lower(" col " COLLATE \"C\") = lower("
 
+/* Appends "(c1 LIKE %text% OR ...)" over the four columns cols. Returns
+ * 0, or -1 (b->oom set) when memory runs out. */
+static int like_any(store_buf *b, params *p, const char *const cols[4],
+                    const char *text) {
+    char *pat = like_pattern(text);
+    if (!pat) {
+        b->oom = 1;
+        return -1;
+    }
+    store_buf_puts(b, "(");
+    for (int k = 0; k < 4; k++) {
+        store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
+        param(b, p, pat, 1);
+        store_buf_puts(b, " ESCAPE ''");
+    }
+    store_buf_puts(b, ")");
+    free(pat);
+    return 0;
+}
+
 /* Appends the WHERE clause of f over events e. */
 static void filter_sql(store_buf *b, const store_filter *f, params *p) {
     store_buf_puts(b, " WHERE true");
@@ -230,39 +250,18 @@ static void filter_sql(store_buf *b, const store_filter *f, params *p) {
         store_buf_puts(b, "::text COLLATE \"C\"))");
     }
     if (f->actor) {
-        char *pat = like_pattern(f->actor);
-        if (!pat) {
-            b->oom = 1;
-            return;
-        }
-        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
-                          " m.event_id = e.id AND (");
         static const char *const cols[] = {"m.actor1", "m.actor2",
                                            "m.actor1_mention", "m.actor2_mention"};
-        for (int k = 0; k < 4; k++) {
-            store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
-            param(b, p, pat, 1);
-            store_buf_puts(b, " ESCAPE ''");
-        }
-        store_buf_puts(b, "))");
-        free(pat);
+        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+                          " m.event_id = e.id AND ");
+        if (like_any(b, p, cols, f->actor)) return;
+        store_buf_puts(b, ")");
     }
     if (f->place) {
-        char *pat = like_pattern(f->place);
-        if (!pat) {
-            b->oom = 1;
-            return;
-        }
         static const char *const cols[] = {"e.location_name", "e.location_mention",
                                            "e.admin1", "e.country"};
-        store_buf_puts(b, " AND (");
-        for (int k = 0; k < 4; k++) {
-            store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
-            param(b, p, pat, 1);
-            store_buf_puts(b, " ESCAPE ''");
-        }
-        store_buf_puts(b, ")");
-        free(pat);
+        store_buf_puts(b, " AND ");
+        if (like_any(b, p, cols, f->place)) return;
     }
     if (f->min_fatalities > 0) {
         store_buf_puts(b, " AND e.fatalities >= ");
