@@ -48,6 +48,21 @@ static inline int table_rows(const char *path,
     return rows;
 }
 
+/* table_rows for row functions that need no context. */
+typedef struct {
+    void (*fn)(char **f, int n, int line);
+} table_plain;
+
+static inline void table_plain_row(char **f, int n, int line, void *ctx) {
+    ((table_plain *)ctx)->fn(f, n, line);
+}
+
+static inline int table_each(const char *path,
+                             void (*fn)(char **f, int n, int line)) {
+    table_plain p = {fn};
+    return table_rows(path, table_plain_row, &p);
+}
+
 /* Writes text into dir/name (for tests of malformed data files). Returns 0. */
 static inline int table_write(const char *dir, const char *name,
                               const char *text) {

@@ -1,6 +1,7 @@
 /* test_actors.c — the actor lexicon and resolver: table of mentions, data
  * checks, malformed lines, robustness, and actor recall over the gold files. */
 #include "lex/actors.h"
+#include "table.h"
 #include "test.h"
 
 #include <jansson.h>
@@ -22,17 +23,6 @@ static actors *lexicon(void) {
     return lex;
 }
 
-static int split_tabs(char *line, char **f, int max) {
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
-}
-
 static void unescape(char *s) {
     char *o = s;
     for (char *p = s; *p; p++) {
@@ -41,31 +31,6 @@ static void unescape(char *s) {
         else *o++ = *p;
     }
     *o = '\0';
-}
-
-/* Calls fn for each non-comment line of a table file, fields split. */
-static int each_row(const char *path, void (*fn)(char **f, int n, int line)) {
-    size_t len;
-    char *buf = test_read_file(path, &len);
-    CHECK(buf != NULL);
-    if (!buf) return 0;
-    int rows = 0, line = 0;
-    char *p = buf;
-    while (*p) {
-        char *nl = strchr(p, '\n');
-        if (nl) *nl = '\0';
-        line++;
-        if (p[0] != '#' && p[0] != '\0') {
-            char *f[8];
-            int n = split_tabs(p, f, 8);
-            fn(f, n, line);
-            rows++;
-        }
-        if (!nl) break;
-        p = nl + 1;
-    }
-    free(buf);
-    return rows;
 }
 
 /* "name": neither generic nor a short form; "generic", "short": that flag */
@@ -128,7 +93,7 @@ static void mention_row(char **f, int n, int line) {
 TEST(actors_mention_table)
 {
     CHECK(lexicon() != NULL);
-    CHECK(each_row("tests/data/actors.tsv", mention_row) >= 150);
+    CHECK(table_each("tests/data/actors.tsv", mention_row) >= 150);
 }
 
 TEST(actors_lexicon_loads_clean)
@@ -238,7 +203,7 @@ static void malformed_row(char **f, int n, int line) {
 
 TEST(actors_malformed_lines_fail_with_file_line)
 {
-    CHECK(each_row("tests/data/actors-malformed.tsv", malformed_row) >= 10);
+    CHECK(table_each("tests/data/actors-malformed.tsv", malformed_row) >= 10);
     char err[256];
     CHECK(actors_load("/nonexistent-dir", err, sizeof err) == NULL);
     CHECK(strstr(err, "actor-countries.tsv") != NULL);

@@ -2,6 +2,7 @@
  * robustness of the loaders, reports. Fixtures: tests/data/eval/ (gold/ has
  * three small articles a, b, c; each .jsonl file one situation). */
 #include "eval/eval.h"
+#include "table.h"
 #include "test.h"
 
 #include <math.h>
@@ -261,27 +262,15 @@ static void check_norm_row(const char *in, const char *want, int line) {
     free(got);
 }
 
+static void norm_row(char **f, int n, int line) {
+    CHECK(n == 2);
+    if (n == 2) check_norm_row(f[0], f[1], line);
+}
+
 TEST(eval_normalize_table)
 {
-    size_t len;
-    char *buf = test_read_file("tests/data/eval_normalize.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, line = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        if (l[0] == '#') continue;
-        char *tab = strchr(l, '\t');
-        CHECK(tab != NULL);
-        if (!tab) continue;
-        *tab = '\0';
-        check_norm_row(l, tab + 1, line);
-        rows++;
-    }
-    CHECK(rows >= 15);
+    CHECK(table_each("tests/data/eval_normalize.tsv", norm_row) >= 15);
     check_norm_row("", "", 0);
-    free(buf);
 }
 
 TEST(eval_median_location_error)

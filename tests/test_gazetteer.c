@@ -3,6 +3,7 @@
  * districts by point-in-polygon, malformed data lines, bad input, cost. */
 #include "geo/gazetteer.h"
 #include "marsad.h"
+#include "table.h"
 #include "test.h"
 
 #include <jansson.h>
@@ -39,17 +40,6 @@ static double km(double la1, double lo1, double la2, double lo2) {
                cos(la1 * d2r) * cos(la2 * d2r) * sin((lo2 - lo1) * d2r / 2) *
                    sin((lo2 - lo1) * d2r / 2);
     return 2 * 6371.0088 * asin(sqrt(a > 1 ? 1 : a));
-}
-
-static int split_tabs(char *line, char **f, int max) {
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -104,26 +94,7 @@ static void place_row(char **f, int nf, int line) {
 
 TEST(gazetteer_place_table)
 {
-    size_t len;
-    char *buf = test_read_file("tests/data/places.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, line = 0;
-    char *p = buf;
-    while (*p) {
-        char *e = strchr(p, '\n');
-        if (e) *e = '\0';
-        line++;
-        if (*p && *p != '#') {
-            char *f[12];
-            place_row(f, split_tabs(p, f, 12), line);
-            rows++;
-        }
-        if (!e) break;
-        p = e + 1;
-    }
-    free(buf);
-    CHECK(rows >= 50);
+    CHECK(table_each("tests/data/places.tsv", place_row) >= 50);
 }
 
 /* One row of tests/data/place-coords.tsv: the mention covering `at` resolves
@@ -157,23 +128,7 @@ static void coord_row(char **f, int nf, int line) {
 
 TEST(gazetteer_place_coordinates)
 {
-    size_t len;
-    char *buf = test_read_file("tests/data/place-coords.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, line = 0;
-    for (char *p = buf, *e; p && *p; p = e ? e + 1 : NULL) {
-        e = strchr(p, '\n');
-        if (e) *e = '\0';
-        line++;
-        if (*p && *p != '#') {
-            char *f[8];
-            coord_row(f, split_tabs(p, f, 8), line);
-            rows++;
-        }
-    }
-    free(buf);
-    CHECK(rows >= 4);
+    CHECK(table_each("tests/data/place-coords.tsv", coord_row) >= 4);
 }
 
 /* ------------------------------------------------------------------------ */

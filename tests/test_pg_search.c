@@ -3,6 +3,7 @@
  * (tests/data/pg_tsquery.tsv), tsvector literals (folded words and stems at
  * one position, title weighted A, PostgreSQL's limits), and the snippets any
  * backend can make (tests/data/snippets.tsv). */
+#include "table.h"
 #include "test.h"
 #include "store/pg_internal.h"
 #include "store/snippet.h"
@@ -10,47 +11,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Splits line at tabs into at most max fields. */
-static int fields(char *line, char **f, int max) {
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
+/* A row of pg_tsquery.tsv: plain or raw, the query, its literal. */
+static void tsquery_row(char **f, int n, int line, void *ctx) {
+    (void)ctx;
+    if (n == 2) f[n++] = ""; /* an empty expected literal */
+    CHECK_EQ_INT(n, 3);
+    if (n != 3) return;
+    char *out = NULL, err[128] = "";
+    int rc = pg_tsquery_literal(f[1], strcmp(f[0], "raw") == 0, &out, NULL,
+                                err, sizeof err);
+    const char *got = rc ? "ERROR" : out;
+    if (strcmp(got, f[2]) != 0)
+        fprintf(stderr, "  pg_tsquery.tsv:%d: %s gives %s\n", line, f[1], got);
+    CHECK_EQ_STR(got, f[2]);
+    if (rc) CHECK(strlen(err) > 0);
+    free(out);
 }
 
 TEST(pg_tsquery_table)
 {
-    size_t len;
-    char *buf = test_read_file("tests/data/pg_tsquery.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[3];
-        int n = fields(l, f, 3);
-        if (n == 2) f[n++] = ""; /* an empty expected literal */
-        CHECK_EQ_INT(n, 3);
-        if (n != 3) continue;
-        char *out = NULL, err[128] = "";
-        int rc = pg_tsquery_literal(f[1], strcmp(f[0], "raw") == 0, &out, NULL,
-                                    err, sizeof err);
-        const char *got = rc ? "ERROR" : out;
-        if (strcmp(got, f[2]) != 0)
-            fprintf(stderr, "  pg_tsquery.tsv:%d: %s gives %s\n", lineno, f[1], got);
-        CHECK_EQ_STR(got, f[2]);
-        if (rc) CHECK(strlen(err) > 0);
-        free(out);
-        rows++;
-    }
-    CHECK(rows >= 12);
-    free(buf);
+    CHECK(table_rows("tests/data/pg_tsquery.tsv", tsquery_row, NULL) >= 12);
 }
 
 TEST(pg_tsvector_literal)
@@ -85,37 +65,28 @@ TEST(pg_tsvector_literal)
     free(big);
 }
 
+/* A row of snippets.tsv: query, text, its snippet. */
+static void snippet_row(char **f, int n, int line, void *ctx) {
+    (void)ctx;
+    CHECK_EQ_INT(n, 3);
+    if (n != 3) return;
+    snippet_query *q = snippet_query_new();
+    char *tsq = NULL, err[128];
+    CHECK(pg_tsquery_literal(f[0], 0, &tsq, q, err, sizeof err) == 0);
+    long score;
+    char *s = snippet_make(q, f[1], strlen(f[1]), "[", "]", 24, &score);
+    if (!s || strcmp(s, f[2]) != 0)
+        fprintf(stderr, "  snippets.tsv:%d: %s\n", line, s ? s : "(null)");
+    CHECK_EQ_STR(s, f[2]);
+    CHECK(score > 0 || !strchr(f[2], '['));
+    free(s);
+    free(tsq);
+    snippet_query_free(q);
+}
+
 TEST(snippet_table)
 {
-    size_t len;
-    char *buf = test_read_file("tests/data/snippets.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[3];
-        int n = fields(l, f, 3);
-        CHECK_EQ_INT(n, 3);
-        if (n != 3) continue;
-        snippet_query *q = snippet_query_new();
-        char *tsq = NULL, err[128];
-        CHECK(pg_tsquery_literal(f[0], 0, &tsq, q, err, sizeof err) == 0);
-        long score;
-        char *s = snippet_make(q, f[1], strlen(f[1]), "[", "]", 24, &score);
-        if (!s || strcmp(s, f[2]) != 0)
-            fprintf(stderr, "  snippets.tsv:%d: %s\n", lineno, s ? s : "(null)");
-        CHECK_EQ_STR(s, f[2]);
-        CHECK(score > 0 || !strchr(f[2], '['));
-        free(s);
-        free(tsq);
-        snippet_query_free(q);
-        rows++;
-    }
-    CHECK(rows >= 5);
-    free(buf);
+    CHECK(table_rows("tests/data/snippets.tsv", snippet_row, NULL) >= 5);
     /* bad input: empty and invalid text give a snippet, not a crash */
     snippet_query *q = snippet_query_new();
     CHECK(snippet_query_add(q, "x", 1, 0) == 0);

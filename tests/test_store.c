@@ -8,6 +8,7 @@
  * MARSAD_TEST_PG names a server (a libpq URL; scripts/pg.sh starts one):
  * each run gets a database of its own, created and dropped here. */
 #include "marsad.h"
+#include "table.h"
 #include "test.h"
 #include "eval/eval.h"
 #include "store/simhash.h"
@@ -157,6 +158,18 @@ static void ingest(store *s, const char *path, put_counts *c) {
         store_doc_free(d);
     }
     marsad_reader_free(r);
+}
+
+/* A fresh store (its name in path) holding the bundled dev articles, and
+ * the seeds too when seeds is set; NULL without a model or a store. */
+static store *bundled_store(char *path, size_t cap, int seeds) {
+    if (!test_model()) return NULL;
+    store *s = fresh(path, cap);
+    if (!s) return NULL;
+    put_counts c = {0};
+    ingest(s, "examples/dev", &c);
+    if (seeds) ingest(s, "examples/seeds", &c);
+    return s;
 }
 
 static int put_text(store *s, const char *id, const char *source,
@@ -755,13 +768,9 @@ static int check_sane(void *ctx, const store_event *ev) {
 
 static void store_events_are_sane_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 1);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
-    ingest(s, "examples/seeds", &c);
     sanity k = {0, 0};
     CHECK(store_events_each(s, NULL, 0, check_sane, &k) == (long)k.n);
     CHECK(k.n > 20);
@@ -900,52 +909,58 @@ static int has_term(const term_list *l, const char *t) {
     return 0;
 }
 
-static void split_tabs(char *line, char **f, int max, int *n) {
-    *n = 0;
-    f[(*n)++] = line;
-    for (char *p = line; *p && *n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[(*n)++] = p + 1;
+static void terms_row(char **f, int n, int line, void *ctx) {
+    (void)ctx;
+    CHECK_EQ_INT(n, 4);
+    if (n != 4) return;
+    int mode = strcmp(f[0], "query") == 0 ? TERMS_QUERY : TERMS_DOCUMENT;
+    term_list tl = {.n = 0};
+    CHECK(terms_each(f[1], strlen(f[1]), mode, collect_term, &tl) == 0);
+    int ok = 1;
+    for (char *s2 = NULL, *w = strtok_r(f[2], " ", &s2); w; w = strtok_r(NULL, " ", &s2))
+        if (!has_term(&tl, w)) {
+            fprintf(stderr, "  store_terms.tsv:%d: %s lacks %s\n", line, f[1], w);
+            ok = 0;
         }
+    if (strcmp(f[3], "-") != 0)
+        for (char *s2 = NULL, *w = strtok_r(f[3], " ", &s2); w; w = strtok_r(NULL, " ", &s2))
+            if (has_term(&tl, w)) {
+                fprintf(stderr, "  store_terms.tsv:%d: %s gives %s\n", line, f[1], w);
+                ok = 0;
+            }
+    CHECK(ok);
 }
 
 TEST(store_terms_table)
 {
-    size_t len;
-    char *buf = test_read_file("tests/data/store_terms.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[4];
-        int n;
-        split_tabs(l, f, 4, &n);
-        CHECK_EQ_INT(n, 4);
-        if (n != 4) continue;
-        int mode = strcmp(f[0], "query") == 0 ? TERMS_QUERY : TERMS_DOCUMENT;
-        term_list tl = {.n = 0};
-        CHECK(terms_each(f[1], strlen(f[1]), mode, collect_term, &tl) == 0);
-        int ok = 1;
-        for (char *s2 = NULL, *w = strtok_r(f[2], " ", &s2); w; w = strtok_r(NULL, " ", &s2))
-            if (!has_term(&tl, w)) {
-                fprintf(stderr, "  store_terms.tsv:%d: %s lacks %s\n", lineno, f[1], w);
-                ok = 0;
-            }
-        if (strcmp(f[3], "-") != 0)
-            for (char *s2 = NULL, *w = strtok_r(f[3], " ", &s2); w; w = strtok_r(NULL, " ", &s2))
-                if (has_term(&tl, w)) {
-                    fprintf(stderr, "  store_terms.tsv:%d: %s gives %s\n", lineno, f[1], w);
-                    ok = 0;
-                }
-        CHECK(ok);
-        rows++;
-    }
-    CHECK(rows >= 15);
-    free(buf);
+    CHECK(table_rows("tests/data/store_terms.tsv", terms_row, NULL) >= 15);
+}
+
+/* A row of store_search_examples.tsv: text, query, yes when it finds the
+ * text. ctx: the test's PostgreSQL store (unused on SQLite). */
+static void search_example_row(char **f, int n, int line, void *ctx) {
+    const char *name = ctx;
+    CHECK_EQ_INT(n, 3);
+    if (n != 3) return;
+    /* a store per row: in memory on SQLite; on PostgreSQL the test's
+     * database emptied */
+    char err[256];
+    store *s = on_pg ? store_open(name, 0, err, sizeof err)
+                     : store_open(":memory:", 0, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) return;
+    if (on_pg) CHECK(pg_sql(name, "TRUNCATE " PG_TABLES " RESTART IDENTITY") == 0);
+    store_put_result r;
+    CHECK(put_text(s, "a", "x", "2020-01-01", f[0], &r) == 0);
+    store_search_opts o = {0};
+    store_hits *h = store_search(s, f[1], &o);
+    int found = store_hits_count(h) == 1, want = strcmp(f[2], "yes") == 0;
+    if (found != want)
+        fprintf(stderr, "  store_search_examples.tsv:%d: '%s' %s '%s'\n", line,
+                f[1], found ? "finds" : "does not find", f[0]);
+    CHECK(found == want);
+    store_hits_free(h);
+    store_close(s);
 }
 
 static void store_search_examples_on(void)
@@ -958,43 +973,8 @@ static void store_search_examples_on(void)
         if (!first) return;
         store_close(first);
     }
-    size_t len;
-    char *buf = test_read_file("tests/data/store_search_examples.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[3];
-        int n;
-        split_tabs(l, f, 3, &n);
-        CHECK_EQ_INT(n, 3);
-        if (n != 3) continue;
-        /* a store per row: in memory on SQLite; on PostgreSQL the test's
-         * database emptied */
-        char err[256];
-        store *s = on_pg ? store_open(name, 0, err, sizeof err)
-                         : store_open(":memory:", 0, err, sizeof err);
-        CHECK(s != NULL);
-        if (!s) break;
-        if (on_pg) CHECK(pg_sql(name, "TRUNCATE " PG_TABLES " RESTART IDENTITY") == 0);
-        store_put_result r;
-        CHECK(put_text(s, "a", "x", "2020-01-01", f[0], &r) == 0);
-        store_search_opts o = {0};
-        store_hits *h = store_search(s, f[1], &o);
-        int found = store_hits_count(h) == 1, want = strcmp(f[2], "yes") == 0;
-        if (found != want)
-            fprintf(stderr, "  store_search_examples.tsv:%d: '%s' %s '%s'\n", lineno,
-                    f[1], found ? "finds" : "does not find", f[0]);
-        CHECK(found == want);
-        store_hits_free(h);
-        store_close(s);
-        rows++;
-    }
-    CHECK(rows >= 12);
-    free(buf);
+    CHECK(table_rows("tests/data/store_search_examples.tsv", search_example_row,
+                     name) >= 12);
     if (on_pg) remove_store(name);
 }
 
@@ -1060,15 +1040,51 @@ static int copy_articles(const char *url, sqlite3 *db) {
     return ok ? 0 : -1;
 }
 
+/* Hits of the store and of the reference index against the expected
+ * articles of search_queries.tsv. */
+typedef struct {
+    store *s;
+    sqlite3 *db;
+    int rows;
+    size_t expected, hit_ours, hit_ref, got_ours, got_ref;
+} recall;
+
+/* A row of search_queries.tsv: query, the doc_ids it should find. */
+static void recall_row(char **f, int n, int line, void *ctx) {
+    recall *r = ctx;
+    if (n != 2) return;
+    r->rows++;
+    store_search_opts o = {0};
+    o.limit = 100;
+    store_hits *h = store_search(r->s, f[0], &o);
+    CHECK(h != NULL);
+    char ref[100][64];
+    int nref = ref_search(r->db, f[0], ref, 100);
+    size_t ours_row = 0, ref_row = 0, exp_row = 0;
+    for (char *s2 = NULL, *id = strtok_r(f[1], " ", &s2); id;
+         id = strtok_r(NULL, " ", &s2)) {
+        exp_row++;
+        for (size_t i = 0; i < store_hits_count(h); i++)
+            if (strcmp(store_hits_get(h, i)->doc_id, id) == 0) ours_row++;
+        for (int i = 0; i < nref; i++)
+            if (strcmp(ref[i], id) == 0) ref_row++;
+    }
+    if (ours_row < exp_row)
+        fprintf(stderr, "  search_queries.tsv:%d: %s: %zu of %zu found\n",
+                line, f[0], ours_row, exp_row);
+    r->expected += exp_row;
+    r->hit_ours += ours_row;
+    r->hit_ref += ref_row;
+    r->got_ours += store_hits_count(h);
+    r->got_ref += (size_t)nref;
+    store_hits_free(h);
+}
+
 static void store_search_recall_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 1);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
-    ingest(s, "examples/seeds", &c);
     /* the reference index: FTS5's default tokenizer over the same rows
      * (for PostgreSQL, copied into a SQLite database in memory) */
     sqlite3 *db;
@@ -1080,47 +1096,12 @@ static void store_search_recall_on(void)
                        "INSERT INTO ref_fts(rowid, title, text)"
                        " SELECT id, title, text FROM articles",
                        NULL, NULL, NULL) == SQLITE_OK);
-    size_t len;
-    char *buf = test_read_file("tests/data/search_queries.tsv", &len);
-    CHECK(buf != NULL);
-    if (!buf) return;
-    size_t expected = 0, hit_ours = 0, hit_ref = 0, got_ours = 0, got_ref = 0;
-    int rows = 0, lineno = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        if (l[0] == '#') continue;
-        char *f[2];
-        int n;
-        split_tabs(l, f, 2, &n);
-        if (n != 2) continue;
-        rows++;
-        store_search_opts o = {0};
-        o.limit = 100;
-        store_hits *h = store_search(s, f[0], &o);
-        CHECK(h != NULL);
-        char ref[100][64];
-        int nref = ref_search(db, f[0], ref, 100);
-        size_t ours_row = 0, ref_row = 0, exp_row = 0;
-        for (char *s2 = NULL, *id = strtok_r(f[1], " ", &s2); id;
-             id = strtok_r(NULL, " ", &s2)) {
-            exp_row++;
-            for (size_t i = 0; i < store_hits_count(h); i++)
-                if (strcmp(store_hits_get(h, i)->doc_id, id) == 0) ours_row++;
-            for (int i = 0; i < nref; i++)
-                if (strcmp(ref[i], id) == 0) ref_row++;
-        }
-        if (ours_row < exp_row)
-            fprintf(stderr, "  search_queries.tsv:%d: %s: %zu of %zu found\n",
-                    lineno, f[0], ours_row, exp_row);
-        expected += exp_row;
-        hit_ours += ours_row;
-        hit_ref += ref_row;
-        got_ours += store_hits_count(h);
-        got_ref += (size_t)nref;
-        store_hits_free(h);
-    }
+    recall r = {.s = s, .db = db};
+    table_rows("tests/data/search_queries.tsv", recall_row, &r);
     sqlite3_close(db);
+    int rows = r.rows;
+    size_t expected = r.expected, hit_ours = r.hit_ours, hit_ref = r.hit_ref;
+    size_t got_ours = r.got_ours, got_ref = r.got_ref;
     double r_ours = expected ? (double)hit_ours / (double)expected : 0;
     double r_ref = expected ? (double)hit_ref / (double)expected : 0;
     double p_ours = got_ours ? (double)hit_ours / (double)got_ours : 0;
@@ -1142,7 +1123,6 @@ static void store_search_recall_on(void)
         CHECK_EQ_INT(hit_ours, sqlite_hits);
         CHECK_EQ_INT(got_ours, sqlite_got);
     }
-    free(buf);
     store_close(s);
     remove_store(path);
 }
@@ -1154,12 +1134,9 @@ TEST(store_search_recall)
 
 static void store_search_filters_and_snippets_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 0);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
     store_search_opts o = {0};
     o.mark_open = "<b>";
     o.mark_close = "</b>";
@@ -1251,13 +1228,9 @@ static int check_actor(void *ctx, const store_event *ev) {
 
 static void store_event_filters_and_aggregates_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 1);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
-    ingest(s, "examples/seeds", &c);
     long total = count_rows(s, "events");
     store_filter f = {0};
     filter_check k = {0, 0, "Battles"};
@@ -1324,12 +1297,9 @@ TEST(store_event_filters_and_aggregates)
 
 static void store_article_with_mention_spans_on(void)
 {
-    if (!test_model()) return;
     char path[256];
-    store *s = fresh(path, sizeof path);
+    store *s = bundled_store(path, sizeof path, 0);
     if (!s) return;
-    put_counts c = {0};
-    ingest(s, "examples/dev", &c);
     store_article *a = store_article_get(s, "055_ly_2018-05-25_skynews");
     CHECK(a != NULL);
     if (!a) return;

@@ -1,42 +1,11 @@
 /* test_text.c — UTF-8 decoding, folding, tokenizing, segmenting, clitics. */
 #include "marsad.h"
+#include "table.h"
 #include "test.h"
 #include "text/text_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Splits a table line into up to max tab-separated fields in place. */
-static int split_tabs(char *line, char **f, int max) {
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    return n;
-}
-
-/* Calls fn for each non-comment line of a table file, fields split. */
-static int each_row(const char *path, void (*fn)(char **f, int n, int line)) {
-    size_t len;
-    char *buf = test_read_file(path, &len);
-    CHECK(buf != NULL);
-    if (!buf) return 0;
-    int rows = 0, line = 0;
-    for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-         l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        if (l[0] == '#') continue;
-        char *f[8];
-        int n = split_tabs(l, f, 8);
-        fn(f, n, line);
-        rows++;
-    }
-    free(buf);
-    return rows;
-}
 
 static void unescape_nl(char *s) {
     char *o = s;
@@ -61,7 +30,7 @@ static void fold_row(char **f, int n, int line) {
 
 TEST(fold_table)
 {
-    CHECK(each_row("tests/data/fold.tsv", fold_row) >= 20);
+    CHECK(table_each("tests/data/fold.tsv", fold_row) >= 20);
 }
 
 TEST(fold_small_buffer_reports_needed_size)
@@ -132,7 +101,7 @@ static void token_row(char **f, int n, int line) {
 
 TEST(tokenize_table)
 {
-    CHECK(each_row("tests/data/tokens.tsv", token_row) >= 8);
+    CHECK(table_each("tests/data/tokens.tsv", token_row) >= 8);
 }
 
 static void sentence_row(char **f, int n, int line) {
@@ -151,7 +120,7 @@ static void sentence_row(char **f, int n, int line) {
 
 TEST(sentence_table)
 {
-    CHECK(each_row("tests/data/sentences.tsv", sentence_row) >= 6);
+    CHECK(table_each("tests/data/sentences.tsv", sentence_row) >= 6);
 }
 
 static void clitic_row(char **f, int n, int line) {
@@ -175,7 +144,7 @@ static void clitic_row(char **f, int n, int line) {
 
 TEST(clitic_table)
 {
-    CHECK(each_row("tests/data/clitics.tsv", clitic_row) >= 6);
+    CHECK(table_each("tests/data/clitics.tsv", clitic_row) >= 6);
 }
 
 /* The exact list and order: matching relies on it (shortest stripping
@@ -202,7 +171,7 @@ static void clitic_order_row(char **f, int n, int line) {
 
 TEST(clitic_order_table)
 {
-    CHECK(each_row("tests/data/clitics_order.tsv", clitic_order_row) >= 8);
+    CHECK(table_each("tests/data/clitics_order.tsv", clitic_order_row) >= 8);
 }
 
 TEST(clitics_keep_short_stems)

@@ -56,6 +56,25 @@ const char *pg_get_str(const PGresult *r, int row, int col) {
     return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
 }
 
+static const char *row_str(const store_row *r, int c) {
+    return pg_get_str(r->res, r->row, c);
+}
+static const char *row_text(const store_row *r, int c, size_t *len) {
+    *len = (size_t)PQgetlength(r->res, r->row, c);
+    return PQgetvalue(r->res, r->row, c);
+}
+static int64_t row_i64(const store_row *r, int c) {
+    return pg_get_i64(r->res, r->row, c);
+}
+static double row_f64(const store_row *r, int c) {
+    return pg_get_f64(r->res, r->row, c);
+}
+static int row_is_null(const store_row *r, int c) {
+    return PQgetisnull(r->res, r->row, c);
+}
+const store_row_ops pg_row_ops = {row_str, row_text, row_i64, row_f64,
+                                  row_is_null};
+
 /* PostgreSQL's message without its trailing newline. */
 static void set_pg_error(store *s, const char *what, const char *msg) {
     size_t n = msg ? strlen(msg) : 0;
@@ -406,20 +425,10 @@ static int migrate(store *s) {
     pg_store *q = s->impl;
     int v;
     if (read_version(s, &v)) return -1;
-    if (v > PG_NMIGRATIONS) {
-        store_set_error(s, "store schema version %d is newer than this build"
-                        " knows (%d); use a newer marsad", v, PG_NMIGRATIONS);
-        return -1;
-    }
-    if (v == PG_NMIGRATIONS) {
-        q->version = v;
-        return 0;
-    }
-    if (q->readonly) {
-        store_set_error(s, "store schema version %d needs migrating to %d;"
-                        " open it once for writing (marsad ingest)", v,
-                        PG_NMIGRATIONS);
-        return -1;
+    int need = store_schema_check(s, v, PG_NMIGRATIONS, q->readonly);
+    if (need <= 0) {
+        if (need == 0) q->version = v;
+        return need;
     }
     /* one migrating process at a time: the others wait, then find the
      * schema done */

@@ -30,6 +30,7 @@
 #ifndef MARSAD_PG_INTERNAL_H
 #define MARSAD_PG_INTERNAL_H
 
+#include "store/rows.h"
 #include "store/store_internal.h"
 
 #include <libpq-fe.h>
@@ -123,6 +124,12 @@ int64_t pg_get_i64(const PGresult *r, int row, int col);
 double pg_get_f64(const PGresult *r, int row, int col);
 /* The value or NULL when SQL NULL. */
 const char *pg_get_str(const PGresult *r, int row, int col);
+
+/* Row `row` of r, for rows.h. */
+extern const store_row_ops pg_row_ops;
+static inline store_row pg_row(const PGresult *r, int row) {
+    return (store_row){&pg_row_ops, r, row};
+}
 
 /* The read side (pg_read.c). */
 long pg_events_each(store *s, const store_filter *f, int detail,

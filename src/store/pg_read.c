@@ -31,24 +31,8 @@ enum {
 };
 _Static_assert(R_END <= PG_SLOTS, "statement slots");
 
-/* Sources listed with an event in listings; store_event_get lists all. */
-#define LIST_SOURCES 100
-/* Claims kept per event: distinct figures, so few in practice. */
-#define MAX_CLAIMS 200
 /* Claims and evidence spans read per mention of an article. */
 #define MAX_PER_MENTION 64
-
-#define EVENT_COLUMNS                                                        \
-    "e.id, e.event_date, e.time_precision, e.event_type, e.sub_event_type,"  \
-    " e.actor1, e.actor1_mention, e.actor2, e.actor2_mention,"               \
-    " e.location_name, e.location_mention, e.country, e.admin1, e.lat,"      \
-    " e.lon, e.geo_precision, e.fatalities, e.injured, e.captured,"          \
-    " e.confidence, e.flags, e.nmentions, e.nsources, e.rep_article,"        \
-    " a.doc_id, a.text"
-
-static char *acol(store_arena *a, const PGresult *r, int row, int c) {
-    return store_arena_str(a, pg_get_str(r, row, c));
-}
 
 static PGresult *prep(store *s, int slot, const char *what, const char *sql,
                       int n, const char *const *p) {
@@ -60,9 +44,10 @@ static PGresult *prep(store *s, int slot, const char *what, const char *sql,
 /* Claims and sources are listed in merge order (articles.merge_seq, then
  * the mention's ordinal), as SQLite lists them in id order: the same
  * whatever order workers wrote the rows in. */
-static int load_claims(store *s, store_arena *A, const char *eid,
+static int load_claims(store *s, store_arena *A, int64_t eid,
                        marsad_event *rec) {
-    const char *p[] = {eid};
+    char eb[24];
+    const char *p[] = {pg_i64(eb, eid)};
     PGresult *r = prep(
         s, R_CLAIMS, "claims",
         "SELECT c.kind, c.count, c.qualifier, c.side,"
@@ -80,15 +65,11 @@ static int load_claims(store *s, store_arena *A, const char *eid,
         1, p);
     if (!r) return -1;
     size_t n = (size_t)PQntuples(r);
-    if (n > MAX_CLAIMS) n = MAX_CLAIMS;
+    if (n > STORE_MAX_CLAIMS) n = STORE_MAX_CLAIMS;
     marsad_claim *cl = store_arena_alloc(A, sizeof *cl * (n ? n : 1));
     for (size_t i = 0; cl && i < n; i++) {
-        int row = (int)i;
-        cl[i].kind = acol(A, r, row, 0);
-        cl[i].count = (long)pg_get_i64(r, row, 1);
-        cl[i].qualifier = acol(A, r, row, 2);
-        cl[i].side = acol(A, r, row, 3);
-        cl[i].attributed_to = acol(A, r, row, 4);
+        store_row row = pg_row(r, (int)i);
+        store_row_claim(A, &row, 0, &cl[i]);
     }
     PQclear(r);
     rec->claims = cl;
@@ -98,11 +79,11 @@ static int load_claims(store *s, store_arena *A, const char *eid,
 
 /* Distinct evidence spans of event eid's mentions in article aid; with
  * texts set, their text too. */
-static int load_spans(store *s, store_arena *A, const char *eid, int64_t aid,
+static int load_spans(store *s, store_arena *A, int64_t eid, int64_t aid,
                       marsad_span **out, const char *const **texts,
                       size_t *n) {
-    char ab[24];
-    const char *p[] = {eid, pg_i64(ab, aid)};
+    char eb[24], ab[24];
+    const char *p[] = {pg_i64(eb, eid), pg_i64(ab, aid)};
     PGresult *r = prep(s, R_EVIDENCE, "evidence",
                        "SELECT DISTINCT v.start, v.\"end\" FROM evidence v"
                        " JOIN mentions m ON m.id = v.mention_id"
@@ -128,8 +109,8 @@ static int load_spans(store *s, store_arena *A, const char *eid, int64_t aid,
     marsad_span *sp = store_arena_alloc(A, sizeof *sp * (k ? k : 1));
     const char **tx = texts ? store_arena_alloc(A, sizeof *tx * (k ? k : 1)) : NULL;
     for (size_t i = 0; sp && i < k; i++) {
-        sp[i].start = (size_t)pg_get_i64(r, (int)i, 0);
-        sp[i].end = (size_t)pg_get_i64(r, (int)i, 1);
+        store_row row = pg_row(r, (int)i);
+        sp[i] = store_row_span(&row, 0);
         if (tx) {
             size_t a = sp[i].start < tlen ? sp[i].start : tlen;
             size_t e = sp[i].end < tlen ? sp[i].end : tlen;
@@ -148,15 +129,13 @@ static int load_spans(store *s, store_arena *A, const char *eid, int64_t aid,
     return 0;
 }
 
-static int load_sources(store *s, store_arena *A, const char *eid, int detail,
-                        store_event *ev) {
-    char lb[24];
-    const char *p[] = {eid, detail ? NULL : pg_i64(lb, LIST_SOURCES)};
+static int load_sources(store *s, store_arena *A, int64_t eid, size_t limit,
+                        store_source **out, size_t *n) {
+    char eb[24], lb[24];
+    const char *p[] = {pg_i64(eb, eid), limit ? pg_i64(lb, (int64_t)limit) : NULL};
     PGresult *r = prep(
         s, R_SOURCES, "event sources",
-        "SELECT a.id, a.doc_id, src.name, a.url, a.title, a.published,"
-        " a.duplicate_of, max(m.fatalities), max(m.injured),"
-        " max(m.captured), count(*)"
+        "SELECT " STORE_SOURCE_COLUMNS
         " FROM mentions m JOIN articles a ON a.id = m.article_id"
         " LEFT JOIN sources src ON src.id = a.source_id"
         " WHERE m.event_id = $1 GROUP BY a.id, src.name"
@@ -164,131 +143,29 @@ static int load_sources(store *s, store_arena *A, const char *eid, int detail,
         " LIMIT $2",
         2, p);
     if (!r) return -1;
-    size_t n = (size_t)PQntuples(r);
-    store_source *src = store_arena_alloc(A, sizeof *src * (n ? n : 1));
-    for (size_t i = 0; src && i < n; i++) {
-        int row = (int)i;
-        store_source *o = &src[i];
-        o->article_id = pg_get_i64(r, row, 0);
-        o->doc_id = acol(A, r, row, 1);
-        o->source = acol(A, r, row, 2);
-        o->url = acol(A, r, row, 3);
-        o->title = acol(A, r, row, 4);
-        o->published = acol(A, r, row, 5);
-        o->duplicate_of = pg_get_i64(r, row, 6);
-        o->fatalities = (long)pg_get_i64(r, row, 7);
-        o->injured = (long)pg_get_i64(r, row, 8);
-        o->captured = (long)pg_get_i64(r, row, 9);
-        o->nmentions = (size_t)pg_get_i64(r, row, 10);
+    size_t k = (size_t)PQntuples(r);
+    store_source *src = store_arena_alloc(A, sizeof *src * (k ? k : 1));
+    for (size_t i = 0; src && i < k; i++) {
+        store_row row = pg_row(r, (int)i);
+        store_row_source(A, &row, &src[i]);
     }
     PQclear(r);
     if (!src) {
         store_set_error(s, "out of memory");
         return -1;
     }
-    for (size_t i = 0; detail && i < n; i++) {
-        marsad_span *sp;
-        if (load_spans(s, A, eid, src[i].article_id, &sp,
-                       &src[i].evidence_text, &src[i].nevidence))
-            return -1;
-        src[i].evidence = sp;
-    }
-    ev->sources = src;
-    ev->narticles = n;
+    *out = src;
+    *n = k;
     return 0;
 }
 
-/* The outlets of an event joined by "; ", each once, in source order. */
-static const char *joined_outlets(store_arena *A, const store_event *ev) {
-    store_buf b = {0};
-    for (size_t i = 0; i < ev->narticles; i++) {
-        const char *name = ev->sources[i].source ? ev->sources[i].source
-                                                 : ev->sources[i].doc_id;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++) {
-            const char *o = ev->sources[j].source ? ev->sources[j].source
-                                                  : ev->sources[j].doc_id;
-            seen = o && name && strcmp(o, name) == 0;
-        }
-        if (seen || !name) continue;
-        if (b.n) store_buf_puts(&b, "; ");
-        store_buf_puts(&b, name);
-    }
-    const char *r = b.s ? store_arena_str(A, b.s) : NULL;
-    free(b.s);
-    return r;
-}
+static const store_event_reads READS = {load_claims, load_spans, load_sources};
 
-/* Builds the event of row `row` of r (EVENT_COLUMNS). */
+/* Builds the event of row `row` of r (STORE_EVENT_COLUMNS). */
 static store_event_obj *build_event(store *s, const PGresult *r, int row,
                                     int detail) {
-    store_event_obj *o = store_event_obj_new();
-    if (!o) {
-        store_set_error(s, "out of memory");
-        return NULL;
-    }
-    store_arena *A = &o->arena;
-    store_event *ev = &o->ev;
-    marsad_event rec;
-    memset(&rec, 0, sizeof rec);
-    ev->id = pg_get_i64(r, row, 0);
-    char idbuf[32], eid[24];
-    snprintf(idbuf, sizeof idbuf, "E%" PRId64, ev->id);
-    pg_i64(eid, ev->id);
-    rec.event_id = idbuf;
-    rec.event_date = acol(A, r, row, 1);
-    rec.time_precision = (int)pg_get_i64(r, row, 2);
-    rec.event_type = acol(A, r, row, 3);
-    rec.sub_event_type = acol(A, r, row, 4);
-    rec.actor1 = acol(A, r, row, 5);
-    rec.actor1_mention = acol(A, r, row, 6);
-    rec.actor2 = acol(A, r, row, 7);
-    rec.actor2_mention = acol(A, r, row, 8);
-    rec.location_name = acol(A, r, row, 9);
-    rec.location_mention = acol(A, r, row, 10);
-    rec.country = acol(A, r, row, 11);
-    rec.admin1 = acol(A, r, row, 12);
-    rec.lat = pg_get_f64(r, row, 13);
-    rec.lon = pg_get_f64(r, row, 14);
-    rec.geo_precision = (int)pg_get_i64(r, row, 15);
-    rec.fatalities = (long)pg_get_i64(r, row, 16);
-    rec.injured = (long)pg_get_i64(r, row, 17);
-    rec.captured = (long)pg_get_i64(r, row, 18);
-    double conf = pg_get_f64(r, row, 19);
-    rec.flags = (unsigned)pg_get_i64(r, row, 20);
-    ev->nmentions = (size_t)pg_get_i64(r, row, 21);
-    ev->nsources = (size_t)pg_get_i64(r, row, 22);
-    int64_t rep_article = pg_get_i64(r, row, 23);
-    rec.doc_id = acol(A, r, row, 24);
-    const char *text = PQgetvalue(r, row, 25);
-    size_t text_len = (size_t)PQgetlength(r, row, 25);
-    /* more independent sources, more confidence */
-    conf += 0.1 * (double)(ev->nsources > 1 ? ev->nsources - 1 : 0);
-    rec.confidence = conf > 1 ? 1 : conf;
-    o->records = marsad_events_new(text, text_len);
-    marsad_span *sp = NULL;
-    if (!o->records || load_claims(s, A, eid, &rec) ||
-        load_spans(s, A, eid, rep_article, &sp, NULL, &rec.nevidence) ||
-        load_sources(s, A, eid, detail, ev)) {
-        if (!o->records) store_set_error(s, "out of memory");
-        store_event_free(ev);
-        return NULL;
-    }
-    rec.evidence = sp;
-    rec.source = joined_outlets(A, ev);
-    char notes[1024];
-    size_t nl = marsad_event_notes(&rec, notes, sizeof notes);
-    if (rec.source && nl + 16 < sizeof notes)
-        snprintf(notes + nl, sizeof notes - nl, " Sources: %s.", rec.source);
-    rec.notes = notes;
-    if (A->oom || marsad_events_append(o->records, &rec)) {
-        store_set_error(s, "out of memory");
-        store_event_free(ev);
-        return NULL;
-    }
-    ev->record = marsad_events_get(o->records, 0);
-    ev->records = o->records;
-    return o;
+    store_row rw = pg_row(r, row);
+    return store_row_event(s, &rw, detail, &READS);
 }
 
 /* ---- filters ----------------------------------------------------------------------- */
@@ -334,6 +211,26 @@ static char *like_pattern(const char *s) {
 #define LIKE(col) col " COLLATE \"C\" ILIKE "
 #define NOCASE_EQ(col) "lower(" col " COLLATE \"C\") = lower("
 
+/* Appends "(c1 LIKE %text% OR ...)" over the four columns cols. Returns
+ * 0, or -1 (b->oom set) when memory runs out. */
+static int like_any(store_buf *b, params *p, const char *const cols[4],
+                    const char *text) {
+    char *pat = like_pattern(text);
+    if (!pat) {
+        b->oom = 1;
+        return -1;
+    }
+    store_buf_puts(b, "(");
+    for (int k = 0; k < 4; k++) {
+        store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
+        param(b, p, pat, 1);
+        store_buf_puts(b, " ESCAPE ''");
+    }
+    store_buf_puts(b, ")");
+    free(pat);
+    return 0;
+}
+
 /* Appends the WHERE clause of f over events e. */
 static void filter_sql(store_buf *b, const store_filter *f, params *p) {
     store_buf_puts(b, " WHERE true");
@@ -353,39 +250,18 @@ static void filter_sql(store_buf *b, const store_filter *f, params *p) {
         store_buf_puts(b, "::text COLLATE \"C\"))");
     }
     if (f->actor) {
-        char *pat = like_pattern(f->actor);
-        if (!pat) {
-            b->oom = 1;
-            return;
-        }
-        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
-                          " m.event_id = e.id AND (");
         static const char *const cols[] = {"m.actor1", "m.actor2",
                                            "m.actor1_mention", "m.actor2_mention"};
-        for (int k = 0; k < 4; k++) {
-            store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
-            param(b, p, pat, 1);
-            store_buf_puts(b, " ESCAPE ''");
-        }
-        store_buf_puts(b, "))");
-        free(pat);
+        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+                          " m.event_id = e.id AND ");
+        if (like_any(b, p, cols, f->actor)) return;
+        store_buf_puts(b, ")");
     }
     if (f->place) {
-        char *pat = like_pattern(f->place);
-        if (!pat) {
-            b->oom = 1;
-            return;
-        }
         static const char *const cols[] = {"e.location_name", "e.location_mention",
                                            "e.admin1", "e.country"};
-        store_buf_puts(b, " AND (");
-        for (int k = 0; k < 4; k++) {
-            store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
-            param(b, p, pat, 1);
-            store_buf_puts(b, " ESCAPE ''");
-        }
-        store_buf_puts(b, ")");
-        free(pat);
+        store_buf_puts(b, " AND ");
+        if (like_any(b, p, cols, f->place)) return;
     }
     if (f->min_fatalities > 0) {
         store_buf_puts(b, " AND e.fatalities >= ");
@@ -397,7 +273,7 @@ long pg_events_each(store *s, const store_filter *f, int detail,
                     store_event_fn fn, void *ctx) {
     store_buf b = {0};
     params p = {.n = 0};
-    store_buf_puts(&b, "SELECT " EVENT_COLUMNS " FROM events e JOIN articles a"
+    store_buf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
                        " ON a.id = e.rep_article");
     filter_sql(&b, f, &p);
     store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id");
@@ -476,7 +352,7 @@ store_event *pg_event_get(store *s, int64_t id) {
     char b[24];
     const char *p[] = {pg_i64(b, id)};
     PGresult *r = prep(s, R_EVENT_BY_ID, "event",
-                       "SELECT " EVENT_COLUMNS " FROM events e JOIN"
+                       "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN"
                        " articles a ON a.id = e.rep_article WHERE e.id = $1",
                        1, p);
     if (!r) return NULL;
@@ -526,12 +402,8 @@ int pg_aggregate(store *s, const store_filter *f, store_group g,
         return -1;
     }
     for (size_t i = 0; i < k; i++) {
-        int row = (int)i;
-        snprintf(v[i].key, sizeof v[i].key, "%s", PQgetvalue(r, row, 0));
-        v[i].events = (long)pg_get_i64(r, row, 1);
-        v[i].fatalities = (long)pg_get_i64(r, row, 2);
-        v[i].injured = (long)pg_get_i64(r, row, 3);
-        v[i].captured = (long)pg_get_i64(r, row, 4);
+        store_row row = pg_row(r, (int)i);
+        store_row_bucket(&row, &v[i]);
     }
     PQclear(r);
     *out = v;
@@ -541,10 +413,6 @@ int pg_aggregate(store *s, const store_filter *f, store_group g,
 
 /* ---- one article ------------------------------------------------------------------ */
 
-#define ARTICLE_COLUMNS                                                      \
-    "a.id, a.key, a.content_hash, a.doc_id, src.name, a.published, a.url,"   \
-    " a.title, a.text, a.duplicate_of, a.simhash"
-
 static int article_mentions(store *s, store_article_obj *o) {
     store_arena *A = &o->arena;
     store_article *art = &o->art;
@@ -552,11 +420,8 @@ static int article_mentions(store *s, store_article_obj *o) {
     const char *p[] = {pg_i64(ab, art->id)};
     PGresult *r = prep(
         s, R_MENTIONS, "mentions",
-        "SELECT id, event_id, record_id, event_date, time_precision,"
-        " event_type, sub_event_type, actor1, actor1_mention, actor2,"
-        " actor2_mention, location_name, location_mention, country, admin1,"
-        " lat, lon, geo_precision, fatalities, injured, captured, confidence,"
-        " notes, flags FROM mentions WHERE article_id = $1 ORDER BY ordinal",
+        "SELECT " STORE_MENTION_COLUMNS
+        " FROM mentions WHERE article_id = $1 ORDER BY ordinal",
         1, p);
     if (!r) return -1;
     /* the claims and evidence of all its mentions, in mention order */
@@ -583,52 +448,21 @@ static int article_mentions(store *s, store_article_obj *o) {
     store_mention *men = store_arena_alloc(A, sizeof *men * (n ? n : 1));
     err = !men;
     for (size_t i = 0; !err && i < n; i++) {
-        int row = (int)i;
+        store_row row = pg_row(r, (int)i);
         marsad_event rec;
-        memset(&rec, 0, sizeof rec);
-        int64_t mid = pg_get_i64(r, row, 0);
-        men[i].id = mid;
-        men[i].event_id = pg_get_i64(r, row, 1);
-        rec.doc_id = art->doc_id;
-        rec.source = art->source;
-        rec.event_id = acol(A, r, row, 2);
-        rec.event_date = acol(A, r, row, 3);
-        rec.time_precision = (int)pg_get_i64(r, row, 4);
-        rec.event_type = acol(A, r, row, 5);
-        rec.sub_event_type = acol(A, r, row, 6);
-        rec.actor1 = acol(A, r, row, 7);
-        rec.actor1_mention = acol(A, r, row, 8);
-        rec.actor2 = acol(A, r, row, 9);
-        rec.actor2_mention = acol(A, r, row, 10);
-        rec.location_name = acol(A, r, row, 11);
-        rec.location_mention = acol(A, r, row, 12);
-        rec.country = acol(A, r, row, 13);
-        rec.admin1 = acol(A, r, row, 14);
-        rec.lat = pg_get_f64(r, row, 15);
-        rec.lon = pg_get_f64(r, row, 16);
-        rec.geo_precision = (int)pg_get_i64(r, row, 17);
-        rec.fatalities = (long)pg_get_i64(r, row, 18);
-        rec.injured = (long)pg_get_i64(r, row, 19);
-        rec.captured = (long)pg_get_i64(r, row, 20);
-        rec.confidence = pg_get_f64(r, row, 21);
-        rec.notes = acol(A, r, row, 22);
-        rec.flags = (unsigned)pg_get_i64(r, row, 23);
+        store_row_mention(A, &row, art, &men[i], &rec);
+        int64_t mid = men[i].id;
         marsad_claim cl[MAX_PER_MENTION];
         for (; ic < nc && pg_get_i64(c, ic, 0) == mid; ic++) {
             if (rec.nclaims == MAX_PER_MENTION) continue;
-            marsad_claim *x = &cl[rec.nclaims++];
-            x->kind = acol(A, c, ic, 1);
-            x->count = (long)pg_get_i64(c, ic, 2);
-            x->qualifier = acol(A, c, ic, 3);
-            x->side = acol(A, c, ic, 4);
-            x->attributed_to = acol(A, c, ic, 5);
+            row = pg_row(c, ic);
+            store_row_claim(A, &row, 1, &cl[rec.nclaims++]);
         }
         marsad_span sp[MAX_PER_MENTION];
         for (; iv < nv && pg_get_i64(v, iv, 0) == mid; iv++) {
             if (rec.nevidence == MAX_PER_MENTION) continue;
-            sp[rec.nevidence].start = (size_t)pg_get_i64(v, iv, 1);
-            sp[rec.nevidence].end = (size_t)pg_get_i64(v, iv, 2);
-            rec.nevidence++;
+            row = pg_row(v, iv);
+            sp[rec.nevidence++] = store_row_span(&row, 1);
         }
         rec.claims = cl;
         rec.evidence = sp;
@@ -653,12 +487,12 @@ store_article *pg_article_get(store *s, const char *id) {
     for (int pass = 0; pass < 2; pass++) {
         r = pass == 0
             ? prep(s, R_ARTICLE_BY_KEY, "article",
-                   "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
-                   " sources src ON src.id = a.source_id WHERE a.key = $1",
+                   "SELECT " STORE_ARTICLE_COLUMNS " FROM articles a LEFT"
+                   " JOIN sources src ON src.id = a.source_id WHERE a.key = $1",
                    1, p)
             : prep(s, R_ARTICLE_BY_DOC, "article",
-                   "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
-                   " sources src ON src.id = a.source_id"
+                   "SELECT " STORE_ARTICLE_COLUMNS " FROM articles a LEFT"
+                   " JOIN sources src ON src.id = a.source_id"
                    " WHERE a.doc_id = $1 ORDER BY a.id LIMIT 1",
                    1, p);
         if (!r) return NULL;
@@ -676,24 +510,10 @@ store_article *pg_article_get(store *s, const char *id) {
         store_set_error(s, "out of memory");
         return NULL;
     }
-    store_arena *A = &o->arena;
     store_article *a = &o->art;
-    a->id = pg_get_i64(r, 0, 0);
-    a->key = acol(A, r, 0, 1);
-    a->content_hash = acol(A, r, 0, 2);
-    a->doc_id = acol(A, r, 0, 3);
-    a->source = acol(A, r, 0, 4);
-    a->published = acol(A, r, 0, 5);
-    a->url = acol(A, r, 0, 6);
-    a->title = acol(A, r, 0, 7);
-    a->text_len = (size_t)PQgetlength(r, 0, 8);
-    a->text = store_arena_strn(A, PQgetvalue(r, 0, 8), a->text_len);
-    a->duplicate_of = pg_get_i64(r, 0, 9);
-    a->simhash = (uint64_t)pg_get_i64(r, 0, 10);
+    store_row row = pg_row(r, 0);
+    int err = store_row_article(o, &row) != 0;
     PQclear(r);
-    o->records = marsad_events_new(a->text, a->text_len);
-    a->records = o->records;
-    int err = !o->records || A->oom;
     char ab[24];
     const char *pa[] = {pg_i64(ab, a->id)};
     if (!err && (r = prep(s, R_SENTENCES, "sentences",
@@ -701,10 +521,10 @@ store_article *pg_article_get(store *s, const char *id) {
                           " article_id = $1 ORDER BY idx",
                           1, pa))) {
         size_t n = (size_t)PQntuples(r);
-        marsad_span *sp = store_arena_alloc(A, sizeof *sp * (n ? n : 1));
+        marsad_span *sp = store_arena_alloc(&o->arena, sizeof *sp * (n ? n : 1));
         for (size_t i = 0; sp && i < n; i++) {
-            sp[i].start = (size_t)pg_get_i64(r, (int)i, 0);
-            sp[i].end = (size_t)pg_get_i64(r, (int)i, 1);
+            row = pg_row(r, (int)i);
+            sp[i] = store_row_span(&row, 0);
         }
         PQclear(r);
         if (sp) {
@@ -792,8 +612,7 @@ store_hits *pg_search(store *s, const char *query, const store_search_opts *o) {
     param_i64(&b, &p, o->limit ? (int64_t)o->limit : 10);
     store_buf_puts(&b, " OFFSET ");
     param_i64(&b, &p, (int64_t)o->offset);
-    store_buf_puts(&b, ") SELECT a.id, a.duplicate_of, a.doc_id, a.title,"
-                       " a.published, src.name, a.url, a.text, top.rank"
+    store_buf_puts(&b, ") SELECT " STORE_HIT_COLUMNS ", a.text, top.rank"
                        " FROM top JOIN articles a ON a.id = top.id"
                        " LEFT JOIN sources src ON src.id = a.source_id"
                        " ORDER BY top.rank DESC, a.id");
@@ -818,28 +637,24 @@ store_hits *pg_search(store *s, const char *query, const store_search_opts *o) {
         int row = (int)i;
         store_arena *A = &h->arena;
         store_hit *x = &h->hits[h->n++];
-        x->article_id = pg_get_i64(r, row, 0);
-        x->duplicate_of = pg_get_i64(r, row, 1);
-        x->doc_id = acol(A, r, row, 2);
-        x->title = acol(A, r, row, 3);
-        x->published = acol(A, r, row, 4);
-        x->source = acol(A, r, row, 5);
-        x->url = acol(A, r, row, 6);
+        store_row hr = pg_row(r, row);
+        store_row_hit(A, &hr, x);
         /* the snippet from the column with the better window (the title
          * on a tie, as FTS5's snippet() picks the first best column) */
         long st = 0, sx = 0;
         char *tsnip = x->title ? snippet_make(terms, x->title, strlen(x->title),
                                               mo, mc, SNIPPET_TOKENS, &st)
                                : NULL;
-        char *xsnip = snippet_make(terms, PQgetvalue(r, row, 7),
-                                   (size_t)PQgetlength(r, row, 7), mo, mc,
-                                   SNIPPET_TOKENS, &sx);
+        char *xsnip = snippet_make(
+            terms, PQgetvalue(r, row, STORE_HIT_NCOLUMNS),
+            (size_t)PQgetlength(r, row, STORE_HIT_NCOLUMNS), mo, mc,
+            SNIPPET_TOKENS, &sx);
         const char *snip = tsnip && st >= sx && st > 0 ? tsnip : xsnip;
         x->snippet = store_arena_str(A, snip ? snip : "");
         free(tsnip);
         free(xsnip);
         /* lower is better, as bm25 */
-        x->score = -pg_get_f64(r, row, 8);
+        x->score = -pg_get_f64(r, row, STORE_HIT_NCOLUMNS + 1);
         if (A->oom || (!snip)) oom = 1;
     }
     PQclear(r);
@@ -864,9 +679,8 @@ int pg_stats(store *s, store_stats *out) {
         " (SELECT count(*) FROM sources)",
         0, NULL);
     if (!r) return -1;
-    long *f[] = {&out->articles, &out->duplicates, &out->sentences,
-                 &out->mentions, &out->claims, &out->events, &out->sources};
-    for (int k = 0; k < 7; k++) *f[k] = (long)pg_get_i64(r, 0, k);
+    store_row row = pg_row(r, 0);
+    store_row_stats(&row, out);
     PQclear(r);
     return 0;
 }

@@ -282,20 +282,10 @@ static int migrate(store *s) {
     sq *q = s->impl;
     int v;
     if (read_version(s, &v)) return -1;
-    if (v > SQLITE_NMIGRATIONS) {
-        store_set_error(s, "store schema version %d is newer than this build"
-                        " knows (%d); use a newer marsad", v, SQLITE_NMIGRATIONS);
-        return -1;
-    }
-    if (v == SQLITE_NMIGRATIONS) {
-        q->version = v;
-        return 0;
-    }
-    if (q->readonly) {
-        store_set_error(s, "store schema version %d needs migrating to %d;"
-                        " open it once for writing (marsad ingest)", v,
-                        SQLITE_NMIGRATIONS);
-        return -1;
+    int need = store_schema_check(s, v, SQLITE_NMIGRATIONS, q->readonly);
+    if (need <= 0) {
+        if (need == 0) q->version = v;
+        return need;
     }
     if (exec(s, "BEGIN IMMEDIATE")) return -1;
     /* another process may have migrated meanwhile */

@@ -6,6 +6,7 @@
 #ifndef MARSAD_SQLITE_INTERNAL_H
 #define MARSAD_SQLITE_INTERNAL_H
 
+#include "store/rows.h"
 #include "store/store_internal.h"
 
 #include <sqlite3.h>
@@ -34,6 +35,12 @@ sqlite3_stmt *sq_cached(store *s, int slot, const char *sql);
 
 /* Binds a string or NULL. */
 void sq_bind_str(sqlite3_stmt *st, int i, const char *v);
+
+/* The current row of st, for rows.h. */
+extern const store_row_ops sq_row_ops;
+static inline store_row sq_row(sqlite3_stmt *st) {
+    return (store_row){&sq_row_ops, st, 0};
+}
 
 /* The read side (sqlite_read.c). */
 long sq_events_each(store *s, const store_filter *f, int detail,

@@ -26,26 +26,31 @@ enum {
 };
 _Static_assert(R_END <= SQ_SLOTS, "statement slots");
 
-/* Sources listed with an event in listings; store_event_get lists all. */
-#define LIST_SOURCES 100
-/* Claims kept per event: distinct figures, so few in practice. */
-#define MAX_CLAIMS 200
-
-#define EVENT_COLUMNS                                                        \
-    "e.id, e.event_date, e.time_precision, e.event_type, e.sub_event_type,"  \
-    " e.actor1, e.actor1_mention, e.actor2, e.actor2_mention,"               \
-    " e.location_name, e.location_mention, e.country, e.admin1, e.lat,"      \
-    " e.lon, e.geo_precision, e.fatalities, e.injured, e.captured,"          \
-    " e.confidence, e.flags, e.nmentions, e.nsources, e.rep_article,"        \
-    " a.doc_id, a.text"
-
 static const char *col(sqlite3_stmt *st, int i) {
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static char *acol(store_arena *a, sqlite3_stmt *st, int i) {
-    return store_arena_str(a, col(st, i));
+/* ---- rows (rows.h) ------------------------------------------------------------ */
+
+static const char *row_str(const store_row *r, int c) {
+    return col((sqlite3_stmt *)r->res, c);
 }
+static const char *row_text(const store_row *r, int c, size_t *len) {
+    const char *t = col((sqlite3_stmt *)r->res, c);
+    *len = (size_t)sqlite3_column_bytes((sqlite3_stmt *)r->res, c);
+    return t;
+}
+static int64_t row_i64(const store_row *r, int c) {
+    return sqlite3_column_int64((sqlite3_stmt *)r->res, c);
+}
+static double row_f64(const store_row *r, int c) {
+    return sqlite3_column_double((sqlite3_stmt *)r->res, c);
+}
+static int row_is_null(const store_row *r, int c) {
+    return sqlite3_column_type((sqlite3_stmt *)r->res, c) == SQLITE_NULL;
+}
+const store_row_ops sq_row_ops = {row_str, row_text, row_i64, row_f64,
+                                  row_is_null};
 
 /* ---- building one event ----------------------------------------------------- */
 
@@ -62,17 +67,11 @@ static int load_claims(store *s, store_arena *A, int64_t eid, marsad_event *rec)
         " ORDER BY first_m, first_c LIMIT " "200");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, eid);
-    marsad_claim *cl = store_arena_alloc(A, sizeof *cl * MAX_CLAIMS);
+    marsad_claim *cl = store_arena_alloc(A, sizeof *cl * STORE_MAX_CLAIMS);
     size_t n = 0;
-    int rc;
-    while (cl && (rc = sqlite3_step(st)) == SQLITE_ROW && n < MAX_CLAIMS) {
-        cl[n].kind = acol(A, st, 0);
-        cl[n].count = (long)sqlite3_column_int64(st, 1);
-        cl[n].qualifier = acol(A, st, 2);
-        cl[n].side = acol(A, st, 3);
-        cl[n].attributed_to = acol(A, st, 4);
-        n++;
-    }
+    store_row r = sq_row(st);
+    while (cl && sqlite3_step(st) == SQLITE_ROW && n < STORE_MAX_CLAIMS)
+        store_row_claim(A, &r, 0, &cl[n++]);
     sqlite3_reset(st);
     rec->claims = cl;
     rec->nclaims = cl ? n : 0;
@@ -100,8 +99,9 @@ static int load_spans(store *s, store_arena *A, int64_t eid, int64_t aid,
     size_t cap = 8, k = 0;
     marsad_span *sp = malloc(cap * sizeof *sp);
     char **tx = texts ? malloc(cap * sizeof *tx) : NULL;
-    int rc, oom = !sp || (texts && !tx);
-    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int oom = !sp || (texts && !tx);
+    store_row r = sq_row(st);
+    while (!oom && sqlite3_step(st) == SQLITE_ROW) {
         if (k == cap) {
             cap *= 2;
             marsad_span *ns = realloc(sp, cap * sizeof *ns);
@@ -113,8 +113,7 @@ static int load_spans(store *s, store_arena *A, int64_t eid, int64_t aid,
                 tx = nt;
             }
         }
-        sp[k].start = (size_t)sqlite3_column_int64(st, 0);
-        sp[k].end = (size_t)sqlite3_column_int64(st, 1);
+        sp[k] = store_row_span(&r, 0);
         if (texts)
             tx[k] = store_arena_strn(A, sqlite3_column_blob(st, 2),
                                      (size_t)sqlite3_column_bytes(st, 2));
@@ -139,159 +138,50 @@ static int load_spans(store *s, store_arena *A, int64_t eid, int64_t aid,
     return 0;
 }
 
-static int load_sources(store *s, store_arena *A, int64_t eid, int detail,
-                        store_event *ev) {
+static int load_sources(store *s, store_arena *A, int64_t eid, size_t limit,
+                        store_source **out, size_t *n) {
     sqlite3_stmt *st = sq_cached(
         s, R_SOURCES,
-        "SELECT a.id, a.doc_id, src.name, a.url, a.title, a.published,"
-        " a.duplicate_of, max(m.fatalities), max(m.injured),"
-        " max(m.captured), count(*)"
+        "SELECT " STORE_SOURCE_COLUMNS
         " FROM mentions m JOIN articles a ON a.id = m.article_id"
         " LEFT JOIN sources src ON src.id = a.source_id"
         " WHERE m.event_id = ?1 GROUP BY a.id"
         " ORDER BY a.published, a.id LIMIT ?2");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, eid);
-    sqlite3_bind_int64(st, 2, detail ? -1 : LIST_SOURCES);
-    size_t cap = 4, n = 0;
+    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+    size_t cap = 4, k = 0;
     store_source *src = malloc(cap * sizeof *src);
-    int rc, oom = !src;
-    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
+    int oom = !src;
+    store_row r = sq_row(st);
+    while (!oom && sqlite3_step(st) == SQLITE_ROW) {
+        if (k == cap) {
             store_source *ns = realloc(src, (cap *= 2) * sizeof *ns);
             if (!ns) { oom = 1; break; }
             src = ns;
         }
-        store_source *o = &src[n++];
-        memset(o, 0, sizeof *o);
-        o->article_id = sqlite3_column_int64(st, 0);
-        o->doc_id = acol(A, st, 1);
-        o->source = acol(A, st, 2);
-        o->url = acol(A, st, 3);
-        o->title = acol(A, st, 4);
-        o->published = acol(A, st, 5);
-        o->duplicate_of = sqlite3_column_int64(st, 6);
-        o->fatalities = (long)sqlite3_column_int64(st, 7);
-        o->injured = (long)sqlite3_column_int64(st, 8);
-        o->captured = (long)sqlite3_column_int64(st, 9);
-        o->nmentions = (size_t)sqlite3_column_int64(st, 10);
+        memset(&src[k], 0, sizeof src[k]);
+        store_row_source(A, &r, &src[k++]);
     }
     sqlite3_reset(st);
-    if (oom) {
-        free(src);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; detail && i < n; i++) {
-        marsad_span *sp;
-        if (load_spans(s, A, eid, src[i].article_id, &sp,
-                       &src[i].evidence_text, &src[i].nevidence)) {
-            free(src);
-            return -1;
-        }
-        src[i].evidence = sp;
-    }
-    store_source *asrc = store_arena_alloc(A, sizeof *asrc * (n ? n : 1));
-    if (asrc) memcpy(asrc, src, sizeof *asrc * n);
+    store_source *asrc = oom ? NULL : store_arena_alloc(A, sizeof *asrc * (k ? k : 1));
+    if (asrc) memcpy(asrc, src, sizeof *asrc * k);
     free(src);
     if (!asrc) {
         store_set_error(s, "out of memory");
         return -1;
     }
-    ev->sources = asrc;
-    ev->narticles = n;
+    *out = asrc;
+    *n = k;
     return 0;
 }
 
-/* The outlets of an event joined by "; ", each once, in source order. */
-static const char *joined_outlets(store_arena *A, const store_event *ev) {
-    store_buf b = {0};
-    for (size_t i = 0; i < ev->narticles; i++) {
-        const char *name = ev->sources[i].source ? ev->sources[i].source
-                                                 : ev->sources[i].doc_id;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++) {
-            const char *o = ev->sources[j].source ? ev->sources[j].source
-                                                  : ev->sources[j].doc_id;
-            seen = o && name && strcmp(o, name) == 0;
-        }
-        if (seen || !name) continue;
-        if (b.n) store_buf_puts(&b, "; ");
-        store_buf_puts(&b, name);
-    }
-    const char *r = b.s ? store_arena_str(A, b.s) : NULL;
-    free(b.s);
-    return r;
-}
+static const store_event_reads READS = {load_claims, load_spans, load_sources};
 
-/* Builds the event of the current row of st (EVENT_COLUMNS). */
+/* Builds the event of the current row of st (STORE_EVENT_COLUMNS). */
 static store_event_obj *build_event(store *s, sqlite3_stmt *st, int detail) {
-    store_event_obj *o = store_event_obj_new();
-    if (!o) {
-        store_set_error(s, "out of memory");
-        return NULL;
-    }
-    store_arena *A = &o->arena;
-    store_event *ev = &o->ev;
-    marsad_event rec;
-    memset(&rec, 0, sizeof rec);
-    ev->id = sqlite3_column_int64(st, 0);
-    char idbuf[32];
-    snprintf(idbuf, sizeof idbuf, "E%lld", (long long)ev->id);
-    rec.event_id = idbuf;
-    rec.event_date = acol(A, st, 1);
-    rec.time_precision = sqlite3_column_int(st, 2);
-    rec.event_type = acol(A, st, 3);
-    rec.sub_event_type = acol(A, st, 4);
-    rec.actor1 = acol(A, st, 5);
-    rec.actor1_mention = acol(A, st, 6);
-    rec.actor2 = acol(A, st, 7);
-    rec.actor2_mention = acol(A, st, 8);
-    rec.location_name = acol(A, st, 9);
-    rec.location_mention = acol(A, st, 10);
-    rec.country = acol(A, st, 11);
-    rec.admin1 = acol(A, st, 12);
-    rec.lat = sqlite3_column_double(st, 13);
-    rec.lon = sqlite3_column_double(st, 14);
-    rec.geo_precision = sqlite3_column_int(st, 15);
-    rec.fatalities = (long)sqlite3_column_int64(st, 16);
-    rec.injured = (long)sqlite3_column_int64(st, 17);
-    rec.captured = (long)sqlite3_column_int64(st, 18);
-    double conf = sqlite3_column_double(st, 19);
-    rec.flags = (unsigned)sqlite3_column_int(st, 20);
-    ev->nmentions = (size_t)sqlite3_column_int64(st, 21);
-    ev->nsources = (size_t)sqlite3_column_int64(st, 22);
-    int64_t rep_article = sqlite3_column_int64(st, 23);
-    rec.doc_id = acol(A, st, 24);
-    const char *text = col(st, 25);
-    size_t text_len = (size_t)sqlite3_column_bytes(st, 25);
-    /* more independent sources, more confidence */
-    conf += 0.1 * (double)(ev->nsources > 1 ? ev->nsources - 1 : 0);
-    rec.confidence = conf > 1 ? 1 : conf;
-    o->records = marsad_events_new(text, text_len);
-    marsad_span *sp = NULL;
-    if (!o->records || load_claims(s, A, ev->id, &rec) ||
-        load_spans(s, A, ev->id, rep_article, &sp, NULL, &rec.nevidence) ||
-        load_sources(s, A, ev->id, detail, ev)) {
-        if (!o->records) store_set_error(s, "out of memory");
-        store_event_free(ev);
-        return NULL;
-    }
-    rec.evidence = sp;
-    rec.source = joined_outlets(A, ev);
-    char notes[1024];
-    size_t nl = marsad_event_notes(&rec, notes, sizeof notes);
-    if (rec.source && nl + 16 < sizeof notes)
-        snprintf(notes + nl, sizeof notes - nl, " Sources: %s.", rec.source);
-    rec.notes = notes;
-    if (A->oom || marsad_events_append(o->records, &rec)) {
-        store_set_error(s, "out of memory");
-        store_event_free(ev);
-        return NULL;
-    }
-    ev->record = marsad_events_get(o->records, 0);
-    ev->records = o->records;
-    return o;
+    store_row r = sq_row(st);
+    return store_row_event(s, &r, detail, &READS);
 }
 
 /* ---- filters ----------------------------------------------------------------- */
@@ -344,30 +234,42 @@ static int bind_filter(sqlite3_stmt *st, const store_filter *f, char **pats) {
     return 0;
 }
 
+/* Prepares the query in b (freed here) followed by the WHERE clause of f
+ * and tail, and binds f; pats receives the patterns to free after the
+ * statement. NULL (error set) on failure. */
+static sqlite3_stmt *prepare_filtered(store *s, store_buf *b,
+                                      const store_filter *f, const char *tail,
+                                      const char *what, char **pats) {
+    filter_sql(b, f);
+    store_buf_puts(b, tail);
+    sqlite3_stmt *st = NULL;
+    pats[0] = pats[1] = NULL;
+    if (b->oom) {
+        store_set_error(s, "out of memory");
+    } else if (sqlite3_prepare_v2(sq_db(s), b->s, -1, &st, NULL) != SQLITE_OK) {
+        sq_fail(s, what);
+        st = NULL;
+    } else if (bind_filter(st, f, pats)) {
+        sqlite3_finalize(st);
+        st = NULL;
+        free(pats[0]);
+        free(pats[1]);
+        store_set_error(s, "out of memory");
+    }
+    free(b->s);
+    return st;
+}
+
 long sq_events_each(store *s, const store_filter *f, int detail,
                     store_event_fn fn, void *ctx) {
     store_buf b = {0};
-    store_buf_puts(&b, "SELECT " EVENT_COLUMNS " FROM events e JOIN articles a"
+    store_buf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
                   " ON a.id = e.rep_article");
-    filter_sql(&b, f);
-    store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8");
-    if (b.oom) {
-        free(b.s);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
-        free(b.s);
-        return sq_fail(s, "events query");
-    }
-    free(b.s);
     char *pats[2];
-    if (bind_filter(st, f, pats)) {
-        sqlite3_finalize(st);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
+    sqlite3_stmt *st = prepare_filtered(
+        s, &b, f, " ORDER BY e.day IS NULL, e.day, e.id LIMIT ?7 OFFSET ?8",
+        "events query", pats);
+    if (!st) return -1;
     sqlite3_bind_int64(st, 7, f->limit ? (sqlite3_int64)f->limit : -1);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)f->offset);
     long n = 0;
@@ -392,7 +294,7 @@ long sq_events_each(store *s, const store_filter *f, int detail,
 
 store_event *sq_event_get(store *s, int64_t id) {
     sqlite3_stmt *st = sq_cached(s, R_EVENT_BY_ID,
-                                 "SELECT " EVENT_COLUMNS " FROM events e JOIN"
+                                 "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN"
                                  " articles a ON a.id = e.rep_article"
                                  " WHERE e.id = ?1");
     if (!st) return NULL;
@@ -424,25 +326,10 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
     store_buf b = {0};
     store_buf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
                     " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
-    filter_sql(&b, f);
-    store_buf_puts(&b, " GROUP BY k ORDER BY k");
-    if (b.oom) {
-        free(b.s);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(sq_db(s), b.s, -1, &st, NULL) != SQLITE_OK) {
-        free(b.s);
-        return sq_fail(s, "aggregate");
-    }
-    free(b.s);
     char *pats[2];
-    if (bind_filter(st, f, pats)) {
-        sqlite3_finalize(st);
-        store_set_error(s, "out of memory");
-        return -1;
-    }
+    sqlite3_stmt *st = prepare_filtered(s, &b, f, " GROUP BY k ORDER BY k",
+                                        "aggregate", pats);
+    if (!st) return -1;
     size_t cap = 0, k = 0;
     store_bucket *v = NULL;
     int rc, err = 0;
@@ -456,13 +343,8 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
             }
             v = nv;
         }
-        const char *key = col(st, 0);
-        snprintf(v[k].key, sizeof v[k].key, "%s", key ? key : "");
-        v[k].events = (long)sqlite3_column_int64(st, 1);
-        v[k].fatalities = (long)sqlite3_column_int64(st, 2);
-        v[k].injured = (long)sqlite3_column_int64(st, 3);
-        v[k].captured = (long)sqlite3_column_int64(st, 4);
-        k++;
+        store_row r = sq_row(st);
+        store_row_bucket(&r, &v[k++]);
     }
     if (err) store_set_error(s, "out of memory");
     else if (rc != SQLITE_DONE) err = sq_fail(s, "aggregate") != 0;
@@ -480,60 +362,28 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
 
 /* ---- one article -------------------------------------------------------------- */
 
-#define ARTICLE_COLUMNS                                                      \
-    "a.id, a.key, a.content_hash, a.doc_id, src.name, a.published, a.url,"   \
-    " a.title, a.text, a.duplicate_of, a.simhash"
-
 static int article_mentions(store *s, store_article_obj *o) {
     store_arena *A = &o->arena;
     store_article *art = &o->art;
     sqlite3_stmt *st = sq_cached(
         s, R_MENTIONS,
-        "SELECT id, event_id, record_id, event_date, time_precision,"
-        " event_type, sub_event_type, actor1, actor1_mention, actor2,"
-        " actor2_mention, location_name, location_mention, country, admin1,"
-        " lat, lon, geo_precision, fatalities, injured, captured, confidence,"
-        " notes, flags FROM mentions WHERE article_id = ?1 ORDER BY ordinal");
+        "SELECT " STORE_MENTION_COLUMNS
+        " FROM mentions WHERE article_id = ?1 ORDER BY ordinal");
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, art->id);
     size_t cap = 8, n = 0;
     store_mention *men = malloc(cap * sizeof *men);
-    int rc, err = !men;
-    while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int err = !men;
+    store_row r = sq_row(st);
+    while (!err && sqlite3_step(st) == SQLITE_ROW) {
         if (n == cap) {
             store_mention *nm = realloc(men, (cap *= 2) * sizeof *nm);
             if (!nm) { err = 1; break; }
             men = nm;
         }
         marsad_event rec;
-        memset(&rec, 0, sizeof rec);
-        int64_t mid = sqlite3_column_int64(st, 0);
-        men[n].id = mid;
-        men[n].event_id = sqlite3_column_int64(st, 1);
-        rec.doc_id = art->doc_id;
-        rec.source = art->source;
-        rec.event_id = acol(A, st, 2);
-        rec.event_date = acol(A, st, 3);
-        rec.time_precision = sqlite3_column_int(st, 4);
-        rec.event_type = acol(A, st, 5);
-        rec.sub_event_type = acol(A, st, 6);
-        rec.actor1 = acol(A, st, 7);
-        rec.actor1_mention = acol(A, st, 8);
-        rec.actor2 = acol(A, st, 9);
-        rec.actor2_mention = acol(A, st, 10);
-        rec.location_name = acol(A, st, 11);
-        rec.location_mention = acol(A, st, 12);
-        rec.country = acol(A, st, 13);
-        rec.admin1 = acol(A, st, 14);
-        rec.lat = sqlite3_column_double(st, 15);
-        rec.lon = sqlite3_column_double(st, 16);
-        rec.geo_precision = sqlite3_column_int(st, 17);
-        rec.fatalities = (long)sqlite3_column_int64(st, 18);
-        rec.injured = (long)sqlite3_column_int64(st, 19);
-        rec.captured = (long)sqlite3_column_int64(st, 20);
-        rec.confidence = sqlite3_column_double(st, 21);
-        rec.notes = acol(A, st, 22);
-        rec.flags = (unsigned)sqlite3_column_int(st, 23);
+        store_row_mention(A, &r, art, &men[n], &rec);
+        int64_t mid = men[n].id;
         /* claims and evidence of this mention (other statements) */
         sqlite3_stmt *c = sq_cached(s, R_MENTION_CLAIMS,
                                     "SELECT kind, count, qualifier, side,"
@@ -544,23 +394,15 @@ static int article_mentions(store *s, store_article_obj *o) {
                                     " WHERE mention_id = ?1 ORDER BY ordinal");
         if (!c || !v) { err = 1; break; }
         marsad_claim cl[64];
+        store_row rc = sq_row(c), rv = sq_row(v);
         sqlite3_bind_int64(c, 1, mid);
-        while (sqlite3_step(c) == SQLITE_ROW && rec.nclaims < 64) {
-            marsad_claim *x = &cl[rec.nclaims++];
-            x->kind = acol(A, c, 0);
-            x->count = (long)sqlite3_column_int64(c, 1);
-            x->qualifier = acol(A, c, 2);
-            x->side = acol(A, c, 3);
-            x->attributed_to = acol(A, c, 4);
-        }
+        while (sqlite3_step(c) == SQLITE_ROW && rec.nclaims < 64)
+            store_row_claim(A, &rc, 0, &cl[rec.nclaims++]);
         sqlite3_reset(c);
         marsad_span sp[64];
         sqlite3_bind_int64(v, 1, mid);
-        while (sqlite3_step(v) == SQLITE_ROW && rec.nevidence < 64) {
-            sp[rec.nevidence].start = (size_t)sqlite3_column_int64(v, 0);
-            sp[rec.nevidence].end = (size_t)sqlite3_column_int64(v, 1);
-            rec.nevidence++;
-        }
+        while (sqlite3_step(v) == SQLITE_ROW && rec.nevidence < 64)
+            sp[rec.nevidence++] = store_row_span(&rv, 0);
         sqlite3_reset(v);
         rec.claims = cl;
         rec.evidence = sp;
@@ -591,11 +433,11 @@ store_article *sq_article_get(store *s, const char *id) {
     for (int pass = 0; pass < 2 && rc == SQLITE_DONE; pass++) {
         st = pass == 0
             ? sq_cached(s, R_ARTICLE_BY_KEY,
-                        "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
-                        " sources src ON src.id = a.source_id WHERE a.key = ?1")
+                        "SELECT " STORE_ARTICLE_COLUMNS " FROM articles a LEFT"
+                        " JOIN sources src ON src.id = a.source_id WHERE a.key = ?1")
             : sq_cached(s, R_ARTICLE_BY_DOC,
-                        "SELECT " ARTICLE_COLUMNS " FROM articles a LEFT JOIN"
-                        " sources src ON src.id = a.source_id"
+                        "SELECT " STORE_ARTICLE_COLUMNS " FROM articles a LEFT"
+                        " JOIN sources src ON src.id = a.source_id"
                         " WHERE a.doc_id = ?1 ORDER BY a.id LIMIT 1");
         if (!st) return NULL;
         sq_bind_str(st, 1, id);
@@ -613,42 +455,27 @@ store_article *sq_article_get(store *s, const char *id) {
         store_set_error(s, "out of memory");
         return NULL;
     }
-    store_arena *A = &o->arena;
     store_article *a = &o->art;
-    a->id = sqlite3_column_int64(st, 0);
-    a->key = acol(A, st, 1);
-    a->content_hash = acol(A, st, 2);
-    a->doc_id = acol(A, st, 3);
-    a->source = acol(A, st, 4);
-    a->published = acol(A, st, 5);
-    a->url = acol(A, st, 6);
-    a->title = acol(A, st, 7);
-    a->text_len = (size_t)sqlite3_column_bytes(st, 8);
-    a->text = store_arena_strn(A, col(st, 8), a->text_len);
-    a->duplicate_of = sqlite3_column_int64(st, 9);
-    a->simhash = (uint64_t)sqlite3_column_int64(st, 10);
+    store_row r = sq_row(st);
+    int err = store_row_article(o, &r) != 0;
     sqlite3_reset(st);
-    o->records = marsad_events_new(a->text, a->text_len);
-    a->records = o->records;
-    int err = !o->records || A->oom;
     if (!err && (st = sq_cached(s, R_SENTENCES,
                                 "SELECT start, \"end\" FROM sentences WHERE"
                                 " article_id = ?1 ORDER BY idx"))) {
         sqlite3_bind_int64(st, 1, a->id);
         size_t cap = 16, n = 0;
         marsad_span *sp = malloc(cap * sizeof *sp);
+        r = sq_row(st);
         while (sp && sqlite3_step(st) == SQLITE_ROW) {
             if (n == cap) {
                 marsad_span *ns = realloc(sp, (cap *= 2) * sizeof *ns);
                 if (!ns) { free(sp); sp = NULL; break; }
                 sp = ns;
             }
-            sp[n].start = (size_t)sqlite3_column_int64(st, 0);
-            sp[n].end = (size_t)sqlite3_column_int64(st, 1);
-            n++;
+            sp[n++] = store_row_span(&r, 0);
         }
         sqlite3_reset(st);
-        marsad_span *asp = sp ? store_arena_alloc(A, sizeof *asp * (n ? n : 1)) : NULL;
+        marsad_span *asp = sp ? store_arena_alloc(&o->arena, sizeof *asp * (n ? n : 1)) : NULL;
         if (asp) {
             memcpy(asp, sp, sizeof *asp * n);
             a->sentences = asp;
@@ -721,8 +548,7 @@ store_hits *sq_search(store *s, const char *query, const store_search_opts *o) {
     if (o->source) store_buf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
     if (o->exclude_duplicates) store_buf_puts(&b, " AND a.duplicate_of IS NULL");
     store_buf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
-                  " SELECT a.id, a.duplicate_of, a.doc_id, a.title, a.published,"
-                  " src.name, a.url,"
+                  " SELECT " STORE_HIT_COLUMNS ","
                   " snippet(articles_fts, -1, ?2, ?3, '…', 24), top.score"
                   " FROM top JOIN articles_fts ON articles_fts.rowid = top.id"
                   " AND articles_fts MATCH ?1"
@@ -758,15 +584,10 @@ store_hits *sq_search(store *s, const char *query, const store_search_opts *o) {
         }
         store_arena *A = &h->arena;
         store_hit *x = &h->hits[h->n++];
-        x->article_id = sqlite3_column_int64(st, 0);
-        x->duplicate_of = sqlite3_column_int64(st, 1);
-        x->doc_id = acol(A, st, 2);
-        x->title = acol(A, st, 3);
-        x->published = acol(A, st, 4);
-        x->source = acol(A, st, 5);
-        x->url = acol(A, st, 6);
-        x->snippet = acol(A, st, 7);
-        x->score = sqlite3_column_double(st, 8);
+        store_row r = sq_row(st);
+        store_row_hit(A, &r, x);
+        x->snippet = store_arena_str(A, col(st, STORE_HIT_NCOLUMNS));
+        x->score = sqlite3_column_double(st, STORE_HIT_NCOLUMNS + 1);
         if (A->oom) err = 1;
     }
     if (err) store_set_error(s, "out of memory");
@@ -798,9 +619,8 @@ int sq_stats(store *s, store_stats *out) {
         return sq_fail(s, "stats");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        long *f[] = {&out->articles, &out->duplicates, &out->sentences,
-                     &out->mentions, &out->claims, &out->events, &out->sources};
-        for (int k = 0; k < 7; k++) *f[k] = (long)sqlite3_column_int64(st, k);
+        store_row r = sq_row(st);
+        store_row_stats(&r, out);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : sq_fail(s, "stats");

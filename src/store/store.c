@@ -29,6 +29,22 @@ void store_prefix_error(store *s, const char *prefix) {
     s->err[pl + 2 + el] = '\0';
 }
 
+int store_schema_check(store *s, int found, int known, int readonly) {
+    if (found > known) {
+        store_set_error(s, "store schema version %d is newer than this build"
+                        " knows (%d); use a newer marsad", found, known);
+        return -1;
+    }
+    if (found == known) return 0;
+    if (readonly) {
+        store_set_error(s, "store schema version %d needs migrating to %d;"
+                        " open it once for writing (marsad ingest)", found,
+                        known);
+        return -1;
+    }
+    return 1;
+}
+
 const char *store_errmsg(const store *s) { return s ? s->err : "no store"; }
 
 const char *store_backend(const store *s) { return s->be->name; }

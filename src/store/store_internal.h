@@ -62,6 +62,11 @@ void store_set_error(store *s, const char *fmt, ...)
 /* Puts "prefix: " before the current error message. */
 void store_prefix_error(store *s, const char *prefix);
 
+/* The schema version found on opening against the one this build knows:
+ * 0 when current, 1 when it must be migrated, -1 (error set) when it is
+ * newer, or older on a store opened read-only. */
+int store_schema_check(store *s, int found, int known, int readonly);
+
 /* The prepared article (store_doc_new). */
 struct store_doc {
     char key[STORE_KEY_MAX];
