@@ -26,10 +26,10 @@
 /* The backend of the running test: 0 SQLite, 1 PostgreSQL. */
 static int on_pg;
 
-/* The PostgreSQL server of the tests, or NULL. */
+/* The PostgreSQL server of the tests, or NULL (unset, empty or "off"). */
 static const char *pg_server(void) {
     const char *u = getenv("MARSAD_TEST_PG");
-    return u && *u ? u : NULL;
+    return u && *u && strcmp(u, "off") != 0 ? u : NULL;
 }
 
 /* url with its database name replaced by db. */
