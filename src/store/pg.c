@@ -514,7 +514,7 @@ static void pgb_close(store *s) {
     pg_store *q = s->impl;
     if (!q) return;
     if (q->conn) {
-        if (q->batch) PQclear(PQexec(q->conn, "ROLLBACK"));
+        if (s->in_batch) PQclear(PQexec(q->conn, "ROLLBACK"));
         PQfinish(q->conn);
     }
     free(q);
@@ -525,27 +525,10 @@ static int pgb_schema_version(store *s) { return ((pg_store *)s->impl)->version;
 
 /* ---- transactions ------------------------------------------------------------- */
 
-static int pgb_begin(store *s) {
-    pg_store *q = s->impl;
-    if (q->batch) return 0;
-    if (pg_run(s, "begin", "BEGIN")) return -1;
-    q->batch = 1;
-    return 0;
-}
+static int pgb_begin(store *s) { return pg_run(s, "begin", "BEGIN"); }
 
-static int pgb_commit(store *s) {
-    pg_store *q = s->impl;
-    if (!q->batch) return 0;
-    q->batch = 0;
-    return pg_run(s, "commit", "COMMIT");
-}
-
-static int pgb_rollback(store *s) {
-    pg_store *q = s->impl;
-    if (!q->batch) return 0;
-    q->batch = 0;
-    return pg_run(s, "rollback", "ROLLBACK");
-}
+static int pgb_commit(store *s) { return pg_run(s, "commit", "COMMIT"); }
+static int pgb_rollback(store *s) { return pg_run(s, "rollback", "ROLLBACK"); }
 
 int pg_merge_lock(store *s) {
     char k[24];
@@ -1235,7 +1218,7 @@ static int pgb_put(store *s, const store_doc *d, store_put_result *res) {
         return -1;
     }
     /* one article, all or nothing, inside or outside a batch */
-    int own = !q->batch;
+    int own = !s->in_batch;
     if (pg_run(s, "begin", own ? "BEGIN" : "SAVEPOINT put")) return -1;
     int rc = own ? 0 : pg_merge_lock(s);
     if (!rc) rc = pg_put_rows(s, d, res);

@@ -49,7 +49,6 @@
 typedef struct {
     PGconn *conn;
     int readonly;
-    int batch;       /* inside store_begin .. store_commit */
     int version;
     unsigned char prepared[PG_SLOTS]; /* statement "mN" prepared */
     char sqlstate[6];  /* of the last failed statement ("" when none) */

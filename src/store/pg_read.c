@@ -294,8 +294,7 @@ long pg_events_each(store *s, const store_filter *f, int detail,
     /* the rows come through a cursor, a few at a time (each holds the text
      * of the event's representative article), and each event is built
      * with its claims and sources on the same connection meanwhile */
-    pg_store *q = s->impl;
-    int own = !q->batch;
+    int own = !s->in_batch;
     store_buf d = {0};
     store_buf_puts(&d, "DECLARE marsad_events NO SCROLL CURSOR FOR ");
     store_buf_add(&d, b.s, b.n);
@@ -368,20 +367,12 @@ store_event *pg_event_get(store *s, int64_t id) {
 
 int pg_aggregate(store *s, const store_filter *f, store_group g,
                  store_bucket **out, size_t *n) {
-    static const char *const KEYS[] = {
-        [STORE_BY_DAY] = "COALESCE(e.event_date, '')",
-        [STORE_BY_MONTH] = "COALESCE(substr(e.event_date, 1, 7), '')",
-        [STORE_BY_TYPE] = "e.event_type",
-        [STORE_BY_ADMIN1] = "COALESCE(e.country, '') || COALESCE('/' || e.admin1, '')",
-    };
-    if ((int)g < 0 || g > STORE_BY_ADMIN1) {
-        store_set_error(s, "unknown grouping");
-        return -1;
-    }
+    const char *key = store_group_sql(s, g);
+    if (!key) return -1;
     store_buf b = {0};
     params p = {.n = 0};
     store_buf_printf(&b, "SELECT %s COLLATE \"C\" AS k, count(*), sum(e.fatalities),"
-                         " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
+                         " sum(e.injured), sum(e.captured) FROM events e", key);
     filter_sql(&b, f, &p);
     store_buf_puts(&b, " GROUP BY k ORDER BY k");
     if (b.oom) {
@@ -724,8 +715,7 @@ static int check_index(store *s) {
                     " f.id || ' has no article' FROM articles_fts f WHERE NOT"
                     " EXISTS (SELECT 1 FROM articles a WHERE a.id = f.id)"))
         return -1;
-    pg_store *q = s->impl;
-    int own = !q->batch;
+    int own = !s->in_batch;
     if (own && pg_run(s, "search index", "BEGIN")) return -1;
     int rc = pg_run(s, "search index",
                     "DECLARE marsad_check NO SCROLL CURSOR FOR SELECT id,"

@@ -356,7 +356,7 @@ static void sq_close(store *s) {
     if (!q) return;
     for (int k = 0; k < SQ_SLOTS; k++) sqlite3_finalize(q->st[k]);
     if (q->db) {
-        if (q->batch) sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        if (s->in_batch) sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close(q->db);
     }
     free(q);
@@ -367,27 +367,9 @@ static int sq_schema_version(store *s) { return ((sq *)s->impl)->version; }
 
 /* ---- transactions ---------------------------------------------------------- */
 
-static int sq_begin(store *s) {
-    sq *q = s->impl;
-    if (q->batch) return 0;
-    if (exec(s, "BEGIN IMMEDIATE")) return -1;
-    q->batch = 1;
-    return 0;
-}
-
-static int sq_commit(store *s) {
-    sq *q = s->impl;
-    if (!q->batch) return 0;
-    q->batch = 0;
-    return exec(s, "COMMIT");
-}
-
-static int sq_rollback(store *s) {
-    sq *q = s->impl;
-    if (!q->batch) return 0;
-    q->batch = 0;
-    return exec(s, "ROLLBACK");
-}
+static int sq_begin(store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+static int sq_commit(store *s) { return exec(s, "COMMIT"); }
+static int sq_rollback(store *s) { return exec(s, "ROLLBACK"); }
 
 static int sq_article_state(store *s, const char *key, const char *hash) {
     sqlite3_stmt *st = stmt(s, Q_ARTICLE_BY_KEY);

@@ -19,7 +19,6 @@
 typedef struct {
     sqlite3 *db;
     int readonly;
-    int batch;       /* inside store_begin .. store_commit */
     int version;
     sqlite3_stmt *st[SQ_SLOTS];
 } sq;

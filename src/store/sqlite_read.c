@@ -313,19 +313,11 @@ store_event *sq_event_get(store *s, int64_t id) {
 
 int sq_aggregate(store *s, const store_filter *f, store_group g,
                  store_bucket **out, size_t *n) {
-    static const char *const KEYS[] = {
-        [STORE_BY_DAY] = "COALESCE(e.event_date, '')",
-        [STORE_BY_MONTH] = "COALESCE(substr(e.event_date, 1, 7), '')",
-        [STORE_BY_TYPE] = "e.event_type",
-        [STORE_BY_ADMIN1] = "COALESCE(e.country, '') || COALESCE('/' || e.admin1, '')",
-    };
-    if ((int)g < 0 || g > STORE_BY_ADMIN1) {
-        store_set_error(s, "unknown grouping");
-        return -1;
-    }
+    const char *key = store_group_sql(s, g);
+    if (!key) return -1;
     store_buf b = {0};
     store_buf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
-                    " sum(e.injured), sum(e.captured) FROM events e", KEYS[g]);
+                    " sum(e.injured), sum(e.captured) FROM events e", key);
     char *pats[2];
     sqlite3_stmt *st = prepare_filtered(s, &b, f, " GROUP BY k ORDER BY k",
                                         "aggregate", pats);

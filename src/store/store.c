@@ -244,9 +244,38 @@ uint64_t store_doc_simhash(const store_doc *d, size_t *nshingles) {
 int store_article_state(store *s, const char *key, const char *hash) {
     return s->be->article_state(s, key, hash);
 }
-int store_begin(store *s) { return s->be->begin(s); }
-int store_commit(store *s) { return s->be->commit(s); }
-int store_rollback(store *s) { return s->be->rollback(s); }
+const char *store_group_sql(store *s, store_group g) {
+    static const char *const KEYS[] = {
+        [STORE_BY_DAY] = "COALESCE(e.event_date, '')",
+        [STORE_BY_MONTH] = "COALESCE(substr(e.event_date, 1, 7), '')",
+        [STORE_BY_TYPE] = "e.event_type",
+        [STORE_BY_ADMIN1] = "COALESCE(e.country, '') || COALESCE('/' || e.admin1, '')",
+    };
+    if ((int)g < 0 || g > STORE_BY_ADMIN1) {
+        store_set_error(s, "unknown grouping");
+        return NULL;
+    }
+    return KEYS[g];
+}
+
+int store_begin(store *s) {
+    if (s->in_batch) return 0;
+    if (s->be->begin(s)) return -1;
+    s->in_batch = 1;
+    return 0;
+}
+
+int store_commit(store *s) {
+    if (!s->in_batch) return 0;
+    s->in_batch = 0;
+    return s->be->commit(s);
+}
+
+int store_rollback(store *s) {
+    if (!s->in_batch) return 0;
+    s->in_batch = 0;
+    return s->be->rollback(s);
+}
 
 int store_put(store *s, const store_doc *d, store_put_result *res) {
     store_put_result dummy;

@@ -21,6 +21,7 @@ typedef struct {
     void (*close)(store *s);
     int (*schema_version)(store *s);
     int (*article_state)(store *s, const char *key, const char *hash);
+    /* run only outside a batch (begin) or inside one (commit, rollback) */
     int (*begin)(store *s);
     int (*commit)(store *s);
     int (*rollback)(store *s);
@@ -51,6 +52,7 @@ typedef struct {
 struct store {
     const store_driver *be;
     void *impl;
+    int in_batch; /* inside store_begin .. store_commit (store.c keeps it) */
     char err[512];
 };
 
@@ -66,6 +68,11 @@ void store_prefix_error(store *s, const char *prefix);
  * 0 when current, 1 when it must be migrated, -1 (error set) when it is
  * newer, or older on a store opened read-only. */
 int store_schema_check(store *s, int found, int known, int readonly);
+
+/* The SQL expression (over events e, the same in both backends) whose
+ * values are the buckets of grouping g, or NULL (error set) for an unknown
+ * grouping. */
+const char *store_group_sql(store *s, store_group g);
 
 /* The prepared article (store_doc_new). */
 struct store_doc {
