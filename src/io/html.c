@@ -27,6 +27,7 @@
 #include "io/html.h"
 
 #include "marsad.h"
+#include "util/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,36 +40,6 @@
 #include <strings.h>
 #include <time.h>
 #include <utf8proc.h>
-
-/* ------------------------------------------------------------------------
- * A growing string
- * ------------------------------------------------------------------------ */
-
-typedef struct {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n) {
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->n + n + 1) nc *= 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 /* ------------------------------------------------------------------------
  * Characters
@@ -111,7 +82,7 @@ static void count_letters(const char *s, size_t n, uint32_t *letters, uint32_t *
 /* Appends s to b with white space collapsed to single spaces. *space is 1
  * when b ends in a space or a line starts there (then no space is added
  * before the next word); it is updated. */
-static void add_collapsed(sbuf *b, const char *s, size_t n, int *space) {
+static void add_collapsed(strbuf *b, const char *s, size_t n, int *space) {
     size_t i = 0, run = 0; /* run: start of the pending non-space bytes */
     while (i < n) {
         int32_t c;
@@ -119,11 +90,11 @@ static void add_collapsed(sbuf *b, const char *s, size_t n, int *space) {
         size_t k = marsad_utf8_next(s, n, i, &c, &bad);
         if (is_space_cp(c)) {
             if (run < i) {
-                sb_add(b, s + run, i - run);
+                strbuf_add(b, s + run, i - run);
                 *space = 0;
             }
             if (!*space) {
-                sb_add(b, " ", 1);
+                strbuf_add(b, " ", 1);
                 *space = 1;
             }
             run = i + k;
@@ -131,7 +102,7 @@ static void add_collapsed(sbuf *b, const char *s, size_t n, int *space) {
         i += k;
     }
     if (run < n) {
-        sb_add(b, s + run, n - run);
+        strbuf_add(b, s + run, n - run);
         *space = 0;
     }
 }
@@ -139,7 +110,7 @@ static void add_collapsed(sbuf *b, const char *s, size_t n, int *space) {
 /* Copies s with white space collapsed and trimmed (malloc'd), or NULL when
  * nothing is left. */
 static char *clean_dup(const char *s, size_t n) {
-    sbuf b = {0};
+    strbuf b = {0};
     int space = 1;
     add_collapsed(&b, s, n, &space);
     while (b.n && b.s[b.n - 1] == ' ') b.s[--b.n] = '\0';
@@ -467,7 +438,7 @@ typedef struct {
     /* lines */
     hline *lines;
     size_t nlines, caplines;
-    sbuf pool;
+    strbuf pool;
     hline cur;
     int cur_space; /* see add_collapsed */
 } hctx;
@@ -689,7 +660,7 @@ static void sum_counts(hctx *c) {
 
 /* The text of the subtree of node i (at most max bytes, white space
  * collapsed), into b. */
-static void subtree_text(const hctx *c, size_t i, sbuf *b, size_t max) {
+static void subtree_text(const hctx *c, size_t i, strbuf *b, size_t max) {
     int space = 1;
     for (size_t k = i; k < (size_t)c->n[i].end && b->n < max; k++) {
         const hnode *x = &c->n[k];
@@ -697,7 +668,7 @@ static void subtree_text(const hctx *c, size_t i, sbuf *b, size_t max) {
             const char *t = x->g->v.text.text;
             add_collapsed(b, t, strlen(t), &space);
         } else if ((x->flags & N_BLOCK) && b->n && !space) {
-            sb_add(b, " ", 1);
+            strbuf_add(b, " ", 1);
             space = 1;
         }
     }
@@ -728,7 +699,7 @@ static void drop_furniture(hctx *c) {
         }
         /* a short element whose text is a "read also" heading */
         if (x->letters >= 3 && x->letters <= 60 && x->end - (int)i <= 64) {
-            sbuf b = {0};
+            strbuf b = {0};
             subtree_text(c, i, &b, 512);
             bp_kind k = b.n ? boilerplate_line(c->bp, b.s, b.n) : BP_TEXT;
             free(b.s);
@@ -1156,7 +1127,7 @@ static void read_meta(hctx *c, meta *m) {
         }
         case GUMBO_TAG_TITLE:
             if (!m->title) {
-                sbuf b = {0};
+                strbuf b = {0};
                 subtree_text(c, i, &b, 1024);
                 if (b.n) m->title = b.s;
                 else free(b.s);
@@ -1169,11 +1140,11 @@ static void read_meta(hctx *c, meta *m) {
         case GUMBO_TAG_SCRIPT: {
             const char *type = attr(g, "type");
             if (!contains_ci(type, "ld+json")) break;
-            sbuf b = {0};
+            strbuf b = {0};
             for (size_t k = i + 1; k < (size_t)x->end; k++)
                 if (c->n[k].flags & N_TEXT) {
                     const char *t = c->n[k].g->v.text.text;
-                    sb_add(&b, t, strlen(t));
+                    strbuf_add(&b, t, strlen(t));
                 }
             if (b.n && b.n < ((size_t)4 << 20)) {
                 json_error_t je;
@@ -1223,7 +1194,7 @@ static char *visible_dateline(hctx *c, const meta *m, size_t body) {
         if (x->flags & N_TEXT) continue;
         if (!x->date_class && x->tag != GUMBO_TAG_TIME) continue;
         if (x->end - (int)i > 32) continue;
-        sbuf b = {0};
+        strbuf b = {0};
         subtree_text(c, i, &b, 200);
         int digit = 0;
         for (size_t k = 0; k < b.n; k++) digit |= isdigit((unsigned char)b.s[k]) != 0;
@@ -1286,7 +1257,7 @@ static char *choose_title(hctx *c, const meta *m, const char *site) {
     if (m->tw_title) return strip_site(m->tw_title, site);
     /* an h1 that the <title> repeats is the headline without site decoration */
     for (size_t k = 0; k < m->nh1; k++) {
-        sbuf b = {0};
+        strbuf b = {0};
         subtree_text(c, m->h1[k], &b, 2048);
         if (b.n && m->title && strstr(m->title, b.s)) return b.s;
         free(b.s);
@@ -1294,7 +1265,7 @@ static char *choose_title(hctx *c, const meta *m, const char *site) {
     if (m->ld_headline) return strdup(m->ld_headline);
     if (m->title) return strip_site(m->title, site);
     for (size_t k = 0; k < m->nh1; k++) {
-        sbuf b = {0};
+        strbuf b = {0};
         subtree_text(c, m->h1[k], &b, 2048);
         if (b.n) return b.s;
         free(b.s);
@@ -1308,7 +1279,7 @@ static size_t headline_anchor(const hctx *c, const meta *m, const char *title) {
     if (!m->nh1) return SIZE_MAX;
     size_t h = m->h1[0];
     for (size_t k = 0; k < m->nh1 && title; k++) {
-        sbuf b = {0};
+        strbuf b = {0};
         subtree_text(c, m->h1[k], &b, 2048);
         int match = b.n && (strstr(title, b.s) || strstr(b.s, title));
         free(b.s);
@@ -1345,14 +1316,14 @@ static void hctx_free(hctx *c) {
 
 /* Writes the body's lines after the title (and dateline) into out. */
 static void write_text(hctx *c, size_t body, const uint8_t *keep, const char *title,
-                       const char *dateline, html_article *a, sbuf *out) {
+                       const char *dateline, html_article *a, strbuf *out) {
     if (title) {
-        sb_str(out, title);
-        sb_str(out, "\n\n");
+        strbuf_puts(out, title);
+        strbuf_puts(out, "\n\n");
     }
     if (dateline) {
-        sb_str(out, dateline);
-        sb_str(out, "\n");
+        strbuf_puts(out, dateline);
+        strbuf_puts(out, "\n");
     }
     const hnode *b = &c->n[body];
     size_t lb = body ? b->lb : 0, le = body ? b->le : c->nlines;
@@ -1387,8 +1358,8 @@ static void write_text(hctx *c, size_t body, const uint8_t *keep, const char *ti
         if (title && strlen(title) == l->len && memcmp(title, s, l->len) == 0) continue;
         if (dateline && strlen(dateline) == l->len && memcmp(dateline, s, l->len) == 0)
             continue;
-        sb_add(out, s, l->len);
-        sb_add(out, "\n", 1);
+        strbuf_add(out, s, l->len);
+        strbuf_add(out, "\n", 1);
         a->paragraphs++;
     }
 }
@@ -1467,7 +1438,7 @@ int html_extract(const boilerplate *bp, const char *html, size_t len,
     c.bp = bp;
     meta m;
     memset(&m, 0, sizeof m);
-    sbuf out = {0};
+    strbuf out = {0};
     uint8_t *keep = NULL;
     int rc = -1;
     if (flatten(&c, go->document)) goto done;

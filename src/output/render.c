@@ -4,43 +4,12 @@
  */
 #include "marsad.h"
 #include "text/text_internal.h"
+#include "util/strbuf.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A growable string. */
-typedef struct {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static int sb_room(sbuf *b, size_t n) {
-    if (b->oom) return 0;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 1024;
-        while (nc < b->n + n + 1) nc *= 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return 0;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    return 1;
-}
-
-static void sb_add(sbuf *b, const char *s, size_t n) {
-    if (!sb_room(b, n)) return;
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 /* ---- JSON, written directly -------------------------------------------------
  *
@@ -97,26 +66,26 @@ static const char *j_escape(unsigned char c, char esc[8]) {
 
 /* A JSON string of valid UTF-8 s: \\ \" and control characters escaped
  * (\b \f \n \r \t, else \u00XX), everything else as it is. */
-static void j_string(sbuf *b, const char *s, size_t n) {
-    if (!sb_room(b, n + 2)) return;
+static void j_string(strbuf *b, const char *s, size_t n) {
+    if (!strbuf_room(b, n + 2)) return;
     b->s[b->n++] = '"';
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        sb_add(b, s + run, i - run);
+        strbuf_add(b, s + run, i - run);
         char esc[8];
-        sb_puts(b, j_escape(c, esc));
+        strbuf_puts(b, j_escape(c, esc));
         run = i + 1;
     }
-    sb_add(b, s + run, n - run);
-    sb_add(b, "\"", 1);
+    strbuf_add(b, s + run, n - run);
+    strbuf_add(b, "\"", 1);
 }
 
 /* j_string of marsad_utf8_sanitize(s, n) (invalid bytes as U+FFFD, NUL as
  * a space), written straight into b without the sanitized copy. */
-static void j_string_clean(sbuf *b, const char *s, size_t n) {
-    if (!sb_room(b, n + 2)) return;
+static void j_string_clean(strbuf *b, const char *s, size_t n) {
+    if (!strbuf_room(b, n + 2)) return;
     b->s[b->n++] = '"';
     size_t run = 0, i = 0;
     while (i < n) {
@@ -128,19 +97,19 @@ static void j_string_clean(sbuf *b, const char *s, size_t n) {
             i += k;
             continue;
         }
-        sb_add(b, s + run, i - run);
+        strbuf_add(b, s + run, i - run);
         char esc[8];
-        sb_puts(b, inv ? "\xEF\xBF\xBD" : c == 0 ? " " : j_escape(c, esc));
+        strbuf_puts(b, inv ? "\xEF\xBF\xBD" : c == 0 ? " " : j_escape(c, esc));
         i += k;
         run = i;
     }
-    sb_add(b, s + run, n - run);
-    sb_add(b, "\"", 1);
+    strbuf_add(b, s + run, n - run);
+    strbuf_add(b, "\"", 1);
 }
 
 /* A real as jansson writes it: %.10g, with ".0" when that reads as an
  * integer, no '+' and no leading zeros in the exponent. */
-static void j_real(sbuf *b, double v) {
+static void j_real(strbuf *b, double v) {
     char t[64];
     int len = snprintf(t, sizeof t, "%.10g", v);
     if (len < 0 || (size_t)len >= sizeof t - 3) return;
@@ -158,10 +127,10 @@ static void j_real(sbuf *b, double v) {
             len -= (int)(end - start);
         }
     }
-    sb_add(b, t, (size_t)len);
+    strbuf_add(b, t, (size_t)len);
 }
 
-static void j_int(sbuf *b, long long v) {
+static void j_int(strbuf *b, long long v) {
     /* what "%lld" writes */
     char t[24];
     size_t k = sizeof t;
@@ -171,28 +140,28 @@ static void j_int(sbuf *b, long long v) {
         u /= 10;
     } while (u);
     if (v < 0) t[--k] = '-';
-    sb_add(b, t + k, sizeof t - k);
+    strbuf_add(b, t + k, sizeof t - k);
 }
 
 /* An object being written: members are separated by commas as they come. */
 typedef struct {
-    sbuf *b;
+    strbuf *b;
     int n;
 } jobj;
 
-static jobj j_open(sbuf *b) {
-    sb_add(b, "{", 1);
+static jobj j_open(strbuf *b) {
+    strbuf_add(b, "{", 1);
     return (jobj){b, 0};
 }
 
-static void j_close(jobj *o) { sb_add(o->b, "}", 1); }
+static void j_close(jobj *o) { strbuf_add(o->b, "}", 1); }
 
 /* "key": (the value is written next). */
 static void j_key(jobj *o, const char *key) {
-    if (o->n++) sb_add(o->b, ",", 1);
-    sb_add(o->b, "\"", 1);
-    sb_puts(o->b, key);
-    sb_add(o->b, "\":", 2);
+    if (o->n++) strbuf_add(o->b, ",", 1);
+    strbuf_add(o->b, "\"", 1);
+    strbuf_puts(o->b, key);
+    strbuf_add(o->b, "\":", 2);
 }
 
 /* A string member, null when s is NULL, left out when s is not UTF-8. */
@@ -200,7 +169,7 @@ static void j_str(jobj *o, const char *key, const char *s) {
     if (s && !utf8_ok(s, strlen(s))) return;
     j_key(o, key);
     if (s) j_string(o->b, s, strlen(s));
-    else sb_add(o->b, "null", 4);
+    else strbuf_add(o->b, "null", 4);
 }
 
 static void j_num(jobj *o, const char *key, long long v) {
@@ -217,7 +186,7 @@ static void j_dbl(jobj *o, const char *key, double v) {
 
 static int str_ok(const char *s) { return !s || utf8_ok(s, strlen(s)); }
 
-static void event_json(sbuf *b, const marsad_events *E, const marsad_event *ev) {
+static void event_json(strbuf *b, const marsad_events *E, const marsad_event *ev) {
     size_t tlen;
     const char *text = marsad_events_text(E, &tlen);
     jobj o = j_open(b);
@@ -233,7 +202,7 @@ static void event_json(sbuf *b, const marsad_events *E, const marsad_event *ev) 
         const char *key = k ? "actor2" : "actor1";
         if (!name) {
             j_key(&o, key);
-            sb_add(b, "null", 4);
+            strbuf_add(b, "null", 4);
         } else if (utf8_ok(name, strlen(name)) && str_ok(men)) {
             j_key(&o, key);
             jobj a = j_open(b);
@@ -254,21 +223,21 @@ static void event_json(sbuf *b, const marsad_events *E, const marsad_event *ev) 
         j_num(&l, "geo_precision", ev->geo_precision);
         j_close(&l);
     } else {
-        sb_add(b, "null", 4);
+        strbuf_add(b, "null", 4);
     }
     j_num(&o, "geo_precision", ev->geo_precision);
     j_num(&o, "fatalities", ev->fatalities);
     j_num(&o, "injured", ev->injured);
     j_num(&o, "captured", ev->captured);
     j_key(&o, "claims");
-    sb_add(b, "[", 1);
+    strbuf_add(b, "[", 1);
     int nc = 0;
     for (size_t i = 0; i < ev->nclaims; i++) {
         const marsad_claim *c = &ev->claims[i];
         if (!c->kind || !c->qualifier || !c->side || !str_ok(c->kind) ||
             !str_ok(c->qualifier) || !str_ok(c->side) || !str_ok(c->attributed_to))
             continue;
-        if (nc++) sb_add(b, ",", 1);
+        if (nc++) strbuf_add(b, ",", 1);
         jobj cl = j_open(b);
         j_str(&cl, "kind", c->kind);
         j_num(&cl, "count", c->count);
@@ -277,48 +246,48 @@ static void event_json(sbuf *b, const marsad_events *E, const marsad_event *ev) 
         j_str(&cl, "attributed_to", c->attributed_to);
         j_close(&cl);
     }
-    sb_add(b, "]", 1);
+    strbuf_add(b, "]", 1);
     j_key(&o, "evidence");
-    sb_add(b, "[", 1);
+    strbuf_add(b, "[", 1);
     for (size_t i = 0; i < ev->nevidence; i++) {
         const marsad_span *s = &ev->evidence[i];
         int inside = s->end <= tlen && s->start <= s->end;
-        if (i) sb_add(b, ",", 1);
+        if (i) strbuf_add(b, ",", 1);
         jobj e = j_open(b);
         j_num(&e, "start", (long long)s->start);
         j_num(&e, "end", (long long)s->end);
         j_key(&e, "text");
         if (inside) j_string_clean(b, text + s->start, s->end - s->start);
-        else sb_add(b, "null", 4);
+        else strbuf_add(b, "null", 4);
         j_close(&e);
     }
-    sb_add(b, "]", 1);
+    strbuf_add(b, "]", 1);
     j_dbl(&o, "confidence", (double)(int)(ev->confidence * 100 + 0.5) / 100);
     j_str(&o, "notes", ev->notes);
     j_str(&o, "source", ev->source);
     j_close(&o);
 }
 
-static void csv_field(sbuf *b, const char *s, int last) {
+static void csv_field(strbuf *b, const char *s, int last) {
     if (s) {
         int quote = strpbrk(s, ",\"\n\r") != NULL;
-        if (quote) sb_add(b, "\"", 1);
+        if (quote) strbuf_add(b, "\"", 1);
         for (const char *p = s; *p; p++) {
-            if (*p == '"') sb_add(b, "\"\"", 2);
-            else sb_add(b, p, 1);
+            if (*p == '"') strbuf_add(b, "\"\"", 2);
+            else strbuf_add(b, p, 1);
         }
-        if (quote) sb_add(b, "\"", 1);
+        if (quote) strbuf_add(b, "\"", 1);
     }
-    sb_add(b, last ? "\n" : ",", 1);
+    strbuf_add(b, last ? "\n" : ",", 1);
 }
 
-static void csv_num(sbuf *b, long v, int last) {
+static void csv_num(strbuf *b, long v, int last) {
     char t[32];
     snprintf(t, sizeof t, "%ld", v);
     csv_field(b, t, last);
 }
 
-static void csv_real(sbuf *b, double v, int valid) {
+static void csv_real(strbuf *b, double v, int valid) {
     char t[32];
     snprintf(t, sizeof t, "%.5f", v);
     csv_field(b, valid ? t : NULL, 0);
@@ -355,7 +324,7 @@ static int inter_code(const char *type) {
     return 8;
 }
 
-static void csv_event(sbuf *b, const marsad_events *E, const marsad_event *ev) {
+static void csv_event(strbuf *b, const marsad_events *E, const marsad_event *ev) {
     size_t tlen;
     const char *text = marsad_events_text(E, &tlen);
     csv_field(b, ev->event_id, 0);
@@ -397,15 +366,15 @@ static void csv_event(sbuf *b, const marsad_events *E, const marsad_event *ev) {
     csv_field(b, NULL, 0);
     csv_num(b, ev->injured, 0);
     csv_num(b, ev->captured, 0);
-    sbuf ev_text = {0};
+    strbuf ev_text = {0};
     for (size_t i = 0; i < ev->nevidence; i++) {
         const marsad_span *s = &ev->evidence[i];
         if (s->end > tlen || s->start > s->end) continue;
         size_t el;
         char *clean = marsad_utf8_sanitize(text + s->start, s->end - s->start, &el, NULL);
         if (!clean) continue;
-        if (i) sb_puts(&ev_text, " … ");
-        sb_add(&ev_text, clean, el);
+        if (i) strbuf_puts(&ev_text, " … ");
+        strbuf_add(&ev_text, clean, el);
         free(clean);
     }
     csv_field(b, ev_text.s ? ev_text.s : "", 1);
@@ -419,9 +388,9 @@ const char *marsad_geojson_close(void) { return GJ_CLOSE; }
 
 char *marsad_events_render(const marsad_events *E, marsad_format f,
                            int with_header) {
-    sbuf b = {0};
-    sb_add(&b, "", 0);
-    if (f == MARSAD_FORMAT_CSV && with_header) sb_puts(&b, CSV_HEADER);
+    strbuf b = {0};
+    strbuf_add(&b, "", 0);
+    if (f == MARSAD_FORMAT_CSV && with_header) strbuf_puts(&b, CSV_HEADER);
     for (size_t i = 0; i < marsad_events_count(E); i++) {
         const marsad_event *ev = marsad_events_get(E, i);
         if (f == MARSAD_FORMAT_CSV) {
@@ -435,9 +404,9 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
                      ev->event_type, ev->sub_event_type,
                      ev->location_name ? ev->location_name : "(no place)",
                      ev->fatalities, ev->injured, ev->captured);
-            sb_puts(&b, line);
-            sb_puts(&b, ev->notes ? ev->notes : "");
-            sb_puts(&b, "\n");
+            strbuf_puts(&b, line);
+            strbuf_puts(&b, ev->notes ? ev->notes : "");
+            strbuf_puts(&b, "\n");
             size_t tl;
             const char *text = marsad_events_text(E, &tl);
             for (size_t k = 0; k < ev->nevidence; k++) {
@@ -450,9 +419,9 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
                 size_t el;
                 char *clean = marsad_utf8_sanitize(text + sp->start, cut, &el, NULL);
                 if (!clean) continue;
-                sb_puts(&b, "    > ");
-                sb_add(&b, clean, el);
-                sb_puts(&b, cut < n ? " …\n" : "\n");
+                strbuf_puts(&b, "    > ");
+                strbuf_add(&b, clean, el);
+                strbuf_puts(&b, cut < n ? " …\n" : "\n");
                 free(clean);
             }
             continue;
@@ -463,16 +432,16 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
                 b.oom = 1; /* jansson could not make such a point either */
                 break;
             }
-            sb_puts(&b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+            strbuf_puts(&b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
             j_real(&b, ev->lon);
-            sb_add(&b, ",", 1);
+            strbuf_add(&b, ",", 1);
             j_real(&b, ev->lat);
-            sb_puts(&b, "]},\"properties\":");
+            strbuf_puts(&b, "]},\"properties\":");
             event_json(&b, E, ev);
-            sb_puts(&b, "}\n");
+            strbuf_puts(&b, "}\n");
         } else {
             event_json(&b, E, ev);
-            sb_puts(&b, "\n");
+            strbuf_puts(&b, "\n");
         }
     }
     if (b.oom) {

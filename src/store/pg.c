@@ -967,36 +967,36 @@ int pg_source_id(store *s, const char *name, int64_t *id) {
 }
 
 /* A growable PostgreSQL array literal. */
-static void arr_open(store_buf *b) {
+static void arr_open(strbuf *b) {
     b->n = 0;
-    store_buf_add(b, "{", 1);
+    strbuf_add(b, "{", 1);
 }
-static void arr_sep(store_buf *b) {
-    if (b->n > 1) store_buf_add(b, ",", 1);
+static void arr_sep(strbuf *b) {
+    if (b->n > 1) strbuf_add(b, ",", 1);
 }
-static void arr_int(store_buf *b, int64_t v) {
+static void arr_int(strbuf *b, int64_t v) {
     char t[24];
     arr_sep(b);
-    store_buf_puts(b, pg_i64(t, v));
+    strbuf_puts(b, pg_i64(t, v));
 }
-static void arr_str(store_buf *b, const char *v) {
+static void arr_str(strbuf *b, const char *v) {
     arr_sep(b);
     if (!v) {
-        store_buf_puts(b, "NULL");
+        strbuf_puts(b, "NULL");
         return;
     }
-    store_buf_add(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
     for (const char *c = v; *c; c++) {
-        if (*c == '"' || *c == '\\') store_buf_add(b, "\\", 1);
-        store_buf_add(b, c, 1);
+        if (*c == '"' || *c == '\\') strbuf_add(b, "\\", 1);
+        strbuf_add(b, c, 1);
     }
-    store_buf_add(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
 }
-static void arr_close(store_buf *b) { store_buf_add(b, "}", 1); }
+static void arr_close(strbuf *b) { strbuf_add(b, "}", 1); }
 
 static int put_sentences(store *s, const char *aid, const store_doc *d) {
     if (!d->nsentences) return 0;
-    store_buf a[3] = {{0}};
+    strbuf a[3] = {{0}};
     for (int k = 0; k < 3; k++) arr_open(&a[k]);
     for (size_t i = 0; i < d->nsentences; i++) {
         arr_int(&a[0], (int64_t)d->sentences[i].start);
@@ -1066,7 +1066,7 @@ static int insert_mention(store *s, const char *aid, int ordinal,
 static int put_mentions(store *s, const char *aid, const store_doc *d,
                         store_put_result *res) {
     size_t n = marsad_events_count(d->mentions);
-    store_buf c[7] = {{0}}, v[4] = {{0}};
+    strbuf c[7] = {{0}}, v[4] = {{0}};
     for (int k = 0; k < 7; k++) arr_open(&c[k]);
     for (int k = 0; k < 4; k++) arr_open(&v[k]);
     size_t nclaims = 0, nevidence = 0;

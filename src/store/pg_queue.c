@@ -292,8 +292,8 @@ static int merge_chunk(store *s, size_t max, int wait, size_t *n, int *busy) {
                           1, p);
     if (!r) goto fail;
     int rows = PQntuples(r);
-    store_buf seqs = {0};
-    store_buf_puts(&seqs, "{");
+    strbuf seqs = {0};
+    strbuf_puts(&seqs, "{");
     for (int i = 0; i < rows; i++) {
         int64_t aid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
         store_put_result res;
@@ -303,9 +303,9 @@ static int merge_chunk(store *s, size_t max, int wait, size_t *n, int *busy) {
             free(seqs.s);
             goto fail;
         }
-        store_buf_printf(&seqs, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
+        strbuf_printf(&seqs, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
     }
-    store_buf_puts(&seqs, "}");
+    strbuf_puts(&seqs, "}");
     if (seqs.oom) {
         PQclear(r);
         free(seqs.s);

@@ -179,15 +179,15 @@ typedef struct {
 } params;
 
 /* Appends "$k" for a new parameter with value v (copied when own). */
-static void param(store_buf *b, params *p, const char *v, int own) {
+static void param(strbuf *b, params *p, const char *v, int own) {
     p->owned[p->n] = own ? strdup(v) : NULL;
     p->v[p->n] = own ? p->owned[p->n] : v;
     if (own && !p->owned[p->n]) b->oom = 1;
     p->n++;
-    store_buf_printf(b, "$%d", p->n);
+    strbuf_printf(b, "$%d", p->n);
 }
 
-static void param_i64(store_buf *b, params *p, int64_t v) {
+static void param_i64(strbuf *b, params *p, int64_t v) {
     pg_i64(p->num[p->n], v);
     param(b, p, p->num[p->n], 0);
 }
@@ -213,76 +213,76 @@ static char *like_pattern(const char *s) {
 
 /* Appends "(c1 LIKE %text% OR ...)" over the four columns cols. Returns
  * 0, or -1 (b->oom set) when memory runs out. */
-static int like_any(store_buf *b, params *p, const char *const cols[4],
+static int like_any(strbuf *b, params *p, const char *const cols[4],
                     const char *text) {
     char *pat = like_pattern(text);
     if (!pat) {
         b->oom = 1;
         return -1;
     }
-    store_buf_puts(b, "(");
+    strbuf_puts(b, "(");
     for (int k = 0; k < 4; k++) {
-        store_buf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
+        strbuf_printf(b, "%s%s COLLATE \"C\" ILIKE ", k ? " OR " : "", cols[k]);
         param(b, p, pat, 1);
-        store_buf_puts(b, " ESCAPE ''");
+        strbuf_puts(b, " ESCAPE ''");
     }
-    store_buf_puts(b, ")");
+    strbuf_puts(b, ")");
     free(pat);
     return 0;
 }
 
 /* Appends the WHERE clause of f over events e. */
-static void filter_sql(store_buf *b, const store_filter *f, params *p) {
-    store_buf_puts(b, " WHERE true");
+static void filter_sql(strbuf *b, const store_filter *f, params *p) {
+    strbuf_puts(b, " WHERE true");
     if (f->from) {
-        store_buf_puts(b, " AND e.event_date COLLATE \"C\" >= ");
+        strbuf_puts(b, " AND e.event_date COLLATE \"C\" >= ");
         param(b, p, f->from, 0);
     }
     if (f->to) {
-        store_buf_puts(b, " AND e.event_date COLLATE \"C\" <= ");
+        strbuf_puts(b, " AND e.event_date COLLATE \"C\" <= ");
         param(b, p, f->to, 0);
     }
     if (f->type) {
-        store_buf_puts(b, " AND (" NOCASE_EQ("e.event_type"));
+        strbuf_puts(b, " AND (" NOCASE_EQ("e.event_type"));
         param(b, p, f->type, 0);
-        store_buf_puts(b, "::text COLLATE \"C\") OR " NOCASE_EQ("e.sub_event_type"));
+        strbuf_puts(b, "::text COLLATE \"C\") OR " NOCASE_EQ("e.sub_event_type"));
         param(b, p, f->type, 0);
-        store_buf_puts(b, "::text COLLATE \"C\"))");
+        strbuf_puts(b, "::text COLLATE \"C\"))");
     }
     if (f->actor) {
         static const char *const cols[] = {"m.actor1", "m.actor2",
                                            "m.actor1_mention", "m.actor2_mention"};
-        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+        strbuf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
                           " m.event_id = e.id AND ");
         if (like_any(b, p, cols, f->actor)) return;
-        store_buf_puts(b, ")");
+        strbuf_puts(b, ")");
     }
     if (f->place) {
         static const char *const cols[] = {"e.location_name", "e.location_mention",
                                            "e.admin1", "e.country"};
-        store_buf_puts(b, " AND ");
+        strbuf_puts(b, " AND ");
         if (like_any(b, p, cols, f->place)) return;
     }
     if (f->min_fatalities > 0) {
-        store_buf_puts(b, " AND e.fatalities >= ");
+        strbuf_puts(b, " AND e.fatalities >= ");
         param_i64(b, p, f->min_fatalities);
     }
 }
 
 long pg_events_each(store *s, const store_filter *f, int detail,
                     store_event_fn fn, void *ctx) {
-    store_buf b = {0};
+    strbuf b = {0};
     params p = {.n = 0};
-    store_buf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
+    strbuf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
                        " ON a.id = e.rep_article");
     filter_sql(&b, f, &p);
-    store_buf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id");
+    strbuf_puts(&b, " ORDER BY e.day IS NULL, e.day, e.id");
     if (f->limit) {
-        store_buf_puts(&b, " LIMIT ");
+        strbuf_puts(&b, " LIMIT ");
         param_i64(&b, &p, (int64_t)f->limit);
     }
     if (f->offset) {
-        store_buf_puts(&b, " OFFSET ");
+        strbuf_puts(&b, " OFFSET ");
         param_i64(&b, &p, (int64_t)f->offset);
     }
     if (b.oom) {
@@ -295,9 +295,9 @@ long pg_events_each(store *s, const store_filter *f, int detail,
      * of the event's representative article), and each event is built
      * with its claims and sources on the same connection meanwhile */
     int own = !s->in_batch;
-    store_buf d = {0};
-    store_buf_puts(&d, "DECLARE marsad_events NO SCROLL CURSOR FOR ");
-    store_buf_add(&d, b.s, b.n);
+    strbuf d = {0};
+    strbuf_puts(&d, "DECLARE marsad_events NO SCROLL CURSOR FOR ");
+    strbuf_add(&d, b.s, b.n);
     free(b.s);
     if (d.oom) {
         free(d.s);
@@ -369,12 +369,12 @@ int pg_aggregate(store *s, const store_filter *f, store_group g,
                  store_bucket **out, size_t *n) {
     const char *key = store_group_sql(s, g);
     if (!key) return -1;
-    store_buf b = {0};
+    strbuf b = {0};
     params p = {.n = 0};
-    store_buf_printf(&b, "SELECT %s COLLATE \"C\" AS k, count(*), sum(e.fatalities),"
+    strbuf_printf(&b, "SELECT %s COLLATE \"C\" AS k, count(*), sum(e.fatalities),"
                          " sum(e.injured), sum(e.captured) FROM events e", key);
     filter_sql(&b, f, &p);
-    store_buf_puts(&b, " GROUP BY k ORDER BY k");
+    strbuf_puts(&b, " GROUP BY k ORDER BY k");
     if (b.oom) {
         free(b.s);
         params_free(&p);
@@ -575,35 +575,35 @@ store_hits *pg_search(store *s, const char *query, const store_search_opts *o) {
     /* the best rows first: ts_rank_cd with title words weighted twice
      * (weights D, C, B, A), divided by 1 + log(length) as bm25 favours
      * short documents */
-    store_buf b = {0};
+    strbuf b = {0};
     params p = {.n = 0};
     int filtered = o->from || o->to || o->source || o->exclude_duplicates;
-    store_buf_puts(&b, "WITH top AS (SELECT f.id, ts_rank_cd('{0.5,0.5,0.5,1}',"
+    strbuf_puts(&b, "WITH top AS (SELECT f.id, ts_rank_cd('{0.5,0.5,0.5,1}',"
                        " f.tsv, q.q, 1) AS rank FROM (SELECT ");
     param(&b, &p, tsq, 0);
-    store_buf_puts(&b, "::tsquery AS q) q CROSS JOIN articles_fts f");
-    if (filtered) store_buf_puts(&b, " JOIN articles a ON a.id = f.id");
-    if (o->source) store_buf_puts(&b, " JOIN sources src ON src.id = a.source_id");
-    store_buf_puts(&b, " WHERE f.tsv @@ q.q");
+    strbuf_puts(&b, "::tsquery AS q) q CROSS JOIN articles_fts f");
+    if (filtered) strbuf_puts(&b, " JOIN articles a ON a.id = f.id");
+    if (o->source) strbuf_puts(&b, " JOIN sources src ON src.id = a.source_id");
+    strbuf_puts(&b, " WHERE f.tsv @@ q.q");
     if (o->from) {
-        store_buf_puts(&b, " AND substr(a.published, 1, 10) COLLATE \"C\" >= ");
+        strbuf_puts(&b, " AND substr(a.published, 1, 10) COLLATE \"C\" >= ");
         param(&b, &p, o->from, 0);
     }
     if (o->to) {
-        store_buf_puts(&b, " AND substr(a.published, 1, 10) COLLATE \"C\" <= ");
+        strbuf_puts(&b, " AND substr(a.published, 1, 10) COLLATE \"C\" <= ");
         param(&b, &p, o->to, 0);
     }
     if (o->source) {
-        store_buf_puts(&b, " AND " NOCASE_EQ("src.name"));
+        strbuf_puts(&b, " AND " NOCASE_EQ("src.name"));
         param(&b, &p, o->source, 0);
-        store_buf_puts(&b, "::text COLLATE \"C\")");
+        strbuf_puts(&b, "::text COLLATE \"C\")");
     }
-    if (o->exclude_duplicates) store_buf_puts(&b, " AND a.duplicate_of IS NULL");
-    store_buf_puts(&b, " ORDER BY rank DESC, f.id LIMIT ");
+    if (o->exclude_duplicates) strbuf_puts(&b, " AND a.duplicate_of IS NULL");
+    strbuf_puts(&b, " ORDER BY rank DESC, f.id LIMIT ");
     param_i64(&b, &p, o->limit ? (int64_t)o->limit : 10);
-    store_buf_puts(&b, " OFFSET ");
+    strbuf_puts(&b, " OFFSET ");
     param_i64(&b, &p, (int64_t)o->offset);
-    store_buf_puts(&b, ") SELECT " STORE_HIT_COLUMNS ", a.text, top.rank"
+    strbuf_puts(&b, ") SELECT " STORE_HIT_COLUMNS ", a.text, top.rank"
                        " FROM top JOIN articles a ON a.id = top.id"
                        " LEFT JOIN sources src ON src.id = a.source_id"
                        " ORDER BY top.rank DESC, a.id");
@@ -683,9 +683,9 @@ static int check_query(store *s, const char *what, const char *sql) {
     PGresult *r = pg_exec(s, what, sql, 0, NULL);
     if (!r) return -1;
     int bad = PQntuples(r);
-    store_buf b = {0};
+    strbuf b = {0};
     for (int i = 0; i < bad && i < 5; i++)
-        store_buf_printf(&b, "%s%s", b.n ? "; " : "", PQgetvalue(r, i, 0));
+        strbuf_printf(&b, "%s%s", b.n ? "; " : "", PQgetvalue(r, i, 0));
     PQclear(r);
     if (bad) store_set_error(s, "%s: %s%s", what, b.s ? b.s : "",
                              bad > 5 ? "; ..." : "");
@@ -694,14 +694,14 @@ static int check_query(store *s, const char *what, const char *sql) {
 }
 
 /* Appends an array element quoted for an array literal. */
-static void arr_quoted(store_buf *b, const char *v) {
-    if (b->n > 1) store_buf_add(b, ",", 1);
-    store_buf_add(b, "\"", 1);
+static void arr_quoted(strbuf *b, const char *v) {
+    if (b->n > 1) strbuf_add(b, ",", 1);
+    strbuf_add(b, "\"", 1);
     for (const char *c = v; *c; c++) {
-        if (*c == '"' || *c == '\\') store_buf_add(b, "\\", 1);
-        store_buf_add(b, c, 1);
+        if (*c == '"' || *c == '\\') strbuf_add(b, "\\", 1);
+        strbuf_add(b, c, 1);
     }
-    store_buf_add(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
 }
 
 /* The search vectors against the articles: each article has one, equal to
@@ -732,12 +732,12 @@ static int check_index(store *s) {
             PQclear(r);
             break;
         }
-        store_buf ids = {0}, vecs = {0};
-        store_buf_add(&ids, "{", 1);
-        store_buf_add(&vecs, "{", 1);
+        strbuf ids = {0}, vecs = {0};
+        strbuf_add(&ids, "{", 1);
+        strbuf_add(&vecs, "{", 1);
         for (int i = 0; i < n; i++) {
-            if (i) store_buf_add(&ids, ",", 1);
-            store_buf_puts(&ids, PQgetvalue(r, i, 0));
+            if (i) strbuf_add(&ids, ",", 1);
+            strbuf_puts(&ids, PQgetvalue(r, i, 0));
             char *v = pg_tsvector_literal(pg_get_str(r, i, 1), PQgetvalue(r, i, 2),
                                           (size_t)PQgetlength(r, i, 2));
             if (!v) {
@@ -747,8 +747,8 @@ static int check_index(store *s) {
             arr_quoted(&vecs, v);
             free(v);
         }
-        store_buf_add(&ids, "}", 1);
-        store_buf_add(&vecs, "}", 1);
+        strbuf_add(&ids, "}", 1);
+        strbuf_add(&vecs, "}", 1);
         PQclear(r);
         if (ids.oom || vecs.oom) {
             store_set_error(s, "out of memory");

@@ -23,13 +23,13 @@
 #define TS_MAXBYTES (1000 * 1000)
 
 /* Appends a lexeme quoted for tsvector and tsquery input. */
-static void quote_lexeme(store_buf *b, const char *t, size_t n) {
-    store_buf_add(b, "'", 1);
+static void quote_lexeme(strbuf *b, const char *t, size_t n) {
+    strbuf_add(b, "'", 1);
     for (size_t i = 0; i < n; i++) {
-        if (t[i] == '\'' || t[i] == '\\') store_buf_add(b, &t[i], 1);
-        store_buf_add(b, &t[i], 1);
+        if (t[i] == '\'' || t[i] == '\\') strbuf_add(b, &t[i], 1);
+        strbuf_add(b, &t[i], 1);
     }
-    store_buf_add(b, "'", 1);
+    strbuf_add(b, "'", 1);
 }
 
 /* ---- document side ------------------------------------------------------------ */
@@ -41,7 +41,7 @@ typedef struct {
 } occ;
 
 typedef struct {
-    store_buf bytes;
+    strbuf bytes;
     occ *o;
     size_t n, cap;
     unsigned pos;   /* position of the last word */
@@ -65,7 +65,7 @@ static int collect(void *ctx, const store_term *t) {
     }
     unsigned pos = c->pos > TS_MAXPOS ? TS_MAXPOS : c->pos;
     c->o[c->n++] = (occ){c->bytes.n, t->len, pos, c->weight};
-    store_buf_add(&c->bytes, t->term, t->len);
+    strbuf_add(&c->bytes, t->term, t->len);
     return 0;
 }
 
@@ -93,8 +93,8 @@ char *pg_tsvector_literal(const char *title, const char *text, size_t len) {
     c.pos += 1;
     c.weight = 'D';
     if (rc == 0) rc = terms_each(text, len, TERMS_DOCUMENT, collect, &c);
-    store_buf out = {0};
-    store_buf_add(&out, "", 0);
+    strbuf out = {0};
+    strbuf_add(&out, "", 0);
     if (rc >= 0 && !c.oom && !c.bytes.oom && c.n) {
         qsort_r(c.o, c.n, sizeof *c.o, cmp_occ, c.bytes.s);
         size_t total = 0;
@@ -104,14 +104,14 @@ char *pg_tsvector_literal(const char *title, const char *text, size_t len) {
             /* lexemes beyond PostgreSQL's size limit are left out */
             total += c.o[i].len;
             if (total > TS_MAXBYTES) break;
-            if (out.n) store_buf_add(&out, " ", 1);
+            if (out.n) strbuf_add(&out, " ", 1);
             quote_lexeme(&out, c.bytes.s + c.o[i].off, c.o[i].len);
             unsigned last = 0;
             int npos = 0;
             for (size_t k = i; k < j && npos < TS_MAXNUMPOS; k++) {
                 if (c.o[k].pos == last) continue; /* title A sorts first */
                 last = c.o[k].pos;
-                store_buf_printf(&out, "%c%u%c", npos ? ',' : ':', c.o[k].pos,
+                strbuf_printf(&out, "%c%u%c", npos ? ',' : ':', c.o[k].pos,
                                  c.o[k].weight);
                 npos++;
             }
@@ -131,7 +131,7 @@ char *pg_tsvector_literal(const char *title, const char *text, size_t len) {
 /* ---- query side ---------------------------------------------------------------- */
 
 typedef struct {
-    store_buf *b;
+    strbuf *b;
     snippet_query *sq;   /* NULL: terms not wanted (negated) */
     int group;           /* next group number */
     int words;           /* words (positions) so far in this operand */
@@ -143,14 +143,14 @@ static int on_query_term(void *ctx, const store_term *t) {
     qctx *q = ctx;
     if (t->len == 0 || t->len > TS_MAXLEX) return 0;
     if (!t->colocated) {
-        if (q->alt_open) store_buf_add(q->b, ")", 1);
-        if (q->words) store_buf_puts(q->b, " <-> ");
-        store_buf_add(q->b, "(", 1);
+        if (q->alt_open) strbuf_add(q->b, ")", 1);
+        if (q->words) strbuf_puts(q->b, " <-> ");
+        strbuf_add(q->b, "(", 1);
         q->alt_open = 1;
         q->words++;
         q->group++;
     } else {
-        store_buf_puts(q->b, " | ");
+        strbuf_puts(q->b, " | ");
     }
     quote_lexeme(q->b, t->term, t->len);
     if (q->sq && snippet_query_add(q->sq, t->term, t->len, q->group - 1))
@@ -161,18 +161,18 @@ static int on_query_term(void *ctx, const store_term *t) {
 /* Appends the tsquery of one word or phrase (its terms in order, each
  * position with its alternatives); returns 1 when it had terms, 0 when
  * none, -1 when memory ran out. */
-static int operand(store_buf *b, const char *s, size_t n, snippet_query *sq,
+static int operand(strbuf *b, const char *s, size_t n, snippet_query *sq,
                    int *group) {
-    store_buf part = {0};
-    store_buf_add(&part, "", 0);
+    strbuf part = {0};
+    strbuf_add(&part, "", 0);
     qctx q = {&part, sq, *group, 0, 0, 0};
     int rc = terms_each(s, n, TERMS_QUERY, on_query_term, &q);
-    if (q.alt_open) store_buf_add(&part, ")", 1);
+    if (q.alt_open) strbuf_add(&part, ")", 1);
     int had = q.words > 0;
     if (had) {
-        store_buf_add(b, "(", 1);
-        store_buf_add(b, part.s, part.n);
-        store_buf_add(b, ")", 1);
+        strbuf_add(b, "(", 1);
+        strbuf_add(b, part.s, part.n);
+        strbuf_add(b, ")", 1);
     }
     int oom = rc < 0 || q.oom || part.oom;
     free(part.s);
@@ -217,7 +217,7 @@ static void items_free(items *l) {
 /* Adds the operand of text s[0..n) (nothing when it has no terms). */
 static int add_operand(items *l, const char *s, size_t n, snippet_query *sq,
                        int *group) {
-    store_buf b = {0};
+    strbuf b = {0};
     int had = operand(&b, s, n, sq, group);
     if (had <= 0 || b.oom) {
         free(b.s);
@@ -260,8 +260,8 @@ static int parse_raw(const char *q, items *l, snippet_query *sq, char *err,
         }
         snippet_query *terms = negated ? NULL : sq;
         if (*p == '"') {
-            store_buf ph = {0};
-            store_buf_add(&ph, "", 0);
+            strbuf ph = {0};
+            strbuf_add(&ph, "", 0);
             p++;
             for (;;) {
                 if (!*p) {
@@ -270,13 +270,13 @@ static int parse_raw(const char *q, items *l, snippet_query *sq, char *err,
                     return -2;
                 }
                 if (*p == '"' && p[1] == '"') {
-                    store_buf_add(&ph, "\"", 1);
+                    strbuf_add(&ph, "\"", 1);
                     p += 2;
                 } else if (*p == '"') {
                     p++;
                     break;
                 } else {
-                    store_buf_add(&ph, p++, 1);
+                    strbuf_add(&ph, p++, 1);
                 }
             }
             int rc = ph.oom ? -1 : add_operand(l, ph.s, ph.n, terms, &group);
@@ -346,22 +346,22 @@ int pg_tsquery_literal(const char *query, int raw, char **out,
         }
         l.n = k;
     }
-    store_buf b = {0};
-    store_buf_add(&b, "", 0);
+    strbuf b = {0};
+    strbuf_add(&b, "", 0);
     for (size_t i = 0; i < l.n; i++) {
         int kind = l.v[i].kind;
         int prev = i ? l.v[i - 1].kind : -1;
         /* implicit AND between neighbours; NOT is "AND NOT" */
         if (i && ((ends_operand(prev) && starts_operand(kind)) ||
                   (kind == IT_NOT && ends_operand(prev))))
-            store_buf_puts(&b, " & ");
+            strbuf_puts(&b, " & ");
         switch (kind) {
-        case IT_OPERAND: store_buf_puts(&b, l.v[i].text); break;
-        case IT_AND: store_buf_puts(&b, " & "); break;
-        case IT_OR: store_buf_puts(&b, " | "); break;
-        case IT_NOT: store_buf_puts(&b, "!"); break;
-        case IT_OPEN: store_buf_puts(&b, "("); break;
-        case IT_CLOSE: store_buf_puts(&b, ")"); break;
+        case IT_OPERAND: strbuf_puts(&b, l.v[i].text); break;
+        case IT_AND: strbuf_puts(&b, " & "); break;
+        case IT_OR: strbuf_puts(&b, " | "); break;
+        case IT_NOT: strbuf_puts(&b, "!"); break;
+        case IT_OPEN: strbuf_puts(&b, "("); break;
+        case IT_CLOSE: strbuf_puts(&b, ")"); break;
         }
     }
     items_free(&l);

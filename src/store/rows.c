@@ -65,7 +65,7 @@ static int event_sources(store *s, store_arena *A, int64_t eid, int detail,
 
 /* The outlets of an event joined by "; ", each once, in source order. */
 static const char *joined_outlets(store_arena *A, const store_event *ev) {
-    store_buf b = {0};
+    strbuf b = {0};
     for (size_t i = 0; i < ev->narticles; i++) {
         const char *name = ev->sources[i].source ? ev->sources[i].source
                                                  : ev->sources[i].doc_id;
@@ -76,8 +76,8 @@ static const char *joined_outlets(store_arena *A, const store_event *ev) {
             seen = o && name && strcmp(o, name) == 0;
         }
         if (seen || !name) continue;
-        if (b.n) store_buf_puts(&b, "; ");
-        store_buf_puts(&b, name);
+        if (b.n) strbuf_puts(&b, "; ");
+        strbuf_puts(&b, name);
     }
     const char *res = b.s ? store_arena_str(A, b.s) : NULL;
     free(b.s);

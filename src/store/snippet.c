@@ -140,20 +140,20 @@ char *snippet_make(const snippet_query *q, const char *text, size_t len,
         size_t room = N - (last - best_start + 1), back = room / 4;
         best_start = best_start > back ? best_start - back : 0;
     }
-    store_buf b = {0};
-    store_buf_add(&b, "", 0);
+    strbuf b = {0};
+    strbuf_add(&b, "", 0);
     size_t end = best_start + N < sc.n ? best_start + N : sc.n;
     if (sc.n) {
-        if (best_start > 0) store_buf_puts(&b, ELLIPSIS);
+        if (best_start > 0) strbuf_puts(&b, ELLIPSIS);
         size_t at = sc.w[best_start].start;
         for (size_t k = best_start; k < end; k++) {
-            store_buf_add(&b, text + at, sc.w[k].start - at);
-            if (sc.w[k].group >= 0) store_buf_puts(&b, open);
-            store_buf_add(&b, text + sc.w[k].start, sc.w[k].end - sc.w[k].start);
-            if (sc.w[k].group >= 0) store_buf_puts(&b, close);
+            strbuf_add(&b, text + at, sc.w[k].start - at);
+            if (sc.w[k].group >= 0) strbuf_puts(&b, open);
+            strbuf_add(&b, text + sc.w[k].start, sc.w[k].end - sc.w[k].start);
+            if (sc.w[k].group >= 0) strbuf_puts(&b, close);
             at = sc.w[k].end;
         }
-        if (end < sc.n) store_buf_puts(&b, ELLIPSIS);
+        if (end < sc.n) strbuf_puts(&b, ELLIPSIS);
     }
     free(sc.w);
     if (b.oom) {

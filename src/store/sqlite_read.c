@@ -187,22 +187,22 @@ static store_event_obj *build_event(store *s, sqlite3_stmt *st, int detail) {
 /* ---- filters ----------------------------------------------------------------- */
 
 /* Appends the WHERE clause of f over events e; parameters ?1..?6. */
-static void filter_sql(store_buf *b, const store_filter *f) {
-    store_buf_puts(b, " WHERE 1");
-    if (f->from) store_buf_puts(b, " AND e.event_date >= ?1");
-    if (f->to) store_buf_puts(b, " AND e.event_date <= ?2");
+static void filter_sql(strbuf *b, const store_filter *f) {
+    strbuf_puts(b, " WHERE 1");
+    if (f->from) strbuf_puts(b, " AND e.event_date >= ?1");
+    if (f->to) strbuf_puts(b, " AND e.event_date <= ?2");
     if (f->type)
-        store_buf_puts(b, " AND (e.event_type = ?3 COLLATE NOCASE OR"
+        strbuf_puts(b, " AND (e.event_type = ?3 COLLATE NOCASE OR"
                      " e.sub_event_type = ?3 COLLATE NOCASE)");
     if (f->actor)
-        store_buf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
+        strbuf_puts(b, " AND EXISTS (SELECT 1 FROM mentions m WHERE"
                      " m.event_id = e.id AND (m.actor1 LIKE ?4 OR"
                      " m.actor2 LIKE ?4 OR m.actor1_mention LIKE ?4 OR"
                      " m.actor2_mention LIKE ?4))");
     if (f->place)
-        store_buf_puts(b, " AND (e.location_name LIKE ?5 OR e.location_mention"
+        strbuf_puts(b, " AND (e.location_name LIKE ?5 OR e.location_mention"
                      " LIKE ?5 OR e.admin1 LIKE ?5 OR e.country LIKE ?5)");
-    if (f->min_fatalities > 0) store_buf_puts(b, " AND e.fatalities >= ?6");
+    if (f->min_fatalities > 0) strbuf_puts(b, " AND e.fatalities >= ?6");
 }
 
 static char *like_pattern(const char *s) {
@@ -237,11 +237,11 @@ static int bind_filter(sqlite3_stmt *st, const store_filter *f, char **pats) {
 /* Prepares the query in b (freed here) followed by the WHERE clause of f
  * and tail, and binds f; pats receives the patterns to free after the
  * statement. NULL (error set) on failure. */
-static sqlite3_stmt *prepare_filtered(store *s, store_buf *b,
+static sqlite3_stmt *prepare_filtered(store *s, strbuf *b,
                                       const store_filter *f, const char *tail,
                                       const char *what, char **pats) {
     filter_sql(b, f);
-    store_buf_puts(b, tail);
+    strbuf_puts(b, tail);
     sqlite3_stmt *st = NULL;
     pats[0] = pats[1] = NULL;
     if (b->oom) {
@@ -262,8 +262,8 @@ static sqlite3_stmt *prepare_filtered(store *s, store_buf *b,
 
 long sq_events_each(store *s, const store_filter *f, int detail,
                     store_event_fn fn, void *ctx) {
-    store_buf b = {0};
-    store_buf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
+    strbuf b = {0};
+    strbuf_puts(&b, "SELECT " STORE_EVENT_COLUMNS " FROM events e JOIN articles a"
                   " ON a.id = e.rep_article");
     char *pats[2];
     sqlite3_stmt *st = prepare_filtered(
@@ -315,8 +315,8 @@ int sq_aggregate(store *s, const store_filter *f, store_group g,
                  store_bucket **out, size_t *n) {
     const char *key = store_group_sql(s, g);
     if (!key) return -1;
-    store_buf b = {0};
-    store_buf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
+    strbuf b = {0};
+    strbuf_printf(&b, "SELECT %s AS k, count(*), sum(e.fatalities),"
                     " sum(e.injured), sum(e.captured) FROM events e", key);
     char *pats[2];
     sqlite3_stmt *st = prepare_filtered(s, &b, f, " GROUP BY k ORDER BY k",
@@ -492,20 +492,20 @@ store_article *sq_article_get(store *s, const char *id) {
 /* The FTS5 query for plain words: each word quoted (so that punctuation
  * and FTS5 operators in the text are taken literally), all required. */
 static char *plain_query(const char *q) {
-    store_buf b = {0};
+    strbuf b = {0};
     const char *p = q;
     while (*p) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
         if (!*p) break;
         const char *w = p;
         while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
-        if (b.n) store_buf_puts(&b, " ");
-        store_buf_puts(&b, "\"");
+        if (b.n) strbuf_puts(&b, " ");
+        strbuf_puts(&b, "\"");
         for (const char *c = w; c < p; c++) {
-            if (*c == '"') store_buf_puts(&b, "\"\"");
-            else store_buf_add(&b, c, 1);
+            if (*c == '"') strbuf_puts(&b, "\"\"");
+            else strbuf_add(&b, c, 1);
         }
-        store_buf_puts(&b, "\"");
+        strbuf_puts(&b, "\"");
     }
     if (b.oom) {
         free(b.s);
@@ -528,18 +528,18 @@ store_hits *sq_search(store *s, const char *query, const store_search_opts *o) {
     /* the best rows first (bm25 over the index alone, or with the article
      * filters), then snippets for those rows only */
     int filtered = o->from || o->to || o->source || o->exclude_duplicates;
-    store_buf b = {0};
-    store_buf_puts(&b, "WITH top AS (SELECT f.rowid AS id, f.rank AS score"
+    strbuf b = {0};
+    strbuf_puts(&b, "WITH top AS (SELECT f.rowid AS id, f.rank AS score"
                   " FROM articles_fts f");
-    if (filtered) store_buf_puts(&b, " JOIN articles a ON a.id = f.rowid");
-    if (o->source) store_buf_puts(&b, " JOIN sources src ON src.id = a.source_id");
-    store_buf_puts(&b, " WHERE f.articles_fts MATCH ?1 AND f.rank MATCH"
+    if (filtered) strbuf_puts(&b, " JOIN articles a ON a.id = f.rowid");
+    if (o->source) strbuf_puts(&b, " JOIN sources src ON src.id = a.source_id");
+    strbuf_puts(&b, " WHERE f.articles_fts MATCH ?1 AND f.rank MATCH"
                   " 'bm25(2.0, 1.0)'");
-    if (o->from) store_buf_puts(&b, " AND substr(a.published, 1, 10) >= ?4");
-    if (o->to) store_buf_puts(&b, " AND substr(a.published, 1, 10) <= ?5");
-    if (o->source) store_buf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
-    if (o->exclude_duplicates) store_buf_puts(&b, " AND a.duplicate_of IS NULL");
-    store_buf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
+    if (o->from) strbuf_puts(&b, " AND substr(a.published, 1, 10) >= ?4");
+    if (o->to) strbuf_puts(&b, " AND substr(a.published, 1, 10) <= ?5");
+    if (o->source) strbuf_puts(&b, " AND src.name = ?6 COLLATE NOCASE");
+    if (o->exclude_duplicates) strbuf_puts(&b, " AND a.duplicate_of IS NULL");
+    strbuf_puts(&b, " ORDER BY f.rank LIMIT ?7 OFFSET ?8)"
                   " SELECT " STORE_HIT_COLUMNS ","
                   " snippet(articles_fts, -1, ?2, ?3, '…', 24), top.score"
                   " FROM top JOIN articles_fts ON articles_fts.rowid = top.id"
@@ -626,11 +626,11 @@ static int check_query(store *s, const char *what, const char *sql) {
     if (sqlite3_prepare_v2(sq_db(s), sql, -1, &st, NULL) != SQLITE_OK)
         return sq_fail(s, what);
     int rc, bad = 0;
-    store_buf b = {0};
+    strbuf b = {0};
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v = col(st, 0);
         if (v && strcmp(v, "ok") == 0) continue;
-        if (bad++ < 5) store_buf_printf(&b, "%s%s", b.n ? "; " : "", v ? v : "?");
+        if (bad++ < 5) strbuf_printf(&b, "%s%s", b.n ? "; " : "", v ? v : "?");
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {

@@ -8,6 +8,7 @@
 #define MARSAD_STORE_INTERNAL_H
 
 #include "store/store.h"
+#include "util/strbuf.h"
 
 #include <stdarg.h>
 
@@ -145,17 +146,6 @@ int store_rank_beats(long a, const char *oa, long b, const char *ob);
 
 /* Day number of an ISO date ("YYYY-MM-DD..."); 0 and *ok = 0 when none. */
 long store_day_of(const char *iso, int *ok);
-
-/* A growable string (render.c, backends). */
-typedef struct {
-    char *s;
-    size_t n, cap;
-    int oom;
-} store_buf;
-void store_buf_add(store_buf *b, const char *s, size_t n);
-void store_buf_puts(store_buf *b, const char *s);
-void store_buf_printf(store_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* An arena: many small allocations freed at once (result objects). */
 typedef struct store_arena_chunk store_arena_chunk;
