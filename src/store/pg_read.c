@@ -794,20 +794,7 @@ int pg_check(store *s) {
                     "SELECT 'event ' || event_id || ' waits to be merged again"
                     " (article ' || article_id || ')' FROM pending_remerge"))
         return -1;
-    if (check_query(s, "events",
-                    "SELECT 'event ' || e.id || ': ' || e.nmentions || ' mentions"
-                    " counted, ' || count(m.id) || ' found' FROM events e"
-                    " LEFT JOIN mentions m ON m.event_id = e.id GROUP BY e.id"
-                    " HAVING count(m.id) <> e.nmentions OR count(m.id) = 0"))
-        return -1;
-    if (check_query(s, "events",
-                    "SELECT 'event ' || e.id || ': ' || e.nsources || ' sources"
-                    " counted, ' || count(u.unit) || ' found' FROM events e"
-                    " LEFT JOIN event_sources u ON u.event_id = e.id GROUP BY e.id"
-                    " HAVING count(u.unit) <> e.nsources"))
-        return -1;
-    return check_query(s, "mentions",
-                       "SELECT 'mention ' || m.id || ' of a missing event'"
-                       " FROM mentions m WHERE m.event_id IS NOT NULL AND"
-                       " NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)");
+    for (size_t k = 0; k < STORE_NCHECKS; k++)
+        if (check_query(s, STORE_CHECKS[k].what, STORE_CHECKS[k].sql)) return -1;
+    return 0;
 }

@@ -244,6 +244,21 @@ uint64_t store_doc_simhash(const store_doc *d, size_t *nshingles) {
 int store_article_state(store *s, const char *key, const char *hash) {
     return s->be->article_state(s, key, hash);
 }
+const store_check_query STORE_CHECKS[] = {
+    {"events", "SELECT 'event ' || e.id || ': ' || e.nmentions || ' mentions"
+               " counted, ' || count(m.id) || ' found' FROM events e"
+               " LEFT JOIN mentions m ON m.event_id = e.id GROUP BY e.id"
+               " HAVING count(m.id) <> e.nmentions OR count(m.id) = 0"},
+    {"events", "SELECT 'event ' || e.id || ': ' || e.nsources || ' sources"
+               " counted, ' || count(u.unit) || ' found' FROM events e"
+               " LEFT JOIN event_sources u ON u.event_id = e.id GROUP BY e.id"
+               " HAVING count(u.unit) <> e.nsources"},
+    {"mentions", "SELECT 'mention ' || m.id || ' of a missing event'"
+                 " FROM mentions m WHERE m.event_id IS NOT NULL AND"
+                 " NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)"},
+};
+const size_t STORE_NCHECKS = sizeof STORE_CHECKS / sizeof STORE_CHECKS[0];
+
 const char *store_group_sql(store *s, store_group g) {
     static const char *const KEYS[] = {
         [STORE_BY_DAY] = "COALESCE(e.event_date, '')",

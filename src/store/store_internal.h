@@ -75,6 +75,15 @@ int store_schema_check(store *s, int found, int known, int readonly);
  * grouping. */
 const char *store_group_sql(store *s, store_group g);
 
+/* The consistency checks of the merged tables that both backends run last
+ * in store_check (the same SQL in both): each query gives one line per
+ * fault, none when all is well. */
+typedef struct {
+    const char *what, *sql;
+} store_check_query;
+extern const store_check_query STORE_CHECKS[];
+extern const size_t STORE_NCHECKS;
+
 /* The prepared article (store_doc_new). */
 struct store_doc {
     char key[STORE_KEY_MAX];
