@@ -188,6 +188,8 @@ TEST(phrase_scope_same_answers)
 typedef struct {
     phrase_dict *d[3];
     int docs, matched, bad;
+    const phrase_group *group; /* the scope's group, or NULL */
+    int ask;                   /* ask through phrase_asker */
 } keys_tally;
 
 static void keys_file(const char *path, void *ctx) {
@@ -214,14 +216,19 @@ static void keys_file(const char *path, void *ctx) {
                     size_t at = (i * 3 + (size_t)q) * 4 + (size_t)f;
                     rw[at] = phrase_dict_match(k->d[q], t, n, i, FLAGS[f], &want[at]);
                 }
-        phrase_scope *sc = phrase_scope_begin(t, n);
+        phrase_scope *sc = phrase_scope_begin_group(t, n, k->group);
+        phrase_asker ask[3][4];
+        for (int q = 0; q < 3; q++)
+            for (int f = 0; f < 4; f++)
+                phrase_asker_init(&ask[q][f], k->d[q], t, n, FLAGS[f]);
         for (int pass = 0; pass < 2; pass++)
             for (size_t i = 0; i <= n; i++)
                 for (int q = 0; q < 3; q++)
                     for (int f = 0; f < 4; f++) {
                         size_t at = (i * 3 + (size_t)q) * 4 + (size_t)f;
                         phrase_match m;
-                        int r = phrase_dict_match(k->d[q], t, n, i, FLAGS[f], &m);
+                        int r = k->ask ? phrase_ask(&ask[q][f], i, &m)
+                                       : phrase_dict_match(k->d[q], t, n, i, FLAGS[f], &m);
                         const phrase_match *w = &want[at];
                         if (r != rw[at] || m.ntoks != w->ntoks || m.pro != w->pro ||
                             m.enc != w->enc || m.values != w->values ||
@@ -250,7 +257,7 @@ TEST(phrase_scope_keys_same_as_direct)
         "تنظيم الدولة", "الدولة", "طرابلس", "الهلال النفطي", "وزارة", "ال",
         "كتيبة", "الكتيبة", "شهداء", "الشهداء", "أمس", "الأحد", "يوم",
     };
-    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0};
+    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0, NULL, 0};
     for (size_t w = 0; w < sizeof WORDS / sizeof *WORDS; w++)
         for (int q = 0; q < 3; q++)
             if (k.d[q] && (w % 3 == (size_t)q || q == 2))
@@ -262,5 +269,56 @@ TEST(phrase_scope_keys_same_as_direct)
     CHECK(k.docs >= 30);
     CHECK(k.matched >= 1000);
     CHECK_EQ_INT(k.bad, 0);
+    for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
+}
+
+/* A group's filter of first words answers "no" for the dictionaries in it
+ * without asking them: answers stay those of a lookup without a scope, asked
+ * directly or through askers, for dictionaries in the group, outside it, and
+ * one that took a phrase after joining (which leaves the group). */
+TEST(phrase_group_same_answers)
+{
+    static const char *const WORDS[] = {
+        "مدينة", "المدينة", "منطقة", "الجيش الوطني", "قوات", "القوات", "سرت",
+        "مصراتة", "بنغازي", "الليبي", "بالقرب", "قرب", "الأمن", "مقتل", "قتل",
+        "اشتباكات", "تنظيم الدولة", "طرابلس", "الهلال النفطي", "وزارة", "ال",
+        "كتيبة", "شهداء", "أمس", "الأحد", "يوم", "غارة", "غارات",
+    };
+    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0,
+                    NULL, 0};
+    phrase_group *g = phrase_group_new();
+    CHECK(g && k.d[0] && k.d[1] && k.d[2]);
+    if (!g || !k.d[0] || !k.d[1] || !k.d[2]) return;
+    for (size_t w = 0; w < sizeof WORDS / sizeof *WORDS; w++)
+        for (int q = 0; q < 3; q++)
+            if (w % 3 == (size_t)q || (q == 2 && w % 2))
+                phrase_dict_add(k.d[q], WORDS[w], strlen(WORDS[w]), (uint32_t)w);
+    CHECK_EQ_INT(phrase_group_add(g, k.d[0]), 0);
+    CHECK_EQ_INT(phrase_group_add(g, k.d[1]), 0);
+    CHECK_EQ_INT(phrase_group_add(g, k.d[1]), 0); /* already in */
+    /* d[1] takes one more phrase: it leaves the group, answers stay right */
+    phrase_dict_add(k.d[1], "الهجوم", strlen("الهجوم"), 99);
+    k.group = g;
+    for (k.ask = 0; k.ask < 2; k.ask++) {
+        test_each_file("examples/dev", ".txt", keys_file, &k);
+        test_each_file("examples/seeds", ".txt", keys_file, &k);
+    }
+    CHECK(k.docs >= 60);
+    CHECK(k.matched >= 1000);
+    CHECK_EQ_INT(k.bad, 0);
+    /* a dictionary belongs to one group; 32 at most join one */
+    phrase_group *g2 = phrase_group_new();
+    CHECK(g2 != NULL);
+    CHECK_EQ_INT(phrase_group_add(g2, k.d[0]), -1);
+    phrase_dict *many[33];
+    int joined = 0;
+    for (int q = 0; q < 33; q++) {
+        many[q] = phrase_dict_new();
+        joined += phrase_group_add(g2, many[q]) == 0;
+    }
+    CHECK_EQ_INT(joined, 32);
+    for (int q = 0; q < 33; q++) phrase_dict_free(many[q]);
+    phrase_group_free(g2);
+    phrase_group_free(g);
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }

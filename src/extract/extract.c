@@ -165,7 +165,14 @@ static int cmp_tok_start(const void *a, const void *b) {
 
 static size_t *index_by_sentence(const ctx *c, void *base, size_t n,
                                  size_t size) {
-    if (n) qsort(base, n, size, cmp_tok_start);
+    /* the finders give their mentions in text order, mostly: sort only
+     * when one is out of order */
+    for (size_t i = 1; i < n; i++)
+        if (*(const size_t *)((const char *)base + i * size) <
+            *(const size_t *)((const char *)base + (i - 1) * size)) {
+            qsort(base, n, size, cmp_tok_start);
+            break;
+        }
     size_t *at = malloc((c->ns + 2) * sizeof *at);
     if (!at) return NULL;
     size_t i = 0;
@@ -1602,7 +1609,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     c.t = marsad_doc_tokens(c.doc, &c.nt);
     c.s = marsad_doc_sentences(c.doc, &c.ns);
     /* every lexicon lookup over this article is remembered until the end */
-    phrase_scope *scope = phrase_scope_begin(c.t, c.nt);
+    phrase_scope *scope = phrase_scope_begin_group(c.t, c.nt, m->group);
     size_t arabic = 0;
     for (size_t i = 0; i < c.nt && arabic == 0; i++)
         if (c.t[i].kind == MARSAD_TOK_WORD && (unsigned char)c.t[i].norm[0] >= 0xD8 &&

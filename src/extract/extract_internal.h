@@ -104,6 +104,7 @@ struct marsad_model {
     char *trigger_strings;      /* storage for the type names */
     phrase_dict *trigger_dict;
     void *gazetteer, *actors, *numbers, *dates; /* resolver handles */
+    struct phrase_group *group; /* their dictionaries' first words */
     char fingerprint[17];       /* marsad_model_fingerprint */
 };
 

@@ -24,6 +24,15 @@ int resolve_load(marsad_model *m, const char *datadir, char *err,
     if (!(m->actors = actors_load(datadir, err, errlen))) return -1;
     if (!(m->numbers = numbers_load(datadir, err, errlen))) return -1;
     if (!(m->dates = dates_load_with(datadir, m->numbers, err, errlen))) return -1;
+    /* the dictionaries every word is asked about share one filter of first
+     * words (without memory for it, each is asked as before) */
+    if ((m->group = phrase_group_new())) {
+        phrase_group_add(m->group, m->trigger_dict);
+        gazetteer_join(m->gazetteer, m->group);
+        actors_join(m->actors, m->group);
+        numbers_join(m->numbers, m->group);
+        dates_join(m->dates, m->group);
+    }
     return 0;
 }
 
@@ -32,6 +41,7 @@ void resolve_free(marsad_model *m) {
     actors_free(m->actors);
     numbers_free(m->numbers);
     dates_free(m->dates);
+    phrase_group_free(m->group);
 }
 
 gaz_scan *resolve_places_scan(const marsad_model *m, const marsad_doc *doc) {

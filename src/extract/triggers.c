@@ -222,10 +222,12 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
     size_t n, cap = 0, k = 0;
     const marsad_token *t = marsad_doc_tokens(doc, &n);
     *out = NULL;
+    phrase_asker ask;
+    phrase_asker_init(&ask, m->trigger_dict, t, n, PHRASE_PRO | PHRASE_ENC);
     for (size_t i = 0; i < n;) {
         phrase_match pm;
         if (t[i].kind != MARSAD_TOK_WORD ||
-            !phrase_dict_match(m->trigger_dict, t, n, i, PHRASE_PRO | PHRASE_ENC, &pm)) {
+            !phrase_ask(&ask, i, &pm)) {
             i++;
             continue;
         }

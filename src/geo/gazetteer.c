@@ -1403,6 +1403,13 @@ done:
     return g;
 }
 
+void gazetteer_join(gazetteer *g, phrase_group *pg) {
+    if (!g) return;
+    phrase_group_add(pg, g->names);
+    phrase_group_add(pg, g->cues);
+    phrase_group_add(pg, g->persons);
+}
+
 void gazetteer_free(gazetteer *g) {
     if (!g) return;
     free(g->places);

@@ -69,6 +69,10 @@ typedef struct {
  * 50 ms CPU and 10 MB (`marsad places --stats` measures it). */
 gazetteer *gazetteer_load(const char *datadir, char *err, size_t errlen);
 void gazetteer_free(gazetteer *g);
+/* Adds the dictionaries place finding asks about every word to the group pg (see
+ * phrase_group in lex/phrase.h). */
+struct phrase_group;
+void gazetteer_join(gazetteer *g, struct phrase_group *pg);
 
 size_t gazetteer_count(const gazetteer *g);
 /* The place with this id, or NULL when out of range. */

@@ -317,6 +317,10 @@ gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
     keyset persons = {0};
     int ok = 0;
 
+    phrase_asker cues, names;
+    phrase_asker_init(&cues, g->cues, c.t, c.n, PHRASE_PRO);
+    phrase_asker_init(&names, g->names, c.t, c.n, PHRASE_PRO);
+
     /* 1. cues */
     c.cue_end = malloc(c.n * sizeof *c.cue_end);
     if (!c.cue_end) goto done;
@@ -325,7 +329,7 @@ gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
     for (size_t i = 0; i < c.n; i++) {
         phrase_match m;
         if (c.t[i].kind != MARSAD_TOK_WORD ||
-            !phrase_dict_match(g->cues, c.t, c.n, i, PHRASE_PRO, &m))
+            !phrase_ask(&cues, i, &m))
             continue;
         if (c.nhits == caph) {
             caph = caph ? caph * 2 : 64;
@@ -350,12 +354,11 @@ gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
     for (size_t i = 0; i < c.n;) {
         phrase_match m, cm;
         if (c.t[i].kind != MARSAD_TOK_WORD ||
-            !phrase_dict_match(g->names, c.t, c.n, i, PHRASE_PRO, &m)) {
+            !phrase_ask(&names, i, &m)) {
             i++;
             continue;
         }
-        if (phrase_dict_match(g->cues, c.t, c.n, i, PHRASE_PRO, &cm) &&
-            cm.ntoks >= m.ntoks) {
+        if (phrase_ask(&cues, i, &cm) && cm.ntoks >= m.ntoks) {
             i++; /* a cue word (وسط, جنوب ...), not a place */
             continue;
         }

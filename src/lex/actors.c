@@ -122,6 +122,12 @@ static void *keep_alloc(actors *A, size_t n) {
     return keep(A, calloc(1, n ? n : 1));
 }
 
+void actors_join(actors *A, phrase_group *pg) {
+    if (!A) return;
+    phrase_group_add(pg, A->dict);
+    phrase_group_add(pg, A->pdict);
+}
+
 void actors_free(actors *A) {
     if (!A) return;
     for (size_t i = 0; i < A->nstrings; i++) free(A->strings[i]);
@@ -1356,6 +1362,10 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
     size_t nraw = 0, capraw = 0, ncues = 0, capcues = 0;
     int oom = 0;
 
+    phrase_asker dict, pdict;
+    phrase_asker_init(&dict, A->dict, toks, n, PHRASE_PRO);
+    phrase_asker_init(&pdict, A->pdict, toks, n, PHRASE_PRO);
+
     /* 1. longest matches, left to right */
     for (size_t i = 0; i < n && !oom;) {
         if (toks[i].norm_len == 0 || toks[i].kind == MARSAD_TOK_PUNCT ||
@@ -1364,7 +1374,7 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
             continue;
         }
         phrase_match m, pm, bm;
-        int have = phrase_dict_match(A->dict, toks, n, i, PHRASE_PRO, &m);
+        int have = phrase_ask(&dict, i, &m);
         classified k = have ? classify(m.values, m.nvalues)
                             : (classified){0, -1, 0, -1, 0};
         size_t direct = (k.alias || k.short_idx >= 0 || k.stop || k.cue >= 0)
@@ -1372,7 +1382,7 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
         size_t t0 = i, t1 = i + direct, bend = 0;
         const uint32_t *vals = m.values;
         uint32_t nv = m.nvalues;
-        if (phrase_dict_match(A->pdict, toks, n, i, PHRASE_PRO, &pm)) {
+        if (phrase_ask(&pdict, i, &pm)) {
             for (uint32_t q = 0; q < pm.nvalues; q++) {
                 const form_rec *pf = &A->forms[V_INDEX(pm.values[q])];
                 if (match_after_prefix(A, toks, n, i + pm.ntoks,

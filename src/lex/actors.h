@@ -42,6 +42,10 @@ typedef struct actors actors;
  * The caller frees the handle with actors_free (NULL accepted). */
 actors *actors_load(const char *datadir, char *err, size_t errlen);
 void actors_free(actors *a);
+/* Adds the dictionaries actors_find asks about every word to the group pg (see
+ * phrase_group in lex/phrase.h). */
+struct phrase_group;
+void actors_join(actors *a, struct phrase_group *pg);
 
 /* What the lexicon knows of one actor; strings are owned by the handle. */
 typedef struct {

@@ -168,6 +168,12 @@ struct dates {
     numbers *own_nb;
 };
 
+void dates_join(dates *d, phrase_group *pg) {
+    if (!d) return;
+    phrase_group_add(pg, d->words);
+    phrase_group_add(pg, d->months);
+}
+
 void dates_free(dates *d) {
     if (!d) return;
     phrase_dict_free(d->words);
@@ -351,7 +357,8 @@ typedef struct {
     const dates *d;
     const marsad_token *toks;
     size_t n;
-    phrase_memo *words, *months; /* matches of d->words, d->months, or NULL */
+    const phrase_asker *words, *months; /* d->words, d->months over toks, or
+                                           NULL (asked directly) */
     uint32_t *roles;   /* per token: the roles of its date-word match (bit
                           D_x), bit 31 once known; or NULL */
     size_t i;          /* where the mention starts */
@@ -389,7 +396,7 @@ static uint32_t roles_of(const ctx *c, size_t j) {
     if (!mask) {
         phrase_match m;
         mask = ROLES_KNOWN;
-        if (c->words ? phrase_memo_match(c->words, j, &m)
+        if (c->words ? phrase_ask(c->words, j, &m)
                      : phrase_dict_match(c->d->words, c->toks, c->n, j,
                                          PHRASE_PRO, &m))
             for (uint32_t k = 0; k < m.nvalues; k++)
@@ -405,7 +412,7 @@ static size_t role_at(const ctx *c, size_t j, int role, const dword **e) {
     /* the grammar asks about one role after another at each token:
      * remember which roles the token's match has at all */
     if (c->roles && !(roles_of(c, j) & (1u << role))) return 0;
-    if (!(c->words ? phrase_memo_match(c->words, j, &m)
+    if (!(c->words ? phrase_ask(c->words, j, &m)
                    : phrase_dict_match(c->d->words, c->toks, c->n, j,
                                        PHRASE_PRO, &m)))
         return 0;
@@ -428,7 +435,7 @@ static int starts_with_wa(const ctx *c, size_t j) {
 static size_t month_at(const ctx *c, size_t j, const month_entry **e) {
     phrase_match m;
     if (!in_sent(c, j) || c->toks[j].kind != MARSAD_TOK_WORD) return 0;
-    if (!(c->months ? phrase_memo_match(c->months, j, &m)
+    if (!(c->months ? phrase_ask(c->months, j, &m)
                     : phrase_dict_match(c->d->months, c->toks, c->n, j,
                                         PHRASE_PRO, &m)))
         return 0;
@@ -1196,10 +1203,12 @@ static int to_mention(const ctx *c, const dres *r, size_t start, size_t end,
     return 1;
 }
 
-/* What the calls over one document share: matches of d->words and
- * d->months over its tokens and their roles (any may be NULL). */
+/* What the calls over one document share: d->words and d->months asked
+ * about its tokens (through the document scope's memos, else memos of
+ * their own) and the roles of their matches (NULL: not remembered). */
 typedef struct {
-    phrase_memo *words, *months;
+    phrase_asker words, months;
+    phrase_memo *own_words, *own_months;
     uint32_t *roles;
 } doc_memo;
 
@@ -1235,7 +1244,8 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
                     size_t i, ymd published, date_mention *out,
                     const doc_memo *memo) {
     if (i >= n || toks[i].norm_len == 0) return 0;
-    ctx c = {d, toks, n, memo->words, memo->months, memo->roles,
+    ctx c = {d, toks, n, memo ? &memo->words : NULL,
+             memo ? &memo->months : NULL, memo ? memo->roles : NULL,
              i, toks[i].sentence, 0, 0, published};
     if (c.roles && !may_start(&c, i)) return 0;
     if (published.y > 0 && ymd_valid(published)) {
@@ -1252,20 +1262,26 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
 
 int dates_parse_at(const dates *d, const marsad_token *toks, size_t n,
                    size_t i, ymd published, date_mention *out) {
-    const doc_memo none = {NULL, NULL, NULL};
-    return parse_at(d, toks, n, i, published, out, &none);
+    return parse_at(d, toks, n, i, published, out, NULL);
 }
 
 static void memo_open(const dates *d, const marsad_token *toks, size_t n,
                       doc_memo *memo) {
-    memo->words = phrase_memo_new(d->words, toks, n, PHRASE_PRO);
-    memo->months = phrase_memo_new(d->months, toks, n, PHRASE_PRO);
+    phrase_asker_init(&memo->words, d->words, toks, n, PHRASE_PRO);
+    phrase_asker_init(&memo->months, d->months, toks, n, PHRASE_PRO);
+    memo->own_words = memo->own_months = NULL;
+    if (!memo->words.memo)
+        memo->words.memo = memo->own_words =
+            phrase_memo_new(d->words, toks, n, PHRASE_PRO);
+    if (!memo->months.memo)
+        memo->months.memo = memo->own_months =
+            phrase_memo_new(d->months, toks, n, PHRASE_PRO);
     memo->roles = calloc(n ? n : 1, sizeof *memo->roles);
 }
 
 static void memo_close(doc_memo *memo) {
-    phrase_memo_free(memo->words);
-    phrase_memo_free(memo->months);
+    phrase_memo_free(memo->own_words);
+    phrase_memo_free(memo->own_months);
     free(memo->roles);
 }
 

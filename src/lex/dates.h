@@ -71,6 +71,10 @@ dates *dates_load(const char *datadir, char *err, size_t errlen);
 dates *dates_load_with(const char *datadir, const numbers *nb,
                        char *err, size_t errlen);
 void dates_free(dates *d);
+/* Adds the dictionaries dates_find asks about every word to the group pg (see
+ * phrase_group in lex/phrase.h). */
+struct phrase_group;
+void dates_join(dates *d, struct phrase_group *pg);
 
 /* The date expression starting at toks[i], resolved against published
  * (y == 0 when unknown: relative expressions are then returned with

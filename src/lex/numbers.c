@@ -57,6 +57,12 @@ struct numbers {
     size_t nl, capl;
 };
 
+void numbers_join(numbers *nb, phrase_group *pg) {
+    if (!nb) return;
+    phrase_group_add(pg, nb->words);
+    phrase_group_add(pg, nb->nouns);
+}
+
 void numbers_free(numbers *nb) {
     if (!nb) return;
     phrase_dict_free(nb->words);

@@ -56,6 +56,10 @@ typedef struct {
  * malformed line gives "PATH:LINE: what is wrong". */
 numbers *numbers_load(const char *datadir, char *err, size_t errlen);
 void numbers_free(numbers *nb);
+/* Adds the dictionaries the count readers asks about every word to the group pg (see
+ * phrase_group in lex/phrase.h). */
+struct phrase_group;
+void numbers_join(numbers *nb, struct phrase_group *pg);
 
 /* Reads a count starting at toks[i] (toks has n tokens): optional qualifier
  * words before it, the figure, and an optional counted noun (directly, or

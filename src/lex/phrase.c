@@ -34,6 +34,8 @@ struct phrase_dict {
     size_t keylen, keycap;
     uint64_t *first;           /* bit filter of one-token keys: 8 bits per
                                   slot (nslots / 8 words) */
+    const phrase_group *group; /* the group that knows its first words */
+    uint32_t bit;              /* its bit there (0: none) */
 };
 
 /* Longest key matching builds, in bytes. */
@@ -194,6 +196,9 @@ static slot *intern(phrase_dict *d, const char *k, size_t n) {
 int phrase_dict_add_key(phrase_dict *d, const char *key, size_t len,
                         uint32_t value) {
     if (len == 0) return 1;
+    /* a group knows the first words the dictionary had when it joined */
+    d->group = NULL;
+    d->bit = 0;
     /* every token-wise prefix is marked, so matching can stop early */
     size_t ntok = 1;
     for (size_t i = 0; i < len; i++) {
@@ -414,11 +419,17 @@ static void match_pro_keys(const phrase_dict *d, const marsad_token *toks,
     }
 }
 
+/* Does the current scope's group know that no key of toks[i] is a first
+ * word of d (so the answer is "no")? */
+static int group_says_no(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags);
+
 /* phrase_dict_match without the document's memo. */
 static int match_direct(const phrase_dict *d, const marsad_token *toks,
                         size_t n, size_t i, unsigned flags, phrase_match *m) {
     memset(m, 0, sizeof *m);
     if (i >= n || toks[i].norm_len == 0) return 0;
+    if (d->bit && group_says_no(d, toks, n, i, flags)) return 0;
     if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
         size_t nk;
         const pro_key *k = scope_pro_keys(toks, n, i, &nk);
@@ -544,6 +555,53 @@ void phrase_memo_free(phrase_memo *pm) {
     free(pm);
 }
 
+/* ---- group ------------------------------------------------------------------ */
+
+/* A filter over the first words of up to 32 dictionaries: for each bucket
+ * of a first word's hash, the bits of the dictionaries that have a first
+ * word there. A clear bit means no first word of that dictionary hashes to
+ * the bucket, so no key that lands there can start one of its phrases. */
+#define GROUP_BITS 16
+#define GROUP_MAX 32
+
+struct phrase_group {
+    uint32_t *bits; /* 1 << GROUP_BITS buckets */
+    int n;          /* dictionaries */
+};
+
+static inline size_t group_bucket(uint64_t hf) {
+    return (size_t)(hf >> 24) & ((1u << GROUP_BITS) - 1);
+}
+
+phrase_group *phrase_group_new(void) {
+    phrase_group *g = calloc(1, sizeof *g);
+    if (g && !(g->bits = calloc((size_t)1 << GROUP_BITS, sizeof *g->bits))) {
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+int phrase_group_add(phrase_group *g, phrase_dict *d) {
+    if (!g || !d || g->n == GROUP_MAX) return -1;
+    if (d->group) return d->group == g ? 0 : -1;
+    uint32_t bit = 1u << g->n++;
+    for (size_t i = 0; i < d->nslots; i++) {
+        const slot *s = &d->slots[i];
+        if (s->key_len && !memchr(d->keys + s->key_off, ' ', s->key_len))
+            g->bits[group_bucket(s->hash)] |= bit;
+    }
+    d->group = g;
+    d->bit = bit;
+    return 0;
+}
+
+void phrase_group_free(phrase_group *g) {
+    if (!g) return;
+    free(g->bits);
+    free(g);
+}
+
 /* ---- document scope --------------------------------------------------------- */
 
 /* Memos are made per (dictionary, flags) on first use; a document asks a
@@ -575,6 +633,10 @@ struct phrase_scope {
     pro_key *keys;
     size_t nkeys_used, capkeys;
     int keys_failed;
+    /* per token: the group's bits for its keys (which dictionaries one of
+     * them may start a phrase in), or NULL: no group, or no memory */
+    const phrase_group *group;
+    uint32_t *mask;
 };
 
 static _Thread_local phrase_scope *scope_now;
@@ -619,7 +681,39 @@ static inline size_t slot_of(const phrase_dict *d, unsigned flags) {
     return (size_t)((x + flags * 17u) & (SCOPE_SLOTS - 1));
 }
 
-phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n) {
+/* Each token's group bits, from its keys (computed here for all tokens:
+ * every finder reads every word). */
+static void scope_mask(phrase_scope *sc, const phrase_group *g) {
+    uint32_t *mask = malloc((sc->n ? sc->n : 1) * sizeof *mask);
+    if (!mask) return;
+    for (size_t i = 0; i < sc->n; i++) {
+        uint32_t bits = 0;
+        if (sc->toks[i].norm_len) {
+            size_t nk;
+            const pro_key *k = scope_pro_keys(sc->toks, sc->n, i, &nk);
+            if (!k) {
+                free(mask);
+                return;
+            }
+            for (size_t q = 0; q < nk; q++) bits |= g->bits[group_bucket(k[q].hf)];
+        }
+        mask[i] = bits;
+    }
+    sc->group = g;
+    sc->mask = mask;
+}
+
+static int group_says_no(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags) {
+    /* the keys are those of a word that may carry proclitics (a superset
+     * of the word alone); a word stripped of enclitics is not among them */
+    const phrase_scope *sc = scope_now;
+    return !(flags & PHRASE_ENC) && sc && sc->mask && sc->group == d->group &&
+           sc->toks == toks && sc->n == n && i < n && !(sc->mask[i] & d->bit);
+}
+
+phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
+                                       const phrase_group *g) {
     phrase_scope *sc = calloc(1, sizeof *sc);
     if (!sc) return NULL;
     sc->toks = toks;
@@ -627,7 +721,12 @@ phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n) {
     sc->full = n > SCOPE_MAX_TOKENS;
     sc->prev = scope_now;
     scope_now = sc;
+    if (g && !sc->full) scope_mask(sc, g);
     return sc;
+}
+
+phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n) {
+    return phrase_scope_begin_group(toks, n, NULL);
 }
 
 void phrase_scope_end(phrase_scope *sc) {
@@ -639,14 +738,17 @@ void phrase_scope_end(phrase_scope *sc) {
     free(sc->key_at);
     free(sc->nkeys);
     free(sc->keys);
+    free(sc->mask);
     free(sc);
 }
 
-int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
-                      size_t i, unsigned flags, phrase_match *m) {
+/* The current scope's memo for (d, flags) over toks, made on first use;
+ * NULL when no scope covers these tokens or none can be made (the scope is
+ * then full and answers are direct). */
+static phrase_memo *scope_memo(const phrase_dict *d, const marsad_token *toks,
+                               size_t n, unsigned flags) {
     phrase_scope *sc = scope_now;
-    if (!sc || sc->toks != toks || sc->n != n || i >= n)
-        return match_direct(d, toks, n, i, flags, m);
+    if (!sc || sc->toks != toks || sc->n != n) return NULL;
     size_t sl = slot_of(d, flags);
     int k = sc->slot[sl] - 1;
     if (k < 0 || sc->memo[k].d != d || sc->memo[k].flags != flags) {
@@ -658,7 +760,7 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
                                   : phrase_memo_new(d, toks, n, flags);
             if (!pm) {
                 sc->full = 1;
-                return match_direct(d, toks, n, i, flags, m);
+                return NULL;
             }
             sc->memo[k].d = d;
             sc->memo[k].flags = flags;
@@ -667,5 +769,32 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
         }
         sc->slot[sl] = (int8_t)(k + 1);
     }
-    return memo_get(sc->memo[k].memo, i, m);
+    return sc->memo[k].memo;
+}
+
+int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
+                      size_t i, unsigned flags, phrase_match *m) {
+    if (d->bit && group_says_no(d, toks, n, i, flags)) {
+        memset(m, 0, sizeof *m);
+        return 0;
+    }
+    phrase_memo *pm = i < n ? scope_memo(d, toks, n, flags) : NULL;
+    return pm ? memo_get(pm, i, m) : match_direct(d, toks, n, i, flags, m);
+}
+
+void phrase_asker_init(phrase_asker *a, const phrase_dict *d,
+                       const marsad_token *toks, size_t n, unsigned flags) {
+    a->d = d;
+    a->toks = toks;
+    a->n = n;
+    a->flags = flags;
+    a->memo = scope_memo(d, toks, n, flags);
+    a->mask = NULL;
+    a->bit = 0;
+    const phrase_scope *sc = scope_now;
+    if (d->bit && !(flags & PHRASE_ENC) && sc && sc->mask &&
+        sc->group == d->group && sc->toks == toks && sc->n == n) {
+        a->mask = sc->mask;
+        a->bit = d->bit;
+    }
 }

@@ -80,6 +80,47 @@ typedef struct phrase_scope phrase_scope;
 phrase_scope *phrase_scope_begin(const marsad_token *toks, size_t n);
 void phrase_scope_end(phrase_scope *sc);
 
+/* A group of dictionaries that a document scope asks about the same words:
+ * one filter over all their first words tells, once per token, which of
+ * them its keys (the word, its stems, ال + stem) may start a phrase in, so
+ * the others answer "no" without a lookup. A dictionary joins complete
+ * (adding a phrase later takes it out of the group) and belongs to one
+ * group; up to 32 join, phrase_group_add returns -1 for the rest (they are
+ * asked as before). Answers are unchanged. */
+typedef struct phrase_group phrase_group;
+phrase_group *phrase_group_new(void);
+int phrase_group_add(phrase_group *g, phrase_dict *d);
+void phrase_group_free(phrase_group *g);
+/* phrase_scope_begin, with g's filter read for every token (g may be
+ * NULL; it must outlive the scope). */
+phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
+                                       const phrase_group *g);
+
+/* One dictionary asked with the same flags about one token array, many
+ * times: the document scope's memo is found once, not per question.
+ * phrase_ask(a, i, m) is phrase_dict_match(d, toks, n, i, flags, m). The
+ * asker is valid while the scope that was current at phrase_asker_init
+ * lasts (or anywhere, when none covered the tokens). */
+typedef struct {
+    const phrase_dict *d;
+    const marsad_token *toks;
+    size_t n;
+    unsigned flags;
+    phrase_memo *memo; /* the scope's, or NULL: ask directly */
+    const uint32_t *mask; /* the scope's group bits per token, and d's bit */
+    uint32_t bit;         /* (0: no group) */
+} phrase_asker;
+void phrase_asker_init(phrase_asker *a, const phrase_dict *d,
+                       const marsad_token *toks, size_t n, unsigned flags);
+static inline int phrase_ask(const phrase_asker *a, size_t i, phrase_match *m) {
+    if (a->bit && i < a->n && !(a->mask[i] & a->bit)) {
+        *m = (phrase_match){0};
+        return 0;
+    }
+    return a->memo ? phrase_memo_match(a->memo, i, m)
+                   : phrase_dict_match(a->d, a->toks, a->n, i, a->flags, m);
+}
+
 /* Number of distinct phrases. */
 size_t phrase_dict_size(const phrase_dict *d);
 /* Longest phrase, in tokens. */
