@@ -49,6 +49,8 @@ TEST(ymd_calendar)
     char buf[16];
     CHECK_EQ_STR(ymd_format((ymd){2016, 4, 4}, buf, sizeof buf), "2016-04-04");
     CHECK_EQ_STR(ymd_format((ymd){0, 4, 24}, buf, sizeof buf), "\?\?\?\?-04-24");
+    CHECK_EQ_STR(ymd_format((ymd){987, 13, 31}, buf, sizeof buf), "0987-\?\?-31");
+    CHECK_EQ_STR(ymd_format((ymd){2016, 4, 4}, buf, 8), "2016-04"); /* cut to cap */
     /* round trip over two centuries */
     for (long d = -40000; d < 40000; d += 37) {
         ymd x = ymd_from_days(d);

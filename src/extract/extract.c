@@ -60,14 +60,15 @@ static void *arena_alloc(marsad_events *E, size_t n) {
 }
 
 static const char *arena_strn(marsad_events *E, const char *s, size_t n) {
-    if (!s) return NULL;
-    /* a valid UTF-8 copy: evidence and mentions come from untrusted text */
-    size_t ol;
-    char *clean = marsad_utf8_sanitize(s, n, &ol, NULL);
-    if (!clean) return NULL;
-    char *p = arena_alloc(E, ol + 1);
-    if (p) memcpy(p, clean, ol + 1);
-    free(clean);
+    if (!s || n > (SIZE_MAX - 8) / 3) return NULL;
+    /* a valid UTF-8 copy: evidence and mentions come from untrusted text;
+     * room for the worst case, then what was not used is given back (it
+     * is the latest allocation) */
+    size_t room = (n * 3 + 1 + 7) & ~(size_t)7;
+    char *p = arena_alloc(E, room);
+    if (!p) return NULL;
+    size_t used = (text_utf8_clean(s, n, p, NULL) + 1 + 7) & ~(size_t)7;
+    E->arena->used -= room - used;
     return p;
 }
 

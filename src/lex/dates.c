@@ -95,11 +95,23 @@ int ymd_parse_iso(const char *s, size_t len, ymd *out) {
 }
 
 char *ymd_format(ymd a, char *buf, size_t cap) {
-    char y[8] = "????", m[4] = "??", d[4] = "??";
-    if (a.y > 0 && a.y <= 9999) snprintf(y, sizeof y, "%04d", a.y);
-    if (a.m >= 1 && a.m <= 12) snprintf(m, sizeof m, "%02d", a.m);
-    if (a.d >= 1 && a.d <= 31) snprintf(d, sizeof d, "%02d", a.d);
-    snprintf(buf, cap, "%s-%s-%s", y, m, d);
+    /* YYYY-MM-DD, ? for each digit of a part out of range */
+    char s[11] = "\?\?\?\?-\?\?-\?\?";
+    if (a.y > 0 && a.y <= 9999)
+        for (int k = 3, v = a.y; k >= 0; k--, v /= 10) s[k] = (char)('0' + v % 10);
+    if (a.m >= 1 && a.m <= 12) {
+        s[5] = (char)('0' + a.m / 10);
+        s[6] = (char)('0' + a.m % 10);
+    }
+    if (a.d >= 1 && a.d <= 31) {
+        s[8] = (char)('0' + a.d / 10);
+        s[9] = (char)('0' + a.d % 10);
+    }
+    if (cap) {
+        size_t n = cap - 1 < 10 ? cap - 1 : 10;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+    }
     return buf;
 }
 

@@ -9,6 +9,11 @@
 
 #include <string.h>
 
+/* marsad_utf8_sanitize into out, which has room for 3 * len + 1 bytes:
+ * returns the length written (a NUL follows); *replaced (may be NULL) gets
+ * the number of invalid sequences and NULs replaced. */
+size_t text_utf8_clean(const char *s, size_t len, char *out, size_t *replaced);
+
 /* marsad_utf8_next with the common cases inline: ASCII and two-byte
  * sequences (Latin, Arabic), which are valid whenever the lead byte is
  * C2..DF and a continuation byte follows. Same results in every case. */

@@ -55,6 +55,12 @@ char *marsad_utf8_sanitize(const char *s, size_t len, size_t *out_len,
     if (len > (SIZE_MAX - 1) / 3) return NULL;
     char *out = malloc(len * 3 + 1);
     if (!out) return NULL;
+    size_t o = text_utf8_clean(s, len, out, replaced);
+    if (out_len) *out_len = o;
+    return out;
+}
+
+size_t text_utf8_clean(const char *s, size_t len, char *out, size_t *replaced) {
     size_t i = 0, o = 0, bad = 0;
     while (i < len) {
         int32_t cp;
@@ -73,7 +79,6 @@ char *marsad_utf8_sanitize(const char *s, size_t len, size_t *out_len,
         i += n;
     }
     out[o] = '\0';
-    if (out_len) *out_len = o;
     if (replaced) *replaced = bad;
-    return out;
+    return o;
 }
