@@ -345,11 +345,38 @@ static int prefix_is_text(const boilerplate *bp, const marsad_token *t, size_t n
     return 0;
 }
 
+size_t boilerplate_words_at_least(const char *s, size_t len, size_t stop) {
+    size_t count = 0;
+    int counted = 0;
+    for (size_t i = 0; i < len && count <= stop; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v') {
+            counted = 0;
+            continue;
+        }
+        if (counted) continue;
+        unsigned char b2 = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        if ((b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') ||
+            (b == 0xD8 && b2 >= 0xA1 && b2 <= 0xBA) || /* U+0621..U+063A */
+            (b == 0xD9 && ((b2 >= 0x81 && b2 <= 0x8A) ||  /* U+0641..U+064A */
+                           (b2 >= 0xA0 && b2 <= 0xA9)))) { /* ٠..٩ */
+            count++;
+            counted = 1;
+        }
+    }
+    return count;
+}
+
 bp_kind boilerplate_line(const boilerplate *bp, const char *s, size_t len) {
     if (!bp || len == 0 || len > MAX_BP_LINE) return BP_TEXT;
-    /* a long line is read up to a few words past what any rule allows */
+    /* a long line is read up to a few words past what any rule allows; one
+     * surely longer than that needs only enough words to see that it is not
+     * made of whole-line phrases */
     int cut;
-    size_t want = bp->max_words + 1 + phrase_dict_max_tokens(bp->whole);
+    size_t reach = phrase_dict_max_tokens(bp->whole);
+    size_t want = boilerplate_words_at_least(s, len, bp->max_words) > bp->max_words
+                      ? 2 * reach + 2
+                      : bp->max_words + 1 + reach;
     marsad_doc *doc = text_doc_new_words(s, len, want, &cut);
     if (!doc) return BP_TEXT;
     size_t n;

@@ -56,4 +56,10 @@ enum {
  * words found in the class rules. */
 int boilerplate_class(const boilerplate *bp, const char *attr);
 
+/* At least how many words (word and number tokens) the line s has,
+ * counted up to stop + 1: its blank-separated pieces holding an ASCII letter
+ * or digit, an Arabic letter or an Arabic-Indic digit each hold one at least
+ * (no token spans a blank), so this never counts more than the tokenizer. */
+size_t boilerplate_words_at_least(const char *s, size_t len, size_t stop);
+
 #endif
