@@ -703,13 +703,23 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
     sc->mask = mask;
 }
 
+/* The current scope's group bits per token when they can answer for d
+ * asked with flags about toks, else NULL. The bits come from the keys of a
+ * word that may carry proclitics (a superset of the word alone); a word
+ * stripped of enclitics is not among them. */
+static const uint32_t *scope_bits(const phrase_dict *d, const marsad_token *toks,
+                                  size_t n, unsigned flags) {
+    const phrase_scope *sc = scope_now;
+    return d->bit && !(flags & PHRASE_ENC) && sc && sc->group == d->group &&
+                   sc->toks == toks && sc->n == n
+               ? sc->mask
+               : NULL;
+}
+
 static int group_says_no(const phrase_dict *d, const marsad_token *toks,
                          size_t n, size_t i, unsigned flags) {
-    /* the keys are those of a word that may carry proclitics (a superset
-     * of the word alone); a word stripped of enclitics is not among them */
-    const phrase_scope *sc = scope_now;
-    return !(flags & PHRASE_ENC) && sc && sc->mask && sc->group == d->group &&
-           sc->toks == toks && sc->n == n && i < n && !(sc->mask[i] & d->bit);
+    const uint32_t *bits = scope_bits(d, toks, n, flags);
+    return bits && i < n && !(bits[i] & d->bit);
 }
 
 phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
@@ -789,12 +799,6 @@ void phrase_asker_init(phrase_asker *a, const phrase_dict *d,
     a->n = n;
     a->flags = flags;
     a->memo = scope_memo(d, toks, n, flags);
-    a->mask = NULL;
-    a->bit = 0;
-    const phrase_scope *sc = scope_now;
-    if (d->bit && !(flags & PHRASE_ENC) && sc && sc->mask &&
-        sc->group == d->group && sc->toks == toks && sc->n == n) {
-        a->mask = sc->mask;
-        a->bit = d->bit;
-    }
+    a->mask = scope_bits(d, toks, n, flags);
+    a->bit = a->mask ? d->bit : 0;
 }
