@@ -5,6 +5,7 @@
 #include "test.h"
 
 #include <dirent.h>
+#include <string.h>
 #include <stdlib.h>
 
 int test_failures;
@@ -32,6 +33,22 @@ marsad_model *test_model(void) {
         if (!m) fprintf(stderr, "  model: %s\n", err);
     }
     return m;
+}
+
+size_t test_random_text(const char *const *pieces, size_t n, int count,
+                        unsigned long long *x, char *out, size_t cap) {
+    size_t len = 0;
+    for (int j = 0; j < count; j++) {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        const char *p = pieces[*x % n];
+        size_t pl = strlen(p);
+        if (len + pl >= cap) break;
+        memcpy(out + len, p, pl);
+        len += pl;
+    }
+    return len;
 }
 
 char *test_read_file(const char *path, size_t *len) {

@@ -57,6 +57,12 @@ marsad_model *test_model(void);
 /* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
 char *test_read_file(const char *path, size_t *len);
 
+/* A random text for property tests: up to `count` pieces drawn from
+ * pieces[0..n) with the xorshift generator whose state is *x, joined while
+ * they fit in cap - 1 bytes (not NUL-terminated). Returns the length. */
+size_t test_random_text(const char *const *pieces, size_t n, int count,
+                        unsigned long long *x, char *out, size_t cap);
+
 /* Calls fn(path) for every file in dir whose name ends with suffix, in
  * sorted order; returns how many. */
 int test_each_file(const char *dir, const char *suffix,

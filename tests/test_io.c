@@ -196,19 +196,11 @@ TEST(io_boilerplate_word_count_is_a_lower_bound)
         "1,000", "3.5", "abc", "Z", "«", "»", "\"", "'", "\xd8", "\xa1", "\xd9\x8a",
         "\xff", "\xe2\x80\x8f", "\xc2\xa0", "@", "http://x.ly/a", "/", "|", "\r", "\xef\xbb\xbf",
     };
-    uint32_t seed = 12345;
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
     char line[512];
     for (int r = 0; r < 4000; r++) {
-        size_t len = 0;
-        int k = 1 + r % 40;
-        for (int q = 0; q < k; q++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *p = PIECES[(seed >> 16) % (sizeof PIECES / sizeof *PIECES)];
-            size_t pl = strlen(p);
-            if (len + pl >= sizeof line) break;
-            memcpy(line + len, p, pl);
-            len += pl;
-        }
+        size_t len = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES, 1 + r % 40,
+                                      &x, line, sizeof line);
         wal_check(&w, line, len);
     }
     CHECK_EQ_INT((int)w.over, 0);

@@ -32,17 +32,8 @@ TEST(render_evidence_and_figures_as_jansson_writes_them)
     int bad = 0, done = 0;
     for (int r = 0; r < 3000; r++) {
         char s[256];
-        size_t len = 0;
-        for (int j = 0; j < 24; j++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
-            size_t pl = strlen(p);
-            if (len + pl >= sizeof s) break;
-            memcpy(s + len, p, pl);
-            len += pl;
-        }
+        size_t len = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES, 24, &x,
+                                      s, sizeof s);
         if (r % 7 == 0 && len) s[len / 2] = '\0'; /* a NUL inside */
         marsad_events *E = marsad_events_new(s, len);
         marsad_span sp[2] = {{0, len}, {len / 3, len}};

@@ -416,17 +416,8 @@ TEST(token_forms_and_keys_are_folds)
     unsigned long long x = 88172645463325252ULL;
     char s[200];
     for (int r = 0; r < 5000; r++) {
-        size_t len = 0;
-        for (int j = 0; j < 30; j++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            const char *p = PIECES[x % (sizeof PIECES / sizeof *PIECES)];
-            size_t pl = strlen(p);
-            if (len + pl >= sizeof s) break;
-            memcpy(s + len, p, pl);
-            len += pl;
-        }
+        size_t len = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES, 30, &x,
+                                      s, sizeof s);
         tokfold_text(s, len);
     }
     CHECK(tokfold_tokens >= 50000);
