@@ -637,6 +637,11 @@ struct phrase_scope {
      * them may start a phrase in), or NULL: no group, or no memory */
     const phrase_group *group;
     uint32_t *mask;
+    /* the same with the stems of the word's enclitics (see scope_enc_mask),
+     * made on the first question that strips them; NULL until then or when
+     * memory ran out (enc_failed) */
+    uint32_t *enc_mask;
+    int enc_failed;
 };
 
 static _Thread_local phrase_scope *scope_now;
@@ -703,17 +708,54 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
     sc->mask = mask;
 }
 
+/* Each token's group bits for the keys a question that strips enclitics
+ * may try besides those of scope_mask: the stems w[pro .. len - enc] for
+ * every enclitic enc the word may end with and every proclitic pro it may
+ * start with (none included). match_direct tries a subset of them (the
+ * segmentations marsad_clitic_segments keeps), so a clear bit is still a
+ * sure "no". */
+static void scope_enc_mask(phrase_scope *sc) {
+    const phrase_group *g = sc->group;
+    uint32_t *em = malloc((sc->n ? sc->n : 1) * sizeof *em);
+    if (!em) {
+        sc->enc_failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < sc->n; i++) {
+        const marsad_token *t = &sc->toks[i];
+        uint32_t bits = sc->mask[i];
+        uint8_t encs[2], pros[4] = {0};
+        size_t ne = t->norm_len ? text_enclitics(t->norm, t->norm_len, encs) : 0;
+        size_t np = ne ? 1 + text_proclitics(t->norm, t->norm_len, pros + 1) : 0;
+        for (size_t e = 0; e < ne; e++) {
+            size_t q = t->norm_len - encs[e]; /* the stems end here */
+            uint64_t hq = text_key_step(0, t->norm, q);
+            for (size_t p = 0; p < np; p++) {
+                if (pros[p] >= q) continue;
+                /* P(w[pro..q)) = P(w[0..q)) - P(w[0..pro)) * B^(q - pro) */
+                uint64_t hs = hq - text_key_step(0, t->norm, pros[p]) *
+                                       pow_any(q - pros[p]);
+                bits |= g->bits[group_bucket(poly_final(hs))];
+            }
+        }
+        em[i] = bits;
+    }
+    sc->enc_mask = em;
+}
+
 /* The current scope's group bits per token when they can answer for d
  * asked with flags about toks, else NULL. The bits come from the keys of a
- * word that may carry proclitics (a superset of the word alone); a word
- * stripped of enclitics is not among them. */
+ * word that may carry proclitics (a superset of the word alone), and for a
+ * question that strips enclitics also from the stems that leaves. */
 static const uint32_t *scope_bits(const phrase_dict *d, const marsad_token *toks,
                                   size_t n, unsigned flags) {
-    const phrase_scope *sc = scope_now;
-    return d->bit && !(flags & PHRASE_ENC) && sc && sc->group == d->group &&
-                   sc->toks == toks && sc->n == n
-               ? sc->mask
-               : NULL;
+    phrase_scope *sc = scope_now;
+    if (!d->bit || !sc || !sc->mask || sc->group != d->group || sc->toks != toks ||
+        sc->n != n)
+        return NULL;
+    if (!(flags & PHRASE_ENC)) return sc->mask;
+    if (!sc->enc_mask && !sc->enc_failed) scope_enc_mask(sc);
+    return sc->enc_mask;
 }
 
 static int group_says_no(const phrase_dict *d, const marsad_token *toks,
@@ -749,6 +791,7 @@ void phrase_scope_end(phrase_scope *sc) {
     free(sc->nkeys);
     free(sc->keys);
     free(sc->mask);
+    free(sc->enc_mask);
     free(sc);
 }
 

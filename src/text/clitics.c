@@ -45,8 +45,7 @@ size_t text_proclitics(const char *w, size_t n, uint8_t out[3]) {
     return k;
 }
 
-/* Byte lengths of the enclitics w ends with, shortest first. */
-static size_t enclitics(const char *w, size_t n, uint8_t *out) {
+size_t text_enclitics(const char *w, size_t n, uint8_t out[2]) {
     size_t k = 0;
     if (n < 2) return 0;
 #define END(back, c) (n >= (back) && letter_at(w, n, n - (back), c))
@@ -74,7 +73,7 @@ int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
      * proclitics and 2 enclitics match one word). */
     uint8_t pros[4] = {0}, encs[3] = {0};
     size_t np = 1 + text_proclitics(w, n, pros + 1);
-    size_t ne = 1 + enclitics(w, n, encs + 1);
+    size_t ne = 1 + text_enclitics(w, n, encs + 1);
     if (np == 1 && ne == 1) return k;
     /* Emit by growing total stripped length; equal totals by growing
      * proclitic. Pairs are made in that order of proclitic, then a stable

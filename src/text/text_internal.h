@@ -94,6 +94,10 @@ static inline uint64_t text_token_key(const marsad_token *t) {
  * how many (0..3). */
 size_t text_proclitics(const char *w, size_t n, uint8_t out[3]);
 
+/* Byte lengths of the enclitic pronouns (see marsad_clitic_segments) the
+ * folded word w may end with, shortest first. Returns how many (0..2). */
+size_t text_enclitics(const char *w, size_t n, uint8_t out[2]);
+
 /* Code points in s[0..n) (UTF-8 lead bytes). */
 static inline size_t text_cp_count(const char *s, size_t n) {
     size_t c = 0;
