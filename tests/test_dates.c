@@ -2,6 +2,8 @@
  * datelines, malformed data lines, bad input, and how many gold event
  * dates of the bundled articles are among the resolved mentions. */
 #include "lex/dates.h"
+#include "lex/numbers.h"
+#include "lex/phrase.h"
 #include "table.h"
 #include "test.h"
 
@@ -373,11 +375,13 @@ TEST(dates_gold_coverage)
 }
 
 /* dates_find skips the grammar where no date can begin (and, loaded with
- * dates_load_with, reads number words with a borrowed handle): its mentions
+ * dates_load_with, reads number words with a borrowed handle; in a scope
+ * with the dictionaries' group, it skips on the group's bits): its mentions
  * must be what dates_parse_at, run at every token, reads. */
 typedef struct {
     const dates *d;
     int docs, mentions, bad;
+    const phrase_group *g; /* dates_find in a scope with this group */
 } same_tally;
 
 static void same_text(same_tally *s, const char *text, size_t len, ymd pub) {
@@ -386,7 +390,9 @@ static void same_text(same_tally *s, const char *text, size_t len, ymd pub) {
     size_t n;
     const marsad_token *t = marsad_doc_tokens(doc, &n);
     date_mention *m = NULL;
+    phrase_scope *sc = s->g ? phrase_scope_begin_group(t, n, s->g) : NULL;
     size_t nm = dates_find(s->d, doc, pub, &m), k = 0;
+    phrase_scope_end(sc);
     for (size_t i = 0; i < n;) {
         date_mention r;
         if (dates_parse_at(s->d, t, n, i, pub, &r)) {
@@ -433,10 +439,16 @@ TEST(dates_find_reads_what_the_grammar_reads_at_every_token)
     dates *own = load();
     dates *shared = nb ? dates_load_with("data", nb, err, sizeof err) : NULL;
     CHECK(shared != NULL);
-    const dates *both[2] = {own, shared};
-    for (int v = 0; v < 2; v++) {
+    phrase_group *g = phrase_group_new();
+    CHECK(g != NULL);
+    if (shared && g) {
+        dates_join(shared, g);
+        numbers_join(nb, g);
+    }
+    const dates *both[3] = {own, shared, shared};
+    for (int v = 0; v < 3; v++) {
         if (!both[v]) continue;
-        same_tally s = {both[v], 0, 0, 0};
+        same_tally s = {both[v], 0, 0, 0, v == 2 ? g : NULL};
         table_rows("tests/data/dates.tsv", same_row, &s);
         test_each_file("examples/dev", ".txt", same_file, &s);
         test_each_file("examples/seeds", ".txt", same_file, &s);
@@ -448,4 +460,5 @@ TEST(dates_find_reads_what_the_grammar_reads_at_every_token)
     dates_free(own);
     dates_free(shared);
     numbers_free(nb);
+    phrase_group_free(g);
 }

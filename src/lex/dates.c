@@ -1222,6 +1222,7 @@ typedef struct {
     phrase_asker words, months;
     phrase_memo *own_words, *own_months;
     uint32_t *roles;
+    phrase_asker figure; /* numbers_figure_may_start's question */
 } doc_memo;
 
 /* Roles a date-word must have to begin a date expression (see below). */
@@ -1272,6 +1273,21 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
     return 0;
 }
 
+/* Whether the group's bits show that may_start is 0 at toks[i]: not a
+ * number, not ال or و, and a word none of whose keys starts a date word, a
+ * month or a number word. The question in a few loads, for the scan over
+ * every token (0: not sure, parse_at decides). */
+static inline int surely_no_start(const doc_memo *memo, const marsad_token *toks,
+                                  size_t i) {
+    const phrase_asker *w = &memo->words, *mo = &memo->months, *f = &memo->figure;
+    if (!w->bit || !mo->bit || !f->bit || !memo->roles) return 0;
+    const marsad_token *t = &toks[i];
+    if (t->kind == MARSAD_TOK_NUMBER || (w->mask[i] & w->bit) ||
+        (mo->mask[i] & mo->bit) || (f->mask[i] & f->bit))
+        return 0;
+    return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "ال") && !tok_is(t, "و"));
+}
+
 int dates_parse_at(const dates *d, const marsad_token *toks, size_t n,
                    size_t i, ymd published, date_mention *out) {
     return parse_at(d, toks, n, i, published, out, NULL);
@@ -1289,6 +1305,7 @@ static void memo_open(const dates *d, const marsad_token *toks, size_t n,
         memo->months.memo = memo->own_months =
             phrase_memo_new(d->months, toks, n, PHRASE_PRO);
     memo->roles = calloc(n ? n : 1, sizeof *memo->roles);
+    numbers_figure_asker(d->nb, toks, n, &memo->figure);
 }
 
 static void memo_close(doc_memo *memo) {
@@ -1317,6 +1334,10 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
     memo_open(d, toks, n, &memo);
     for (size_t i = 0; i < n;) {
         date_mention m;
+        if (surely_no_start(&memo, toks, i)) {
+            i++; /* and skip_year passes over numbers only */
+            continue;
+        }
         if (parse_at(d, toks, n, i, published, &m, &memo)) {
             if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);

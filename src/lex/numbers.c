@@ -909,6 +909,11 @@ int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
     return phrase_dict_match(nb->words, toks, n, i, PHRASE_PRO, &m);
 }
 
+void numbers_figure_asker(const numbers *nb, const marsad_token *toks, size_t n,
+                          phrase_asker *a) {
+    phrase_asker_init(a, nb->words, toks, n, PHRASE_PRO);
+}
+
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
                      size_t i, num_mention *out) {
     size_t skip;

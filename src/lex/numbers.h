@@ -13,6 +13,7 @@
 #ifndef MARSAD_NUMBERS_H
 #define MARSAD_NUMBERS_H
 
+#include "lex/phrase.h"
 #include "marsad.h"
 
 typedef struct numbers numbers;
@@ -80,6 +81,12 @@ int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
  * in a phrase_scope). */
 int numbers_figure_may_start(const numbers *nb, const marsad_token *toks,
                              size_t n, size_t i);
+
+/* The question numbers_figure_may_start asks (number words, proclitics
+ * allowed) as an asker over toks, for a caller that reads its group bits
+ * (phrase_asker). */
+void numbers_figure_asker(const numbers *nb, const marsad_token *toks, size_t n,
+                          phrase_asker *a);
 
 /* Every count in the document, left to right, not overlapping. Returns how
  * many and sets *out to a malloc'd array (caller frees; NULL when none). On
