@@ -1,6 +1,7 @@
 /* test_numbers.c — counts: the table tests/data/numbers.tsv, the count-noun
  * API, malformed data lines, and bad input. */
 #include "lex/numbers.h"
+#include "lex/phrase.h"
 #include "table.h"
 #include "test.h"
 
@@ -223,10 +224,12 @@ TEST(numbers_bad_input_does_not_crash)
 /* numbers_find_in over some sentences finds exactly the counts numbers_find
  * finds in them (a count lies within one sentence), for masks of every
  * other sentence, one sentence in three and none, over the table's texts
- * and the bundled articles. */
+ * and the bundled articles; and so it does in a scope with the group of the
+ * dictionaries, whose bits let it pass over words without asking. */
 typedef struct {
     const numbers *nb;
     int docs, counts, bad;
+    const phrase_group *g;
 } in_tally;
 
 static void in_text(in_tally *t, const char *text, size_t len) {
@@ -239,12 +242,14 @@ static void in_text(in_tally *t, const char *text, size_t len) {
     num_mention *all = NULL;
     size_t na = numbers_find(t->nb, doc, &all);
     unsigned char *mask = malloc(ns + 1);
-    for (int variant = 0; mask && variant < 4; variant++) {
+    for (int variant = 0; mask && variant < 8; variant++) {
+        int v = variant % 4;
         for (size_t s = 0; s < ns; s++)
-            mask[s] = variant == 0 ? 1 : variant == 1 ? s % 2 == 0
-                    : variant == 2 ? s % 3 == 1 : 0;
+            mask[s] = v == 0 ? 1 : v == 1 ? s % 2 == 0 : v == 2 ? s % 3 == 1 : 0;
         num_mention *in = NULL;
+        phrase_scope *sc = variant >= 4 ? phrase_scope_begin_group(tok, nt, t->g) : NULL;
         size_t ni = numbers_find_in(t->nb, doc, mask, &in), k = 0;
+        phrase_scope_end(sc);
         for (size_t i = 0; i < na; i++) {
             if (!mask[tok[all[i].tok_start].sentence]) continue;
             if (k >= ni || memcmp(&in[k], &all[i], sizeof *in) != 0) {
@@ -300,7 +305,10 @@ TEST(numbers_find_in_some_sentences)
 {
     numbers *nb = load();
     if (!nb) return;
-    in_tally t = {nb, 0, 0, 0};
+    phrase_group *g = phrase_group_new();
+    CHECK(g != NULL);
+    numbers_join(nb, g);
+    in_tally t = {nb, 0, 0, 0, g};
     static in_join j;
     j.t = &t;
     j.len = 0;
@@ -312,4 +320,5 @@ TEST(numbers_find_in_some_sentences)
     CHECK(t.counts >= 500);
     CHECK_EQ_INT(t.bad, 0);
     numbers_free(nb);
+    phrase_group_free(g);
 }

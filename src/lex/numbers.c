@@ -925,19 +925,39 @@ size_t numbers_find(const numbers *nb, const marsad_doc *doc,
     return numbers_find_in(nb, doc, NULL, out);
 }
 
+/* Whether the group's bits show that parse_count reads nothing at toks[i]
+ * (and skips nothing): not a number, not و or ال, and no key of the token
+ * starts a number word (qualifiers included) or a count noun. words and
+ * nouns ask nb->words and nb->nouns with proclitics, as read_atom and
+ * noun_match do (0: not sure, parse_count decides). */
+static inline int surely_no_count(const phrase_asker *words,
+                                  const phrase_asker *nouns,
+                                  const marsad_token *toks, size_t i) {
+    if (!words->bit || !nouns->bit) return 0;
+    const marsad_token *t = &toks[i];
+    if (t->kind == MARSAD_TOK_NUMBER || (words->mask[i] & words->bit) ||
+        (nouns->mask[i] & nouns->bit))
+        return 0;
+    return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "و") && !tok_is(t, "ال"));
+}
+
 size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
                        const unsigned char *sentences, num_mention **out) {
     size_t n, cnt = 0, cap = 0;
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
     num_mention *v = NULL;
     *out = NULL;
+    phrase_asker words, nouns;
+    phrase_asker_init(&words, nb->words, toks, n, PHRASE_PRO);
+    phrase_asker_init(&nouns, nb->nouns, toks, n, PHRASE_PRO);
     for (size_t i = 0; i < n;) {
         num_mention m;
         size_t skip;
         /* a count never reaches outside its sentence, and the scan comes to
          * every sentence at its first token: sentences not asked about are
          * passed over with the same answers for the others */
-        if (sentences && !sentences[toks[i].sentence]) {
+        if ((sentences && !sentences[toks[i].sentence]) ||
+            surely_no_count(&words, &nouns, toks, i)) {
             i++;
             continue;
         }
