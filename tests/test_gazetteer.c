@@ -1,6 +1,7 @@
 /* test_gazetteer.c — the gazetteer: loading, place mentions (table
  * tests/data/places.tsv), the seed articles against their gold places,
  * districts by point-in-polygon, malformed data lines, bad input, cost. */
+#include "geo/boundaries.h"
 #include "geo/gazetteer.h"
 #include "marsad.h"
 #include "table.h"
@@ -129,6 +130,38 @@ static void coord_row(char **f, int nf, int line) {
 TEST(gazetteer_place_coordinates)
 {
     CHECK(table_each("tests/data/place-coords.tsv", coord_row) >= 4);
+}
+
+/* Every place carries the cosine of its latitude, and distances through it
+ * are those of boundaries_distance_km to the bit (so resolution, which
+ * compares them, decides as it would without). */
+TEST(gazetteer_distances_with_known_cosines)
+{
+    const gazetteer *g = gaz();
+    CHECK(g != NULL);
+    if (!g) return;
+    size_t n = gazetteer_count(g), bad = 0, pairs = 0;
+    CHECK(n > 1000);
+    for (uint32_t k = 0; k < n; k++) {
+        const gaz_place *p = gazetteer_place(g, k);
+        if (p->coslat != boundaries_cos_lat(p->lat)) bad++;
+        /* pairs at every scale: neighbours in the table, and far ones */
+        const gaz_place *q = gazetteer_place(g, (uint32_t)((k * 7919u + 1) % n));
+        const gaz_place *r = gazetteer_place(g, k + 1 < n ? k + 1 : 0);
+        for (int w = 0; w < 2; w++, pairs++) {
+            const gaz_place *o = w ? r : q;
+            double a = boundaries_distance_km(p->lat, p->lon, o->lat, o->lon);
+            double b = boundaries_distance_km_cos(p->lat, p->lon, p->coslat, o->lat,
+                                                  o->lon, o->coslat);
+            if (memcmp(&a, &b, sizeof a) != 0) bad++;
+        }
+    }
+    CHECK_EQ_INT((long)bad, 0);
+    CHECK(pairs >= 2000);
+    /* and the distance itself: Tripoli to Benghazi is about 650 km */
+    double d = boundaries_distance_km(32.8872, 13.1913, 32.1167, 20.0667);
+    CHECK(d > 645 && d < 656);
+    CHECK(boundaries_distance_km(10, 20, 10, 20) == 0);
 }
 
 /* ------------------------------------------------------------------------ */

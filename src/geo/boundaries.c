@@ -50,15 +50,22 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
     return 0;
 }
 
-double boundaries_distance_km(double lat1, double lon1, double lat2,
-                              double lon2) {
+double boundaries_cos_lat(double lat) { return cos(lat * (M_PI / 180.0)); }
+
+double boundaries_distance_km_cos(double lat1, double lon1, double cos1,
+                                  double lat2, double lon2, double cos2) {
     const double r = 6371.0088, d2r = M_PI / 180.0;
-    double p1 = lat1 * d2r, p2 = lat2 * d2r;
     double dp = (lat2 - lat1) * d2r, dl = (lon2 - lon1) * d2r;
-    double a = sin(dp / 2) * sin(dp / 2) +
-               cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+    double sp = sin(dp / 2), sl = sin(dl / 2);
+    double a = sp * sp + cos1 * cos2 * sl * sl;
     if (a > 1) a = 1;
     return 2 * r * asin(sqrt(a));
+}
+
+double boundaries_distance_km(double lat1, double lon1, double lat2,
+                              double lon2) {
+    return boundaries_distance_km_cos(lat1, lon1, boundaries_cos_lat(lat1), lat2,
+                                      lon2, boundaries_cos_lat(lat2));
 }
 
 /* Appends one ring (a JSON array of [x, y] positions). */

@@ -358,6 +358,7 @@ static gaz_place *add_place(loader *L, const char *name_en, char **ar, int nar,
     if (!p->name_en || !p->name_ar || !p->source) return NULL;
     p->lat = lat;
     p->lon = lon;
+    p->coslat = boundaries_cos_lat(lat);
     memcpy(p->country, cc, 3);
     p->feature = feature;
     p->precision = precision;

@@ -41,6 +41,7 @@ typedef struct {
     const char *name_en;  /* English (or Latin-script) name */
     const char *name_ar;  /* main Arabic name as a source writes it */
     double lat, lon;      /* WGS84 */
+    double coslat;        /* boundaries_cos_lat(lat), for distances */
     char country[3];      /* ISO 3166-1 alpha-2 */
     const char *admin1;   /* Libyan district by point-in-polygon; elsewhere
                              from Natural Earth when known, else "" */

@@ -186,7 +186,8 @@ static double score(const ctx *c, const doc_ctx *d, const raw *r,
         if (a->m.name_tok_start == r->m.name_tok_start) continue;
         if (a->m.place == k->id) s += 300; /* named elsewhere as itself */
         const gaz_place *q = &c->g->places[a->m.place];
-        double km = boundaries_distance_km(p->lat, p->lon, q->lat, q->lon);
+        double km = boundaries_distance_km_cos(p->lat, p->lon, p->coslat, q->lat, q->lon,
+                                               q->coslat);
         if (c->t[a->m.name_tok_start].sentence == sent &&
             (best_same < 0 || km < best_same))
             best_same = km;
@@ -267,12 +268,14 @@ static void resolve_containment(const ctx *c, raw *r, size_t nr) {
         }
         if (is_area(pb)) continue;
         double lim = b->dir ? 150 : 50;
-        if (boundaries_distance_km(pa->lat, pa->lon, pb->lat, pb->lon) <= lim)
+        if (boundaries_distance_km_cos(pa->lat, pa->lon, pa->coslat, pb->lat,
+                                       pb->lon, pb->coslat) <= lim)
             continue;
         int moved = 0;
         for (uint32_t k = 0; k < a->nc && !moved; k++) {
             const gaz_place *q = &c->g->places[a->c[k].id];
-            if (boundaries_distance_km(q->lat, q->lon, pb->lat, pb->lon) <= lim) {
+            if (boundaries_distance_km_cos(q->lat, q->lon, q->coslat, pb->lat,
+                                           pb->lon, pb->coslat) <= lim) {
                 a->m.place = q->id;
                 moved = 1;
             }
