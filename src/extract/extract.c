@@ -155,6 +155,8 @@ typedef struct {
     unsigned char *lede;       /* per sentence: part of the lede */
     const x_place *first_place;
     unsigned char *usable;     /* per place: 0 not known yet, 1 usable, 2 not */
+    unsigned char *dest;       /* per place: 0 not known yet, 1 a
+                                  destination (place_is_destination), 2 not */
 } ctx;
 
 /* Builds the per-sentence index of a list whose elements start with a
@@ -678,6 +680,15 @@ static int coordinated(const ctx *c, uint32_t sent, size_t i, size_t *out,
     return n;
 }
 
+/* place_is_destination, remembered per place (asked for each trigger of
+ * the sentence, twice). */
+static int destination(const ctx *c, const x_place *p) {
+    size_t i = (size_t)(p - c->places);
+    if (!c->dest || i >= c->nplaces) return place_is_destination(c, p);
+    if (!c->dest[i]) c->dest[i] = place_is_destination(c, p) ? 1 : 2;
+    return c->dest[i] == 1;
+}
+
 /* The place of a trigger at tokens [ts, te): the nearest usable place of its
  * clause, crossing few commas, not a destination (إلى X) unless alone.
  * Returns its index or (size_t)-1. */
@@ -688,13 +699,13 @@ static size_t place_for(const ctx *c, uint32_t sent, size_t ts, size_t te) {
         const x_place *p = &c->places[i];
         if (c->clause[p->tok_start] != c->clause[ts] || !usable_place(c, sent, p))
             continue;
-        if (!place_is_destination(c, p)) have_non_dest = 1;
+        if (!destination(c, p)) have_non_dest = 1;
     }
     SENT_RANGE(c, place_at, sent, i) {
         const x_place *p = &c->places[i];
         if (c->clause[p->tok_start] != c->clause[ts] || !usable_place(c, sent, p))
             continue;
-        if (have_non_dest && place_is_destination(c, p)) continue;
+        if (have_non_dest && destination(c, p)) continue;
         /* the object of the trigger (على X, في X) follows it; a place
          * before it is more often the speaker's or the subject's */
         size_t dist = p->tok_start >= te
@@ -1673,6 +1684,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         if (!c.places[i].in_org) c.first_place = &c.places[i];
 
     c.usable = calloc(c.nplaces + 1, 1); /* NULL: nothing remembered */
+    c.dest = calloc(c.nplaces + 1, 1);
     c.clause = malloc((c.nt + 1) * sizeof *c.clause);
     c.seg = malloc((c.nt + 1) * sizeof *c.seg);
     c.lede = calloc(c.ns + 1, 1);
@@ -1723,6 +1735,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.men);
     free(c.num_used);
     free(c.usable);
+    free(c.dest);
     free(c.clause);
     free(c.seg);
     free(c.lede);

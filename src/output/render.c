@@ -110,6 +110,21 @@ static void j_string_clean(strbuf *b, const char *s, size_t n) {
 /* A real as jansson writes it: %.10g, with ".0" when that reads as an
  * integer, no '+' and no leading zeros in the exponent. */
 static void j_real(strbuf *b, double v) {
+    /* the same coordinates come back event after event, and "%.10g" costs
+     * thousands of instructions: the last reals written are remembered
+     * (per thread; an entry whose length is 0 is empty) */
+    static _Thread_local struct {
+        uint64_t bits;
+        uint8_t len;
+        char s[31];
+    } memo[64];
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    size_t slot = (size_t)((bits * 0x9E3779B97F4A7C15ULL) >> 58);
+    if (memo[slot].len && memo[slot].bits == bits) {
+        strbuf_add(b, memo[slot].s, memo[slot].len);
+        return;
+    }
     char t[64];
     int len = snprintf(t, sizeof t, "%.10g", v);
     if (len < 0 || (size_t)len >= sizeof t - 3) return;
@@ -126,6 +141,11 @@ static void j_real(strbuf *b, double v) {
             memmove(start, end, (size_t)(t + len + 1 - end));
             len -= (int)(end - start);
         }
+    }
+    if (len > 0 && (size_t)len <= sizeof memo[slot].s) {
+        memo[slot].bits = bits;
+        memo[slot].len = (uint8_t)len;
+        memcpy(memo[slot].s, t, (size_t)len);
     }
     strbuf_add(b, t, (size_t)len);
 }
