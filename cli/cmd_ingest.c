@@ -229,6 +229,19 @@ static int commit(ingest *g) {
     return 0;
 }
 
+/* Opens the batch's transaction unless one is open. -1 when the store
+ * fails (reported). */
+static int batch_begin(ingest *g) {
+    if (g->in_batch) return 0;
+    if (store_begin(g->st)) {
+        store_error(g, "%s", store_errmsg(g->st));
+        return -1;
+    }
+    g->in_batch = 1;
+    g->batch_count = 0;
+    return 0;
+}
+
 /* Writes a done job into the store. Returns -1 when the store fails as a
  * whole (a commit), 0 otherwise (an article that fails is reported). */
 static int write_job(ingest *g, job *j) {
@@ -237,14 +250,7 @@ static int write_job(ingest *g, job *j) {
         store_error(g, "%s: out of memory", j->art.id ? j->art.id : "article");
         return 0;
     }
-    if (!g->in_batch) {
-        if (store_begin(g->st)) {
-            store_error(g, "%s", store_errmsg(g->st));
-            return -1;
-        }
-        g->in_batch = 1;
-        g->batch_count = 0;
-    }
+    if (batch_begin(g)) return -1;
     store_put_result r;
     if (store_put(g->st, j->doc, &r) != 0) {
         store_error(g, "%s", store_errmsg(g->st));
@@ -267,14 +273,7 @@ static int write_job(ingest *g, job *j) {
  * fails as a whole. */
 static int enqueue(ingest *g, const marsad_article *a, int gen) {
     g->seen++;
-    if (!g->in_batch) {
-        if (store_begin(g->st)) {
-            store_error(g, "%s", store_errmsg(g->st));
-            return -1;
-        }
-        g->in_batch = 1;
-        g->batch_count = 0;
-    }
+    if (batch_begin(g)) return -1;
     int queued = 0;
     if (store_enqueue(g->st, a, gen, &queued) != 0) {
         store_error(g, "%s: %s", a->id ? a->id : "article", store_errmsg(g->st));

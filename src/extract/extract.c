@@ -17,6 +17,7 @@
  * holds; merging compares each mention with the events already made.
  */
 #include "extract/extract_internal.h"
+#include "geo/boundaries.h"
 #include "geo/gazetteer.h"
 #include "text/text_internal.h"
 
@@ -528,14 +529,6 @@ static int place_is_destination(const ctx *c, const x_place *p) {
     for (size_t j = k; j > s->first_token && j + 3 > k; j--)
         if (word_in(&c->t[j - 1], TOWARD)) return 1;
     return 0;
-}
-
-static double km_between(double la1, double lo1, double la2, double lo2) {
-    const double R = 6371.0088, rad = M_PI / 180.0;
-    double dla = (la2 - la1) * rad, dlo = (lo2 - lo1) * rad;
-    double a = sin(dla / 2) * sin(dla / 2) +
-               cos(la1 * rad) * cos(la2 * rad) * sin(dlo / 2) * sin(dlo / 2);
-    return 2 * R * asin(sqrt(a < 1 ? a : 1));
 }
 
 /* A country or region named beside a more precise place of that country in
@@ -1117,7 +1110,7 @@ static int same_place(const x_place *a, const x_place *b) {
     /* distinct named villages can stand a few km apart; only an
      * approximate place (a quarter, "near X") joins a close neighbour */
     if (a->id == b->id) return 1;
-    double km = km_between(a->lat, a->lon, b->lat, b->lon);
+    double km = boundaries_distance_km(a->lat, a->lon, b->lat, b->lon);
     /* one inside the other's built-up area (a quarter of a city) */
     if (km < (a->extent_km > b->extent_km ? a->extent_km : b->extent_km)) return 1;
     return km < 3.0 || (km < 15.0 && (a->precision >= 2 || b->precision >= 2 ||
