@@ -5,6 +5,7 @@
 #include "io/boilerplate.h"
 #include "io/html.h"
 #include "io/instream.h"
+#include "io/jsonl.h"
 #include "marsad.h"
 #include "table.h"
 #include "test.h"
@@ -1000,6 +1001,95 @@ TEST(io_jsonl_bad_lines_named_and_skipped)
     marsad_reader_free(r);
     free(ids.s);
     free(d.all.s);
+}
+
+/* A JSON Lines line is read through the split (the "text" string decoded by
+ * marsad, the rest by jansson) only where that gives what jansson gives on the
+ * whole line. Each line says whether the split must apply. */
+TEST(io_jsonl_split_agrees_with_jansson)
+{
+    static const struct {
+        const char *line;
+        int applies;
+    } lines[] = {
+        {"{\"id\": \"a\", \"text\": \"قتل شخصان في سرت.\"}", 1},
+        {"{\"text\":\"a\\n\\\"b\\\"\\\\c\\/d\\b\\f\\r\\t\\u0041\\u0627\\uD83D\\ude00é€😀\"}", 1},
+        {" \t{ \"text\" : \"x\" , \"id\" : 5 } \r\n ", 1},
+        {"{\"meta\":{\"text\":\"inner\",\"a\":[\"}]\\\"\",{\"b\":[]}]},\"text\":\"outer\"}", 1},
+        {"{\"text\":\"\",\"published\":\"2015-01-18\",\"n\":-1.5e3,\"t\":true,\"f\":null}", 1},
+        {"{\"text\":\"a\",\"text\":\"b\"}", 0},
+        {"{\"te\\u0078t\":\"a\",\"text\":\"b\"}", 0},
+        {"{\"text\":\"a\",\"te\\u0078t\":\"b\"}", 0},
+        {"{\"text\":\"a\",\"text\":null}", 0},
+        {"{\"text\":5}", 0},
+        {"{\"text\":null,\"html\":\"<p>x</p>\"}", 0},
+        {"{\"id\":\"x\"}", 0},
+        {"{}", 0},
+        {"[{\"text\":\"a\"}]", 0},
+        {"{\"text\":\"\\ud83d\"}", 0},
+        {"{\"text\":\"\\ude00\"}", 0},
+        {"{\"text\":\"\\ud83d\\u0041\"}", 0},
+        {"{\"text\":\"\\x\"}", 0},
+        {"{\"text\":\"\\u12\"}", 0},
+        {"{\"text\":\"\\u12g4\"}", 0},
+        {"{\"text\":\"tab\there\"}", 0},
+        {"{\"text\":\"\xc0\x80\"}", 0},
+        {"{\"text\":\"\xed\xa0\x80\"}", 0},
+        {"{\"text\":\"\xf4\x90\x80\x80\"}", 0},
+        {"{\"text\":\"\xe0\x80\x80\"}", 0},
+        {"{\"text\":\"\xd8\"}", 0},
+        {"{\"text\":\"a\",}", 0},
+        {"{\"text\":\"a\"} x", 0},
+        {"{\"text\":\"a\",\"id\":\"\xff\"}", 0},
+        {"{\"text\":\"a\",\"id\":[1,2}", 0},
+        {"{\"text\":\"unclosed", 0},
+        {"{\"text\" \"a\"}", 0},
+    };
+    for (size_t k = 0; k < sizeof lines / sizeof lines[0]; k++) {
+        int applied = -1;
+        int same = jsonl_split_agrees(lines[k].line, strlen(lines[k].line), &applied);
+        if (!same || applied != lines[k].applies)
+            fprintf(stderr, "  line %zu: %s\n", k, lines[k].line);
+        CHECK(same);
+        CHECK_EQ_INT(applied, lines[k].applies);
+    }
+    /* \u0000 is kept (JSON_ALLOW_NUL); a raw NUL byte is refused */
+    static const char nul_escape[] = "{\"text\":\"a\\u0000b\"}";
+    static const char nul_raw[] = "{\"text\":\"a\0b\"}";
+    int applied;
+    char *text;
+    size_t tl;
+    CHECK(jsonl_split_agrees(nul_escape, sizeof nul_escape - 1, &applied) && applied);
+    json_t *o = jsonl_load_split(nul_escape, sizeof nul_escape - 1, &text, &tl);
+    CHECK(o && tl == 3 && memcmp(text, "a\0b", 4) == 0);
+    json_decref(o);
+    free(text);
+    CHECK(jsonl_split_agrees(nul_raw, sizeof nul_raw - 1, &applied) && !applied);
+    /* random lines from JSON pieces, valid and broken */
+    static const char *const pieces[] = {
+        "{", "}", "[", "]", ",", ":", " ", "\"", "\"text\"", "\"text\":\"", "\"id\"",
+        "\\", "\\\"", "\\\\", "\\n", "\\u", "\\ud83d", "\\ude00", "\\u0627", "0041",
+        "\\x", "null", "12", "true", "قتل", "سرت", "\xc0", "\xed\xa0\x80",
+        "\xf0\x9f\x98\x80", "\t", "\"a\"",
+    };
+    unsigned long long x = 0x9e3779b97f4a7c15ULL;
+    char line[256];
+    int splits = 0, differ = 0;
+    for (int k = 0; k < 30000; k++) {
+        /* half of the lines are a text member around random pieces, the
+         * others an object of random pieces */
+        const char *head = k % 2 ? "{\"text\":\"" : "{";
+        size_t n = strlen(head);
+        memcpy(line, head, n);
+        n += test_random_text(pieces, sizeof pieces / sizeof pieces[0], 1 + k % 24, &x,
+                              line + n, sizeof line - n - 3);
+        if (k % 2) line[n++] = '"';
+        if (k % 4 != 2) line[n++] = '}';
+        if (!jsonl_split_agrees(line, n, &applied)) differ++;
+        splits += applied;
+    }
+    CHECK_EQ_INT(differ, 0);
+    CHECK(splits > 500);
 }
 
 TEST(io_unknown_names_are_sniffed)

@@ -18,6 +18,7 @@
 #include "io/boilerplate.h"
 #include "io/html.h"
 #include "io/instream.h"
+#include "io/jsonl.h"
 #include "io/reader.h"
 #include "io/warc.h"
 
@@ -528,7 +529,10 @@ static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t 
     while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
     if (i == len) return NULL;
     json_error_t je;
-    json_t *o = json_loadb(s, len, JSON_ALLOW_NUL, &je);
+    char *split_text; /* the "text" string when the line could be split */
+    size_t split_len;
+    json_t *o = jsonl_load_split(s, len, &split_text, &split_len);
+    if (!o) o = json_loadb(s, len, JSON_ALLOW_NUL, &je);
     if (!o && marsad_utf8_invalid_count(s, len) > 0) {
         /* jansson refuses invalid UTF-8: read it with U+FFFD instead */
         size_t cl, bad;
@@ -548,7 +552,7 @@ static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t 
     }
     json_t *t = json_object_get(o, "text");
     json_t *h = json_object_get(o, "html");
-    if (!json_is_object(o) || !(json_is_string(t) || json_is_string(h))) {
+    if (!json_is_object(o) || !(split_text || json_is_string(t) || json_is_string(h))) {
         report(r, c->name, c->lineno,
                "not an article object with a string \"text\" (or \"html\"); line skipped");
         json_decref(o);
@@ -556,7 +560,11 @@ static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t 
     }
     fill_meta(r, o, c->name, c->lineno);
     size_t tl;
-    if (json_is_string(t)) {
+    if (split_text) {
+        tl = split_len;
+        r->text = split_text;
+        blank(r, r->text, tl);
+    } else if (json_is_string(t)) {
         tl = json_string_length(t);
         r->text = malloc(tl + 1);
         if (r->text) {

@@ -1,0 +1,221 @@
+/*
+ * jsonl.c — a JSON Lines article split into its "text" string, decoded here,
+ * and the rest of the line, parsed by jansson (see jsonl.h for why and when).
+ *
+ * The walk over the top-level members only finds where each key and value
+ * ends (strings by their quotes and escapes, objects and arrays by depth);
+ * it checks nothing jansson checks afterwards on the rest of the line. The
+ * "text" string is decoded with jansson's rules: strict UTF-8, no byte below
+ * 0x20, the escapes \" \\ \/ \b \f \n \r \t and \uXXXX, a high surrogate
+ * followed by a low one and no lone surrogate, \u0000 allowed
+ * (JSON_ALLOW_NUL). Cost: one pass over the text, a few instructions per
+ * byte, and one allocation the size of the line.
+ */
+#include "io/jsonl.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_space(const char *s, size_t len, size_t i) {
+    while (i < len && is_space(s[i])) i++;
+    return i;
+}
+
+/* s[i] is '"': the index just past the closing quote, or 0 when the string
+ * is not closed. Escapes are stepped over, not checked. */
+static size_t string_end(const char *s, size_t len, size_t i) {
+    for (i++; i < len; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The index just past the value starting at s[i], or 0 when it has no end.
+ * Numbers and literals end at the next delimiter; brackets are counted
+ * without matching their kinds (jansson checks that). */
+static size_t value_end(const char *s, size_t len, size_t i) {
+    if (i >= len) return 0;
+    if (s[i] == '"') return string_end(s, len, i);
+    if (s[i] != '{' && s[i] != '[') {
+        size_t j = i;
+        while (j < len && !is_space(s[j]) && s[j] != ',' && s[j] != '}' && s[j] != ']')
+            j++;
+        return j > i ? j : 0;
+    }
+    int depth = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t e = string_end(s, len, i);
+            if (!e) return 0;
+            i = e - 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The value of the four hex digits at s[i], or -1. */
+static long hex4(const char *s, size_t len, size_t i) {
+    if (i + 4 > len) return -1;
+    long v = 0;
+    for (size_t k = i; k < i + 4; k++) {
+        char c = s[k];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Decodes the string whose opening quote is s[i] into out, which has room
+ * for as many bytes as the string takes in s (a decoded string is never
+ * longer). Returns the index just past the closing quote and sets *n, or 0
+ * when jansson would refuse the string. */
+static size_t decode_string(const char *s, size_t len, size_t i, char *out, size_t *n) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0;
+    i++;
+    while (i < len) {
+        unsigned c = u[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            out[o++] = (char)c;
+            i++;
+        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            /* the two-byte sequences (Arabic) are valid as they stand */
+            out[o++] = (char)c;
+            out[o++] = (char)u[i + 1];
+            i += 2;
+        } else if (c >= 0x80) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+            if (k <= 0) return 0;
+            memcpy(out + o, s + i, (size_t)k);
+            o += (size_t)k;
+            i += (size_t)k;
+        } else if (c == '"') {
+            *n = o;
+            return i + 1;
+        } else if (c < 0x20 || i + 1 >= len) {
+            return 0;
+        } else { /* an escape */
+            char e = s[i + 1];
+            const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+            const char *p = e ? strchr(from, e) : NULL;
+            if (p) {
+                out[o++] = to[p - from];
+                i += 2;
+                continue;
+            }
+            if (e != 'u') return 0;
+            long v = hex4(s, len, i + 2);
+            if (v < 0) return 0;
+            i += 6;
+            if (v >= 0xD800 && v <= 0xDBFF) {
+                if (i + 1 >= len || s[i] != '\\' || s[i + 1] != 'u') return 0;
+                long w = hex4(s, len, i + 2);
+                if (w < 0xDC00 || w > 0xDFFF) return 0;
+                v = 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00);
+                i += 6;
+            } else if (v >= 0xDC00 && v <= 0xDFFF) {
+                return 0;
+            }
+            o += (size_t)utf8proc_encode_char((utf8proc_int32_t)v, (utf8proc_uint8_t *)out + o);
+        }
+    }
+    return 0;
+}
+
+json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_len) {
+    *text = NULL;
+    *text_len = 0;
+    size_t i = skip_space(s, len, 0);
+    if (i >= len || s[i] != '{') return NULL;
+    i = skip_space(s, len, i + 1);
+    size_t ta = 0, tb = 0; /* the text string, quotes included: s[ta .. tb) */
+    char *t = NULL;
+    size_t tl = 0;
+    for (;;) {
+        if (i >= len || s[i] != '"') goto decline;
+        size_t ke = string_end(s, len, i);
+        if (!ke || memchr(s + i + 1, '\\', ke - i - 2)) goto decline;
+        int is_text = ke - i - 2 == 4 && memcmp(s + i + 1, "text", 4) == 0;
+        i = skip_space(s, len, ke);
+        if (i >= len || s[i] != ':') goto decline;
+        i = skip_space(s, len, i + 1);
+        size_t ve;
+        if (is_text) {
+            if (t || i >= len || s[i] != '"') goto decline;
+            t = malloc(len - i);
+            if (!t) goto decline;
+            ve = decode_string(s, len, i, t, &tl);
+            ta = i;
+            tb = ve;
+        } else {
+            ve = value_end(s, len, i);
+        }
+        if (!ve) goto decline;
+        i = skip_space(s, len, ve);
+        if (i < len && s[i] == ',') {
+            i = skip_space(s, len, i + 1);
+            continue;
+        }
+        break;
+    }
+    if (!t) return NULL;
+    /* the rest: the line with the text string replaced by null */
+    size_t rn = ta + 4 + (len - tb);
+    char *rest = malloc(rn);
+    if (!rest) goto decline;
+    memcpy(rest, s, ta);
+    memcpy(rest + ta, "null", 4);
+    memcpy(rest + ta + 4, s + tb, len - tb);
+    json_error_t je;
+    json_t *o = json_loadb(rest, rn, JSON_ALLOW_NUL, &je);
+    free(rest);
+    if (!o) goto decline;
+    if (!json_is_object(o) || !json_is_null(json_object_get(o, "text"))) {
+        json_decref(o);
+        goto decline;
+    }
+    t[tl] = '\0';
+    *text = t;
+    *text_len = tl;
+    return o;
+decline:
+    free(t);
+    return NULL;
+}
+
+int jsonl_split_agrees(const char *s, size_t len, int *applied) {
+    char *text;
+    size_t tl;
+    json_t *o = jsonl_load_split(s, len, &text, &tl);
+    if (applied) *applied = o != NULL;
+    if (!o) return 1;
+    json_error_t je;
+    json_t *full = json_loadb(s, len, JSON_ALLOW_NUL, &je);
+    json_t *ft = full ? json_object_get(full, "text") : NULL;
+    int same = json_is_string(ft) && json_string_length(ft) == tl &&
+               memcmp(json_string_value(ft), text, tl) == 0 && text[tl] == '\0' &&
+               json_object_set_new(full, "text", json_null()) == 0 && json_equal(o, full);
+    json_decref(full);
+    json_decref(o);
+    free(text);
+    return same;
+}
