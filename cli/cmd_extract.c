@@ -197,7 +197,7 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
     run_ctx rc = {m, published, level, fmt, out, 1};
     if (fmt == MARSAD_FORMAT_CSV) fputs(marsad_csv_header(), out);
     if (fmt == MARSAD_FORMAT_GEOJSON) fputs(marsad_geojson_open(), out);
-    marsad_reader_options ropt = {cli_datadir(datadir), keep_boilerplate};
+    marsad_reader_options ropt = {cli_datadir(datadir), keep_boilerplate, 1};
     marsad_status st = marsad_run_articles_ex(paths, (size_t)npaths, &ropt, threads, 0,
                                               extract_one, write_one, &rc,
                                               on_diag, &dc);

@@ -41,7 +41,7 @@ static void put(json_t *o, const char *key, const char *v) {
 MARSAD_COMMAND(read, "print the articles read from files (text, HTML, WARC, ...)")
 {
     if (cli_wants_help(argc, argv, USAGE)) return EXIT_OK;
-    marsad_reader_options opt = {NULL, 0};
+    marsad_reader_options opt = {NULL, 0, 0};
     int stats = 0, npaths = 0;
     const char *datadir = NULL;
     for (int a = 1; a < argc; a++) {

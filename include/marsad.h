@@ -164,7 +164,10 @@ int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max);
 
 /* An article: text plus metadata. All fields are views the caller owns;
  * any may be NULL except text (text_len may be 0). published is an ISO date
- * or date-time ("2016-04-24", "2016-04-24T10:00:00Z"). */
+ * or date-time ("2016-04-24", "2016-04-24T10:00:00Z"). doc, when not NULL,
+ * is marsad_doc_new(text, text_len), made already (the reader makes it with
+ * marsad_reader_options.tokenize): marsad_extract then reads its tokens
+ * instead of tokenizing the text again. */
 typedef struct {
     const char *id;
     const char *text;
@@ -173,6 +176,7 @@ typedef struct {
     const char *source;
     const char *url;
     const char *title;
+    const marsad_doc *doc;
 } marsad_article;
 
 /* Called for each problem met while reading input or extracting: the file
@@ -346,6 +350,8 @@ typedef struct marsad_reader marsad_reader;
 typedef struct {
     const char *datadir;  /* where boilerplate.tsv is; NULL: the default */
     int keep_boilerplate; /* 1: leave boilerplate lines of text input as is */
+    int tokenize;         /* 1: give text input's articles their doc (the
+                             boilerplate pass reads the same tokens) */
 } marsad_reader_options;
 
 /* Opens path with default options. Problems are reported through diag;

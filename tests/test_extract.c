@@ -11,7 +11,7 @@
  * killed, injured, captured. */
 static void mention_row(char **f, int n, int line, void *ctx) {
     marsad_model *m = ctx;
-    marsad_article a = {"t", f[0], strlen(f[0]), "2016-04-24", NULL, NULL, NULL};
+    marsad_article a = {"t", f[0], strlen(f[0]), "2016-04-24", NULL, NULL, NULL, NULL};
     marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_MENTIONS, NULL, NULL);
     size_t ne = marsad_events_count(ev);
     int ok;
@@ -47,7 +47,7 @@ static void event_row(char **f, int n, int line, void *ctx) {
     marsad_model *m = ctx;
     CHECK(n == 7);
     if (n != 7) return;
-    marsad_article a = {"t", f[1], strlen(f[1]), f[0], NULL, NULL, NULL};
+    marsad_article a = {"t", f[1], strlen(f[1]), f[0], NULL, NULL, NULL, NULL};
     marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
     const marsad_event *e = marsad_events_count(ev) ? marsad_events_get(ev, 0) : NULL;
     int ok = e && marsad_events_count(ev) == 1 && strcmp(e->event_type, f[2]) == 0 &&
@@ -100,7 +100,7 @@ TEST(extract_bad_input_never_crashes)
                            "ًٌٍَُِّْ ًٌٍَُِّْ ًٌٍَُِّْ", "مقتل مقتل مقتل 5 5 5 ؟؟؟"};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         size_t l = i == 1 ? 17 : strlen(texts[i]);
-        marsad_article a = {"bad", texts[i], l, NULL, NULL, NULL, NULL};
+        marsad_article a = {"bad", texts[i], l, NULL, NULL, NULL, NULL, NULL};
         marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
         CHECK(ev != NULL);
         char *s = marsad_events_render(ev, MARSAD_FORMAT_JSONL, 0);
@@ -115,7 +115,7 @@ TEST(extract_bad_input_never_crashes)
     size_t unit = strlen("قتل 5 جنود في اشتباكات. "), n = bytes / unit + 1;
     char *big = malloc(n * unit + 1);
     for (size_t i = 0; i < n; i++) memcpy(big + i * unit, "قتل 5 جنود في اشتباكات. ", unit);
-    marsad_article a = {"big", big, n * unit, "2020-01-01", NULL, NULL, NULL};
+    marsad_article a = {"big", big, n * unit, "2020-01-01", NULL, NULL, NULL, NULL};
     marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
     CHECK(ev != NULL);
     marsad_events_free(ev);

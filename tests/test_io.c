@@ -6,6 +6,7 @@
 #include "io/html.h"
 #include "io/instream.h"
 #include "io/jsonl.h"
+#include "text/text_internal.h"
 #include "marsad.h"
 #include "table.h"
 #include "test.h"
@@ -185,6 +186,127 @@ static void wal_file(const char *path, void *ctx) {
     free(text);
 }
 
+/* Blanking on the tokens of the whole text (boilerplate_blank_doc, then
+ * text_doc_blanked) gives the text boilerplate_blank gives, and the doc
+ * marsad_doc_new makes of it: every token, sentence, paragraph and count of
+ * bad bytes. Over the bundled articles, the test pages' text, the bad
+ * inputs, and random mixes of furniture lines, article lines and odd bytes. */
+typedef struct {
+    const boilerplate *bp;
+    int texts, bad, blanked;
+} blank_tally;
+
+static int same_docs(const marsad_doc *a, const marsad_doc *b) {
+    size_t na, nb, sa, sb;
+    const marsad_token *x = marsad_doc_tokens(a, &na), *y = marsad_doc_tokens(b, &nb);
+    const marsad_sentence *p = marsad_doc_sentences(a, &sa), *q = marsad_doc_sentences(b, &sb);
+    if (na != nb || sa != sb || marsad_doc_paragraph_count(a) != marsad_doc_paragraph_count(b) ||
+        marsad_doc_invalid_bytes(a) != marsad_doc_invalid_bytes(b) ||
+        marsad_doc_nul_bytes(a) != marsad_doc_nul_bytes(b))
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (x[i].start != y[i].start || x[i].end != y[i].end || x[i].norm_len != y[i].norm_len ||
+            memcmp(x[i].norm, y[i].norm, x[i].norm_len + 1) != 0 ||
+            x[i].sentence != y[i].sentence || x[i].kind != y[i].kind ||
+            x[i].flags != y[i].flags || x[i].key_hi != y[i].key_hi || x[i].key_lo != y[i].key_lo)
+            return 0;
+    for (size_t i = 0; i < sa; i++)
+        if (p[i].first_token != q[i].first_token || p[i].ntokens != q[i].ntokens ||
+            p[i].start != q[i].start || p[i].end != q[i].end || p[i].paragraph != q[i].paragraph)
+            return 0;
+    return 1;
+}
+
+static void blank_check(blank_tally *t, const char *what, const char *text, size_t len) {
+    char *one = malloc(len + 1), *two = malloc(len + 1);
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!one || !two || !doc) {
+        t->bad++;
+        goto out;
+    }
+    memcpy(one, text, len);
+    memcpy(two, text, len);
+    size_t n1 = boilerplate_blank(t->bp, one, len);
+    size_t n2 = boilerplate_blank_doc(t->bp, two, len, doc);
+    marsad_doc *want = marsad_doc_new(one, len);
+    int ok = n1 == n2 && memcmp(one, two, len) == 0 && want &&
+             text_doc_blanked(doc, two, len) == 0 && same_docs(doc, want);
+    size_t dl;
+    ok = ok && memcmp(marsad_doc_text(doc, &dl), one, len) == 0 && dl == len;
+    if (!ok && t->bad < 3) fprintf(stderr, "  %s: blanking on the doc differs\n", what);
+    t->bad += !ok;
+    t->blanked += (int)n1;
+    t->texts++;
+    marsad_doc_free(want);
+out:
+    marsad_doc_free(doc);
+    free(one);
+    free(two);
+}
+
+static void blank_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) blank_check(ctx, path, text, len);
+    free(text);
+}
+
+static void blank_row(char **f, int n, int line, void *ctx) {
+    char ***lines = ctx;
+    (void)line;
+    if (n >= 1) {
+        size_t k = 0;
+        while ((*lines)[k]) k++;
+        if (k < 63) (*lines)[k] = strdup(f[0]);
+    }
+}
+
+TEST(io_boilerplate_blank_on_the_doc_is_blank_then_tokenize)
+{
+    boilerplate *bp = load_bp();
+    if (!bp) return;
+    blank_tally t = {bp, 0, 0, 0};
+    test_each_file("examples/dev", ".txt", blank_file, &t);
+    test_each_file("examples/seeds", ".txt", blank_file, &t);
+    test_each_file("tests/data/io", ".txt", blank_file, &t);
+    test_each_file("tests/data/bad", "", blank_file, &t);
+    int files = t.texts, from_files = t.blanked;
+    CHECK(files >= 40);
+    CHECK(from_files > 0);
+    /* random texts: lines of the boilerplate table (furniture and text),
+     * article sentences and odd pieces, joined by \n, \r\n and blank lines */
+    char *rows[64] = {0}, **rp = rows;
+    CHECK(table_rows(IO "boilerplate_lines.tsv", blank_row, &rp) >= 35);
+    static const char *const PIECES[] = {
+        "\n", "\r\n", "\n\n", " ", "\t", "قتل ثلاثة في سرت.", "اقرأ أيضا", "«", "؟",
+        "\xd8", "\xff", "\xe2\x80\xa8", "\xc2\x85", "\v", "2016", "ـ", "abc",
+    };
+    unsigned long long x = 0x2545F4914F6CDD1DULL;
+    char text[4096];
+    size_t nrows = 0;
+    while (rows[nrows]) nrows++;
+    for (int r = 0; r < 600 && nrows; r++) {
+        size_t len = 0;
+        for (int k = 0; k < 2 + r % 12; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *piece = x % 3 ? rows[x % nrows] : PIECES[(x >> 8) % 17];
+            size_t pl = strlen(piece);
+            if (len + pl + 1 >= sizeof text) break;
+            memcpy(text + len, piece, pl);
+            len += pl;
+            if (x % 5) text[len++] = '\n';
+        }
+        if (r % 7 == 3 && len) text[len / 2] = '\0'; /* a NUL byte */
+        blank_check(&t, "random text", text, len);
+    }
+    for (size_t k = 0; k < nrows; k++) free(rows[k]);
+    CHECK(t.blanked > from_files + 100);
+    CHECK_EQ_INT(t.bad, 0);
+    boilerplate_free(bp);
+}
+
 TEST(io_boilerplate_word_count_is_a_lower_bound)
 {
     wal_tally w = {0, 0, 0};
@@ -315,7 +437,7 @@ TEST(io_txt_keep_boilerplate_option)
 {
     size_t olen;
     char *orig = test_read_file(IO "boiler.txt", &olen);
-    marsad_reader_options opt = {"data", 1};
+    marsad_reader_options opt = {"data", 1, 0};
     marsad_reader *r = marsad_reader_open_ex(IO "boiler.txt", &opt, NULL, NULL);
     const marsad_article *a = r ? marsad_reader_next(r) : NULL;
     CHECK(a != NULL && orig != NULL);
@@ -1164,7 +1286,7 @@ TEST(io_open_missing_path_reports)
     CHECK(r == NULL);
     CHECK(has(d.all.s, "no-such-file.txt:0: No such file"));
     free(d.all.s);
-    marsad_reader_options opt = {"/nonexistent-datadir", 0};
+    marsad_reader_options opt = {"/nonexistent-datadir", 0, 0};
     memset(&d, 0, sizeof d);
     r = marsad_reader_open_ex(IO "boiler.txt", &opt, collect, &d);
     CHECK(r == NULL);

@@ -175,7 +175,7 @@ static store *bundled_store(char *path, size_t cap, int seeds) {
 static int put_text(store *s, const char *id, const char *source,
                     const char *published, const char *text,
                     store_put_result *res) {
-    marsad_article a = {id, text, strlen(text), published, source, NULL, NULL};
+    marsad_article a = {id, text, strlen(text), published, source, NULL, NULL, NULL};
     store_doc *d = store_doc_new(test_model(), &a, 0, NULL, NULL);
     int rc = d ? store_put(s, d, res) : -1;
     if (rc) fprintf(stderr, "  put %s: %s\n", id, store_errmsg(s));
@@ -379,7 +379,7 @@ static void open_and_schema_version_pg(void)
         CHECK_EQ_INT(store_schema_version(s), STORE_SCHEMA_VERSION);
         CHECK_EQ_STR(store_backend(s), "postgresql");
         store_put_result r;
-        marsad_article a = {"x", "نص", strlen("نص"), NULL, NULL, NULL, NULL};
+        marsad_article a = {"x", "نص", strlen("نص"), NULL, NULL, NULL, NULL, NULL};
         store_doc *d = test_model() ? store_doc_new(test_model(), &a, 0, NULL, NULL) : NULL;
         if (d) {
             CHECK(store_put(s, d, &r) != 0);
@@ -448,7 +448,7 @@ static void store_ingest_twice_same_dump_on(void)
     CHECK_EQ_INT(c2.unchanged, 31);
     CHECK_EQ_INT(c2.added + c2.replaced + c2.failed, 0);
     char key[STORE_KEY_MAX], hash[STORE_HASH_HEX];
-    marsad_article a = {"054_ly_2018-05-25_france24", "x", 1, NULL, NULL, NULL, NULL};
+    marsad_article a = {"054_ly_2018-05-25_france24", "x", 1, NULL, NULL, NULL, NULL, NULL};
     store_article_identity(&a, 0, marsad_model_fingerprint(test_model()), key, hash);
     CHECK_EQ_STR(key, "054_ly_2018-05-25_france24");
     CHECK_EQ_INT(store_article_state(s, key, hash), STORE_CHANGED);
@@ -470,7 +470,7 @@ TEST(store_article_keys)
     char k1[STORE_KEY_MAX], k2[STORE_KEY_MAX], h1[STORE_HASH_HEX],
         h2[STORE_HASH_HEX];
     /* a made-up id (JSON Lines line number) is no identity: the URL is */
-    marsad_article a = {"line3", "نص", 4, NULL, NULL, "http://x/1", NULL};
+    marsad_article a = {"line3", "نص", 4, NULL, NULL, "http://x/1", NULL, NULL};
     store_article_identity(&a, 1, marsad_model_fingerprint(test_model()), k1, h1);
     CHECK(strncmp(k1, "url:", 4) == 0);
     /* without URL, the text */
@@ -1367,10 +1367,10 @@ static void store_bad_input_on(void)
     if (!s) return;
     static const char bad[] = "\xd9\x82\xd8\xaa\xd9\x84\xff\xfe \x00 \xd9\x85\xd8\xb5\xd8\xb1\xd8\xa7\xd8\xaa\xd8\xa9 \xc3";
     marsad_article a[] = {
-        {"empty", "", 0, NULL, NULL, NULL, NULL},
-        {"binary", bad, sizeof bad - 1, "2020-01-01", "x", NULL, NULL},
-        {"no-arabic", "hello world", 11, "not a date", NULL, NULL, NULL},
-        {NULL, "قتل 3 في بنغازي", strlen("قتل 3 في بنغازي"), NULL, NULL, NULL, NULL},
+        {"empty", "", 0, NULL, NULL, NULL, NULL, NULL},
+        {"binary", bad, sizeof bad - 1, "2020-01-01", "x", NULL, NULL, NULL},
+        {"no-arabic", "hello world", 11, "not a date", NULL, NULL, NULL, NULL},
+        {NULL, "قتل 3 في بنغازي", strlen("قتل 3 في بنغازي"), NULL, NULL, NULL, NULL, NULL},
     };
     for (size_t i = 0; i < sizeof a / sizeof *a; i++) {
         store_doc *d = store_doc_new(test_model(), &a[i], 0, NULL, NULL);
@@ -1589,7 +1589,7 @@ TEST(store_pg_rows_then_merge)
     size_t len;
     char *other = test_read_file("examples/seeds/000_0ea05e08e214245f.txt", &len);
     marsad_article a = {"056_ly_2018-05-25_cnn", other, len, "2016-02-24", "CNN",
-                        NULL, NULL};
+                        NULL, NULL, NULL};
     store_doc *d = other ? store_doc_new(test_model(), &a, 0, NULL, NULL) : NULL;
     store_put_result r;
     memset(&r, 0, sizeof r);

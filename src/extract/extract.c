@@ -126,7 +126,7 @@ typedef struct {
 typedef struct {
     const marsad_model *m;
     const marsad_article *a;
-    marsad_doc *doc;
+    const marsad_doc *doc;
     const char *text;
     size_t len;
     const marsad_token *t;
@@ -1609,7 +1609,14 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     c.a = a;
     c.text = E->text;
     c.len = len;
-    c.doc = marsad_doc_new(E->text, len);
+    /* the tokens the reader made, when they are those of this text */
+    size_t dl = 0;
+    const char *dt = a->doc ? marsad_doc_text(a->doc, &dl) : NULL;
+    marsad_doc *own = NULL;
+    if (dt && dl == len && memcmp(dt, E->text, len) == 0)
+        c.doc = a->doc;
+    else
+        c.doc = own = marsad_doc_new(E->text, len);
     if (!c.doc) return E;
     c.t = marsad_doc_tokens(c.doc, &c.nt);
     c.s = marsad_doc_sentences(c.doc, &c.ns);
@@ -1738,7 +1745,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.num_at);
     free(c.date_at);
     phrase_scope_end(scope);
-    marsad_doc_free(c.doc);
+    marsad_doc_free(own);
     return E;
 }
 

@@ -415,19 +415,45 @@ static int blank_only(const char *s, size_t len) {
     return 1;
 }
 
-size_t boilerplate_blank(const boilerplate *bp, char *text, size_t len) {
+/* boilerplate_line on the tokens t[0..n) of the line s[0..len), as
+ * marsad_doc_new cuts them. It is the same verdict: boilerplate_line reads
+ * a line with more words than any rule allows only until it is sure that
+ * the line is not made of whole-line phrases, which is what classify
+ * concludes on all of its tokens (no other rule applies to such a line). */
+static bp_kind line_from_tokens(const boilerplate *bp, const char *s, size_t len,
+                                const marsad_token *t, size_t n) {
+    if (!bp || len == 0 || len > MAX_BP_LINE) return BP_TEXT;
+    return classify(bp, s, len, t, n);
+}
+
+/* boilerplate_blank, on the tokens of doc when it is not NULL. */
+static size_t blank_lines(const boilerplate *bp, char *text, size_t len,
+                          const marsad_doc *doc) {
     if (!bp) return 0;
     size_t blanked = 0, pos = 0;
     int headlines = 0; /* lines still allowed in a "read also" list */
+    size_t nt = 0, ti = 0; /* the doc's tokens; the first not before pos */
+    const marsad_token *toks = doc ? marsad_doc_tokens(doc, &nt) : NULL;
     while (pos < len) {
         char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
         char *s = text + pos;
         size_t n = end - pos;
+        size_t line = pos;
         pos = nl ? end + 1 : len;
         if (n && s[n - 1] == '\r') n--;
         if (blank_only(s, n)) continue;
-        bp_kind k = boilerplate_line(bp, s, n);
+        bp_kind k;
+        if (toks) {
+            /* tokens never cross a line break */
+            while (ti < nt && toks[ti].start < line) ti++;
+            size_t tj = ti;
+            while (tj < nt && toks[tj].start < line + n) tj++;
+            k = line_from_tokens(bp, s, n, toks + ti, tj - ti);
+            ti = tj;
+        } else {
+            k = boilerplate_line(bp, s, n);
+        }
         if (k == BP_RELATED) headlines = 10;
         else if (k == BP_TEXT && headlines > 0 && boilerplate_headline_like(s, n)) {
             headlines--;
@@ -440,6 +466,15 @@ size_t boilerplate_blank(const boilerplate *bp, char *text, size_t len) {
         blanked++;
     }
     return blanked;
+}
+
+size_t boilerplate_blank(const boilerplate *bp, char *text, size_t len) {
+    return blank_lines(bp, text, len, NULL);
+}
+
+size_t boilerplate_blank_doc(const boilerplate *bp, char *text, size_t len,
+                             const marsad_doc *doc) {
+    return blank_lines(bp, text, len, doc);
 }
 
 int boilerplate_class(const boilerplate *bp, const char *attr) {

@@ -14,6 +14,8 @@
 #ifndef MARSAD_BOILERPLATE_H
 #define MARSAD_BOILERPLATE_H
 
+#include "marsad.h"
+
 #include <stddef.h>
 
 typedef struct boilerplate boilerplate;
@@ -43,6 +45,14 @@ int boilerplate_headline_like(const char *s, size_t len);
  * and every offset into it stays valid. Newlines are kept. Returns the number
  * of lines blanked. */
 size_t boilerplate_blank(const boilerplate *bp, char *text, size_t len);
+
+/* boilerplate_blank, with the lines classified on the tokens of doc, which
+ * must be marsad_doc_new(text, len) of the text as it was before the call:
+ * each line's tokens are those boilerplate_line would build, so the lines
+ * blanked are the same, and the text is tokenized once instead of twice
+ * (text_doc_blanked then makes doc the doc of the blanked text). */
+size_t boilerplate_blank_doc(const boilerplate *bp, char *text, size_t len,
+                             const marsad_doc *doc);
 
 enum {
     BPC_FURNITURE = 1, /* a word like nav, share, related, comment, footer */

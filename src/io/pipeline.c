@@ -13,6 +13,7 @@
  * straight to the caller; the order of everything is the same either way.
  */
 #include "marsad.h"
+#include "io/reader.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -71,8 +72,9 @@ enum { SLOT_FREE, SLOT_READY, SLOT_TAKEN, SLOT_DONE };
 typedef struct {
     int state;
     int has_article;       /* 0: only diagnostics (after the last article) */
-    marsad_article art;    /* views into store */
+    marsad_article art;    /* views into store, and doc */
     char *store;
+    marsad_doc *doc;       /* the article's tokens, from the reader, or NULL */
     diagbuf diags;
     void *result;
 } slot;
@@ -124,13 +126,15 @@ static int copy_article(slot *s, const marsad_article *a) {
     return 0;
 }
 
-/* Waits for a free slot and fills it; returns -1 when stopping. */
-static int push_slot(pool *P, const marsad_article *a) {
+/* Waits for a free slot and fills it, taking doc (may be NULL); returns -1
+ * when stopping (doc freed). */
+static int push_slot(pool *P, const marsad_article *a, marsad_doc *doc) {
     pthread_mutex_lock(&P->mu);
     while (!P->stop && P->next_read - P->next_emit >= P->window)
         pthread_cond_wait(&P->can_read, &P->mu);
     if (P->stop) {
         pthread_mutex_unlock(&P->mu);
+        marsad_doc_free(doc);
         return -1;
     }
     slot *s = &P->ring[P->next_read % P->window];
@@ -147,6 +151,9 @@ static int push_slot(pool *P, const marsad_article *a) {
         s->has_article = 0;
         diag_add(&s->diags, a->id ? a->id : "article", 0, "out of memory");
     }
+    s->doc = s->has_article ? doc : NULL;
+    s->art.doc = s->doc;
+    if (!s->has_article) marsad_doc_free(doc);
     if (!s->has_article) ready = SLOT_DONE;
     pthread_mutex_lock(&P->mu);
     s->state = ready;
@@ -166,13 +173,13 @@ static void *reader_main(void *arg) {
         if (!r) continue;
         const marsad_article *a;
         while ((a = marsad_reader_next(r)) != NULL)
-            if (push_slot(P, a)) {
+            if (push_slot(P, a, reader_take_doc(r))) {
                 stopped = 1;
                 break;
             }
         marsad_reader_free(r);
     }
-    if (!stopped && (P->pending.n || P->pending.oom)) push_slot(P, NULL);
+    if (!stopped && (P->pending.n || P->pending.oom)) push_slot(P, NULL, NULL);
     free(P->pending.b);
     memset(&P->pending, 0, sizeof P->pending);
     pthread_mutex_lock(&P->mu);
@@ -298,6 +305,8 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
             memset(&s->diags, 0, sizeof s->diags);
             free(s->store);
             s->store = NULL;
+            marsad_doc_free(s->doc);
+            s->doc = NULL;
             pthread_mutex_lock(&P.mu);
             s->state = SLOT_FREE;
             P.next_emit++;
@@ -312,6 +321,7 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
     /* after a failed start, slots read but never emitted */
     for (size_t k = 0; k < P.window; k++) {
         free(P.ring[k].store);
+        marsad_doc_free(P.ring[k].doc);
         free(P.ring[k].diags.b);
     }
     free(P.pending.b);

@@ -21,6 +21,7 @@
 #include "io/jsonl.h"
 #include "io/reader.h"
 #include "io/warc.h"
+#include "text/text_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,6 +59,7 @@ struct marsad_reader {
     int id_generated;      /* the current article's id was made up */
     marsad_reader_stats st;
     int keep_boilerplate;
+    int tokenize;          /* give articles their doc (blank) */
     const boilerplate *bp; /* the rules: own_bp, or borrowed */
     boilerplate *own_bp;
     /* the paths still to read */
@@ -73,6 +75,7 @@ struct marsad_reader {
     /* the current article and the storage behind it */
     marsad_article art;
     char *text, *id, *published, *source, *url, *title;
+    marsad_doc *doc; /* the tokens of text, or NULL */
 };
 
 static void report(marsad_reader *r, const char *file, size_t line, const char *fmt,
@@ -187,6 +190,7 @@ static marsad_reader *new_reader(const marsad_reader_options *opt,
     r->diag = diag;
     r->ctx = ctx;
     r->keep_boilerplate = opt && opt->keep_boilerplate;
+    r->tokenize = opt && opt->tokenize;
     const char *dir = opt && opt->datadir ? opt->datadir : marsad_default_datadir();
     char err[512];
     if (!(r->own_bp = boilerplate_load(dir, err, sizeof err))) {
@@ -367,6 +371,8 @@ static void clear_article(marsad_reader *r) {
     free(r->text); free(r->id); free(r->published);
     free(r->source); free(r->url); free(r->title);
     r->text = r->id = r->published = r->source = r->url = r->title = NULL;
+    marsad_doc_free(r->doc);
+    r->doc = NULL;
     r->id_generated = 0;
     memset(&r->art, 0, sizeof r->art);
 }
@@ -379,6 +385,7 @@ static const marsad_article *finish(marsad_reader *r, size_t text_len) {
     r->art.source = r->source;
     r->art.url = r->url;
     r->art.title = r->title;
+    r->art.doc = r->doc;
     r->st.articles++;
     return &r->art;
 }
@@ -467,8 +474,23 @@ static char *read_whole(marsad_reader *r, size_t max, size_t *len) {
     return s;
 }
 
+/* Blanks the boilerplate lines of text; with tokenize, also makes r->doc,
+ * the doc of the blanked text, from one tokenization that the boilerplate
+ * pass reads too. */
 static void blank(marsad_reader *r, char *text, size_t len) {
-    if (!r->keep_boilerplate) r->st.lines_blanked += boilerplate_blank(r->bp, text, len);
+    marsad_doc_free(r->doc);
+    r->doc = r->tokenize ? marsad_doc_new(text, len) : NULL;
+    if (r->keep_boilerplate) return;
+    if (!r->doc) {
+        r->st.lines_blanked += boilerplate_blank(r->bp, text, len);
+        return;
+    }
+    size_t blanked = boilerplate_blank_doc(r->bp, text, len, r->doc);
+    r->st.lines_blanked += blanked;
+    if (blanked && text_doc_blanked(r->doc, text, len)) {
+        marsad_doc_free(r->doc);
+        r->doc = NULL;
+    }
 }
 
 static const marsad_article *next_txt(marsad_reader *r) {
@@ -753,6 +775,12 @@ size_t marsad_reader_errors(const marsad_reader *r) { return r->st.errors; }
 
 void marsad_reader_get_stats(const marsad_reader *r, marsad_reader_stats *st) {
     *st = r->st;
+}
+
+marsad_doc *reader_take_doc(marsad_reader *r) {
+    marsad_doc *d = r->doc;
+    r->doc = NULL;
+    return d;
 }
 
 void marsad_reader_free(marsad_reader *r) {

@@ -17,4 +17,9 @@ marsad_reader *reader_open_mem_shared(const char *name, const void *data,
                                       int keep_boilerplate, marsad_diag_fn diag,
                                       void *ctx);
 
+/* The doc of the article last returned (marsad_article.doc), now the
+ * caller's to free with marsad_doc_free; the reader forgets it. NULL when
+ * it has none. The article's doc pointer stays as it was. */
+marsad_doc *reader_take_doc(marsad_reader *r);
+
 #endif

@@ -58,6 +58,15 @@ size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
 marsad_doc *text_doc_new_words(const char *text, size_t len, size_t max_words,
                                int *cut);
 
+/* Makes d, the doc of a text some of whose lines (each from its first byte
+ * to its line break) were then overwritten with spaces, the doc
+ * marsad_doc_new(text, len) gives for the overwritten text: the tokens of
+ * those lines are dropped, and sentences, paragraphs and the counts of bad
+ * bytes are made again. A few instructions per token, against hundreds to
+ * tokenize. Returns 0, or -1 (d unusable: free it) when len is not d's
+ * length or memory runs out. */
+int text_doc_blanked(marsad_doc *d, const char *text, size_t len);
+
 /* marsad_fold(s, len, out, cap) for the common token: every character
  * ASCII or two-byte UTF-8 whose fold has no space. Then returns 1, with
  * the folded length in *out_len (out NUL-terminated) and its P (below, not

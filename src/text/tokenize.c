@@ -394,6 +394,30 @@ fail:
     return NULL;
 }
 
+int text_doc_blanked(marsad_doc *d, const char *text, size_t len) {
+    if (len != d->len) return -1;
+    /* A token never starts with white space, so the tokens of a blanked
+     * line are those whose first byte changed. */
+    size_t o = 0, invalid = 0;
+    for (size_t k = 0; k < d->ntoks; k++) {
+        marsad_token t = d->toks[k];
+        if (text[t.start] != d->text[t.start]) continue;
+        if (t.flags & MARSAD_TOKF_PARA_START)
+            t.flags = (uint8_t)((t.flags & ~MARSAD_TOKF_PARA_START) | TOKF_NEWLINE_BEFORE);
+        invalid += (t.flags & MARSAD_TOKF_INVALID) != 0;
+        d->toks[o++] = t;
+    }
+    d->ntoks = o;
+    d->nsents = 0;
+    d->invalid = invalid;
+    memcpy(d->text, text, len);
+    d->nuls = 0;
+    for (const char *p = text, *e = text + len; (p = memchr(p, '\0', (size_t)(e - p))) != NULL;
+         p++)
+        d->nuls++;
+    return segment(d);
+}
+
 marsad_doc *marsad_doc_new(const char *text, size_t len) {
     marsad_doc *d = calloc(1, sizeof *d);
     if (!d) return NULL;
