@@ -13,6 +13,7 @@
  */
 #include "io/jsonl.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,45 +84,71 @@ static long hex4(const char *s, size_t len, size_t i) {
     return v;
 }
 
+/* What a byte of a JSON string is to decode_string. */
+enum { J_PLAIN, J_LEAD2, J_MULTI, J_QUOTE, J_ESCAPE, J_CONTROL };
+
+static uint8_t byte_class[256];
+static pthread_once_t byte_class_once = PTHREAD_ONCE_INIT;
+
+static void byte_class_init(void) {
+    for (int c = 0; c < 256; c++)
+        byte_class[c] = c == '"'                  ? J_QUOTE
+                        : c == '\\'               ? J_ESCAPE
+                        : c < 0x20                ? J_CONTROL
+                        : c < 0x80                ? J_PLAIN
+                        : c >= 0xC2 && c <= 0xDF  ? J_LEAD2
+                                                  : J_MULTI;
+}
+
+static const uint8_t *byte_classes(void) {
+    pthread_once(&byte_class_once, byte_class_init);
+    return byte_class;
+}
+
 /* Decodes the string whose opening quote is s[i] into out, which has room
  * for as many bytes as the string takes in s (a decoded string is never
  * longer). Returns the index just past the closing quote and sets *n, or 0
- * when jansson would refuse the string. */
+ * when jansson would refuse the string. Bytes that stand for themselves
+ * (ASCII, and the two-byte sequences of Arabic, which are valid whenever the
+ * lead is C2..DF and a continuation byte follows) are copied by runs. */
 static size_t decode_string(const char *s, size_t len, size_t i, char *out, size_t *n) {
     const unsigned char *u = (const unsigned char *)s;
-    size_t o = 0;
-    i++;
-    while (i < len) {
-        unsigned c = u[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            out[o++] = (char)c;
+    const uint8_t *cls = byte_classes();
+    size_t o = 0, run = ++i; /* s[run .. i) is copied as it stands */
+    for (;;) {
+        if (i >= len) return 0;
+        unsigned k = cls[u[i]];
+        if (k == J_PLAIN) {
             i++;
-        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
-            /* the two-byte sequences (Arabic) are valid as they stand */
-            out[o++] = (char)c;
-            out[o++] = (char)u[i + 1];
+            continue;
+        }
+        if (k == J_LEAD2) {
+            if (i + 1 >= len || (u[i + 1] & 0xC0) != 0x80) return 0;
             i += 2;
-        } else if (c >= 0x80) {
+            continue;
+        }
+        if (k == J_MULTI) {
             utf8proc_int32_t cp;
-            utf8proc_ssize_t k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-            if (k <= 0) return 0;
-            memcpy(out + o, s + i, (size_t)k);
-            o += (size_t)k;
-            i += (size_t)k;
-        } else if (c == '"') {
+            utf8proc_ssize_t m = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+            if (m <= 0) return 0;
+            i += (size_t)m;
+            continue;
+        }
+        memcpy(out + o, s + run, i - run);
+        o += i - run;
+        if (k == J_QUOTE) {
             *n = o;
             return i + 1;
-        } else if (c < 0x20 || i + 1 >= len) {
-            return 0;
-        } else { /* an escape */
-            char e = s[i + 1];
-            const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
-            const char *p = e ? strchr(from, e) : NULL;
-            if (p) {
-                out[o++] = to[p - from];
-                i += 2;
-                continue;
-            }
+        }
+        if (k == J_CONTROL || i + 1 >= len) return 0;
+        /* an escape */
+        char e = s[i + 1];
+        const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+        const char *p = e ? strchr(from, e) : NULL;
+        if (p) {
+            out[o++] = to[p - from];
+            i += 2;
+        } else {
             if (e != 'u') return 0;
             long v = hex4(s, len, i + 2);
             if (v < 0) return 0;
@@ -137,8 +164,8 @@ static size_t decode_string(const char *s, size_t len, size_t i, char *out, size
             }
             o += (size_t)utf8proc_encode_char((utf8proc_int32_t)v, (utf8proc_uint8_t *)out + o);
         }
+        run = i;
     }
-    return 0;
 }
 
 json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_len) {
