@@ -1711,7 +1711,8 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
             emit(&c, E, &e, i);
         }
     } else {
-        event_acc *evs = calloc(c.nmen + 1, sizeof *evs);
+        /* start_event fills each event it opens: no need to clear them all */
+        event_acc *evs = malloc((c.nmen + 1) * sizeof *evs);
         size_t nev = 0;
         for (size_t i = 0; evs && i < c.nmen; i++) {
             int t = merge_target(evs, nev, &c.men[i]);
