@@ -462,3 +462,98 @@ TEST(dates_find_reads_what_the_grammar_reads_at_every_token)
     numbers_free(nb);
     phrase_group_free(g);
 }
+
+/* The first column of a data table (comments and blank lines skipped),
+ * each entry with each of the proclitic forms the grammar reads (و, ب, ل,
+ * ال, وال) and a space after, appended to *v. */
+static void words_of_table(const char *path, char ***v, size_t *nv,
+                           size_t *cap) {
+    static const char *const PRO[] = {"", "و", "ب", "ل", "ال", "وال"};
+    size_t len;
+    char *text = test_read_file(path, &len);
+    CHECK(text != NULL);
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab || tab == line) continue;
+        *tab = '\0';
+        for (size_t p = 0; p < sizeof PRO / sizeof *PRO; p++) {
+            if (*nv == *cap) {
+                *cap = *cap ? *cap * 2 : 1024;
+                *v = realloc(*v, *cap * sizeof **v);
+                CHECK(*v != NULL);
+                if (!*v) return;
+            }
+            size_t n = strlen(PRO[p]) + strlen(line) + 2;
+            char *w = malloc(n);
+            snprintf(w, n, "%s%s ", PRO[p], line);
+            (*v)[(*nv)++] = w;
+        }
+    }
+    free(text);
+}
+
+/* Random texts made of every date word, month name and number word (with
+ * proclitics), digits, dates in digits and punctuation: whatever word a
+ * date begins with, dates_find (which skips tokens and readings on the
+ * group's bits and the words' roles) must find what dates_parse_at, run at
+ * every token, reads. The tables' texts above rarely begin a date with a
+ * unit word, a bare ordinal or a spelled-out length; these do. */
+TEST(dates_find_reads_what_the_grammar_reads_in_random_texts)
+{
+    char err[512] = "";
+    numbers *nb = numbers_load("data", err, sizeof err);
+    CHECK(nb != NULL);
+    dates *d = nb ? dates_load_with("data", nb, err, sizeof err) : NULL;
+    CHECK(d != NULL);
+    phrase_group *g = phrase_group_new();
+    CHECK(g != NULL);
+    if (!d || !g) {
+        dates_free(d);
+        numbers_free(nb);
+        phrase_group_free(g);
+        return;
+    }
+    dates_join(d, g);
+    numbers_join(nb, g);
+    char **v = NULL;
+    size_t nv = 0, cap = 0;
+    words_of_table("data/date-words.tsv", &v, &nv, &cap);
+    words_of_table("data/months.tsv", &v, &nv, &cap);
+    words_of_table("data/number-words.tsv", &v, &nv, &cap);
+    static const char *const MORE[] = {
+        "3 ", "18 ", "24 ", "7 ", "31 ", "2016 ", "1437 ", "2011 ", "100 ",
+        "24/4/2016 ", "2016/04/24 ", "24.04.2016 ", "24-4-2016 ", "10:30 ",
+        "الـ18 ", "الـ24 ", "الـ", "ال ", "و ", "/ ", "/", "-", "- ", ", ",
+        "( ", ") ", ": ", ". ", "، ", "قتل ", "الجيش ", "جنود ", "قتيلا ",
+        "في ", "منذ ", "خلال ", "من ", "يوم ", "الماضي ", "الماضية ",
+        "الجاري ", "المقبل ",
+    };
+    size_t base = nv;
+    for (size_t k = 0; k < sizeof MORE / sizeof *MORE; k++) {
+        if (nv == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = realloc(v, cap * sizeof *v);
+        }
+        if (!v) break;
+        v[nv++] = strdup(MORE[k]);
+    }
+    CHECK(base >= 1000);
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
+    char text[512];
+    same_tally s = {d, 0, 0, 0, g};
+    for (int r = 0; v && r < 40000; r++) {
+        size_t len = test_random_text((const char *const *)v, nv, 2 + r % 5,
+                                      &x, text, sizeof text);
+        same_text(&s, text, len, r % 4 ? (ymd){2016, 4, 24} : (ymd){0, 0, 0});
+    }
+    fprintf(stderr, "  %d texts, %d mentions\n", s.docs, s.mentions);
+    CHECK(s.mentions >= 5000);
+    CHECK_EQ_INT(s.bad, 0);
+    for (size_t k = 0; k < nv; k++) free(v[k]);
+    free(v);
+    dates_free(d);
+    numbers_free(nb);
+    phrase_group_free(g);
+}

@@ -16,6 +16,7 @@
 #include "lex/tsv.h"
 #include "text/text_internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,17 @@ static const char *const ROLE_NAMES[D_NROLES] = {
     "namectx",
 };
 
+/* Roles a date-word at the first token of each reading must have (see
+ * parse_at): a date expression begins with a word of one of START_ROLES
+ * (or digits, ال, a figure or a month name). */
+#define AGO_ROLES (1u << D_AGO)
+#define WITHIN_ROLES ((1u << D_WITHIN) | (1u << D_UNIT))
+#define DAY_ROLES                                                           \
+    ((1u << D_PART) | (1u << D_DAYWORD) | (1u << D_DAYORD) |                \
+     (1u << D_DAYREL) | (1u << D_WEEKDAY) | (1u << D_MONTHPART) |           \
+     (1u << D_THIS) | (1u << D_PERIOD) | (1u << D_MONTHWORD))
+#define START_ROLES (AGO_ROLES | WITHIN_ROLES | DAY_ROLES)
+
 enum { U_ONE = 0, U_DUAL = 1, U_PLURAL = 2 };
 
 typedef struct {
@@ -172,6 +184,10 @@ typedef struct {
 
 struct dates {
     phrase_dict *words, *months;
+    /* the phrases of words with a role in START_ROLES, never matched: in a
+     * group (dates_join), its bit clear at a token tells that the token's
+     * words match has none of these roles */
+    phrase_dict *starts;
     dword *w;
     size_t nw, capw;
     month_entry *mo;
@@ -184,12 +200,14 @@ void dates_join(dates *d, phrase_group *pg) {
     if (!d) return;
     phrase_group_add(pg, d->words);
     phrase_group_add(pg, d->months);
+    phrase_group_add(pg, d->starts);
 }
 
 void dates_free(dates *d) {
     if (!d) return;
     phrase_dict_free(d->words);
     phrase_dict_free(d->months);
+    phrase_dict_free(d->starts);
     numbers_free(d->own_nb);
     free(d->w);
     free(d->mo);
@@ -269,6 +287,12 @@ static int load_words(dates *d, const char *datadir, char *err,
         if (tsv_add_phrase(&r, d->words, r.field[0], (void **)&d->w, &d->capw,
                            d->nw, sizeof *d->w, "phrase", err, errlen))
             goto out;
+        if (((1u << role) & START_ROLES) &&
+            phrase_dict_add(d->starts, r.field[0], strlen(r.field[0]),
+                            (uint32_t)d->nw) < 0) {
+            tsv_error(&r, err, errlen, "out of memory");
+            goto out;
+        }
         d->w[d->nw++] = e;
     }
     rc = 0;
@@ -344,7 +368,7 @@ dates *dates_load_with(const char *datadir, const numbers *nb, char *err,
                        size_t errlen) {
     dates *d = calloc(1, sizeof *d);
     if (!d || !(d->words = phrase_dict_new()) ||
-        !(d->months = phrase_dict_new())) {
+        !(d->months = phrase_dict_new()) || !(d->starts = phrase_dict_new())) {
         if (err && errlen) snprintf(err, errlen, "out of memory");
         dates_free(d);
         return NULL;
@@ -371,6 +395,8 @@ typedef struct {
     size_t n;
     const phrase_asker *words, *months; /* d->words, d->months over toks, or
                                            NULL (asked directly) */
+    const phrase_asker *figure; /* numbers_figure_may_start's question, or
+                                   NULL (the grammar as it is written) */
     uint32_t *roles;   /* per token: the roles of its date-word match (bit
                           D_x), bit 31 once known; or NULL */
     size_t i;          /* where the mention starts */
@@ -436,6 +462,18 @@ static size_t role_at(const ctx *c, size_t j, int role, const dword **e) {
         }
     }
     return 0;
+}
+
+/* numbers_figure_may_start at toks[j] (a word or a number), asked through
+ * c->figure, which must be there. */
+static int figure_may_start(const ctx *c, size_t j) {
+    assert(c->figure && j < c->n);
+    const marsad_token *t = &c->toks[j];
+    if (t->kind == MARSAD_TOK_NUMBER) return 1;
+    if (t->kind != MARSAD_TOK_WORD) return 0;
+    if (tok_is(t, "و") || tok_is(t, "ال")) return 1;
+    phrase_match m;
+    return phrase_ask(c->figure, j, &m);
 }
 
 /* Whether the proclitic stripped by a match starts with و (a conjunction). */
@@ -1063,7 +1101,10 @@ static size_t length_at(const ctx *c, size_t j, long *count, const dword **u) {
     } else if (int_tok(c, k, 4, &v)) {
         cnt = v;
         k++;
-    } else if (in_sent(c, k) && c->toks[k].kind == MARSAD_TOK_WORD) {
+    } else if (in_sent(c, k) && c->toks[k].kind == MARSAD_TOK_WORD &&
+               (!c->figure || figure_may_start(c, k))) {
+        /* where no figure starts numbers_parse_at reads at most a bare
+         * count noun (noun_tok >= 0), which is not a length */
         num_mention m;
         if (numbers_parse_at(c->d->nb, c->toks, c->n, k, &m) &&
             m.vague == 0 && m.qualifier == NUM_EXACT && m.noun_tok < 0 &&
@@ -1223,66 +1264,86 @@ typedef struct {
     phrase_memo *own_words, *own_months;
     uint32_t *roles;
     phrase_asker figure; /* numbers_figure_may_start's question */
+    const uint32_t *starts; /* the group's bits for d->starts, and its bit */
+    uint32_t starts_bit;    /* (0: not in a group) */
 } doc_memo;
 
-/* Roles a date-word must have to begin a date expression (see below). */
-#define START_ROLES                                                         \
-    ((1u << D_AGO) | (1u << D_WITHIN) | (1u << D_UNIT) | (1u << D_PART) |   \
-     (1u << D_DAYWORD) | (1u << D_DAYORD) | (1u << D_DAYREL) |              \
-     (1u << D_WEEKDAY) | (1u << D_MONTHPART) | (1u << D_THIS) |             \
-     (1u << D_PERIOD) | (1u << D_MONTHWORD))
-
-/* Whether a date expression may begin at toks[i]: what the first token of
- * every expression parse_at reads is. parse_ago starts with an ago word;
- * parse_within with a within word or a length (ال + digits, digits, a
- * spelled-out figure, or a unit word); parse_day_expr with a part of the
- * day or يوم, or what parse_explicit (digits, ال + digits, an ordinal day),
- * parse_dayrel, parse_weekday, parse_monthpart, parse_period (this, a
- * period word) and parse_month (a month word, a month name) read first.
- * Most words are none of these: the grammar is then not run at all, and
- * its answer (no date) is the same. */
-static int may_start(const ctx *c, size_t i) {
-    const marsad_token *t = &c->toks[i];
-    if (t->kind == MARSAD_TOK_NUMBER) return 1;
-    if (t->kind == MARSAD_TOK_WORD && tok_is(t, "ال")) return 1;
-    if (t->kind != MARSAD_TOK_NUMBER && (roles_of(c, i) & START_ROLES))
-        return 1;
-    const month_entry *mo;
-    if (month_at(c, i, &mo)) return 1;
-    return t->kind == MARSAD_TOK_WORD &&
-           numbers_figure_may_start(c->d->nb, c->toks, c->n, i);
+/* Whether the group's bits show that the words match at toks[i] has no
+ * role in START_ROLES (d->starts has none of its phrases; 0: not sure). */
+static inline int surely_no_start_role(const doc_memo *memo, size_t i) {
+    return memo->starts_bit && !(memo->starts[i] & memo->starts_bit);
 }
 
+/* The publication date as the grammar reads it (ctx's havepub, pub, pubd),
+ * worked out once per document rather than at every token. */
+typedef struct {
+    ymd pubd;
+    int havepub;
+    long pub;
+} pubdate;
+
+static pubdate pub_of(ymd published) {
+    pubdate p = {published, 0, 0};
+    if (published.y > 0 && ymd_valid(published)) {
+        p.havepub = 1;
+        p.pub = ymd_to_days(published);
+    }
+    return p;
+}
+
+/* The date expression at toks[i]. Without a memo, the grammar itself: the
+ * readings are tried one after the other (dates_parse_at). With one, a
+ * reading is tried only where its first token may be what it reads first;
+ * elsewhere it would return 0 at its first test without writing the result,
+ * so the answer is the same. parse_ago reads an ago word first;
+ * parse_within a within word or a length (ال + digits, digits, a figure, a
+ * unit word); parse_day_expr a part of the day or يوم, or what
+ * parse_explicit (digits, ال + digits, an ordinal day), parse_dayrel,
+ * parse_weekday, parse_monthpart, parse_period (this, a period word) and
+ * parse_month (a month word, a month name) read first. Most words that
+ * come here are the first word of one reading (في, خلال, a number word) and
+ * pay for that one only; the tests cost the token's remembered roles and
+ * at most two remembered lookups. */
 static int parse_at(const dates *d, const marsad_token *toks, size_t n,
-                    size_t i, ymd published, date_mention *out,
+                    size_t i, const pubdate *pub, date_mention *out,
                     const doc_memo *memo) {
     if (i >= n || toks[i].norm_len == 0) return 0;
     ctx c = {d, toks, n, memo ? &memo->words : NULL,
-             memo ? &memo->months : NULL, memo ? memo->roles : NULL,
-             i, toks[i].sentence, 0, 0, published};
-    if (c.roles && !may_start(&c, i)) return 0;
-    if (published.y > 0 && ymd_valid(published)) {
-        c.havepub = 1;
-        c.pub = ymd_to_days(published);
-    }
+             memo ? &memo->months : NULL, memo ? &memo->figure : NULL,
+             memo ? memo->roles : NULL, i, toks[i].sentence, pub->havepub,
+             pub->pub, pub->pubd};
     dres r = {0};
-    size_t t;
-    if ((t = parse_ago(&c, i, &r)) || (t = parse_within(&c, i, &r)) ||
-        (t = parse_day_expr(&c, i, &r)))
-        return to_mention(&c, &r, i, i + t, out);
-    return 0;
+    size_t t = 0;
+    if (!c.roles) {
+        if ((t = parse_ago(&c, i, &r)) || (t = parse_within(&c, i, &r)) ||
+            (t = parse_day_expr(&c, i, &r)))
+            return to_mention(&c, &r, i, i + t, out);
+        return 0;
+    }
+    const marsad_token *tk = &toks[i];
+    int num = tk->kind == MARSAD_TOK_NUMBER;
+    int al = tk->kind == MARSAD_TOK_WORD && tok_is(tk, "ال");
+    uint32_t ro = num || surely_no_start_role(memo, i) ? 0 : roles_of(&c, i);
+    const month_entry *mo;
+    if (ro & AGO_ROLES) t = parse_ago(&c, i, &r);
+    if (!t && (num || al || (ro & WITHIN_ROLES) || figure_may_start(&c, i)))
+        t = parse_within(&c, i, &r);
+    if (!t && (num || al || (ro & DAY_ROLES) || month_at(&c, i, &mo)))
+        t = parse_day_expr(&c, i, &r);
+    return t ? to_mention(&c, &r, i, i + t, out) : 0;
 }
 
-/* Whether the group's bits show that may_start is 0 at toks[i]: not a
- * number, not ال or و, and a word none of whose keys starts a date word, a
- * month or a number word. The question in a few loads, for the scan over
- * every token (0: not sure, parse_at decides). */
+/* Whether the group's bits show that parse_at tries no reading at toks[i]:
+ * not a number, not ال or و, and a word none of whose keys starts a date
+ * word with a role in START_ROLES, a month or a number word. The question
+ * in a few loads, for the scan over every token (0: not sure, parse_at
+ * decides). */
 static inline int surely_no_start(const doc_memo *memo, const marsad_token *toks,
                                   size_t i) {
-    const phrase_asker *w = &memo->words, *mo = &memo->months, *f = &memo->figure;
-    if (!w->bit || !mo->bit || !f->bit || !memo->roles) return 0;
+    const phrase_asker *mo = &memo->months, *f = &memo->figure;
+    if (!mo->bit || !f->bit || !memo->roles) return 0;
     const marsad_token *t = &toks[i];
-    if (t->kind == MARSAD_TOK_NUMBER || (w->mask[i] & w->bit) ||
+    if (t->kind == MARSAD_TOK_NUMBER || !surely_no_start_role(memo, i) ||
         (mo->mask[i] & mo->bit) || (f->mask[i] & f->bit))
         return 0;
     return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "ال") && !tok_is(t, "و"));
@@ -1290,7 +1351,8 @@ static inline int surely_no_start(const doc_memo *memo, const marsad_token *toks
 
 int dates_parse_at(const dates *d, const marsad_token *toks, size_t n,
                    size_t i, ymd published, date_mention *out) {
-    return parse_at(d, toks, n, i, published, out, NULL);
+    pubdate pub = pub_of(published);
+    return parse_at(d, toks, n, i, &pub, out, NULL);
 }
 
 static void memo_open(const dates *d, const marsad_token *toks, size_t n,
@@ -1306,6 +1368,8 @@ static void memo_open(const dates *d, const marsad_token *toks, size_t n,
             phrase_memo_new(d->months, toks, n, PHRASE_PRO);
     memo->roles = calloc(n ? n : 1, sizeof *memo->roles);
     numbers_figure_asker(d->nb, toks, n, &memo->figure);
+    memo->starts = phrase_group_bits(d->starts, toks, n, PHRASE_PRO,
+                                     &memo->starts_bit);
 }
 
 static void memo_close(doc_memo *memo) {
@@ -1332,13 +1396,14 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
     *out = NULL;
     doc_memo memo;
     memo_open(d, toks, n, &memo);
+    pubdate pub = pub_of(published);
     for (size_t i = 0; i < n;) {
         date_mention m;
         if (surely_no_start(&memo, toks, i)) {
             i++; /* and skip_year passes over numbers only */
             continue;
         }
-        if (parse_at(d, toks, n, i, published, &m, &memo)) {
+        if (parse_at(d, toks, n, i, &pub, &m, &memo)) {
             if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);
                 memo_close(&memo);
@@ -1361,7 +1426,7 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
 int dates_dateline(const dates *d, const marsad_doc *doc, ymd *out) {
     size_t n;
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
-    ymd none = {0, 0, 0};
+    pubdate none = pub_of((ymd){0, 0, 0});
     uint32_t para = 0;
     size_t para_start = 0;
     doc_memo memo;
@@ -1373,7 +1438,7 @@ int dates_dateline(const dates *d, const marsad_doc *doc, ymd *out) {
         }
         if (para >= 6 || i > 400) break;
         date_mention m;
-        if (!parse_at(d, toks, n, i, none, &m, &memo)) continue;
+        if (!parse_at(d, toks, n, i, &none, &m, &memo)) continue;
         size_t e = m.tok_end;
         i = e - 1;
         if (m.relative || m.precision != 1 || m.date.y == 0) continue;

@@ -72,7 +72,8 @@ dates *dates_load_with(const char *datadir, const numbers *nb,
                        char *err, size_t errlen);
 void dates_free(dates *d);
 /* Adds the dictionaries dates_find asks about every word to the group pg (see
- * phrase_group in lex/phrase.h). */
+ * phrase_group in lex/phrase.h), and one whose bit alone tells dates_find
+ * where no date word that begins a date can be. */
 struct phrase_group;
 void dates_join(dates *d, struct phrase_group *pg);
 

@@ -835,6 +835,13 @@ int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
     return pm ? memo_get(pm, i, m) : match_direct(d, toks, n, i, flags, m);
 }
 
+const uint32_t *phrase_group_bits(const phrase_dict *d, const marsad_token *toks,
+                                  size_t n, unsigned flags, uint32_t *bit) {
+    const uint32_t *mask = scope_bits(d, toks, n, flags);
+    *bit = mask ? d->bit : 0;
+    return mask;
+}
+
 void phrase_asker_init(phrase_asker *a, const phrase_dict *d,
                        const marsad_token *toks, size_t n, unsigned flags) {
     a->d = d;

@@ -121,6 +121,14 @@ static inline int phrase_ask(const phrase_asker *a, size_t i, phrase_match *m) {
                    : phrase_dict_match(a->d, a->toks, a->n, i, a->flags, m);
 }
 
+/* What phrase_ask reads first, for a caller that only needs the group's
+ * answer (no memo is made): the current scope's group bits per token for d
+ * asked with flags about toks, with d's bit in *bit; NULL and *bit 0 when
+ * no scope with d's group covers toks. A clear bit at a token means no
+ * phrase of d starts there. */
+const uint32_t *phrase_group_bits(const phrase_dict *d, const marsad_token *toks,
+                                  size_t n, unsigned flags, uint32_t *bit);
+
 /* Number of distinct phrases. */
 size_t phrase_dict_size(const phrase_dict *d);
 /* Longest phrase, in tokens. */
