@@ -188,6 +188,7 @@ struct dates {
      * group (dates_join), its bit clear at a token tells that the token's
      * words match has none of these roles */
     phrase_dict *starts;
+    size_t within_max; /* words of the longest phrase with the within role */
     dword *w;
     size_t nw, capw;
     month_entry *mo;
@@ -287,6 +288,17 @@ static int load_words(dates *d, const char *datadir, char *err,
         if (tsv_add_phrase(&r, d->words, r.field[0], (void **)&d->w, &d->capw,
                            d->nw, sizeof *d->w, "phrase", err, errlen))
             goto out;
+        if (role == D_WITHIN) {
+            /* its words: the tokens of its key, which single spaces join */
+            char key[256];
+            size_t kl = text_phrase_key(r.field[0], strlen(r.field[0]), key,
+                                        sizeof key);
+            size_t words = 1;
+            for (size_t q = 0; q < kl && q < sizeof key; q++)
+                words += key[q] == ' ';
+            if (kl >= sizeof key) words = kl; /* more than it can have */
+            if (words > d->within_max) d->within_max = words;
+        }
         if (((1u << role) & START_ROLES) &&
             phrase_dict_add(d->starts, r.field[0], strlen(r.field[0]),
                             (uint32_t)d->nw) < 0) {
@@ -1291,19 +1303,35 @@ static pubdate pub_of(ymd published) {
     return p;
 }
 
+/* Whether a length (length_at) may begin at toks[k] by the group's bits: a
+ * number, ال (ال + digits), و or a figure (a spelled-out count), or a unit
+ * word (1 when the bits are not known). */
+static int length_may_begin(const ctx *c, const doc_memo *memo, size_t k) {
+    if (!in_sent(c, k)) return 0;
+    const marsad_token *t = &c->toks[k];
+    const phrase_asker *f = &memo->figure;
+    if (t->kind == MARSAD_TOK_NUMBER ||
+        !surely_no_start_role(memo, k))
+        return 1;
+    return t->kind == MARSAD_TOK_WORD &&
+           (tok_is(t, "ال") || tok_is(t, "و") || !f->bit ||
+            (f->mask[k] & f->bit));
+}
+
 /* The date expression at toks[i]. Without a memo, the grammar itself: the
  * readings are tried one after the other (dates_parse_at). With one, a
  * reading is tried only where its first token may be what it reads first;
  * elsewhere it would return 0 at its first test without writing the result,
  * so the answer is the same. parse_ago reads an ago word first;
- * parse_within a within word or a length (ال + digits, digits, a figure, a
- * unit word); parse_day_expr a part of the day or يوم, or what
- * parse_explicit (digits, ال + digits, an ordinal day), parse_dayrel,
- * parse_weekday, parse_monthpart, parse_period (this, a period word) and
- * parse_month (a month word, a month name) read first. Most words that
- * come here are the first word of one reading (في, خلال, a number word) and
- * pay for that one only; the tests cost the token's remembered roles and
- * at most two remembered lookups. */
+ * parse_within a within word and then a length, or a length (ال + digits,
+ * digits, a figure, a unit word); parse_day_expr a part of the day or يوم,
+ * or what parse_explicit (digits, ال + digits, an ordinal day),
+ * parse_dayrel, parse_weekday, parse_monthpart, parse_period (this, a
+ * period word) and parse_month (a month word, a month name) read first.
+ * Most words that come here are the first word of one reading (في, خلال, a
+ * number word) and pay for that one only, and after في the group's bits of
+ * the next words mostly show that no length follows; the tests cost the
+ * token's remembered roles and at most two remembered lookups. */
 static int parse_at(const dates *d, const marsad_token *toks, size_t n,
                     size_t i, const pubdate *pub, date_mention *out,
                     const doc_memo *memo) {
@@ -1326,8 +1354,21 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
     uint32_t ro = num || surely_no_start_role(memo, i) ? 0 : roles_of(&c, i);
     const month_entry *mo;
     if (ro & AGO_ROLES) t = parse_ago(&c, i, &r);
-    if (!t && (num || al || (ro & WITHIN_ROLES) || figure_may_start(&c, i)))
+    if (!t && (ro & (1u << D_WITHIN))) {
+        /* a within word: the length comes after it, not at i. The match
+         * has at most within_max words, and the length begins after its
+         * last (matches pass over tokens with no letters). */
+        int may = 0;
+        size_t k = i;
+        for (size_t w = 1; w <= d->within_max && k < n && !may; w++) {
+            may = length_may_begin(&c, memo, k + 1);
+            do k++; while (k < n && toks[k].norm_len == 0);
+        }
+        if (may) t = parse_within(&c, i, &r);
+    } else if (!t && (num || al || (ro & (1u << D_UNIT)) ||
+                      figure_may_start(&c, i))) {
         t = parse_within(&c, i, &r);
+    }
     if (!t && (num || al || (ro & DAY_ROLES) || month_at(&c, i, &mo)))
         t = parse_day_expr(&c, i, &r);
     return t ? to_mention(&c, &r, i, i + t, out) : 0;
