@@ -1278,6 +1278,9 @@ typedef struct {
     phrase_asker figure; /* numbers_figure_may_start's question */
     const uint32_t *starts; /* the group's bits for d->starts, and its bit */
     uint32_t starts_bit;    /* (0: not in a group) */
+    /* the bits of d->starts, d->months and the number words, which one
+     * array of the scope holds for all three (starts); 0 when not known */
+    uint32_t any;
 } doc_memo;
 
 /* Whether the group's bits show that the words match at toks[i] has no
@@ -1381,11 +1384,9 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
  * decides). */
 static inline int surely_no_start(const doc_memo *memo, const marsad_token *toks,
                                   size_t i) {
-    const phrase_asker *mo = &memo->months, *f = &memo->figure;
-    if (!mo->bit || !f->bit || !memo->roles) return 0;
+    if (!memo->any) return 0;
     const marsad_token *t = &toks[i];
-    if (t->kind == MARSAD_TOK_NUMBER || !surely_no_start_role(memo, i) ||
-        (mo->mask[i] & mo->bit) || (f->mask[i] & f->bit))
+    if (t->kind == MARSAD_TOK_NUMBER || (memo->starts[i] & memo->any))
         return 0;
     return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "ال") && !tok_is(t, "و"));
 }
@@ -1411,6 +1412,13 @@ static void memo_open(const dates *d, const marsad_token *toks, size_t n,
     numbers_figure_asker(d->nb, toks, n, &memo->figure);
     memo->starts = phrase_group_bits(d->starts, toks, n, PHRASE_PRO,
                                      &memo->starts_bit);
+    /* every dictionary asked with proclitics reads the scope's one array of
+     * group bits; should that differ, the scan asks parse_at everywhere */
+    const phrase_asker *mo = &memo->months, *f = &memo->figure;
+    memo->any = 0;
+    if (memo->roles && memo->starts_bit && mo->bit && f->bit &&
+        mo->mask == memo->starts && f->mask == memo->starts)
+        memo->any = memo->starts_bit | mo->bit | f->bit;
 }
 
 static void memo_close(doc_memo *memo) {
