@@ -436,9 +436,6 @@ static int in_sent(const ctx *c, size_t j) {
 #define ROLES_KNOWN (1u << 31)
 _Static_assert(D_NROLES < 31, "date-word roles fit in a 32-bit mask");
 
-/* The longest date-word phrase at toks[j]; if it has `role`, returns its
- * length in tokens and sets *e. Proclitics و ف ب ل (with ال) may come
- * first. */
 /* The roles of the date-word match at toks[j] (bit D_x; ROLES_KNOWN set),
  * remembered in c->roles, which must be there. */
 static uint32_t roles_of(const ctx *c, size_t j) {
@@ -456,7 +453,9 @@ static uint32_t roles_of(const ctx *c, size_t j) {
     return mask;
 }
 
-static size_t role_at(const ctx *c, size_t j, int role, const dword **e) {
+/* role_at (below) past its quick answers. */
+static size_t role_at_asked(const ctx *c, size_t j, int role,
+                            const dword **e) {
     phrase_match m;
     if (!in_sent(c, j) || c->toks[j].kind == MARSAD_TOK_NUMBER) return 0;
     /* the grammar asks about one role after another at each token:
@@ -474,6 +473,20 @@ static size_t role_at(const ctx *c, size_t j, int role, const dword **e) {
         }
     }
     return 0;
+}
+
+/* The length in tokens of the longest date-word phrase at toks[j] when it
+ * has `role` (setting *e), else 0; proclitics و ف ب ل (with ال) may come
+ * first. The grammar asks about one role after another at every token it
+ * reads, mostly for "no": a number, or a token whose remembered roles lack
+ * this one, is answered here without a call. */
+static inline size_t role_at(const ctx *c, size_t j, int role,
+                             const dword **e) {
+    if (j < c->n && (c->toks[j].kind == MARSAD_TOK_NUMBER ||
+                     (c->roles && c->roles[j] &&
+                      !(c->roles[j] & (1u << role)))))
+        return 0;
+    return role_at_asked(c, j, role, e);
 }
 
 /* numbers_figure_may_start at toks[j] (a word or a number), asked through
