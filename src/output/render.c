@@ -4,6 +4,7 @@
  */
 #include "marsad.h"
 #include "text/text_internal.h"
+#include "output/render_internal.h"
 #include "util/strbuf.h"
 
 #include <math.h>
@@ -18,93 +19,265 @@
  * built as jansson objects, byte for byte, including what jansson does with
  * bad values: a string that is not valid UTF-8 or a real that is not finite
  * cannot be made, so its member is left out (and an object packed around one
- * is left out whole). Building the objects cost as much as extracting. */
+ * is left out whole). Building the objects cost as much as extracting.
+ *
+ * A member is written before its strings are known to be valid and taken
+ * back when one is not (the buffer is cut back to where it began), so each
+ * string is read once: checked, escaped and copied in the same pass. */
 
-/* Valid UTF-8 as jansson checks it: no overlong forms, surrogates or code
+/* Eight bytes as a little-endian word: byte k in bits 8k..8k+7. */
+static inline uint64_t load8(const char *p) {
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+static inline void store8(char *p, uint64_t x) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, sizeof x);
+}
+
+/* Copies the last left bytes (at most 16) of a string of at least 8 to out
+ * in copies of 8 (a call to memcpy for a few bytes costs more): as many as
+ * 8 bytes past out + left may be written too. */
+static inline void copy_tail(char *out, const char *end, size_t left) {
+    if (left > 8) {
+        memcpy(out, end - left, 8);
+        memcpy(out + left - 8, end - 8, 8);
+    } else {
+        store8(out, load8(end - 8) >> (8 * (8 - left)));
+    }
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* How many of eight bytes x (in load8's order) that start a character can
+ * be copied into a JSON string as they are: those before the first byte
+ * that is not ASCII needing no escape ('"', '\\' or a control character)
+ * or part of a whole two-byte sequence (lead C2..DF, then a continuation
+ * byte); a lead in the last byte is left for the next eight. About 35
+ * instructions for the eight bytes, against 8 to 15 for each byte read
+ * alone. */
+static inline size_t plain8(uint64_t x) {
+    uint64_t esc = ((x - 0x20 * ONES) | ((x ^ 0x22 * ONES) - ONES) |
+                    ((x ^ 0x5C * ONES) - ONES)) & ~x & HIGH;
+    uint64_t b6 = (x << 1) & HIGH, b5 = (x << 2) & HIGH, hi = x & HIGH;
+    uint64_t cont = hi & ~b6, lead = hi & b6 & ~b5, long_lead = hi & b6 & b5;
+    /* C0 and C1 are overlong leads: bits 1..4 of a lead must not all be 0 */
+    uint64_t wide = ((x & 0x1E * ONES) + 0x7E * ONES) & HIGH;
+    /* the top bit of each byte that is wrong or breaks a pair */
+    uint64_t bad = esc | long_lead | (lead & ~wide) | (cont ^ (lead << 8));
+    if (!bad) return 8 - (size_t)(lead >> 63);
+    unsigned j = (unsigned)__builtin_ctzll(bad) / 8; /* the first such byte */
+    return j ? j - (size_t)((lead >> (8 * j - 1)) & 1) : 0;
+}
+
+/* render_json_run on words: the last left bytes (fewer than 8) are taken
+ * from the word that ends with the string, followed by spaces. */
+static inline size_t run_words(const char *p, size_t left) {
+    if (left >= 8) return plain8(load8(p));
+    unsigned sh = (unsigned)(8 - left) * 8;
+    size_t k = plain8((load8(p + left - 8) >> sh) | (0x20 * ONES << (64 - sh)));
+    return k < left ? k : left;
+}
+
+size_t render_json_run_words(const char *p, size_t left) { return run_words(p, left); }
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* The same on sixteen bytes with SSE2 (part of every x86-64): a mask of the
+ * bytes that are wrong or break a pair, and one of the leads; for the last
+ * left bytes, the sixteen that end with the string, their masks shifted
+ * down. About 30 instructions for the sixteen. */
+#define RUN_WIDTH 16
+static inline size_t run_width(const char *p, size_t left) {
+    unsigned sh = left >= 16 ? 0 : (unsigned)(16 - left);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p - sh));
+    __m128i esc = _mm_or_si128(
+        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    /* signed: continuation bytes are -128..-65, the leads -62..-33 */
+    __m128i cont = _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xC0));
+    __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xC1)),
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xE0)));
+    /* wrong: an escape, a high byte neither lead nor continuation, a
+     * continuation not after a lead or a byte after a lead not one (for
+     * the last bytes, after the masks are shifted: the byte before p is
+     * not the string's to judge) */
+    __m128i wrong = _mm_or_si128(esc, _mm_andnot_si128(_mm_or_si128(cont, lead), v));
+    unsigned m_lead = (unsigned)_mm_movemask_epi8(lead) >> sh, m_bad;
+    if (!sh) {
+        m_bad = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(wrong, _mm_xor_si128(cont, _mm_slli_si128(lead, 1))));
+    } else {
+        unsigned m_cont = (unsigned)_mm_movemask_epi8(cont) >> sh;
+        m_bad = (unsigned)_mm_movemask_epi8(wrong) >> sh | (m_cont ^ (m_lead << 1));
+    }
+    /* the bytes before the first wrong one (or the end) are copied, but
+     * for a lead that is the last of them */
+    unsigned j = (unsigned)__builtin_ctz(m_bad | 1u << (16 - sh));
+    return j - ((m_lead << 1) >> j & 1);
+}
+#else
+#define RUN_WIDTH 8
+static inline size_t run_width(const char *p, size_t left) { return run_words(p, left); }
+#endif
+
+size_t render_json_run(const char *p, size_t left) { return run_width(p, left); }
+size_t render_json_width(void) { return RUN_WIDTH; }
+
+/* The length of the valid UTF-8 character at p (n bytes left), 0 when it is
+ * not one as jansson checks it: no overlong forms, surrogates or code
  * points past U+10FFFF. */
-static int utf8_ok(const char *s, size_t n) {
-    const unsigned char *p = (const unsigned char *)s, *e = p + n;
-    while (p < e) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            p++;
+static size_t utf8_char(const unsigned char *p, size_t n) {
+    unsigned c = *p;
+    if (c < 0x80) return 1;
+    size_t k;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) k = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) k = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) k = 4, cp = c & 0x07;
+    else return 0;
+    if (n < k) return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+/* The JSON escape of byte c (a control character, '"' or '\\') into out
+ * (6 bytes of room): a short form, else \u00XX. Returns its length. */
+static size_t j_escape(unsigned char c, char *out) {
+    static const char hex[] = "0123456789ABCDEF";
+    char e = 0;
+    switch (c) {
+    case '\\': e = '\\'; break;
+    case '"': e = '"'; break;
+    case '\b': e = 'b'; break;
+    case '\f': e = 'f'; break;
+    case '\n': e = 'n'; break;
+    case '\r': e = 'r'; break;
+    case '\t': e = 't'; break;
+    }
+    out[0] = '\\';
+    if (e) {
+        out[1] = e;
+        return 2;
+    }
+    memcpy(out + 1, "u00", 3);
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 15];
+    return 6;
+}
+
+static inline int j_needs_escape(unsigned char c) {
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* A JSON string of s[0..n): \\ \" and control characters escaped (\b \f \n
+ * \r \t, else \u00XX), everything else as it is. With clean, bytes that are
+ * not valid UTF-8 are written as U+FFFD and NUL as a space (the string of
+ * marsad_utf8_sanitize(s, n), without the sanitized copy); without it, a
+ * string that is not valid UTF-8 writes nothing usable and returns 0 (the
+ * caller cuts b back). RUN_WIDTH bytes at a time where run_width allows,
+ * else a character at a time; the output is written at o and b->n set at
+ * the end, with RUN_WIDTH bytes of room to spare for the wide copies. */
+static int j_string_any(strbuf *b, const char *s, size_t n, int clean) {
+    if (!strbuf_room(b, n + 2 + RUN_WIDTH)) return 1;
+    char *out = b->s;
+    size_t o = b->n, i = 0;
+    out[o++] = '"';
+    while (i < n) {
+        size_t left = n - i;
+        if (left >= RUN_WIDTH) {
+            /* whole windows while they are plain */
+            size_t k;
+            do {
+                k = run_width(s + i, RUN_WIDTH);
+                memcpy(out + o, s + i, RUN_WIDTH);
+                i += k;
+                o += k;
+            } while (k >= RUN_WIDTH - 1 && n - i >= RUN_WIDTH);
+            if (k >= RUN_WIDTH - 1) continue;
+        } else if (n >= RUN_WIDTH) {
+            size_t k = run_width(s + i, left);
+            if (k) {
+                copy_tail(out + o, s + n, left);
+                i += k;
+                o += k;
+                continue;
+            }
+#if RUN_WIDTH > 8
+        } else if (left >= 8) { /* a short string: on words */
+            size_t k = plain8(load8(s + i));
+            if (k) {
+                memcpy(out + o, s + i, 8);
+                i += k;
+                o += k;
+                continue;
+            }
+        } else if (n >= 8) {
+            size_t k = run_words(s + i, left);
+            if (k) {
+                copy_tail(out + o, s + n, left);
+                i += k;
+                o += k;
+                continue;
+            }
+#endif
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            out[o++] = (char)c;
+            i++;
             continue;
         }
         size_t k;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) k = 2, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) k = 3, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) k = 4, cp = c & 0x07;
-        else return 0;
-        if ((size_t)(e - p) < k) return 0;
-        for (size_t i = 1; i < k; i++) {
-            if ((p[i] & 0xC0) != 0x80) return 0;
-            cp = (cp << 6) | (p[i] & 0x3F);
+        if (clean) {
+            int32_t cp;
+            int inv;
+            k = text_utf8_next(s, n, i, &cp, &inv);
+            if (inv || j_needs_escape(c)) {
+                /* at most 6 bytes for one: make room again */
+                b->n = o;
+                if (!strbuf_room(b, n - i + 6 + 1 + RUN_WIDTH)) return 1;
+                out = b->s;
+                if (inv) memcpy(out + o, "\xEF\xBF\xBD", 3), o += 3;
+                else if (c == 0) out[o++] = ' ';
+                else o += j_escape(c, out + o);
+                i += k;
+                continue;
+            }
+        } else {
+            if (j_needs_escape(c)) {
+                b->n = o;
+                if (!strbuf_room(b, n - i + 6 + 1 + RUN_WIDTH)) return 1;
+                out = b->s;
+                o += j_escape(c, out + o);
+                i++;
+                continue;
+            }
+            k = utf8_char((const unsigned char *)s + i, left);
+            if (!k) return 0;
         }
-        if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        p += k;
+        for (size_t j = 0; j < k; j++) out[o++] = s[i++];
     }
+    out[o++] = '"';
+    out[o] = '\0';
+    b->n = o;
     return 1;
-}
-
-/* The JSON escape of byte c (a control character, '"' or '\\'): a short
- * form, else \u00XX written into esc. */
-static const char *j_escape(unsigned char c, char esc[8]) {
-    switch (c) {
-    case '\\': return "\\\\";
-    case '"': return "\\\"";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    default: snprintf(esc, 8, "\\u%04X", c); return esc;
-    }
-}
-
-/* A JSON string of valid UTF-8 s: \\ \" and control characters escaped
- * (\b \f \n \r \t, else \u00XX), everything else as it is. */
-static void j_string(strbuf *b, const char *s, size_t n) {
-    if (!strbuf_room(b, n + 2)) return;
-    b->s[b->n++] = '"';
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        strbuf_add(b, s + run, i - run);
-        char esc[8];
-        strbuf_puts(b, j_escape(c, esc));
-        run = i + 1;
-    }
-    strbuf_add(b, s + run, n - run);
-    strbuf_add(b, "\"", 1);
-}
-
-/* j_string of marsad_utf8_sanitize(s, n) (invalid bytes as U+FFFD, NUL as
- * a space), written straight into b without the sanitized copy. */
-static void j_string_clean(strbuf *b, const char *s, size_t n) {
-    if (!strbuf_room(b, n + 2)) return;
-    b->s[b->n++] = '"';
-    size_t run = 0, i = 0;
-    while (i < n) {
-        int32_t cp;
-        int inv;
-        size_t k = text_utf8_next(s, n, i, &cp, &inv);
-        unsigned char c = (unsigned char)s[i];
-        if (!inv && (c >= 0x20 || k > 1) && c != '"' && c != '\\') {
-            i += k;
-            continue;
-        }
-        strbuf_add(b, s + run, i - run);
-        char esc[8];
-        strbuf_puts(b, inv ? "\xEF\xBF\xBD" : c == 0 ? " " : j_escape(c, esc));
-        i += k;
-        run = i;
-    }
-    strbuf_add(b, s + run, n - run);
-    strbuf_add(b, "\"", 1);
 }
 
 /* A real as jansson writes it: %.10g, with ".0" when that reads as an
@@ -151,64 +324,86 @@ static void j_real(strbuf *b, double v) {
 }
 
 static void j_int(strbuf *b, long long v) {
-    /* what "%lld" writes */
-    char t[24];
-    size_t k = sizeof t;
+    /* what "%lld" writes: at most 20 bytes, written from the end of t and
+     * copied 20 at a time (a copy of known length is a few moves) */
+    if (!strbuf_room(b, 20)) return;
+    char t[40] = {0}; /* the bytes after the figure are copied too */
+    size_t k = 20;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do {
         t[--k] = (char)('0' + u % 10);
         u /= 10;
     } while (u);
     if (v < 0) t[--k] = '-';
-    strbuf_add(b, t + k, sizeof t - k);
+    memcpy(b->s + b->n, t + k, 20);
+    b->n += 20 - k;
+    b->s[b->n] = '\0';
 }
 
-/* An object being written: members are separated by commas as they come. */
+/* An object being written: its '{' is written with its first member (in
+ * place of the comma the others have), or with its '}' when it has none. */
 typedef struct {
     strbuf *b;
     int n;
 } jobj;
 
-static jobj j_open(strbuf *b) {
-    strbuf_add(b, "{", 1);
-    return (jobj){b, 0};
+static jobj j_open(strbuf *b) { return (jobj){b, 0}; }
+
+static void j_close(jobj *o) {
+    if (o->n) strbuf_add(o->b, "}", 1);
+    else strbuf_add(o->b, "{}", 2);
 }
 
-static void j_close(jobj *o) { strbuf_add(o->b, "}", 1); }
+/* Writes member separator and key: k is ",\"key\":" of length n (KEY). */
+static inline void j_key_(jobj *o, const char *k, size_t n) {
+    strbuf *b = o->b;
+    if (!strbuf_room(b, n)) return;
+    memcpy(b->s + b->n, k, n);
+    b->s[b->n] = o->n++ ? ',' : '{';
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+#define KEY(k) ",\"" k "\":", sizeof(",\"" k "\":") - 1
+#define j_key(o, k) j_key_(o, KEY(k))
 
-/* "key": (the value is written next). */
-static void j_key(jobj *o, const char *key) {
-    if (o->n++) strbuf_add(o->b, ",", 1);
-    strbuf_add(o->b, "\"", 1);
-    strbuf_puts(o->b, key);
-    strbuf_add(o->b, "\":", 2);
+/* Cuts b back to n bytes: a member that turned out to have a string that
+ * is not UTF-8 is taken back. */
+static void j_cut(strbuf *b, size_t n) {
+    if (b->oom) return;
+    b->n = n;
+    b->s[n] = '\0';
 }
 
-/* A string member, null when s is NULL, left out when s is not UTF-8. */
-static void j_str(jobj *o, const char *key, const char *s) {
-    if (s && !utf8_ok(s, strlen(s))) return;
-    j_key(o, key);
-    if (s) j_string(o->b, s, strlen(s));
-    else strbuf_add(o->b, "null", 4);
+/* A string member, null when s is NULL, left out when s is not UTF-8;
+ * returns 0 when it was left out. */
+static int j_str_(jobj *o, const char *k, size_t kn, const char *s) {
+    size_t start = o->b->n;
+    j_key_(o, k, kn);
+    if (!s) {
+        strbuf_add(o->b, "null", 4);
+        return 1;
+    }
+    if (j_string_any(o->b, s, strlen(s), 0)) return 1;
+    j_cut(o->b, start);
+    o->n--;
+    return 0;
 }
+#define j_str(o, k, s) j_str_(o, KEY(k), s)
 
-static void j_num(jobj *o, const char *key, long long v) {
-    j_key(o, key);
-    j_int(o->b, v);
-}
+#define j_num(o, k, v) (j_key(o, k), j_int((o)->b, v))
 
 /* A real member, left out when v is not finite. */
-static void j_dbl(jobj *o, const char *key, double v) {
-    if (!isfinite(v)) return;
-    j_key(o, key);
-    j_real(o->b, v);
-}
+#define j_dbl(o, k, v)                                                        \
+    do {                                                                      \
+        double v_ = (v);                                                      \
+        if (isfinite(v_)) {                                                   \
+            j_key(o, k);                                                      \
+            j_real((o)->b, v_);                                               \
+        }                                                                     \
+    } while (0)
 
-static int str_ok(const char *s) { return !s || utf8_ok(s, strlen(s)); }
-
-static void event_json(strbuf *b, const marsad_events *E, const marsad_event *ev) {
-    size_t tlen;
-    const char *text = marsad_events_text(E, &tlen);
+/* The record of ev, whose evidence spans are offsets into text[0..tlen). */
+static void event_json(strbuf *b, const marsad_event *ev, const char *text, size_t tlen) {
     jobj o = j_open(b);
     j_str(&o, "doc_id", ev->doc_id);
     j_str(&o, "event_id", ev->event_id);
@@ -219,16 +414,20 @@ static void event_json(strbuf *b, const marsad_events *E, const marsad_event *ev
     for (int k = 0; k < 2; k++) {
         const char *name = k ? ev->actor2 : ev->actor1;
         const char *men = k ? ev->actor2_mention : ev->actor1_mention;
-        const char *key = k ? "actor2" : "actor1";
+        size_t start = b->n;
+        if (k) j_key(&o, "actor2");
+        else j_key(&o, "actor1");
         if (!name) {
-            j_key(&o, key);
             strbuf_add(b, "null", 4);
-        } else if (utf8_ok(name, strlen(name)) && str_ok(men)) {
-            j_key(&o, key);
-            jobj a = j_open(b);
-            j_str(&a, "name", name);
-            j_str(&a, "mention", men);
+            continue;
+        }
+        /* the actor is left out whole when either string is not UTF-8 */
+        jobj a = j_open(b);
+        if (j_str(&a, "name", name) && j_str(&a, "mention", men)) {
             j_close(&a);
+        } else {
+            j_cut(b, start);
+            o.n--;
         }
     }
     j_key(&o, "location");
@@ -254,17 +453,21 @@ static void event_json(strbuf *b, const marsad_events *E, const marsad_event *ev
     int nc = 0;
     for (size_t i = 0; i < ev->nclaims; i++) {
         const marsad_claim *c = &ev->claims[i];
-        if (!c->kind || !c->qualifier || !c->side || !str_ok(c->kind) ||
-            !str_ok(c->qualifier) || !str_ok(c->side) || !str_ok(c->attributed_to))
-            continue;
-        if (nc++) strbuf_add(b, ",", 1);
+        if (!c->kind || !c->qualifier || !c->side) continue;
+        /* a claim is left out whole when one of its strings is not UTF-8 */
+        size_t start = b->n;
+        if (nc) strbuf_add(b, ",", 1);
         jobj cl = j_open(b);
-        j_str(&cl, "kind", c->kind);
+        if (!j_str(&cl, "kind", c->kind)) goto cut;
         j_num(&cl, "count", c->count);
-        j_str(&cl, "qualifier", c->qualifier);
-        j_str(&cl, "side", c->side);
-        j_str(&cl, "attributed_to", c->attributed_to);
+        if (!j_str(&cl, "qualifier", c->qualifier) || !j_str(&cl, "side", c->side) ||
+            !j_str(&cl, "attributed_to", c->attributed_to))
+            goto cut;
         j_close(&cl);
+        nc++;
+        continue;
+    cut:
+        j_cut(b, start);
     }
     strbuf_add(b, "]", 1);
     j_key(&o, "evidence");
@@ -277,7 +480,7 @@ static void event_json(strbuf *b, const marsad_events *E, const marsad_event *ev
         j_num(&e, "start", (long long)s->start);
         j_num(&e, "end", (long long)s->end);
         j_key(&e, "text");
-        if (inside) j_string_clean(b, text + s->start, s->end - s->start);
+        if (inside) j_string_any(b, text + s->start, s->end - s->start, 1);
         else strbuf_add(b, "null", 4);
         j_close(&e);
     }
@@ -286,6 +489,17 @@ static void event_json(strbuf *b, const marsad_events *E, const marsad_event *ev
     j_str(&o, "notes", ev->notes);
     j_str(&o, "source", ev->source);
     j_close(&o);
+}
+
+char *render_json_event(const marsad_event *ev, const char *text, size_t tlen) {
+    strbuf b = {0};
+    strbuf_add(&b, "", 0);
+    event_json(&b, ev, text, tlen);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
 }
 
 static void csv_field(strbuf *b, const char *s, int last) {
@@ -411,6 +625,8 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
     strbuf b = {0};
     strbuf_add(&b, "", 0);
     if (f == MARSAD_FORMAT_CSV && with_header) strbuf_puts(&b, CSV_HEADER);
+    size_t tlen;
+    const char *text = marsad_events_text(E, &tlen);
     for (size_t i = 0; i < marsad_events_count(E); i++) {
         const marsad_event *ev = marsad_events_get(E, i);
         if (f == MARSAD_FORMAT_CSV) {
@@ -427,11 +643,9 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
             strbuf_puts(&b, line);
             strbuf_puts(&b, ev->notes ? ev->notes : "");
             strbuf_puts(&b, "\n");
-            size_t tl;
-            const char *text = marsad_events_text(E, &tl);
             for (size_t k = 0; k < ev->nevidence; k++) {
                 const marsad_span *sp = &ev->evidence[k];
-                if (sp->end > tl || sp->start > sp->end) continue;
+                if (sp->end > tlen || sp->start > sp->end) continue;
                 /* at most ~300 bytes of each sentence, cut at a character */
                 size_t n = sp->end - sp->start, cut = n > 300 ? 300 : n;
                 while (cut < n && ((unsigned char)text[sp->start + cut] & 0xC0) == 0x80)
@@ -457,10 +671,10 @@ char *marsad_events_render(const marsad_events *E, marsad_format f,
             strbuf_add(&b, ",", 1);
             j_real(&b, ev->lat);
             strbuf_puts(&b, "]},\"properties\":");
-            event_json(&b, E, ev);
+            event_json(&b, ev, text, tlen);
             strbuf_puts(&b, "}\n");
         } else {
-            event_json(&b, E, ev);
+            event_json(&b, ev, text, tlen);
             strbuf_puts(&b, "\n");
         }
     }
