@@ -777,6 +777,8 @@ void marsad_reader_get_stats(const marsad_reader *r, marsad_reader_stats *st) {
     *st = r->st;
 }
 
+void reader_set_tokenize(marsad_reader *r, int on) { r->tokenize = on != 0; }
+
 marsad_doc *reader_take_doc(marsad_reader *r) {
     marsad_doc *d = r->doc;
     r->doc = NULL;

@@ -17,6 +17,10 @@ marsad_reader *reader_open_mem_shared(const char *name, const void *data,
                                       int keep_boilerplate, marsad_diag_fn diag,
                                       void *ctx);
 
+/* Sets marsad_reader_options.tokenize on a reader made by
+ * reader_open_mem_shared (for the fuzzers). */
+void reader_set_tokenize(marsad_reader *r, int on);
+
 /* The doc of the article last returned (marsad_article.doc), now the
  * caller's to free with marsad_doc_free; the reader forgets it. NULL when
  * it has none. The article's doc pointer stays as it was. */
