@@ -7,31 +7,12 @@
  * doc's tokens, then text_doc_blanked), the text must be the same bytes and
  * the article's doc must be marsad_doc_new's of it, token by token.
  */
+#include "../tests/invariants.h"
 #include "fuzz_common.h"
 #include "io/reader.h"
 
 #include <stdint.h>
 #include <string.h>
-
-static int same_tokens(const marsad_doc *a, const marsad_doc *b) {
-    size_t na, nb, sa, sb;
-    const marsad_token *x = marsad_doc_tokens(a, &na), *y = marsad_doc_tokens(b, &nb);
-    const marsad_sentence *p = marsad_doc_sentences(a, &sa), *q = marsad_doc_sentences(b, &sb);
-    if (na != nb || sa != sb || marsad_doc_paragraph_count(a) != marsad_doc_paragraph_count(b) ||
-        marsad_doc_invalid_bytes(a) != marsad_doc_invalid_bytes(b) ||
-        marsad_doc_nul_bytes(a) != marsad_doc_nul_bytes(b))
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        if (x[i].start != y[i].start || x[i].end != y[i].end || x[i].flags != y[i].flags ||
-            x[i].sentence != y[i].sentence || x[i].norm_len != y[i].norm_len ||
-            memcmp(x[i].norm, y[i].norm, x[i].norm_len) != 0)
-            return 0;
-    for (size_t i = 0; i < sa; i++)
-        if (p[i].first_token != q[i].first_token || p[i].ntokens != q[i].ntokens ||
-            p[i].paragraph != q[i].paragraph)
-            return 0;
-    return 1;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* the gzip magic would make the reader gunzip it: keep to plain text */
@@ -53,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     {
         marsad_doc *want = marsad_doc_new(a->text, size);
         size_t dl;
-        if (want && (!same_tokens(t->doc, want) ||
+        if (want && (inv_check_same_docs(t->doc, want) ||
                      memcmp(marsad_doc_text(t->doc, &dl), a->text, size) != 0 || dl != size))
             __builtin_trap();
         marsad_doc_free(want);

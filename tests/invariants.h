@@ -313,6 +313,33 @@ static inline const char *inv_check_doc(const char *text, size_t len,
     return NULL;
 }
 
+/* Whether two docs are the same: every token (offsets, folded form, key,
+ * kind, flags, sentence), every sentence, the paragraph count and the counts
+ * of bad bytes. For a doc made another way than marsad_doc_new (the reader's
+ * tokens after blanking) against marsad_doc_new's. */
+static inline const char *inv_check_same_docs(const marsad_doc *a, const marsad_doc *b) {
+    size_t na, nb, sa, sb;
+    const marsad_token *x = marsad_doc_tokens(a, &na), *y = marsad_doc_tokens(b, &nb);
+    const marsad_sentence *p = marsad_doc_sentences(a, &sa), *q = marsad_doc_sentences(b, &sb);
+    if (na != nb || sa != sb)
+        return inv_fail("%zu tokens and %zu sentences, against %zu and %zu", na, sa, nb, sb);
+    if (marsad_doc_paragraph_count(a) != marsad_doc_paragraph_count(b) ||
+        marsad_doc_invalid_bytes(a) != marsad_doc_invalid_bytes(b) ||
+        marsad_doc_nul_bytes(a) != marsad_doc_nul_bytes(b))
+        return inv_fail("paragraph or bad-byte counts differ");
+    for (size_t i = 0; i < na; i++)
+        if (x[i].start != y[i].start || x[i].end != y[i].end || x[i].norm_len != y[i].norm_len ||
+            memcmp(x[i].norm, y[i].norm, x[i].norm_len + 1) != 0 ||
+            x[i].sentence != y[i].sentence || x[i].kind != y[i].kind ||
+            x[i].flags != y[i].flags || x[i].key_hi != y[i].key_hi || x[i].key_lo != y[i].key_lo)
+            return inv_fail("token %zu differs", i);
+    for (size_t i = 0; i < sa; i++)
+        if (p[i].first_token != q[i].first_token || p[i].ntokens != q[i].ntokens ||
+            p[i].start != q[i].start || p[i].end != q[i].end || p[i].paragraph != q[i].paragraph)
+            return inv_fail("sentence %zu differs", i);
+    return NULL;
+}
+
 /* Segmentations of a word w (n bytes) as marsad_clitic_segments gives them
  * (k of at most max): the whole word first, then by growing total stripped,
  * distinct, clitics at most 8 bytes before and 6 after, cut on code point

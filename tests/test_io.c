@@ -6,6 +6,7 @@
 #include "io/html.h"
 #include "io/instream.h"
 #include "io/jsonl.h"
+#include "invariants.h"
 #include "text/text_internal.h"
 #include "marsad.h"
 #include "table.h"
@@ -196,27 +197,6 @@ typedef struct {
     int texts, bad, blanked;
 } blank_tally;
 
-static int same_docs(const marsad_doc *a, const marsad_doc *b) {
-    size_t na, nb, sa, sb;
-    const marsad_token *x = marsad_doc_tokens(a, &na), *y = marsad_doc_tokens(b, &nb);
-    const marsad_sentence *p = marsad_doc_sentences(a, &sa), *q = marsad_doc_sentences(b, &sb);
-    if (na != nb || sa != sb || marsad_doc_paragraph_count(a) != marsad_doc_paragraph_count(b) ||
-        marsad_doc_invalid_bytes(a) != marsad_doc_invalid_bytes(b) ||
-        marsad_doc_nul_bytes(a) != marsad_doc_nul_bytes(b))
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        if (x[i].start != y[i].start || x[i].end != y[i].end || x[i].norm_len != y[i].norm_len ||
-            memcmp(x[i].norm, y[i].norm, x[i].norm_len + 1) != 0 ||
-            x[i].sentence != y[i].sentence || x[i].kind != y[i].kind ||
-            x[i].flags != y[i].flags || x[i].key_hi != y[i].key_hi || x[i].key_lo != y[i].key_lo)
-            return 0;
-    for (size_t i = 0; i < sa; i++)
-        if (p[i].first_token != q[i].first_token || p[i].ntokens != q[i].ntokens ||
-            p[i].start != q[i].start || p[i].end != q[i].end || p[i].paragraph != q[i].paragraph)
-            return 0;
-    return 1;
-}
-
 static void blank_check(blank_tally *t, const char *what, const char *text, size_t len) {
     char *one = malloc(len + 1), *two = malloc(len + 1);
     marsad_doc *doc = marsad_doc_new(text, len);
@@ -230,7 +210,7 @@ static void blank_check(blank_tally *t, const char *what, const char *text, size
     size_t n2 = boilerplate_blank_doc(t->bp, two, len, doc);
     marsad_doc *want = marsad_doc_new(one, len);
     int ok = n1 == n2 && memcmp(one, two, len) == 0 && want &&
-             text_doc_blanked(doc, two, len) == 0 && same_docs(doc, want);
+             text_doc_blanked(doc, two, len) == 0 && !inv_check_same_docs(doc, want);
     size_t dl;
     ok = ok && memcmp(marsad_doc_text(doc, &dl), one, len) == 0 && dl == len;
     if (!ok && t->bad < 3) fprintf(stderr, "  %s: blanking on the doc differs\n", what);
