@@ -420,6 +420,21 @@ TEST(token_forms_and_keys_are_folds)
                                       s, sizeof s);
         tokfold_text(s, len);
     }
+    /* words around the length the tokenizer folds while reading (longer
+     * ones are folded the usual way), with a mark or a ligature at the end */
+    static const char *const ENDS[] = {"", "َ", "ﻻ", "ـ", "ڤ"};
+    for (size_t letters = 118; letters <= 130; letters++)
+        for (size_t e = 0; e < sizeof ENDS / sizeof *ENDS; e++) {
+            char w[400];
+            size_t n = 0;
+            for (size_t k = 0; k < letters; k++) {
+                memcpy(w + n, k % 3 ? "ب" : "أ", 2);
+                n += 2;
+            }
+            memcpy(w + n, ENDS[e], strlen(ENDS[e]));
+            n += strlen(ENDS[e]);
+            tokfold_text(w, n);
+        }
     CHECK(tokfold_tokens >= 50000);
     CHECK_EQ_INT(tokfold_bad, 0);
 }

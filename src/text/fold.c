@@ -145,14 +145,11 @@ static void table_fill(int32_t row[TABLE_MAX + 1], int32_t cp) {
 }
 
 /* The same folds below U+0800 as UTF-8 bytes, for the common case of
- * fold_run (no offset map, room enough): len bytes (0 when the code point
- * is deleted), or FAST_NO when the fold has a space or is long. */
-#define FAST_NO 0xFF
-typedef struct {
-    uint8_t len;
-    char b[7];
-    uint64_t poly, mul; /* P of the bytes (text_internal.h), and B^len */
-} fast_fold;
+ * fold_run (no offset map, room enough) and for the tokenizer
+ * (text_fold_fast_table): see text_fast_fold. */
+#define FAST_NO TEXT_FOLD_NO
+typedef text_fast_fold fast_fold;
+_Static_assert(TABLE_N == TEXT_FOLD_N, "the fast table covers the fold table");
 static fast_fold fast_table[TABLE_N];
 
 static size_t put_utf8(int32_t cp, char *b);
@@ -283,6 +280,11 @@ static size_t fold_run(const char *s, size_t len, char *out, size_t cap,
     }
     if (o < cap) out[o] = '\0';
     return o;
+}
+
+const text_fast_fold *text_fold_fast_table(void) {
+    pthread_once(&fold_once, fold_table_init);
+    return fast_table;
 }
 
 int text_fold_simple(const char *s, size_t len, char *out, size_t cap,

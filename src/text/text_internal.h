@@ -67,6 +67,22 @@ marsad_doc *text_doc_new_words(const char *text, size_t len, size_t max_words,
  * length or memory runs out. */
 int text_doc_blanked(marsad_doc *d, const char *text, size_t len);
 
+/* The fold of one code point below U+0800 as UTF-8 bytes: b[0..len) (len
+ * 0 when the code point is deleted), or len TEXT_FOLD_NO when it must be
+ * folded the usual way (its fold has a space, or is longer than b). A
+ * string's P (below) grows by it as P(s + b) = P(s) * mul + poly. The
+ * tokenizer folds a word while it reads it with this table, which is what
+ * text_fold_simple does. */
+#define TEXT_FOLD_NO 0xFF
+#define TEXT_FOLD_N 0x800
+typedef struct {
+    uint8_t len;
+    char b[7];
+    uint64_t poly, mul;
+} text_fast_fold;
+/* The table for U+0000..U+07FF, built on first use (thread-safe). */
+const text_fast_fold *text_fold_fast_table(void);
+
 /* marsad_fold(s, len, out, cap) for the common token: every character
  * ASCII or two-byte UTF-8 whose fold has no space. Then returns 1, with
  * the folded length in *out_len (out NUL-terminated) and its P (below, not

@@ -129,18 +129,32 @@ static size_t squeeze_spaces(char *s, size_t n) {
     return o;
 }
 
+/* A word folded by the scanner as it read it (see scan_tokens). */
+#define WORD_FOLD_MAX 248
+typedef struct {
+    char b[WORD_FOLD_MAX + 8]; /* room for a whole table entry past the end */
+    size_t n;
+    uint64_t key; /* P of b[0..n), not reduced */
+} word_fold;
+
 static int add_token(marsad_doc *d, size_t start, size_t end, int kind,
-                     int flags) {
+                     int flags, const word_fold *wf) {
     if (grow((void **)&d->toks, &d->captoks, d->ntoks + 1, sizeof *d->toks))
         return -1;
     /* fold straight into the buffer, with room for the usual growth (an
      * Arabic ligature of 3 bytes folds to 4); fold again when short */
     size_t room = 4 * (end - start) + 16;
+    if (wf && wf->n + 1 > room) room = wf->n + 1;
     if (grow((void **)&d->norms, &d->normcap, d->normlen + room, 1)) return -1;
     size_t need;
     uint64_t key;
-    if (!text_fold_simple(d->text + start, end - start, d->norms + d->normlen,
-                          d->normcap - d->normlen, &need, &key)) {
+    if (wf) {
+        need = wf->n;
+        key = wf->key;
+        memcpy(d->norms + d->normlen, wf->b, need);
+        d->norms[d->normlen + need] = '\0';
+    } else if (!text_fold_simple(d->text + start, end - start, d->norms + d->normlen,
+                                 d->normcap - d->normlen, &need, &key)) {
         need = marsad_fold(d->text + start, end - start, d->norms + d->normlen,
                            d->normcap - d->normlen);
         if (need + 1 > d->normcap - d->normlen) {
@@ -207,15 +221,34 @@ static int add_sentence(marsad_doc *d, size_t first, size_t last_excl,
 #define TOKF_NEWLINE_BEFORE 0x80
 
 typedef int (*token_cb)(void *ctx, size_t start, size_t end, int kind,
-                        int flags);
+                        int flags, const word_fold *wf);
+
+/* One code point of a word into wf (ft: the fast fold table): 0 when it
+ * must be folded the usual way, which text_fold_simple would conclude too
+ * (a code point from U+0800 on, or one whose fold the table does not hold),
+ * or when the word is too long for wf. */
+static inline int fold_step(word_fold *wf, const text_fast_fold *ft, int32_t cp) {
+    if (cp >= TEXT_FOLD_N || ft[cp].len == TEXT_FOLD_NO || wf->n > WORD_FOLD_MAX)
+        return 0;
+    const text_fast_fold *f = &ft[cp];
+    memcpy(wf->b + wf->n, f->b, sizeof f->b);
+    wf->key = wf->key * f->mul + f->poly;
+    wf->n += f->len;
+    return 1;
+}
 
 /* The scanner: calls cb for each token of s; stops early when cb fails.
- * *invalid and *nuls (may be NULL) count bad bytes. */
+ * *invalid and *nuls (may be NULL) count bad bytes. With fold, a word is
+ * folded while it is read (one decoding of each character instead of two)
+ * and cb gets its fold, exactly text_fold_simple's; else (and for other
+ * tokens, or a word the table cannot fold) cb gets NULL. */
 static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
-                       size_t *invalid_out, size_t *nuls_out) {
+                       size_t *invalid_out, size_t *nuls_out, int fold) {
     size_t i = 0, invalid = 0, nuls = 0;
     int glued = 0, newline = 1, rc = 0;
     pthread_once(&cls_once, cls_table_init);
+    const text_fast_fold *ft = fold ? text_fold_fast_table() : NULL;
+    word_fold wf;
     while (i < len) {
         int32_t cp;
         int inv;
@@ -230,26 +263,30 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
                           (newline ? TOKF_NEWLINE_BEFORE : 0) |
                           (inv ? MARSAD_TOKF_INVALID : 0);
         i += n;
+        int folded = 0;
         if (c == C_LETTER_AR || c == C_LETTER || c == C_MARK) {
             enum cls script = c == C_MARK ? C_LETTER_AR : c;
             kind = MARSAD_TOK_WORD;
+            wf.n = 0;
+            wf.key = 0;
+            folded = ft && fold_step(&wf, ft, cp);
             while (i < len) {
                 size_t m = text_utf8_next(s, len, i, &cp, &inv);
                 if (inv) break;
                 enum cls c2 = classify(cp);
-                if (c2 == C_MARK) { i += m; continue; }
-                if (c2 == script) {
+                if (c2 == C_MARK) {
+                    i += m;
+                } else if (c2 == script) {
                     c = c2; /* a letter fixes the script of leading marks */
                     i += m;
-                    continue;
-                }
-                if (c == C_MARK && (c2 == C_LETTER_AR || c2 == C_LETTER)) {
+                } else if (c == C_MARK && (c2 == C_LETTER_AR || c2 == C_LETTER)) {
                     script = c2; /* leading marks take the script that follows */
                     c = c2;
                     i += m;
-                    continue;
+                } else {
+                    break;
                 }
-                break;
+                folded = folded && fold_step(&wf, ft, cp);
             }
         } else if (c == C_DIGIT) {
             kind = MARSAD_TOK_NUMBER;
@@ -272,7 +309,7 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
         } else {
             kind = c == C_QUOTE ? MARSAD_TOK_QUOTE : MARSAD_TOK_PUNCT;
         }
-        if ((rc = cb(ctx, start, i, kind, flags)) != 0) break;
+        if ((rc = cb(ctx, start, i, kind, flags, folded ? &wf : NULL)) != 0) break;
         glued = 1;
         newline = 0;
     }
@@ -282,8 +319,8 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
 }
 
 static int doc_token_cb(void *ctx, size_t start, size_t end, int kind,
-                        int flags) {
-    return add_token(ctx, start, end, kind, flags);
+                        int flags, const word_fold *wf) {
+    return add_token(ctx, start, end, kind, flags, wf);
 }
 
 /* doc_token_cb until max_words words and numbers are in: then 1 (stop). */
@@ -293,16 +330,16 @@ struct words_ctx {
 };
 
 static int words_token_cb(void *ctx, size_t start, size_t end, int kind,
-                          int flags) {
+                          int flags, const word_fold *wf) {
     struct words_ctx *w = ctx;
-    if (add_token(w->d, start, end, kind, flags)) return -1;
+    if (add_token(w->d, start, end, kind, flags, wf)) return -1;
     if (kind == MARSAD_TOK_WORD || kind == MARSAD_TOK_NUMBER)
         if (++w->words >= w->max_words) return 1;
     return 0;
 }
 
 static int tokenize(marsad_doc *d) {
-    return scan_tokens(d->text, d->len, doc_token_cb, d, &d->invalid, &d->nuls);
+    return scan_tokens(d->text, d->len, doc_token_cb, d, &d->invalid, &d->nuls, 1);
 }
 
 struct key_ctx {
@@ -312,7 +349,7 @@ struct key_ctx {
 };
 
 static int key_token_cb(void *ctx, size_t start, size_t end, int kind,
-                        int flags) {
+                        int flags, const word_fold *wf) {
     struct key_ctx *k = ctx;
     size_t n = marsad_fold(k->s + start, end - start, NULL, 0);
     if (n == 0) return 0;
@@ -332,7 +369,7 @@ static int key_token_cb(void *ctx, size_t start, size_t end, int kind,
 
 size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap) {
     struct key_ctx k = {s, out, cap, 0};
-    scan_tokens(s, len, key_token_cb, &k, NULL, NULL);
+    scan_tokens(s, len, key_token_cb, &k, NULL, NULL, 0);
     if (k.o < cap) out[k.o] = '\0';
     else if (cap) out[cap - 1] = '\0';
     return k.o;
@@ -382,7 +419,7 @@ marsad_doc *text_doc_new_words(const char *text, size_t len, size_t max_words,
     d->text[len] = '\0';
     d->len = len;
     struct words_ctx w = {d, 0, max_words ? max_words : 1};
-    int rc = scan_tokens(d->text, d->len, words_token_cb, &w, &d->invalid, &d->nuls);
+    int rc = scan_tokens(d->text, d->len, words_token_cb, &w, &d->invalid, &d->nuls, 1);
     if (rc < 0) goto fail;
     *cut = rc > 0;
     if (segment(d)) goto fail;
