@@ -298,6 +298,9 @@ static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
         i += m.ntoks;
     }
     if (covered && any) return related ? BP_RELATED : BP_LINE;
+    /* the other rules allow at most bp->max_words words: a longer line
+     * (most paragraphs) is text without a question */
+    if (nw > bp->max_words) return BP_TEXT;
 
     phrase_match m;
     if (phrase_dict_match(bp->start, t, n, first, PHRASE_ANY_SENTENCE, &m)) {
