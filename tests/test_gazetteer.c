@@ -2,6 +2,7 @@
  * tests/data/places.tsv), the seed articles against their gold places,
  * districts by point-in-polygon, malformed data lines, bad input, cost. */
 #include "geo/boundaries.h"
+#include "geo/gaz_internal.h"
 #include "geo/gazetteer.h"
 #include "marsad.h"
 #include "table.h"
@@ -512,7 +513,8 @@ TEST(gazetteer_load_cost)
 
 /* One scan resolved several times, with and without a country, gives what
  * gazetteer_find gives each time (extraction resolves the places of an
- * article twice from one scan). */
+ * article twice from one scan), and what the plain computation without the
+ * scan's caches gives. */
 typedef struct {
     int docs, mentions, bad;
 } rescan_tally;
@@ -540,6 +542,15 @@ static void rescan_file(const char *path, void *ctx) {
                 fprintf(stderr, "  %s, hint %s: resolve differs from find\n", path,
                         HINTS[h] ? HINTS[h] : "-");
         }
+        /* and what the plain computation gives, without the caches */
+        gaz_mention *p = NULL;
+        size_t np = gaz_resolve_plain(s, HINTS[h], &p);
+        if (np != na || (na && na != (size_t)-1 && memcmp(a, p, na * sizeof *a) != 0)) {
+            if (t->bad++ < 3)
+                fprintf(stderr, "  %s, hint %s: resolve differs from plain\n",
+                        path, HINTS[h] ? HINTS[h] : "-");
+        }
+        free(p);
         t->mentions += (int)na;
         free(a);
         free(b);

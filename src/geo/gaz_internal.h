@@ -61,4 +61,9 @@ struct gazetteer {
 /* Disambiguation rank of a place: population when known, else feature. */
 int gaz_rank(const gaz_place *p);
 
+/* gazetteer_resolve computing everything afresh, without the scan's caches
+ * (the distance table): what the shortcuts must give, for tests. */
+size_t gaz_resolve_plain(const gaz_scan *scan, const char *country_hint,
+                         gaz_mention **out);
+
 #endif
