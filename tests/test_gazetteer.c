@@ -513,8 +513,8 @@ TEST(gazetteer_load_cost)
 
 /* One scan resolved several times, with and without a country, gives what
  * gazetteer_find gives each time (extraction resolves the places of an
- * article twice from one scan), and what the plain computation without the
- * scan's caches gives. */
+ * article twice from one scan), and what the plain computation gives (cues
+ * read at every word, no caches). */
 typedef struct {
     int docs, mentions, bad;
 } rescan_tally;
@@ -526,7 +526,10 @@ static void rescan_file(const char *path, void *ctx) {
     char *text = test_read_file(path, &len);
     marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
     gaz_scan *s = doc ? gazetteer_scan(g, doc) : NULL;
-    if (!s) {
+    gaz_scan *sp = doc ? gaz_scan_plain(g, doc) : NULL;
+    if (!s || !sp) {
+        gazetteer_scan_free(s);
+        gazetteer_scan_free(sp);
         t->bad++;
         marsad_doc_free(doc);
         free(text);
@@ -544,7 +547,7 @@ static void rescan_file(const char *path, void *ctx) {
         }
         /* and what the plain computation gives, without the caches */
         gaz_mention *p = NULL;
-        size_t np = gaz_resolve_plain(s, HINTS[h], &p);
+        size_t np = gaz_resolve_plain(sp, HINTS[h], &p);
         if (np != na || (na && na != (size_t)-1 && memcmp(a, p, na * sizeof *a) != 0)) {
             if (t->bad++ < 3)
                 fprintf(stderr, "  %s, hint %s: resolve differs from plain\n",
@@ -557,8 +560,71 @@ static void rescan_file(const char *path, void *ctx) {
     }
     t->docs++;
     gazetteer_scan_free(s);
+    gazetteer_scan_free(sp);
     marsad_doc_free(doc);
     free(text);
+}
+
+/* Random texts of cue words, place names, numbers, empty tokens (tatweel)
+ * and punctuation: the scan that reads cues only before names and the
+ * resolution with its caches give what the plain computation gives. */
+TEST(gazetteer_lazy_cues_equal_plain_on_random_text)
+{
+    const gazetteer *g = gaz();
+    if (!g) return;
+    static const char *const W[] = {
+        "مدينة", "بمدينة", "منطقة", "مناطق", "قرية", "جنوب", "شمال", "غرب",
+        "على", "بعد", "على مقربة من", "قرب", "من", "عن", "كيلومترا", "كم",
+        "15", "30", "طرابلس", "مصراتة", "لمصراتة", "بنغازي", "سرت", "الخمس",
+        "زليتن", "وترهونة", "الزاوية", "درنة", "الرئيس", "محمد", "كتيبة",
+        "شهداء", "جامعة", "ـ", "ــ", "،", "و", "في", ".", "\n", "أطراف",
+        "مشارف", "محيط", "وسط", "القاهرة", "دمشق", "حلب", "تونس", "صبراتة",
+    };
+    const size_t nw = sizeof W / sizeof *W;
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    int bad = 0, mentions = 0;
+    char buf[4096];
+    for (int doc_i = 0; doc_i < 400; doc_i++) {
+        size_t len = 0;
+        for (int k = 0; k < 60; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *w = W[x % nw];
+            size_t wl = strlen(w);
+            if (len + wl + 2 >= sizeof buf) break;
+            memcpy(buf + len, w, wl);
+            len += wl;
+            if ((x >> 20) % 5) buf[len++] = ' '; /* sometimes joined */
+        }
+        marsad_doc *doc = marsad_doc_new(buf, len);
+        gaz_scan *s = doc ? gazetteer_scan(g, doc) : NULL;
+        gaz_scan *sp = doc ? gaz_scan_plain(g, doc) : NULL;
+        if (!s || !sp) {
+            bad++;
+        } else {
+            static const char *const HINTS[] = {NULL, "LY", "EG"};
+            for (size_t h = 0; h < 3; h++) {
+                gaz_mention *a = NULL, *p = NULL;
+                size_t na = gazetteer_resolve(s, HINTS[h], &a);
+                size_t np = gaz_resolve_plain(sp, HINTS[h], &p);
+                if (na != np || (na && na != (size_t)-1 &&
+                                 memcmp(a, p, na * sizeof *a) != 0)) {
+                    if (bad++ < 3)
+                        fprintf(stderr, "  random text %d, hint %s differs\n",
+                                doc_i, HINTS[h] ? HINTS[h] : "-");
+                }
+                if (na != (size_t)-1) mentions += (int)na;
+                free(a);
+                free(p);
+            }
+        }
+        gazetteer_scan_free(s);
+        gazetteer_scan_free(sp);
+        marsad_doc_free(doc);
+    }
+    CHECK(mentions >= 1000);
+    CHECK_EQ_INT(bad, 0);
 }
 
 TEST(gazetteer_scan_resolved_again_equals_find)

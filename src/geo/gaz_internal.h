@@ -61,8 +61,10 @@ struct gazetteer {
 /* Disambiguation rank of a place: population when known, else feature. */
 int gaz_rank(const gaz_place *p);
 
-/* gazetteer_resolve computing everything afresh, without the scan's caches
+/* gazetteer_scan asking the cue dictionary at every word, and
+ * gazetteer_resolve computing everything afresh, without the scan's caches
  * (the distance table): what the shortcuts must give, for tests. */
+gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc);
 size_t gaz_resolve_plain(const gaz_scan *scan, const char *country_hint,
                          gaz_mention **out);
 

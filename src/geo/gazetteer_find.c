@@ -2,7 +2,8 @@
  * gazetteer_find.c — finds and resolves place mentions in a document (see
  * gazetteer.h for the rules). Three passes over the tokens:
  *   1. cue words (place types, organizations, titles, relations, units),
- *      each recorded at the token where it ends;
+ *      each recorded at the token where it ends (read only on the tokens
+ *      just before a name, when pass 2 asks: see cue_end_at);
  *   2. place names by longest match, with the cues just before each name:
  *      type word, organization, person, relation and distance;
  *   3. over the mentions: the article's country; stop-word names kept only
@@ -20,6 +21,7 @@
 
 typedef struct {
     uint32_t start, end; /* tokens [start, end) */
+    uint32_t last;       /* its last non-empty token */
     const uint32_t *vals;
     uint32_t nvals;
     uint8_t definite;    /* written with the article (المدينة, بالمنطقة) */
@@ -42,15 +44,75 @@ typedef struct {
     uint8_t pro_wa;   /* the first name token starts with و */
 } raw;
 
+/* cue_end and cue_start entries not looked at yet */
+#define CUE_UNSEEN (-2)
+
 typedef struct {
     const gazetteer *g;
     const marsad_token *t;
     size_t n;
-    int32_t *cue_end; /* per token: index into hits of the longest cue ending
-                         there, or -1 */
+    int32_t *cue_end;   /* per token: index into hits of the longest cue
+                           ending there, -1 none, or CUE_UNSEEN */
+    int32_t *cue_start; /* per token: the cue starting there, likewise */
     cue_hit *hits;
-    size_t nhits;
+    size_t nhits, caphits;
+    const phrase_asker *cues; /* during the scan */
+    size_t cue_max;           /* most words in a cue */
+    int oom;
 } ctx;
+
+/* The cue hit starting at token i, or -1: asked once, then remembered.
+ * Sets c->oom when memory runs out. */
+static int32_t cue_at(ctx *c, size_t i) {
+    if (c->cue_start[i] != CUE_UNSEEN) return c->cue_start[i];
+    c->cue_start[i] = -1;
+    phrase_match m;
+    if (c->t[i].kind != MARSAD_TOK_WORD || !phrase_ask(c->cues, i, &m))
+        return -1;
+    if (c->nhits == c->caphits) {
+        size_t nc = c->caphits ? c->caphits * 2 : 64;
+        cue_hit *nh = realloc(c->hits, nc * sizeof *nh);
+        if (!nh) {
+            c->oom = 1;
+            return -1;
+        }
+        c->hits = nh;
+        c->caphits = nc;
+    }
+    size_t end = i + m.ntoks - 1;
+    while (end > i && c->t[end].norm_len == 0) end--;
+    const char *w = c->t[i].norm;
+    int definite = (m.pro >= 4 && (memcmp(w + m.pro - 4, "ال", 4) == 0 ||
+                                   memcmp(w + m.pro - 4, "لل", 4) == 0));
+    c->hits[c->nhits] = (cue_hit){(uint32_t)i, (uint32_t)(i + m.ntoks),
+                                  (uint32_t)end, m.values, m.nvalues,
+                                  (uint8_t)definite, m.pro};
+    return c->cue_start[i] = (int32_t)c->nhits++;
+}
+
+/* The longest cue ending at token j (the one starting first), or -1.
+ * Only the tokens right before a place name are asked about, not every
+ * word: a cue ending at j starts at most cue_max non-empty tokens back
+ * (matching skips empty tokens, one token per word), so those starts are
+ * tried in text order, each once. Gives what marking every cue at its end
+ * in one pass over all tokens gives (gazetteer_scan's plain mode). */
+static int32_t cue_end_at(ctx *c, size_t j) {
+    if (c->cue_end[j] != CUE_UNSEEN) return c->cue_end[j];
+    c->cue_end[j] = -1;
+    if (c->t[j].norm_len == 0 || c->cue_max == 0) return -1; /* a cue ends
+                                                                on a word */
+    size_t lo = j, words = 0;
+    for (size_t k = j + 1; k-- > 0;) {
+        if (c->t[k].norm_len == 0) continue;
+        lo = k;
+        if (++words == c->cue_max) break;
+    }
+    for (size_t i = lo; i <= j; i++) {
+        int32_t h = cue_at(c, i);
+        if (h >= 0 && c->hits[h].last == j) return c->cue_end[j] = h;
+    }
+    return -1;
+}
 
 static const gaz_cue *cue_kind(const ctx *c, int32_t h, int kind) {
     if (h < 0) return NULL;
@@ -71,11 +133,11 @@ static int names_place(const ctx *c, int32_t h) {
 }
 
 /* The cue hit of `kind` ending at token j in sentence s, or -1. */
-static int32_t cue_before(const ctx *c, size_t j_plus1, uint32_t s, int kind) {
+static int32_t cue_before(ctx *c, size_t j_plus1, uint32_t s, int kind) {
     if (j_plus1 == 0) return -1;
     size_t j = j_plus1 - 1;
     if (c->t[j].sentence != s) return -1;
-    int32_t h = c->cue_end[j];
+    int32_t h = cue_end_at(c, j);
     if (h < 0 || !cue_kind(c, h, kind)) return -1;
     if (c->t[c->hits[h].start].sentence != s) return -1;
     return h;
@@ -144,7 +206,7 @@ static int keyset_add(keyset *k, const char *s, uint32_t n) {
 }
 
 /* Person cue right before token q: a title/kinship word or a first name. */
-static int person_before(const ctx *c, size_t q, uint32_t s) {
+static int person_before(ctx *c, size_t q, uint32_t s) {
     if (q == 0 || c->t[q - 1].sentence != s) return 0;
     if (cue_before(c, q, s, CUE_PERSON) >= 0) return 1;
     phrase_match pm;
@@ -343,7 +405,9 @@ void gazetteer_scan_free(gaz_scan *s) {
     free(s);
 }
 
-gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
+/* gazetteer_scan; lazy: cues read only before names (cue_end_at). */
+static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
+                          int lazy) {
     gaz_scan *scan = calloc(1, sizeof *scan);
     if (!scan) return NULL;
     if (!g || !doc) return scan;
@@ -363,34 +427,23 @@ gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
     phrase_asker_init(&cues, g->cues, c.t, c.n, PHRASE_PRO);
     phrase_asker_init(&names, g->names, c.t, c.n, PHRASE_PRO);
 
-    /* 1. cues */
-    c.cue_end = malloc(c.n * sizeof *c.cue_end);
+    /* 1. cues: at every word (plain), or only where a name asks (lazy) */
+    c.cues = &cues;
+    c.cue_max = phrase_dict_max_tokens(g->cues);
+    c.cue_end = malloc(2 * c.n * sizeof *c.cue_end);
     if (!c.cue_end) goto done;
-    size_t caph = 0;
-    for (size_t i = 0; i < c.n; i++) c.cue_end[i] = -1;
+    c.cue_start = c.cue_end + c.n;
     for (size_t i = 0; i < c.n; i++) {
-        phrase_match m;
-        if (c.t[i].kind != MARSAD_TOK_WORD ||
-            !phrase_ask(&cues, i, &m))
-            continue;
-        if (c.nhits == caph) {
-            caph = caph ? caph * 2 : 64;
-            cue_hit *nh = realloc(c.hits, caph * sizeof *nh);
-            if (!nh) goto done;
-            c.hits = nh;
-        }
-        size_t end = i + m.ntoks - 1;
-        while (end > i && c.t[end].norm_len == 0) end--;
-        const char *w = c.t[i].norm;
-        int definite = (m.pro >= 4 && (memcmp(w + m.pro - 4, "ال", 4) == 0 ||
-                                       memcmp(w + m.pro - 4, "لل", 4) == 0));
-        c.hits[c.nhits] = (cue_hit){(uint32_t)i, (uint32_t)(i + m.ntoks),
-                                    m.values, m.nvalues, (uint8_t)definite,
-                                    m.pro};
-        int32_t prev = c.cue_end[end];
-        if (prev < 0 || c.hits[prev].start > i) c.cue_end[end] = (int32_t)c.nhits;
-        c.nhits++;
+        c.cue_end[i] = lazy ? CUE_UNSEEN : -1;
+        c.cue_start[i] = CUE_UNSEEN;
     }
+    for (size_t i = 0; !lazy && i < c.n; i++) {
+        int32_t h = cue_at(&c, i);
+        if (h < 0) continue;
+        int32_t *e = &c.cue_end[c.hits[h].last];
+        if (*e < 0) *e = h; /* the first to start is the longest */
+    }
+    if (c.oom) goto done;
 
     /* 2. names */
     for (size_t i = 0; i < c.n;) {
@@ -559,6 +612,7 @@ gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
         nr++;
         i = name_end;
     }
+    if (c.oom) goto done;
     for (size_t k = 0; k < nr; k++)
         r[k].c = pool + (uintptr_t)r[k].c;
     ok = 1;
@@ -573,13 +627,22 @@ done:
         free(scan);
         return NULL;
     }
-    scan->c.cue_end = NULL;
+    scan->c.cue_end = scan->c.cue_start = NULL;
     scan->c.hits = NULL;
-    scan->c.nhits = 0;
+    scan->c.nhits = scan->c.caphits = 0;
+    scan->c.cues = NULL;
     scan->r = r;
     scan->nr = nr;
     scan->pool = pool;
     return scan;
+}
+
+gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc) {
+    return scan_doc(g, doc, 1);
+}
+
+gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc) {
+    return scan_doc(g, doc, 0);
 }
 
 /* gazetteer_resolve, with the distance cache (cache) or without. */
