@@ -565,6 +565,27 @@ static void rescan_file(const char *path, void *ctx) {
     free(text);
 }
 
+/* The rank and area table made at load says what gaz_rank and the feature
+ * say, for every place. */
+TEST(gazetteer_rank_table_equals_rank)
+{
+    const gazetteer *g = gaz();
+    if (!g) return;
+    size_t bad = 0, areas = 0;
+    for (uint32_t i = 0; i < gazetteer_count(g); i++) {
+        const gaz_place *p = gazetteer_place(g, i);
+        int area = strcmp(p->feature, "country") == 0 ||
+                   strcmp(p->feature, "region") == 0;
+        areas += (size_t)area;
+        if (gaz_place_rank(g, i) != gaz_rank(p) || gaz_is_area(g, i) != area)
+            if (bad++ < 3)
+                fprintf(stderr, "  place %u (%s): rank %d, table %d\n", i,
+                        p->name_en, gaz_rank(p), gaz_place_rank(g, i));
+    }
+    CHECK(areas > 20);
+    CHECK_EQ_INT((int)bad, 0);
+}
+
 /* Random texts of cue words, place names, numbers, empty tokens (tatweel)
  * and punctuation: the scan that reads cues only before names and the
  * resolution with its caches give what the plain computation gives. */

@@ -56,10 +56,25 @@ struct gazetteer {
     uint32_t country_of[26 * 26]; /* ISO2 → country place id + 1; 0 none */
     uint8_t home[26 * 26];     /* ISO2 → 1 for the Arab world and its
                                   neighbours (countries.tsv) */
+    uint8_t *rank;             /* per place: gaz_rank (at most 100), plus
+                                  GAZ_AREA for a country or region; set once
+                                  loading is done, so resolution does not
+                                  compare feature strings per candidate */
 };
+
+enum { GAZ_AREA = 0x80 };
 
 /* Disambiguation rank of a place: population when known, else feature. */
 int gaz_rank(const gaz_place *p);
+
+/* gaz_rank of place id, and whether it is a country or region, from the
+ * table made at load. */
+static inline int gaz_place_rank(const gazetteer *g, uint32_t id) {
+    return g->rank[id] & ~GAZ_AREA;
+}
+static inline int gaz_is_area(const gazetteer *g, uint32_t id) {
+    return (g->rank[id] & GAZ_AREA) != 0;
+}
 
 /* gazetteer_scan asking the cue dictionary at every word, and
  * gazetteer_resolve computing everything afresh, without the scan's caches

@@ -1387,6 +1387,18 @@ gazetteer *gazetteer_load(const char *datadir, char *err, size_t errlen) {
         g->places = np;
         g->capplaces = g->nplaces;
     }
+    /* ranks and areas, read for every candidate of every mention */
+    g->rank = malloc(g->nplaces ? g->nplaces : 1);
+    if (!g->rank) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < g->nplaces; i++) {
+        const gaz_place *p = &g->places[i];
+        int area = strcmp(p->feature, "country") == 0 ||
+                   strcmp(p->feature, "region") == 0;
+        g->rank[i] = (uint8_t)(gaz_rank(p) | (area ? GAZ_AREA : 0));
+    }
     goto done;
 fail:
     gazetteer_free(g);
@@ -1414,6 +1426,7 @@ void gazetteer_join(gazetteer *g, phrase_group *pg) {
 void gazetteer_free(gazetteer *g) {
     if (!g) return;
     free(g->places);
+    free(g->rank);
     arena_free(g->arena);
     phrase_dict_free(g->names);
     phrase_dict_free(g->cues);

@@ -215,9 +215,16 @@ static int person_before(ctx *c, size_t q, uint32_t s) {
            pm.ntoks == 1;
 }
 
-static int is_area(const gaz_place *p) {
-    return strcmp(p->feature, "country") == 0 ||
-           strcmp(p->feature, "region") == 0;
+/* A country or region (gaz_is_area). */
+static int is_area(const gazetteer *g, const gaz_place *p) {
+    return gaz_is_area(g, p->id);
+}
+
+/* strcmp(a, b) == 0 for two country codes (char[3]: "LY", or "" unknown),
+ * without a call. */
+static inline int same_cc(const char *a, const char *b) {
+    return a[0] == b[0] &&
+           (a[0] == '\0' || (a[1] == b[1] && (a[1] == '\0' || a[2] == b[2])));
 }
 
 /* Score of candidate place p for mention r (higher is better). */
@@ -270,15 +277,15 @@ typedef struct {
 static double score(const ctx *c, const doc_ctx *d, const raw *r,
                     const cand *k) {
     const gaz_place *p = &c->g->places[k->id];
-    double s = gaz_rank(p);
-    if (d->country && strcmp(p->country, d->country) == 0) {
+    double s = gaz_place_rank(c->g, k->id);
+    if (d->country && same_cc(p->country, d->country)) {
         s += 1000;
     } else {
         for (size_t i = 0; i < d->nvoted; i++)
-            if (strcmp(d->voted[i], p->country) == 0) s += 150;
+            if (same_cc(d->voted[i], p->country)) s += 150;
     }
     if (k->weak) s -= 30;
-    if (r->nc < 2 || is_area(p) || d->nanchors == 0) return s;
+    if (r->nc < 2 || is_area(c->g, p) || d->nanchors == 0) return s;
     uint32_t sent = c->t[r->m.name_tok_start].sentence;
     double best_same = -1, best_any = -1;
     for (size_t i = 0; i < d->nanchors; i++) {
@@ -353,18 +360,18 @@ static void resolve_containment(const ctx *c, raw *r, size_t nr) {
         if (!b || b->m.in_org_name || !contained(c, a, b)) continue;
         const gaz_place *pa = &c->g->places[a->m.place];
         const gaz_place *pb = &c->g->places[b->m.place];
-        if (is_area(pa)) continue;
+        if (is_area(c->g, pa)) continue;
         if (strcmp(pb->feature, "country") == 0) {
             /* طرابلس في لبنان: a candidate in that country */
-            if (strcmp(pa->country, pb->country) == 0) continue;
+            if (same_cc(pa->country, pb->country)) continue;
             for (uint32_t k = 0; k < a->nc; k++)
-                if (strcmp(c->g->places[a->c[k].id].country, pb->country) == 0) {
+                if (same_cc(c->g->places[a->c[k].id].country, pb->country)) {
                     a->m.place = a->c[k].id;
                     break;
                 }
             continue;
         }
-        if (is_area(pb)) continue;
+        if (is_area(c->g, pb)) continue;
         double lim = b->dir ? 150 : 50;
         if (boundaries_distance_km_cos(pa->lat, pa->lon, pa->coslat, pb->lat,
                                        pb->lon, pb->coslat) <= lim)
@@ -540,10 +547,10 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
         int small = 1;
         for (size_t k = base; k < npool; k++) {
             const gaz_place *p = &g->places[pool[k].id];
-            if (is_area(p) || p->population >= 100000) small = 0;
+            if (is_area(g, p) || p->population >= 100000) small = 0;
         }
         int person = joined && !x->has_type && !x->m.in_org_name &&
-                     !(x->nc == 1 && is_area(&g->places[pool[base].id])) &&
+                     !(x->nc == 1 && is_area(g, &g->places[pool[base].id])) &&
                      (person_before(&c, q, s) ||
                       (small && m.ntoks == 1 &&
                        keyset_has(&persons, name, name_len)));
@@ -674,10 +681,10 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         const char *cc = c.g->places[r[k].c[0].id].country;
         int one = 1;
         for (uint32_t j = 1; j < r[k].nc; j++)
-            if (strcmp(c.g->places[r[k].c[j].id].country, cc)) one = 0;
+            if (!same_cc(c.g->places[r[k].c[j].id].country, cc)) one = 0;
         if (!one) continue;
         size_t v = 0;
-        while (v < d.nvoted && strcmp(voted[v], cc)) v++;
+        while (v < d.nvoted && !same_cc(voted[v], cc)) v++;
         if (v == d.nvoted) memcpy(voted[d.nvoted++], cc, 3);
         votes[v]++;
     }
@@ -713,7 +720,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
             continue;
         for (uint32_t j = 0; j < r[k].nc; j++)
             if (r[k].c[j].home &&
-                strcmp(c.g->places[r[k].c[j].id].country, d.country) == 0)
+                same_cc(c.g->places[r[k].c[j].id].country, d.country))
                 r[k].state = 1;
     }
     /* in a list: before an accepted place (مدن زليتن والخمس وترهونة), or
@@ -730,8 +737,8 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
                 const gaz_place *prev = &c.g->places[r[k - 1].c[0].id];
                 for (uint32_t j = 0; j < r[k].nc && !ok; j++) {
                     const gaz_place *p = &c.g->places[r[k].c[j].id];
-                    ok = strcmp(p->country, prev->country) == 0 ||
-                         (is_area(p) && is_area(prev));
+                    ok = same_cc(p->country, prev->country) ||
+                         (is_area(c.g, p) && is_area(c.g, prev));
                 }
             }
             if (ok) {
@@ -751,7 +758,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         int n_in = 0;
         for (uint32_t j = 0; j < r[k].nc; j++) {
             const gaz_place *p = &c.g->places[r[k].c[j].id];
-            if (!d.country || strcmp(p->country, d.country) == 0) {
+            if (!d.country || same_cc(p->country, d.country)) {
                 n_in++;
                 only = p->id;
             }
@@ -760,7 +767,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
             n_in = 1;
             only = r[k].c[0].id;
         }
-        if (n_in != 1 || is_area(&c.g->places[only])) continue;
+        if (n_in != 1 || is_area(c.g, &c.g->places[only])) continue;
         anchors[d.nanchors] = r[k];
         anchors[d.nanchors].m.place = only;
         d.nanchors++;
