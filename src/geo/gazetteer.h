@@ -125,7 +125,9 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
  * gazetteer_resolve then gives exactly what gazetteer_find(g, doc,
  * country_hint) gives. The scan reads doc's tokens (doc must outlive it);
  * free it with gazetteer_scan_free. gazetteer_scan returns NULL when memory
- * runs out. */
+ * runs out. gazetteer_resolve keeps distances and its first answer in the
+ * scan, so a second resolution for the same country is a copy: a scan
+ * belongs to one thread. */
 typedef struct gaz_scan gaz_scan;
 gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc);
 size_t gazetteer_resolve(const gaz_scan *s, const char *country_hint,

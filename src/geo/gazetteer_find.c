@@ -402,13 +402,60 @@ struct gaz_scan {
     cand *pool;
     km_slot *km; /* distances asked by gazetteer_resolve (made on first
                     need, or NULL): a cache, not part of the scan's answer */
+    /* The first resolution's answer and the country it was made for (see
+     * last_answer); a cache too */
+    int have_last;
+    int last_null;            /* it had no country */
+    char last_cc[3];
+    gaz_mention *last;        /* NULL when nlast is 0 */
+    size_t nlast;
 };
+
+/* A resolution depends on the hint only through the article's country it
+ * settles on (the hint, else the most voted). Extraction resolves twice,
+ * without and then with the country it found, and most often it is the one
+ * the first resolution voted for: then the first answer is the answer, a
+ * copy instead of a second resolution. Returns 1 and sets *out and *n when
+ * the scan holds the answer for country cc (NULL: none), else 0. */
+static int last_answer(const gaz_scan *s, const char *cc, gaz_mention **out,
+                       size_t *n) {
+    if (!s->have_last || s->last_null != !cc ||
+        (cc && !same_cc(cc, s->last_cc)))
+        return 0;
+    gaz_mention *res = NULL;
+    if (s->nlast) {
+        res = malloc(s->nlast * sizeof *res);
+        if (!res) return 0; /* resolved afresh */
+        memcpy(res, s->last, s->nlast * sizeof *res);
+    }
+    *out = res;
+    *n = s->nlast;
+    return 1;
+}
+
+/* Keeps the answer res[0..n) for country cc in s (when memory allows). */
+static void keep_answer(gaz_scan *s, const char *cc, const gaz_mention *res,
+                        size_t n) {
+    if (s->have_last) return;
+    gaz_mention *copy = NULL;
+    if (n) {
+        copy = malloc(n * sizeof *copy);
+        if (!copy) return;
+        memcpy(copy, res, n * sizeof *copy);
+    }
+    s->last = copy;
+    s->nlast = n;
+    s->last_null = !cc;
+    if (cc) memcpy(s->last_cc, cc, 3);
+    s->have_last = 1;
+}
 
 void gazetteer_scan_free(gaz_scan *s) {
     if (!s) return;
     free(s->r);
     free(s->pool);
     free(s->km);
+    free(s->last);
     free(s);
 }
 
@@ -652,7 +699,8 @@ gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc) {
     return scan_doc(g, doc, 0);
 }
 
-/* gazetteer_resolve, with the distance cache (cache) or without. */
+/* gazetteer_resolve, with the scan's caches (cache: the distance table and
+ * the first answer) or without. */
 static size_t resolve(const gaz_scan *scan, const char *country_hint,
                       gaz_mention **out, int cache) {
     *out = NULL;
@@ -664,6 +712,14 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
     raw *anchors = NULL;
     gaz_mention *res = NULL;
     size_t result = (size_t)-1;
+    /* the scan is not changed, only its caches filled */
+    gaz_scan *keep = cache ? (gaz_scan *)scan : NULL;
+    char hint[3] = "";
+    if (country_hint && country_hint[0] && country_hint[1]) {
+        hint[0] = (char)toupper((unsigned char)country_hint[0]);
+        hint[1] = (char)toupper((unsigned char)country_hint[1]);
+        if (keep && last_answer(scan, hint, out, &result)) return result;
+    }
     /* the states and resolutions below are per call: on a copy */
     raw *r = malloc(nr * sizeof *r);
     if (!r) return result;
@@ -689,10 +745,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         votes[v]++;
     }
     d.voted = (const char(*)[3])voted;
-    char hint[3] = "";
-    if (country_hint && country_hint[0] && country_hint[1]) {
-        hint[0] = (char)toupper((unsigned char)country_hint[0]);
-        hint[1] = (char)toupper((unsigned char)country_hint[1]);
+    if (hint[0]) {
         d.country = hint;
     } else if (d.nvoted) {
         size_t best = 0;
@@ -708,6 +761,8 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         if (!tie) d.country = voted[best];
     }
     free(votes);
+    if (keep && !hint[0] && last_answer(scan, d.country, out, &result))
+        goto done;
 
     /* 3b. stop-word names: kept when the place is in the article's country
      * and its stop line says so, or when listed with accepted places */
@@ -773,8 +828,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         d.nanchors++;
     }
     d.anchors = anchors;
-    /* the scan is not changed, only its distance cache filled */
-    d.km = cache ? &((gaz_scan *)scan)->km : NULL;
+    d.km = keep ? &keep->km : NULL;
 
     /* 3d. resolve */
     for (size_t k = 0; k < nr; k++) {
@@ -799,6 +853,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
     }
     *out = res;
     result = nout;
+    if (keep) keep_answer(keep, d.country, res, nout);
 done:
     free(r);
     free(voted);
