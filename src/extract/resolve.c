@@ -18,6 +18,13 @@
  * description, not a location. */
 #define DESCRIPTIVE_KM 60.0
 
+/* strcmp(f, w) == 0 for a place's feature, with the first letters compared
+ * inline: most features differ there, and this runs for every place of
+ * every resolution. */
+static inline int feature_is(const char *f, const char *w) {
+    return f[0] == w[0] && strcmp(f, w) == 0;
+}
+
 int resolve_load(marsad_model *m, const char *datadir, char *err,
                  size_t errlen) {
     if (!(m->gazetteer = gazetteer_load(datadir, err, errlen))) return -1;
@@ -78,18 +85,18 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
         p[i].org_hint = gm[i].in_org_name && gm[i].offset_km <= DESCRIPTIVE_KM;
         p[i].relative = gm[i].relation != NULL;
         /* a city's extent grows with its population (1M: about 10 km) */
-        if (strcmp(g->feature, "city") == 0)
+        if (feature_is(g->feature, "city"))
             p[i].extent_km = g->population > 0
                 ? fmin(15.0, fmax(3.0, sqrt((double)g->population) / 100.0))
                 : 8.0;
-        else if (strcmp(g->feature, "town") == 0)
+        else if (feature_is(g->feature, "town"))
             p[i].extent_km = 2.5;
         else
             p[i].extent_km = 1.5;
-        p[i].district = strcmp(g->feature, "suburb") == 0 ||
-                        strcmp(g->feature, "district") == 0 ||
-                        strcmp(g->feature, "quarter") == 0 ||
-                        strcmp(g->feature, "neighbourhood") == 0;
+        p[i].district = feature_is(g->feature, "suburb") ||
+                        feature_is(g->feature, "district") ||
+                        feature_is(g->feature, "quarter") ||
+                        feature_is(g->feature, "neighbourhood");
         p[i].id = gm[i].place;
     }
     free(gm);
