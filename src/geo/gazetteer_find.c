@@ -699,8 +699,10 @@ gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc) {
     return scan_doc(g, doc, 0);
 }
 
-/* gazetteer_resolve, with the scan's caches (cache: the distance table and
- * the first answer) or without. */
+/* Which of the scan's caches a resolution uses. */
+enum { USE_KM = 1, USE_ANSWER = 2 };
+
+/* gazetteer_resolve, with the scan's caches in `cache` (USE_*) or none. */
 static size_t resolve(const gaz_scan *scan, const char *country_hint,
                       gaz_mention **out, int cache) {
     *out = NULL;
@@ -718,7 +720,8 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
     if (country_hint && country_hint[0] && country_hint[1]) {
         hint[0] = (char)toupper((unsigned char)country_hint[0]);
         hint[1] = (char)toupper((unsigned char)country_hint[1]);
-        if (keep && last_answer(scan, hint, out, &result)) return result;
+        if ((cache & USE_ANSWER) && last_answer(scan, hint, out, &result))
+            return result;
     }
     /* the states and resolutions below are per call: on a copy */
     raw *r = malloc(nr * sizeof *r);
@@ -761,7 +764,8 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         if (!tie) d.country = voted[best];
     }
     free(votes);
-    if (keep && !hint[0] && last_answer(scan, d.country, out, &result))
+    if ((cache & USE_ANSWER) && !hint[0] &&
+        last_answer(scan, d.country, out, &result))
         goto done;
 
     /* 3b. stop-word names: kept when the place is in the article's country
@@ -828,7 +832,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
         d.nanchors++;
     }
     d.anchors = anchors;
-    d.km = keep ? &keep->km : NULL;
+    d.km = (cache & USE_KM) ? &keep->km : NULL;
 
     /* 3d. resolve */
     for (size_t k = 0; k < nr; k++) {
@@ -853,7 +857,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
     }
     *out = res;
     result = nout;
-    if (keep) keep_answer(keep, d.country, res, nout);
+    if (cache & USE_ANSWER) keep_answer(keep, d.country, res, nout);
 done:
     free(r);
     free(voted);
@@ -863,7 +867,7 @@ done:
 
 size_t gazetteer_resolve(const gaz_scan *scan, const char *country_hint,
                          gaz_mention **out) {
-    return resolve(scan, country_hint, out, 1);
+    return resolve(scan, country_hint, out, USE_KM | USE_ANSWER);
 }
 
 size_t gaz_resolve_plain(const gaz_scan *scan, const char *country_hint,
@@ -877,7 +881,8 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
     if (!g || !doc) return 0;
     gaz_scan *s = gazetteer_scan(g, doc);
     if (!s) return (size_t)-1;
-    size_t n = gazetteer_resolve(s, country_hint, out);
+    /* resolved once: no answer to keep */
+    size_t n = resolve(s, country_hint, out, USE_KM);
     gazetteer_scan_free(s);
     return n;
 }
