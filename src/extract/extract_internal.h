@@ -129,7 +129,7 @@ struct gaz_scan *resolve_places_scan(const marsad_model *m,
 /* Places of doc, resolved with country (NULL: inferred), from scan when it
  * is not NULL (a scan of the same doc). */
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
-                      const struct gaz_scan *scan, const char *country,
+                      struct gaz_scan *scan, const char *country,
                       x_place **out);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);

@@ -56,7 +56,7 @@ gaz_scan *resolve_places_scan(const marsad_model *m, const marsad_doc *doc) {
 }
 
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
-                      const gaz_scan *scan, const char *country, x_place **out) {
+                      gaz_scan *scan, const char *country, x_place **out) {
     gaz_mention *gm = NULL;
     size_t n = scan ? gazetteer_resolve(scan, country, &gm)
                     : gazetteer_find(m->gazetteer, doc, country, &gm);

@@ -130,7 +130,7 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
  * belongs to one thread. */
 typedef struct gaz_scan gaz_scan;
 gaz_scan *gazetteer_scan(const gazetteer *g, const marsad_doc *doc);
-size_t gazetteer_resolve(const gaz_scan *s, const char *country_hint,
+size_t gazetteer_resolve(gaz_scan *s, const char *country_hint,
                          gaz_mention **out);
 void gazetteer_scan_free(gaz_scan *s);
 

@@ -14,6 +14,7 @@
 #include "geo/gaz_internal.h"
 #include "text/text_internal.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -702,8 +703,9 @@ gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc) {
 /* Which of the scan's caches a resolution uses. */
 enum { USE_KM = 1, USE_ANSWER = 2 };
 
-/* gazetteer_resolve, with the scan's caches in `cache` (USE_*) or none. */
-static size_t resolve(const gaz_scan *scan, const char *country_hint,
+/* gazetteer_resolve, with the caches `cache` (USE_*) of keep, which is
+ * scan itself (then written) or NULL (cache 0). */
+static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_hint,
                       gaz_mention **out, int cache) {
     *out = NULL;
     if (!scan || scan->nr == 0) return 0;
@@ -714,8 +716,7 @@ static size_t resolve(const gaz_scan *scan, const char *country_hint,
     raw *anchors = NULL;
     gaz_mention *res = NULL;
     size_t result = (size_t)-1;
-    /* the scan is not changed, only its caches filled */
-    gaz_scan *keep = cache ? (gaz_scan *)scan : NULL;
+    assert(!cache || keep == scan);
     char hint[3] = "";
     if (country_hint && country_hint[0] && country_hint[1]) {
         hint[0] = (char)toupper((unsigned char)country_hint[0]);
@@ -865,14 +866,14 @@ done:
     return result;
 }
 
-size_t gazetteer_resolve(const gaz_scan *scan, const char *country_hint,
+size_t gazetteer_resolve(gaz_scan *scan, const char *country_hint,
                          gaz_mention **out) {
-    return resolve(scan, country_hint, out, USE_KM | USE_ANSWER);
+    return resolve(scan, scan, country_hint, out, USE_KM | USE_ANSWER);
 }
 
 size_t gaz_resolve_plain(const gaz_scan *scan, const char *country_hint,
                          gaz_mention **out) {
-    return resolve(scan, country_hint, out, 0);
+    return resolve(scan, NULL, country_hint, out, 0);
 }
 
 size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
@@ -882,7 +883,7 @@ size_t gazetteer_find(const gazetteer *g, const marsad_doc *doc,
     gaz_scan *s = gazetteer_scan(g, doc);
     if (!s) return (size_t)-1;
     /* resolved once: no answer to keep */
-    size_t n = resolve(s, country_hint, out, USE_KM);
+    size_t n = resolve(s, s, country_hint, out, USE_KM);
     gazetteer_scan_free(s);
     return n;
 }
