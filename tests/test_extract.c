@@ -3,6 +3,8 @@
 #include "marsad.h"
 #include "table.h"
 #include "test.h"
+#include "extract/extract_internal.h"
+#include "text/text_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -120,4 +122,65 @@ TEST(extract_bad_input_never_crashes)
     CHECK(ev != NULL);
     marsad_events_free(ev);
     free(big);
+}
+
+/* x_clean_copy (the events' strings) is text_utf8_clean, faster on clean
+ * text: the two agree byte for byte on clean, broken and truncated UTF-8. */
+TEST(extract_clean_copy_is_utf8_clean) {
+    static const unsigned char pick[] = {'a', ' ', 0, 0x7F, 0x80, 0xBF, 0xC0, 0xC1,
+                                         0xC2, 0xD8, 0xD9, 0xDF, 0xE0, 0xE2, 0xED,
+                                         0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA7, 0x84};
+    unsigned seed = 12345;
+    char s[64], a[3 * 64 + 1], b[3 * 64 + 1];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = round % 40;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = (char)pick[(seed >> 16) % sizeof pick];
+        }
+        size_t la = x_clean_copy(s, n, a);
+        size_t lb = text_utf8_clean(s, n, b, NULL);
+        CHECK(la == lb && memcmp(a, b, la + 1) == 0);
+        if (la != lb || memcmp(a, b, la + 1) != 0) break;
+    }
+    const char *text = "قتل 5 في درنة, and \xD9 \xE2\x82\xAC \xF0\x9F\x98\x80 end\xD8";
+    size_t la = x_clean_copy(text, strlen(text), a);
+    size_t lb = text_utf8_clean(text, strlen(text), b, NULL);
+    CHECK(la == lb && memcmp(a, b, la + 1) == 0);
+}
+
+/* The event id is "<doc_id>-e<n>" as printf into a 1024-byte buffer and a
+ * clean copy would make it, for plain, broken and overlong ids. */
+TEST(extract_event_id_as_printf)
+{
+    marsad_model *m = test_model();
+    CHECK(m != NULL);
+    if (!m) return;
+    const char *text = "قتل 5 جنود في هجوم على مدينة درنة. "
+                       "وقصفت طائرات مدينة سرت وقتل 3 مدنيين.";
+    static char ids[4][1100];
+    strcpy(ids[0], "abc");
+    strcpy(ids[1], "x\xD9y\xE2\x82");
+    /* "-e1" just does not fit; the cut falls inside a character */
+    memset(ids[2], 'q', 1021);
+    ids[2][1021] = '\0';
+    memset(ids[3], 'q', 1022);
+    memcpy(ids[3] + 1022, "\xD8\xA7", 3);
+    for (int k = 0; k < 4; k++) {
+        marsad_article a = {ids[k], text, strlen(text), "2016-04-24",
+                            NULL, NULL, NULL, NULL};
+        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_MENTIONS, NULL, NULL);
+        size_t ne = marsad_events_count(ev);
+        CHECK(ne >= 2);
+        for (size_t i = 0; i < ne; i++) {
+            const marsad_event *e = marsad_events_get(ev, i);
+            char clean[3 * 1100 + 1], buf[1024], want[3 * 1024 + 1];
+            text_utf8_clean(ids[k], strlen(ids[k]), clean, NULL);
+            if (snprintf(buf, sizeof buf, "%s-e%zu", clean, i + 1) < 0) buf[0] = 0;
+            text_utf8_clean(buf, strlen(buf), want, NULL);
+            CHECK(strcmp(e->event_id, want) == 0);
+            CHECK(strcmp(e->doc_id, clean) == 0);
+        }
+        marsad_events_free(ev);
+    }
 }

@@ -116,6 +116,9 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out);
 
 int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
+/* text_utf8_clean(s, n, out, NULL), faster on clean text (extract.c); out
+ * has room for 3 * n + 1 bytes. */
+size_t x_clean_copy(const char *s, size_t n, char *out);
 
 /* resolve.c: loading the resolvers and reading their mentions. */
 int resolve_load(marsad_model *m, const char *datadir, char *err,
