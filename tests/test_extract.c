@@ -184,3 +184,47 @@ TEST(extract_event_id_as_printf)
         marsad_events_free(ev);
     }
 }
+
+/* x_base_word asks the clitic segmentation only of words ending in a base
+ * word: it answers as asking it of every word does. */
+static int base_word_slow(const char *w, size_t n) {
+    static const char *const base[] = {"معقل", "معقله", "معقلها", "معاقل", "مقره",
+                                       "مقرها", "عاصمه", "امارة", "اماره", "معسكر",
+                                       NULL};
+    for (const char *const *b = base; *b; b++)
+        if (strlen(*b) == n && memcmp(w, *b, n) == 0) return 1;
+    marsad_seg seg[8];
+    int ns = marsad_clitic_segments(w, n, seg, 8);
+    for (int q = 1; q < ns; q++) {
+        if (seg[q].enc) continue;
+        for (const char *const *b = base; *b; b++)
+            if (strlen(*b) == n - seg[q].pro && memcmp(w + seg[q].pro, *b, n - seg[q].pro) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+TEST(extract_base_word_as_segmented)
+{
+    CHECK(x_word_lists_ok());
+    static const char *const stems[] = {"معقل", "معقله", "معقلها", "معاقل", "مقره",
+                                        "مقرها", "عاصمه", "امارة", "اماره", "معسكر",
+                                        "مقر", "قتل", "مدينه", "عقل", "سكر", "ه",
+                                        "ها", "", NULL};
+    static const char *const pro[] = {"", "و", "ف", "ب", "ل", "ال", "وال", "بال",
+                                      "وب", "لل", "فال", "ك", "م", NULL};
+    static const char *const enc[] = {"", "ه", "ها", "هم", "نا", NULL};
+    int yes = 0, n = 0;
+    for (const char *const *s = stems; *s; s++)
+        for (const char *const *p = pro; *p; p++)
+            for (const char *const *e = enc; *e; e++) {
+                char w[64];
+                snprintf(w, sizeof w, "%s%s%s", *p, *s, *e);
+                int fast = x_base_word(w, strlen(w)), slow = base_word_slow(w, strlen(w));
+                if (fast != slow) fprintf(stderr, "  base word %s: %d, not %d\n", w, fast, slow);
+                CHECK(fast == slow);
+                yes += slow;
+                n++;
+            }
+    CHECK(yes > 20 && yes < n);
+}

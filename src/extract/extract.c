@@ -288,9 +288,17 @@ static int sentence_is_question(const ctx *c, uint32_t sent) {
     return 0;
 }
 
-static int word_in(const marsad_token *t, const char *const *list);
-static const char *const YEAR_WORDS[] = {"عام", "العام", "سنه", "السنه", "في",
-                                         "منذ", "خلال", "عامي", NULL};
+/* A word list with the length of each word: word_in compares lengths
+ * before bytes, with no strlen per word and token. */
+typedef struct {
+    const char *s;
+    size_t n;
+} xword;
+#define W(lit) {lit, sizeof lit - 1}
+static int word_in(const marsad_token *t, const xword *list);
+static const xword YEAR_WORDS[] = {W("عام"), W("العام"), W("سنه"), W("السنه"),
+                                   W("في"), W("منذ"), W("خلال"), W("عامي"),
+                                   {NULL, 0}};
 
 /* A trigger is blocked when a threat, plan, denial or negation governs it. */
 static int blocked(const ctx *c, const x_tmatch *tm) {
@@ -386,20 +394,24 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
     return best;
 }
 
-static int word_in(const marsad_token *t, const char *const *list) {
-    for (; *list; list++)
-        if (tok_is(t, *list)) return 1;
+static int word_in(const marsad_token *t, const xword *list) {
+    for (; list->s; list++)
+        if (t->norm_len == list->n && memcmp(t->norm, list->s, list->n) == 0)
+            return 1;
     return 0;
 }
 
-static const char *const OTHERS[] = {"اخرين", "اخرون", "اخري", "الاخرين", NULL};
-static const char *const NAME_HEADS[] = {"ساحه", "ميدان", "شارع", "كتيبه", "لواء",
-                                         "سريه", "مقبره", "جامع", "مسجد", "مستشفي",
-                                         "حي", "مدرسه", "جسر", "دوار", NULL};
-static const char *const SUBSET[] = {"بينهم", "منهم", "بينها", "منها", "وبينهم",
-                                     "ومنهم", NULL};
-static const char *const PREPS[] = {"في", "من", "علي", "الي", "عن", "و",
-                                    "بعد", "قبل", "خلال", "اثر", "جراء", NULL};
+static const xword OTHERS[] = {W("اخرين"), W("اخرون"), W("اخري"), W("الاخرين"),
+                               {NULL, 0}};
+static const xword NAME_HEADS[] = {W("ساحه"), W("ميدان"), W("شارع"), W("كتيبه"),
+                                   W("لواء"), W("سريه"), W("مقبره"), W("جامع"),
+                                   W("مسجد"), W("مستشفي"), W("حي"), W("مدرسه"),
+                                   W("جسر"), W("دوار"), {NULL, 0}};
+static const xword SUBSET[] = {W("بينهم"), W("منهم"), W("بينها"), W("منها"),
+                               W("وبينهم"), W("ومنهم"), {NULL, 0}};
+static const xword PREPS[] = {W("في"), W("من"), W("علي"), W("الي"), W("عن"),
+                              W("و"), W("بعد"), W("قبل"), W("خلال"), W("اثر"),
+                              W("جراء"), {NULL, 0}};
 
 /* Is a civilian word within the few tokens after k (the counted noun)? */
 static int civilian_near(const ctx *c, size_t from, size_t to) {
@@ -563,8 +575,9 @@ static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
 
 /* ---- places, dates and actors of a trigger ------------------------------- */
 
-static const char *const TOWARD[] = {"الي", "نحو", "باتجاه", "اتجاه", "صوب",
-                                     "متجهه", "متجها", "للرجوع", NULL};
+static const xword TOWARD[] = {W("الي"), W("نحو"), W("باتجاه"), W("اتجاه"),
+                               W("صوب"), W("متجهه"), W("متجها"), W("للرجوع"),
+                               {NULL, 0}};
 
 static int place_is_destination(const ctx *c, const x_place *p) {
     size_t k = p->tok_start;
@@ -591,36 +604,58 @@ static int place_is_container(const ctx *c, uint32_t sent, const x_place *p) {
  * event happened: "معقل التنظيم في سرت", "مقرها في طرابلس". */
 /* (a bare مقر is not here: "في مقر بلدة الأرانب" is where it happened; its
  * possessive "مقرها طرابلس" describes) */
-static const char *const BASE_WORDS[] = {"معقل", "معقله", "معقلها", "معاقل",
-                                         "مقره", "مقرها", "عاصمه",
-                                         "امارة", "اماره", "معسكر", NULL};
+static const xword BASE_WORDS[] = {W("معقل"), W("معقله"), W("معقلها"),
+                                   W("معاقل"), W("مقره"), W("مقرها"), W("عاصمه"),
+                                   W("امارة"), W("اماره"), W("معسكر"),
+                                   {NULL, 0}};
+
+/* Is the folded word w (n bytes) a base word, bare or after proclitics
+ * (والمعقل, بمعقل)? Only a word ending in a base word can be one after its
+ * proclitics: the clitic segmentation is asked for those alone. */
+int x_base_word(const char *w, size_t n) {
+    int suffix = 0;
+    for (const xword *b = BASE_WORDS; b->s; b++) {
+        if (b->n == n && memcmp(w, b->s, n) == 0) return 1;
+        suffix |= b->n < n && memcmp(w + n - b->n, b->s, b->n) == 0;
+    }
+    if (!suffix) return 0;
+    marsad_seg seg[8];
+    int ns = marsad_clitic_segments(w, n, seg, 8);
+    for (int q = 1; q < ns; q++) {
+        if (seg[q].enc) continue;
+        for (const xword *b = BASE_WORDS; b->s; b++)
+            if (b->n == n - seg[q].pro && memcmp(w + seg[q].pro, b->s, b->n) == 0)
+                return 1;
+    }
+    return 0;
+}
 
 static int place_is_base(const ctx *c, const x_place *p) {
     size_t k = p->tok_start;
     const marsad_sentence *s = &c->s[c->t[k].sentence];
     for (size_t j = k; j > s->first_token && j + 4 > k; j--) {
         const marsad_token *t = &c->t[j - 1];
-        if (word_in(t, BASE_WORDS)) return 1;
-        /* with a proclitic or article: والمعقل, بمعقل */
-        marsad_seg seg[8];
-        int ns = marsad_clitic_segments(t->norm, t->norm_len, seg, 8);
-        for (int q = 1; q < ns; q++) {
-            if (seg[q].enc) continue;
-            for (const char *const *w = BASE_WORDS; *w; w++)
-                if (strlen(*w) == t->norm_len - seg[q].pro &&
-                    memcmp(t->norm + seg[q].pro, *w, strlen(*w)) == 0)
-                    return 1;
-        }
+        if (x_base_word(t->norm, t->norm_len)) return 1;
     }
     return 0;
 }
 
 /* Where a movement started ("تحركت من درنة", "القادمة من سرت") is not
  * where the event happened. */
-static const char *const MOVE_WORDS[] = {"تحركت", "تحرك", "انطلقت", "انطلق",
-                                         "قدموا", "قادمه", "قادمين", "القادمه",
-                                         "القادمين", "جاءت", "هربوا", "نزحوا",
-                                         "تسللوا", "فروا", "فر", NULL};
+static const xword MOVE_WORDS[] = {W("تحركت"), W("تحرك"), W("انطلقت"),
+                                   W("انطلق"), W("قدموا"), W("قادمه"),
+                                   W("قادمين"), W("القادمه"), W("القادمين"),
+                                   W("جاءت"), W("هربوا"), W("نزحوا"),
+                                   W("تسللوا"), W("فروا"), W("فر"), {NULL, 0}};
+
+int x_word_lists_ok(void) {
+    static const xword *const lists[] = {YEAR_WORDS, OTHERS, NAME_HEADS, SUBSET,
+                                         PREPS, TOWARD, BASE_WORDS, MOVE_WORDS};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        for (const xword *w = lists[i]; w->s; w++)
+            if (w->n != strlen(w->s) || w->n == 0) return 0;
+    return 1;
+}
 
 static int place_is_origin(const ctx *c, const x_place *p) {
     size_t k = p->tok_start;

@@ -119,6 +119,11 @@ int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
 /* text_utf8_clean(s, n, out, NULL), faster on clean text (extract.c); out
  * has room for 3 * n + 1 bytes. */
 size_t x_clean_copy(const char *s, size_t n, char *out);
+/* Is the folded word a base word (معقل, مقرها ...), bare or after
+ * proclitics? (extract.c: a place named as someone's base) */
+int x_base_word(const char *w, size_t n);
+/* 1 when every word list of extract.c knows its words' lengths right. */
+int x_word_lists_ok(void);
 
 /* resolve.c: loading the resolvers and reading their mentions. */
 int resolve_load(marsad_model *m, const char *datadir, char *err,
