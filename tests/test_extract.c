@@ -6,6 +6,8 @@
 #include "extract/extract_internal.h"
 #include "text/text_internal.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,4 +229,144 @@ TEST(extract_base_word_as_segmented)
                 n++;
             }
     CHECK(yes > 20 && yes < n);
+}
+
+/* marsad_event_notes puts its text together without printf: it writes what
+ * the printf-built text cut at cap - 1 bytes would be, and returns its
+ * length, for every kind of event and every size of buffer. */
+static const char *notes_verb(const char *type, const char *sub) {
+    if (strcmp(type, "Battles") == 0) {
+        if (strcmp(sub, "Government regains territory") == 0) return "regained territory from";
+        if (strcmp(sub, "Non-state actor overtakes territory") == 0) return "took territory from";
+        return "clashed with";
+    }
+    if (strcmp(type, "Explosions/Remote violence") == 0) {
+        if (strcmp(sub, "Air/drone strike") == 0) return "carried out an air/drone strike against";
+        if (strcmp(sub, "Suicide bomb") == 0) return "carried out a suicide bombing against";
+        if (strcmp(sub, "Shelling/artillery/missile attack") == 0) return "shelled";
+        return "used an explosive device against";
+    }
+    if (strcmp(type, "Violence against civilians") == 0) {
+        if (strcmp(sub, "Abduction/forced disappearance") == 0) return "abducted";
+        return "attacked";
+    }
+    if (strcmp(sub, "Arrests") == 0) return "arrested";
+    if (strcmp(sub, "Non-violent transfer of territory") == 0) return "withdrew from or handed over territory to";
+    if (strcmp(type, "Protests") == 0 || strcmp(type, "Riots") == 0) return "demonstrated against";
+    return "acted against";
+}
+
+static size_t notes_printf(const marsad_event *ev, char *buf, size_t cap) {
+    static const char *const kinds[] = {"", "killed", "injured", "captured"};
+    static const char *const months[] = {"January", "February", "March", "April",
+                                         "May", "June", "July", "August", "September",
+                                         "October", "November", "December"};
+    size_t o = 0;
+    int y, mo, d;
+    if (ev->event_date && sscanf(ev->event_date, "%d-%d-%d", &y, &mo, &d) == 3 &&
+        mo >= 1 && mo <= 12)
+        o += (size_t)snprintf(buf + o, cap - o, "%s %d %s %d, ",
+                              ev->time_precision == 1 ? "On" : "Around", d,
+                              months[mo - 1], y);
+    else
+        o += (size_t)snprintf(buf + o, cap - o, "On an unknown date, ");
+    const char *where = ev->location_name ? ev->location_name : "an unknown place";
+    if (ev->actor1)
+        o += (size_t)snprintf(buf + o, cap - o, "%s %s %s in %s", ev->actor1,
+                              notes_verb(ev->event_type, ev->sub_event_type),
+                              ev->actor2 ? ev->actor2 : "an unidentified party", where);
+    else
+        o += (size_t)snprintf(buf + o, cap - o, "an event of type %s (%s) took place in %s",
+                              ev->event_type, ev->sub_event_type, where);
+    const char *sep = "; ";
+    long fig[3] = {ev->fatalities, ev->injured, ev->captured};
+    for (int k = 0; k < 3; k++) {
+        if (!fig[k]) continue;
+        const char *q = "";
+        for (size_t i = 0; i < ev->nclaims; i++)
+            if (strcmp(ev->claims[i].kind, kinds[k + 1]) == 0 &&
+                ev->claims[i].count == fig[k] &&
+                strcmp(ev->claims[i].qualifier, "at_least") == 0)
+                q = "at least ";
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s%ld %s", sep, q, fig[k], kinds[k + 1]);
+        long other[2];
+        int nother = 0;
+        for (size_t i = 0; i < ev->nclaims && nother < 2; i++) {
+            const marsad_claim *cl = &ev->claims[i];
+            if (strcmp(cl->kind, kinds[k + 1]) != 0 || cl->count <= fig[k] ||
+                !cl->attributed_to)
+                continue;
+            int seen = 0;
+            for (int w = 0; w < nother; w++) seen |= other[w] == cl->count;
+            if (!seen) other[nother++] = cl->count;
+        }
+        if (nother == 1)
+            o += (size_t)snprintf(buf + o, cap - o, " (%ld per another source)", other[0]);
+        else if (nother == 2)
+            o += (size_t)snprintf(buf + o, cap - o, " (%ld or %ld per other sources)",
+                                  other[0], other[1]);
+        sep = ", ";
+    }
+    o += (size_t)snprintf(buf + o, cap - o, ".");
+    buf[0] = (char)toupper((unsigned char)buf[0]);
+    return o;
+}
+
+TEST(extract_notes_as_printf)
+{
+    marsad_claim cl[] = {
+        {"killed", 6, "exact", "unknown", NULL},
+        {"killed", 7, "at_least", "unknown", "وقال مسؤول"},
+        {"killed", 9, "exact", "unknown", "مصدر"},
+        {"killed", 7, "exact", "unknown", "مصدر آخر"},
+        {"injured", 12, "at_least", "civilians", NULL},
+        {"captured", 3, "about", "unknown", "x"},
+        {"captured", 4, "exact", "unknown", "y"},
+    };
+    static const char *const when[] = {NULL, "2016-04-24", "2016-13-01", "1999-12-31",
+                                        "2020-02-29"};
+    static const char *const types[][2] = {
+        {"Battles", "Armed clash"},
+        {"Battles", "Government regains territory"},
+        {"Explosions/Remote violence", "Air/drone strike"},
+        {"Violence against civilians", "Abduction/forced disappearance"},
+        {"Riots", "Mob violence"},
+        {"Strategic developments", "Arrests"},
+    };
+    static const long figs[][3] = {{0, 0, 0}, {6, 0, 0}, {7, 12, 0}, {0, 0, 3},
+                                   {9, 12, 4}, {-5, 0, 123456789}};
+    int runs = 0;
+    for (size_t di = 0; di < sizeof when / sizeof *when; di++)
+        for (size_t ti = 0; ti < sizeof types / sizeof *types; ti++)
+            for (size_t fi = 0; fi < sizeof figs / sizeof *figs; fi++)
+                for (int actors = 0; actors < 4; actors++) {
+                    marsad_event ev;
+                    memset(&ev, 0, sizeof ev);
+                    ev.event_date = when[di];
+                    ev.time_precision = 1 + (int)(fi % 2);
+                    ev.event_type = types[ti][0];
+                    ev.sub_event_type = types[ti][1];
+                    ev.actor1 = actors & 1 ? "Libyan National Army" : NULL;
+                    ev.actor2 = actors & 2 ? "Civilians (Libya)" : NULL;
+                    ev.location_name = actors == 2 ? NULL : "بنغازي Benghazi";
+                    ev.fatalities = figs[fi][0];
+                    ev.injured = figs[fi][1];
+                    ev.captured = figs[fi][2];
+                    ev.claims = cl;
+                    ev.nclaims = fi % 3 ? sizeof cl / sizeof *cl : 1;
+                    char want[4096], got[4096];
+                    size_t full = notes_printf(&ev, want, sizeof want);
+                    for (size_t cap = 1; cap <= full + 2; cap++) {
+                        memset(got, 'Z', sizeof got);
+                        size_t n = marsad_event_notes(&ev, got, cap);
+                        size_t wn = full < cap ? full : cap - 1;
+                        int ok = n == wn && memcmp(got, want, wn) == 0 && got[wn] == '\0' &&
+                                 got[cap] == 'Z';
+                        if (!ok) fprintf(stderr, "  notes cap %zu: %s\n  not %s\n", cap, got, want);
+                        CHECK(ok);
+                        if (!ok) return;
+                        runs++;
+                    }
+                }
+    CHECK(runs > 1000);
 }

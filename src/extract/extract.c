@@ -1417,33 +1417,77 @@ static const char *verb_phrase(const char *type, const char *sub) {
     return "acted against";
 }
 
+/* The notes are put together piece by piece as one snprintf into buf would
+ * write them (cut at cap - 1 bytes, the length counting what did not fit):
+ * about a fifth of snprintf's instructions, for every event. */
+typedef struct {
+    char *buf;
+    size_t cap, o;
+} notebuf;
+
+static void nb_put(notebuf *b, const char *s, size_t n) {
+    if (b->o < b->cap) {
+        size_t room = b->cap - b->o - 1, k = n < room ? n : room;
+        memcpy(b->buf + b->o, s, k);
+        b->buf[b->o + k] = '\0';
+    }
+    b->o += n;
+}
+
+static void nb_str(notebuf *b, const char *s) {
+    if (!s) s = "(null)"; /* as glibc's printf */
+    nb_put(b, s, strlen(s));
+}
+
+static void nb_long(notebuf *b, long v) {
+    char d[24];
+    size_t n = sizeof d;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        d[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) d[--n] = '-';
+    nb_put(b, d + n, sizeof d - n);
+}
+
 size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
-    size_t o = 0;
     if (cap == 0) return 0;
     buf[0] = '\0';
-#define sizeof_buf cap
+    notebuf nb = {buf, cap, 0};
     x_ymd d;
-    if (ev->event_date && x_ymd_parse(ev->event_date, &d) == 0)
-        o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s %d %s %d, ",
-                              ev->time_precision == 1 ? "On" : "Around",
-                              d.d, month_name(d.m), d.y);
-    else
-        o += (size_t)snprintf(buf + o, sizeof_buf - o, "On an unknown date, ");
+    if (ev->event_date && x_ymd_parse(ev->event_date, &d) == 0) {
+        nb_str(&nb, ev->time_precision == 1 ? "On " : "Around ");
+        nb_long(&nb, d.d);
+        nb_put(&nb, " ", 1);
+        nb_str(&nb, month_name(d.m));
+        nb_put(&nb, " ", 1);
+        nb_long(&nb, d.y);
+        nb_put(&nb, ", ", 2);
+    } else {
+        nb_str(&nb, "On an unknown date, ");
+    }
     const char *where = ev->location_name ? ev->location_name : "an unknown place";
     if (ev->actor1) {
-        o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s %s %s in %s",
-                              ev->actor1,
-                              verb_phrase(ev->event_type, ev->sub_event_type),
-                              ev->actor2 ? ev->actor2 : "an unidentified party",
-                              where);
+        nb_str(&nb, ev->actor1);
+        nb_put(&nb, " ", 1);
+        nb_str(&nb, verb_phrase(ev->event_type, ev->sub_event_type));
+        nb_put(&nb, " ", 1);
+        nb_str(&nb, ev->actor2 ? ev->actor2 : "an unidentified party");
+        nb_put(&nb, " in ", 4);
+        nb_str(&nb, where);
     } else {
-        o += (size_t)snprintf(buf + o, sizeof_buf - o, "an event of type %s (%s) took place in %s",
-                              ev->event_type, ev->sub_event_type, where);
+        nb_str(&nb, "an event of type ");
+        nb_str(&nb, ev->event_type);
+        nb_put(&nb, " (", 2);
+        nb_str(&nb, ev->sub_event_type);
+        nb_put(&nb, ") took place in ", 16);
+        nb_str(&nb, where);
     }
-    if (o < sizeof_buf && (ev->fatalities || ev->injured || ev->captured)) {
+    if (nb.o < cap && (ev->fatalities || ev->injured || ev->captured)) {
         const char *sep = "; ";
         long fig[3] = {ev->fatalities, ev->injured, ev->captured};
-        for (int k = 0; k < 3 && o < sizeof_buf; k++) {
+        for (int k = 0; k < 3 && nb.o < cap; k++) {
             if (!fig[k]) continue;
             /* the qualifier of the claim that set the figure */
             const char *q = "";
@@ -1452,8 +1496,11 @@ size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
                     ev->claims[i].count == fig[k] &&
                     strcmp(ev->claims[i].qualifier, "at_least") == 0)
                     q = "at least ";
-            o += (size_t)snprintf(buf + o, sizeof_buf - o, "%s%s%ld %s", sep, q,
-                                  fig[k], KIND_NAMES[k + 1]);
+            nb_str(&nb, sep);
+            nb_str(&nb, q);
+            nb_long(&nb, fig[k]);
+            nb_put(&nb, " ", 1);
+            nb_str(&nb, KIND_NAMES[k + 1]);
             /* the higher figures other sources report, each once (at most
              * two): "6 killed (7 per other sources)" */
             long other[2];
@@ -1467,20 +1514,24 @@ size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
                 for (int w = 0; w < nother; w++) seen |= other[w] == cl->count;
                 if (!seen) other[nother++] = cl->count;
             }
-            if (nother == 1)
-                o += (size_t)snprintf(buf + o, sizeof_buf - o, " (%ld per another source)",
-                                      other[0]);
-            else if (nother == 2)
-                o += (size_t)snprintf(buf + o, sizeof_buf - o,
-                                      " (%ld or %ld per other sources)", other[0], other[1]);
-            if (o >= sizeof_buf) break;
+            if (nother == 1) {
+                nb_put(&nb, " (", 2);
+                nb_long(&nb, other[0]);
+                nb_str(&nb, " per another source)");
+            } else if (nother == 2) {
+                nb_put(&nb, " (", 2);
+                nb_long(&nb, other[0]);
+                nb_put(&nb, " or ", 4);
+                nb_long(&nb, other[1]);
+                nb_str(&nb, " per other sources)");
+            }
+            if (nb.o >= cap) break;
             sep = ", ";
         }
     }
-    if (o < sizeof_buf) o += (size_t)snprintf(buf + o, sizeof_buf - o, ".");
+    if (nb.o < cap) nb_put(&nb, ".", 1);
     buf[0] = (char)toupper((unsigned char)buf[0]);
-#undef sizeof_buf
-    return o < cap ? o : cap - 1;
+    return nb.o < cap ? nb.o : cap - 1;
 }
 
 /* "<doc_id>-e<n>", as arena_printf(E, "%s-e%zu", doc_id, n) makes it: the
@@ -1598,8 +1649,7 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
                 (e->a1 && (e->a1->generic || e->a1->civilian) ? MARSAD_EVF_ACTOR1_GENERIC : 0) |
                 (e->a2 && (e->a2->generic || e->a2->civilian) ? MARSAD_EVF_ACTOR2_GENERIC : 0);
     char notes[1024];
-    marsad_event_notes(ev, notes, sizeof notes);
-    ev->notes = arena_str(E, notes);
+    ev->notes = arena_strn(E, notes, marsad_event_notes(ev, notes, sizeof notes));
     return 0;
 }
 
