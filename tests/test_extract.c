@@ -370,3 +370,39 @@ TEST(extract_notes_as_printf)
                 }
     CHECK(runs > 1000);
 }
+
+/* What blocks a trigger (a threat within 8 tokens of its clause, a denial
+ * anywhere before it, a failure within 3, a past year in its clause), on
+ * both sides of each limit: one pass over the cues, a year looked for only
+ * in sentences that hold one, the answer remembered per trigger. */
+TEST(extract_blocking_cues)
+{
+    marsad_model *m = test_model();
+    CHECK(m != NULL);
+    if (!m) return;
+    static const struct {
+        const char *text;
+        int events;
+    } rows[] = {
+        {"هددت الجماعة باندلاع اشتباكات عنيفة في مدينة سرت.", 0},
+        {"هددت الجماعة بعد أيام من الصمت الطويل في المنطقة كلها باندلاع "
+         "اشتباكات عنيفة في مدينة سرت.", 1},
+        {"هددت الجماعة، اندلعت اشتباكات عنيفة في مدينة سرت.", 1},
+        {"نفت الوزارة، في بيان صدر أمس، وقوع اشتباكات عنيفة في مدينة سرت.", 0},
+        {"فشل هجوم على مدينة سرت.", 0},
+        {"فشل الجيش في المنطقة الشرقية كلها في هجوم على مدينة سرت.", 1},
+        {"اندلعت اشتباكات عنيفة في مدينة سرت عام 2014.", 0},
+        {"اندلعت اشتباكات عنيفة في مدينة سرت عام 2016.", 1},
+        {"اندلعت اشتباكات عنيفة في مدينة سرت.", 1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        marsad_article a = {"t", rows[i].text, strlen(rows[i].text), "2016-04-24",
+                            NULL, NULL, NULL, NULL};
+        marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_MENTIONS, NULL, NULL);
+        int got = marsad_events_count(ev) > 0;
+        if (got != rows[i].events)
+            fprintf(stderr, "  %s: %s\n", rows[i].text, got ? "an event" : "none");
+        CHECK(got == rows[i].events);
+        marsad_events_free(ev);
+    }
+}
