@@ -374,7 +374,8 @@ TEST(extract_notes_as_printf)
 /* What blocks a trigger (a threat within 8 tokens of its clause, a denial
  * anywhere before it, a failure within 3, a past year in its clause), on
  * both sides of each limit: one pass over the cues, a year looked for only
- * in sentences that hold one, the answer remembered per trigger. */
+ * in sentences that hold one, the answer remembered per trigger, clauses
+ * cut at the clause cues taken one after the other. */
 TEST(extract_blocking_cues)
 {
     marsad_model *m = test_model();
@@ -394,6 +395,9 @@ TEST(extract_blocking_cues)
         {"اندلعت اشتباكات عنيفة في مدينة سرت عام 2014.", 0},
         {"اندلعت اشتباكات عنيفة في مدينة سرت عام 2016.", 1},
         {"اندلعت اشتباكات عنيفة في مدينة سرت.", 1},
+        /* the year in another clause (after بينما) is no history of it */
+        {"اندلعت اشتباكات في سرت بينما هدأت عام 2014.", 1},
+        {"اندلعت اشتباكات في سرت وهدأت عام 2014.", 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         marsad_article a = {"t", rows[i].text, strlen(rows[i].text), "2016-04-24",

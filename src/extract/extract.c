@@ -1715,11 +1715,28 @@ static void diagf(marsad_diag_fn diag, void *dctx, const char *id,
     diag(dctx, id, 0, msg);
 }
 
+/* The first clause cue (غير أن, بينما) among the triggers from *ti on
+ * that starts after token k (k == SIZE_MAX: any); *ti is left on it.
+ * Returns its first token, or SIZE_MAX. */
+static size_t next_clause_cue(const ctx *c, size_t *ti, size_t k) {
+    for (; *ti < c->ntrig; ++*ti) {
+        const x_tmatch *tm = &c->trig[*ti];
+        if (k != SIZE_MAX && tm->tok_start <= k) continue;
+        const x_trigger *tr = TR(c, tm);
+        if (tr->cls == TR_CUE && tr->cue == CUE_CLAUSE) return tm->tok_start;
+    }
+    return SIZE_MAX;
+}
+
 /* Numbers every token's clause (a new one at each sentence, at ; and :,
- * and at a connective such as غير أن, بينما) and comma segment. */
+ * and at a connective such as غير أن, بينما) and comma segment; notes the
+ * sentences that hold a year before the publication's (for blocked()).
+ * The clause cues are taken from the triggers (in text order) one after
+ * the other, not looked for at every token. */
 static void mark_clauses(ctx *c) {
     uint32_t clause = 0, seg = 0;
     size_t ti = 0;
+    size_t cue = next_clause_cue(c, &ti, SIZE_MAX);
     uint32_t cur_sent = UINT32_MAX;
     for (size_t k = 0; k < c->nt; k++) {
         const marsad_token *t = &c->t[k];
@@ -1728,14 +1745,11 @@ static void mark_clauses(ctx *c) {
             clause++;
             seg++;
         }
-        while (ti < c->ntrig && c->trig[ti].tok_start < k) ti++;
-        for (size_t j = ti; j < c->ntrig && c->trig[j].tok_start == k; j++) {
-            const x_trigger *tr = TR(c, &c->trig[j]);
-            if (tr->cls == TR_CUE && tr->cue == CUE_CLAUSE) {
-                clause++;
-                seg++;
-                break;
-            }
+        if (k == cue) {
+            /* several cues starting here count once */
+            clause++;
+            seg++;
+            cue = next_clause_cue(c, &ti, k);
         }
         c->clause[k] = clause;
         c->seg[k] = seg;
@@ -1746,6 +1760,9 @@ static void mark_clauses(ctx *c) {
             } else if (tok_is(t, ",")) {
                 seg++;
             }
+        } else if (t->kind == MARSAD_TOK_NUMBER && t->norm_len == 4 && c->year_sent) {
+            int year = atoi(t->norm);
+            if (year >= 1900 && year < c->published.y) c->year_sent[t->sentence] = 1;
         }
     }
 }
@@ -1894,13 +1911,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     c.seg = malloc((c.nt + 1) * sizeof *c.seg);
     c.lede = calloc(c.ns + 1, 1);
     c.blk = calloc(c.ntrig + 1, 1); /* NULL: nothing remembered */
-    c.year_sent = c.published.y ? calloc(c.ns + 1, 1) : NULL;
-    for (size_t k = 0; c.year_sent && k < c.nt; k++) {
-        const marsad_token *y = &c.t[k];
-        if (y->kind != MARSAD_TOK_NUMBER || y->norm_len != 4) continue;
-        int year = atoi(y->norm);
-        if (year >= 1900 && year < c.published.y) c.year_sent[y->sentence] = 1;
-    }
+    c.year_sent = c.published.y ? calloc(c.ns + 1, 1) : NULL; /* mark_clauses */
     if (c.clause && c.seg && c.trig_at) mark_clauses(&c);
     if (c.lede) mark_lede(&c);
     /* the lede's date dates what the article reports without a date of
