@@ -145,6 +145,19 @@ TEST(extract_clean_copy_is_utf8_clean) {
         CHECK(la == lb && memcmp(a, b, la + 1) == 0);
         if (la != lb || memcmp(a, b, la + 1) != 0) break;
     }
+    /* a long ASCII run with one other byte anywhere in it */
+    static const unsigned char odd[] = {0, 0x7F, 0x80, 0xC2, 0xD9, 0xE2, 0xFF, 'b'};
+    for (size_t len = 1; len < 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof odd; k++) {
+                memset(s, 'a', len);
+                s[at] = (char)odd[k];
+                if (k == 4 && at + 1 < len) s[at + 1] = (char)0xA7;
+                size_t la = x_clean_copy(s, len, a);
+                size_t lb = text_utf8_clean(s, len, b, NULL);
+                CHECK(la == lb && memcmp(a, b, la + 1) == 0);
+                if (la != lb || memcmp(a, b, la + 1) != 0) return;
+            }
     const char *text = "قتل 5 في درنة, and \xD9 \xE2\x82\xAC \xF0\x9F\x98\x80 end\xD8";
     size_t la = x_clean_copy(text, strlen(text), a);
     size_t lb = text_utf8_clean(text, strlen(text), b, NULL);

@@ -24,6 +24,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,15 @@ size_t x_clean_copy(const char *s, size_t n, char *out) {
     while (i < n) {
         size_t r = i;
         for (;;) {
+            /* eight ASCII bytes, none of them NUL, at a time */
+            while (r + 8 <= n) {
+                uint64_t v;
+                memcpy(&v, s + r, 8);
+                if ((v & 0x8080808080808080ULL) ||
+                    ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL))
+                    break;
+                r += 8;
+            }
             unsigned char b = r < n ? (unsigned char)s[r] : 0;
             if (b >= 0x01 && b < 0x80) {
                 r++;
@@ -661,7 +671,10 @@ static const xword BASE_WORDS[] = {W("معقل"), W("معقله"), W("معقله
  * proclitics: the clitic segmentation is asked for those alone. */
 int x_base_word(const char *w, size_t n) {
     int suffix = 0;
+    if (n == 0) return 0; /* no base word is empty */
     for (const xword *b = BASE_WORDS; b->s; b++) {
+        /* the last byte first: it tells most words apart */
+        if (b->n > n || w[n - 1] != b->s[b->n - 1]) continue;
         if (b->n == n && memcmp(w, b->s, n) == 0) return 1;
         suffix |= b->n < n && memcmp(w + n - b->n, b->s, b->n) == 0;
     }
