@@ -281,16 +281,21 @@ static int cue_before(const ctx *c, size_t k, int cue, size_t window,
     return 0;
 }
 
-static int sentence_has_cue(const ctx *c, uint32_t sent, int cue) {
+/* The cues of sentence s, as a set of bits (1 << CUE_*): one pass over its
+ * triggers answers every question about them. */
+_Static_assert(CUE_COUNT <= 32, "a cue set is 32 bits");
+static unsigned sentence_cues(const ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
+    unsigned cues = 0;
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
+        const x_trigger *tr = TR(c, tm);
         if (tm->tok_start >= s->first_token &&
-            tm->tok_end <= s->first_token + s->ntokens &&
-            TR(c, tm)->cls == TR_CUE && TR(c, tm)->cue == cue)
-            return 1;
+            tm->tok_end <= s->first_token + s->ntokens && tr->cls == TR_CUE &&
+            tr->cue >= 0 && tr->cue < CUE_COUNT)
+            cues |= 1u << tr->cue;
     }
-    return 0;
+    return cues;
 }
 
 static int sentence_is_question(const ctx *c, uint32_t sent) {
@@ -511,17 +516,18 @@ static void attribution(const ctx *c, uint32_t sent, size_t *as, size_t *ae) {
 }
 
 /* Reads the casualty figures of sentence `sent` into out (at most max),
- * with the token position of each casualty word in at[]. suppress: the
- * sentence is a running total or background, its figures count nothing. */
-static int casualties(ctx *c, uint32_t sent, int suppress, claim *out,
-                      size_t *at, int max) {
+ * with the token position of each casualty word in at[]; cues are the
+ * sentence's (sentence_cues). suppress: the sentence is a running total or
+ * background, its figures count nothing. */
+static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
+                      claim *out, size_t *at, int max) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
     size_t as, ae;
     int n = 0;
     if (suppress) return 0;
     attribution(c, sent, &as, &ae);
-    int revision = sentence_has_cue(c, sent, CUE_REVISION);
+    int revision = (cues >> CUE_REVISION) & 1;
     SENT_RANGE(c, trig_at, sent, i) {
         if (n >= max) break;
         const x_tmatch *tm = &c->trig[i];
@@ -1043,8 +1049,9 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
     if (sentence_is_question(c, sent)) return;
-    int in_total = sentence_has_cue(c, sent, CUE_TOTAL);
-    int in_history = sentence_has_cue(c, sent, CUE_HISTORY) && !sentence_date(c, sent);
+    unsigned cues = sentence_cues(c, sent);
+    int in_total = (cues >> CUE_TOTAL) & 1;
+    int in_history = ((cues >> CUE_HISTORY) & 1) && !sentence_date(c, sent);
     if (in_total || in_history) return;
 
     mention ms[MAX_SENT_MENTIONS];
@@ -1112,7 +1119,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     }
     claim cls[24];
     size_t at[24];
-    int ncl = casualties(c, sent, 0, cls, at, 24);
+    int ncl = casualties(c, sent, cues, 0, cls, at, 24);
     if (nm == 0 && ncl > 0) {
         /* casualties without an event word: an event all the same */
         size_t pi = place_for(c, sent, at[0], at[0] + 1);
