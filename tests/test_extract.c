@@ -1,5 +1,7 @@
 /* test_extract.c — extraction rules sentence by sentence, the model loader,
- * and extraction on bad input. */
+ * extraction on bad input, and the cheaper ways extraction computes a few
+ * things (string copies, notes, ids, blocking cues, base words) against
+ * the plain ones. */
 #include "marsad.h"
 #include "table.h"
 #include "test.h"
