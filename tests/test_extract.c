@@ -249,28 +249,6 @@ TEST(extract_base_word_as_segmented)
 /* marsad_event_notes puts its text together without printf: it writes what
  * the printf-built text cut at cap - 1 bytes would be, and returns its
  * length, for every kind of event and every size of buffer. */
-static const char *notes_verb(const char *type, const char *sub) {
-    if (strcmp(type, "Battles") == 0) {
-        if (strcmp(sub, "Government regains territory") == 0) return "regained territory from";
-        if (strcmp(sub, "Non-state actor overtakes territory") == 0) return "took territory from";
-        return "clashed with";
-    }
-    if (strcmp(type, "Explosions/Remote violence") == 0) {
-        if (strcmp(sub, "Air/drone strike") == 0) return "carried out an air/drone strike against";
-        if (strcmp(sub, "Suicide bomb") == 0) return "carried out a suicide bombing against";
-        if (strcmp(sub, "Shelling/artillery/missile attack") == 0) return "shelled";
-        return "used an explosive device against";
-    }
-    if (strcmp(type, "Violence against civilians") == 0) {
-        if (strcmp(sub, "Abduction/forced disappearance") == 0) return "abducted";
-        return "attacked";
-    }
-    if (strcmp(sub, "Arrests") == 0) return "arrested";
-    if (strcmp(sub, "Non-violent transfer of territory") == 0) return "withdrew from or handed over territory to";
-    if (strcmp(type, "Protests") == 0 || strcmp(type, "Riots") == 0) return "demonstrated against";
-    return "acted against";
-}
-
 static size_t notes_printf(const marsad_event *ev, char *buf, size_t cap) {
     static const char *const kinds[] = {"", "killed", "injured", "captured"};
     static const char *const months[] = {"January", "February", "March", "April",
@@ -288,7 +266,7 @@ static size_t notes_printf(const marsad_event *ev, char *buf, size_t cap) {
     const char *where = ev->location_name ? ev->location_name : "an unknown place";
     if (ev->actor1)
         o += (size_t)snprintf(buf + o, cap - o, "%s %s %s in %s", ev->actor1,
-                              notes_verb(ev->event_type, ev->sub_event_type),
+                              x_verb_phrase(ev->event_type, ev->sub_event_type),
                               ev->actor2 ? ev->actor2 : "an unidentified party", where);
     else
         o += (size_t)snprintf(buf + o, cap - o, "an event of type %s (%s) took place in %s",

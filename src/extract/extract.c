@@ -1462,7 +1462,7 @@ static const char *month_name(int m) {
     return (m >= 1 && m <= 12) ? n[m - 1] : "?";
 }
 
-static const char *verb_phrase(const char *type, const char *sub) {
+const char *x_verb_phrase(const char *type, const char *sub) {
     if (strcmp(type, "Battles") == 0) {
         if (strcmp(sub, "Government regains territory") == 0) return "regained territory from";
         if (strcmp(sub, "Non-state actor overtakes territory") == 0) return "took territory from";
@@ -1538,7 +1538,7 @@ size_t marsad_event_notes(const marsad_event *ev, char *buf, size_t cap) {
     if (ev->actor1) {
         nb_str(&nb, ev->actor1);
         nb_put(&nb, " ", 1);
-        nb_str(&nb, verb_phrase(ev->event_type, ev->sub_event_type));
+        nb_str(&nb, x_verb_phrase(ev->event_type, ev->sub_event_type));
         nb_put(&nb, " ", 1);
         nb_str(&nb, ev->actor2 ? ev->actor2 : "an unidentified party");
         nb_put(&nb, " in ", 4);

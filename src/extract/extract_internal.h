@@ -124,6 +124,9 @@ size_t x_clean_copy(const char *s, size_t n, char *out);
 int x_base_word(const char *w, size_t n);
 /* 1 when every word list of extract.c knows its words' lengths right. */
 int x_word_lists_ok(void);
+/* The verb of an event's notes for its type and sub-event type ("clashed
+ * with", "shelled" ...). */
+const char *x_verb_phrase(const char *type, const char *sub);
 
 /* resolve.c: loading the resolvers and reading their mentions. */
 int resolve_load(marsad_model *m, const char *datadir, char *err,
