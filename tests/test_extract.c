@@ -1,6 +1,6 @@
 /* test_extract.c — extraction rules sentence by sentence, the model loader,
  * extraction on bad input, and the cheaper ways extraction computes a few
- * things (string copies, notes, ids, blocking cues, base words) against
+ * things (notes, ids, blocking cues, base words) against
  * the plain ones. */
 #include "marsad.h"
 #include "table.h"
@@ -126,44 +126,6 @@ TEST(extract_bad_input_never_crashes)
     CHECK(ev != NULL);
     marsad_events_free(ev);
     free(big);
-}
-
-/* x_clean_copy (the events' strings) is text_utf8_clean, faster on clean
- * text: the two agree byte for byte on clean, broken and truncated UTF-8. */
-TEST(extract_clean_copy_is_utf8_clean) {
-    static const unsigned char pick[] = {'a', ' ', 0, 0x7F, 0x80, 0xBF, 0xC0, 0xC1,
-                                         0xC2, 0xD8, 0xD9, 0xDF, 0xE0, 0xE2, 0xED,
-                                         0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA7, 0x84};
-    unsigned seed = 12345;
-    char s[64], a[3 * 64 + 1], b[3 * 64 + 1];
-    for (int round = 0; round < 20000; round++) {
-        size_t n = round % 40;
-        for (size_t i = 0; i < n; i++) {
-            seed = seed * 1103515245u + 12345u;
-            s[i] = (char)pick[(seed >> 16) % sizeof pick];
-        }
-        size_t la = x_clean_copy(s, n, a);
-        size_t lb = text_utf8_clean(s, n, b, NULL);
-        CHECK(la == lb && memcmp(a, b, la + 1) == 0);
-        if (la != lb || memcmp(a, b, la + 1) != 0) break;
-    }
-    /* a long ASCII run with one other byte anywhere in it */
-    static const unsigned char odd[] = {0, 0x7F, 0x80, 0xC2, 0xD9, 0xE2, 0xFF, 'b'};
-    for (size_t len = 1; len < 40; len++)
-        for (size_t at = 0; at < len; at++)
-            for (size_t k = 0; k < sizeof odd; k++) {
-                memset(s, 'a', len);
-                s[at] = (char)odd[k];
-                if (k == 4 && at + 1 < len) s[at + 1] = (char)0xA7;
-                size_t la = x_clean_copy(s, len, a);
-                size_t lb = text_utf8_clean(s, len, b, NULL);
-                CHECK(la == lb && memcmp(a, b, la + 1) == 0);
-                if (la != lb || memcmp(a, b, la + 1) != 0) return;
-            }
-    const char *text = "قتل 5 في درنة, and \xD9 \xE2\x82\xAC \xF0\x9F\x98\x80 end\xD8";
-    size_t la = x_clean_copy(text, strlen(text), a);
-    size_t lb = text_utf8_clean(text, strlen(text), b, NULL);
-    CHECK(la == lb && memcmp(a, b, la + 1) == 0);
 }
 
 /* The event id is "<doc_id>-e<n>" as printf into a 1024-byte buffer and a

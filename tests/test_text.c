@@ -438,3 +438,70 @@ TEST(token_forms_and_keys_are_folds)
     CHECK(tokfold_tokens >= 50000);
     CHECK_EQ_INT(tokfold_bad, 0);
 }
+
+/* text_utf8_clean (every event string, marsad_utf8_sanitize) copies clean
+ * runs whole: it writes what cleaning one character at a time writes (a
+ * reference here, on marsad_utf8_next), byte for byte, and counts the same
+ * replacements, on clean, broken and truncated UTF-8. */
+static size_t clean_by_character(const char *s, size_t len, char *out, size_t *bad) {
+    size_t i = 0, o = 0;
+    *bad = 0;
+    while (i < len) {
+        int32_t cp;
+        int inv;
+        size_t n = marsad_utf8_next(s, len, i, &cp, &inv);
+        if (inv) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            ++*bad;
+        } else if (cp == 0) {
+            out[o++] = ' ';
+            ++*bad;
+        } else {
+            memcpy(out + o, s + i, n);
+            o += n;
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+TEST(utf8_clean_copies_runs_as_character_by_character) {
+    static const unsigned char pick[] = {'a', ' ', 0, 0x7F, 0x80, 0xBF, 0xC0, 0xC1,
+                                         0xC2, 0xD8, 0xD9, 0xDF, 0xE0, 0xE2, 0xED,
+                                         0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA7, 0x84};
+    unsigned seed = 12345;
+    char s[64], a[3 * 64 + 1], b[3 * 64 + 1];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = round % 40;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = (char)pick[(seed >> 16) % sizeof pick];
+        }
+        size_t ba, bb;
+        size_t la = text_utf8_clean(s, n, a, &ba);
+        size_t lb = clean_by_character(s, n, b, &bb);
+        CHECK(la == lb && memcmp(a, b, la + 1) == 0 && ba == bb);
+        if (la != lb || memcmp(a, b, la + 1) != 0) break;
+    }
+    /* a long ASCII run with one other byte anywhere in it */
+    static const unsigned char odd[] = {0, 0x7F, 0x80, 0xC2, 0xD9, 0xE2, 0xFF, 'b'};
+    for (size_t len = 1; len < 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof odd; k++) {
+                memset(s, 'a', len);
+                s[at] = (char)odd[k];
+                if (k == 4 && at + 1 < len) s[at + 1] = (char)0xA7;
+                size_t ba, bb;
+                size_t la = text_utf8_clean(s, len, a, &ba);
+                size_t lb = clean_by_character(s, len, b, &bb);
+                CHECK(la == lb && memcmp(a, b, la + 1) == 0 && ba == bb);
+                if (la != lb || memcmp(a, b, la + 1) != 0) return;
+            }
+    const char *text = "قتل 5 في درنة, and \xD9 \xE2\x82\xAC \xF0\x9F\x98\x80 end\xD8";
+    size_t ba, bb;
+    size_t la = text_utf8_clean(text, strlen(text), a, &ba);
+    size_t lb = clean_by_character(text, strlen(text), b, &bb);
+    CHECK(la == lb && memcmp(a, b, la + 1) == 0 && ba == bb);
+}

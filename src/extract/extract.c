@@ -69,60 +69,9 @@ static const char *arena_strn(marsad_events *E, const char *s, size_t n) {
     size_t room = (n * 3 + 1 + 7) & ~(size_t)7;
     char *p = arena_alloc(E, room);
     if (!p) return NULL;
-    size_t used = (x_clean_copy(s, n, p) + 1 + 7) & ~(size_t)7;
+    size_t used = (text_utf8_clean(s, n, p, NULL) + 1 + 7) & ~(size_t)7;
     E->arena->used -= room - used;
     return p;
-}
-
-/* text_utf8_clean without the replacement count, for the short strings of
- * every event: runs of bytes that are already clean (ASCII other than NUL,
- * valid two-byte sequences: Arabic) are copied with one memcpy, each other
- * character the way text_utf8_clean takes it. About a third of its
- * instructions on the notes and mentions. */
-size_t x_clean_copy(const char *s, size_t n, char *out) {
-    size_t i = 0, o = 0;
-    while (i < n) {
-        size_t r = i;
-        for (;;) {
-            /* eight ASCII bytes, none of them NUL, at a time */
-            while (r + 8 <= n) {
-                uint64_t v;
-                memcpy(&v, s + r, 8);
-                if ((v & 0x8080808080808080ULL) ||
-                    ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL))
-                    break;
-                r += 8;
-            }
-            unsigned char b = r < n ? (unsigned char)s[r] : 0;
-            if (b >= 0x01 && b < 0x80) {
-                r++;
-            } else if (b >= 0xC2 && b <= 0xDF && r + 1 < n &&
-                       ((unsigned char)s[r + 1] & 0xC0) == 0x80) {
-                r += 2;
-            } else {
-                break;
-            }
-        }
-        memcpy(out + o, s + i, r - i);
-        o += r - i;
-        i = r;
-        if (i >= n) break;
-        int32_t cp;
-        int inv;
-        size_t k = text_utf8_next(s, n, i, &cp, &inv);
-        if (inv) {
-            memcpy(out + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-        } else if (cp == 0) {
-            out[o++] = ' ';
-        } else {
-            memcpy(out + o, s + i, k);
-            o += k;
-        }
-        i += k;
-    }
-    out[o] = '\0';
-    return o;
 }
 
 static const char *arena_str(marsad_events *E, const char *s) {

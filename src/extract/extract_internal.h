@@ -116,9 +116,6 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out);
 
 int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
-/* text_utf8_clean(s, n, out, NULL), faster on clean text (extract.c); out
- * has room for 3 * n + 1 bytes. */
-size_t x_clean_copy(const char *s, size_t n, char *out);
 /* Is the folded word a base word (معقل, مقرها ...), bare or after
  * proclitics? (extract.c: a place named as someone's base) */
 int x_base_word(const char *w, size_t n);

@@ -23,6 +23,7 @@
 #include "io/warc.h"
 #include "text/text_internal.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -478,7 +479,7 @@ static char *read_whole(marsad_reader *r, size_t max, size_t *len) {
  * the doc of the blanked text, from one tokenization that the boilerplate
  * pass reads too. */
 static void blank(marsad_reader *r, char *text, size_t len) {
-    marsad_doc_free(r->doc);
+    assert(!r->doc); /* clear_article freed the last one */
     r->doc = r->tokenize ? marsad_doc_new(text, len) : NULL;
     if (r->keep_boilerplate) return;
     if (!r->doc) {

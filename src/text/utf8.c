@@ -8,6 +8,7 @@
 #include "marsad.h"
 #include "text/text_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -61,8 +62,35 @@ char *marsad_utf8_sanitize(const char *s, size_t len, size_t *out_len,
 }
 
 size_t text_utf8_clean(const char *s, size_t len, char *out, size_t *replaced) {
+    /* Runs of bytes that are already clean (ASCII other than NUL, eight at
+     * a time, and valid two-byte sequences: Arabic) are copied with one
+     * memcpy; every other character is decoded and replaced or copied. */
     size_t i = 0, o = 0, bad = 0;
     while (i < len) {
+        size_t r = i;
+        for (;;) {
+            while (r + 8 <= len) {
+                uint64_t v;
+                memcpy(&v, s + r, 8);
+                if ((v & 0x8080808080808080ULL) ||
+                    ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL))
+                    break;
+                r += 8;
+            }
+            unsigned char b = r < len ? (unsigned char)s[r] : 0;
+            if (b >= 0x01 && b < 0x80) {
+                r++;
+            } else if (b >= 0xC2 && b <= 0xDF && r + 1 < len &&
+                       ((unsigned char)s[r + 1] & 0xC0) == 0x80) {
+                r += 2;
+            } else {
+                break;
+            }
+        }
+        memcpy(out + o, s + i, r - i);
+        o += r - i;
+        i = r;
+        if (i >= len) break;
         int32_t cp;
         int inv;
         size_t n = text_utf8_next(s, len, i, &cp, &inv);
@@ -74,7 +102,8 @@ size_t text_utf8_clean(const char *s, size_t len, char *out, size_t *replaced) {
             out[o++] = ' ';
             bad++;
         } else {
-            for (size_t k = 0; k < n; k++) out[o++] = s[i + k];
+            memcpy(out + o, s + i, n);
+            o += n;
         }
         i += n;
     }
