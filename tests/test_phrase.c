@@ -61,6 +61,18 @@ TEST(phrase_many_keys_rehash)
     uint32_t nv;
     const uint32_t *v = phrase_dict_get(d, "PLACE 12345 North", 17, &nv);
     CHECK(v && nv == 1 && v[0] == 12345);
+    /* matching extends through prefixes marked before the table grew */
+    phrase_match m;
+    CHECK(match_at(d, "at place 12345 north of", "place", 0, &m));
+    CHECK(m.ntoks == 3 && m.nvalues == 1 && m.values[0] == 12345);
+    /* a full phrase that later becomes the prefix of a longer one */
+    CHECK(match_at(d, "place 7", "place", 0, &m) == 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "place 7", 7, 99999), 0);
+    CHECK_EQ_INT(phrase_dict_add(d, "place 7 north gate", 18, 88888), 0);
+    CHECK(match_at(d, "the place 7 north gate", "place", 0, &m));
+    CHECK(m.ntoks == 4 && m.values[0] == 88888);
+    CHECK(match_at(d, "the place 7 north side", "place", 0, &m));
+    CHECK(m.ntoks == 3 && m.values[0] == 7);
     phrase_dict_free(d);
 }
 

@@ -25,6 +25,8 @@ typedef struct {
     uint32_t *vals;
     uint32_t nvals, capvals;
     uint8_t is_full;           /* a phrase ends here (else only a prefix) */
+    uint8_t has_next;          /* some longer key begins with this one and
+                                  a space (matching may extend) */
 } slot;
 
 struct phrase_dict {
@@ -203,7 +205,9 @@ int phrase_dict_add_key(phrase_dict *d, const char *key, size_t len,
     size_t ntok = 1;
     for (size_t i = 0; i < len; i++) {
         if (key[i] != ' ') continue;
-        if (!intern(d, key, i)) return -1;
+        slot *p = intern(d, key, i);
+        if (!p) return -1;
+        p->has_next = 1;
         ntok++;
     }
     slot *s = intern(d, key, len);
@@ -311,6 +315,7 @@ static void extend_found(const phrase_dict *d, const marsad_token *toks,
             best->values = s->vals;
             best->nvalues = s->nvals;
         }
+        if (!s->has_next) break; /* no longer phrase begins with this key */
         /* next non-empty token in the same sentence */
         size_t j = k + 1;
         while (j < n && toks[j].norm_len == 0) j++;
