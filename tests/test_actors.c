@@ -1,10 +1,12 @@
 /* test_actors.c — the actor lexicon and resolver: table of mentions, data
  * checks, malformed lines, robustness, and actor recall over the gold files. */
 #include "lex/actors.h"
+#include "lex/phrase.h"
 #include "table.h"
 #include "test.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -371,4 +373,122 @@ TEST(actors_gold_recall)
            c.total, files, rollup, strict, req);
     CHECK(rollup >= 0.88);
     CHECK(strict >= 0.88);
+}
+
+/* actors_find in a document scope with the group of its dictionaries passes
+ * over the tokens whose bits show that neither dictionary may start a
+ * phrase there; outside any scope it asks both at every token. The two must
+ * find the same mentions, for the bundled articles and for random texts
+ * made of their words (with clitics added), actor words, prefixes, quotes,
+ * punctuation, digits, Latin, marks and invalid bytes. */
+typedef struct {
+    const actors *lex;
+    const phrase_group *g;
+    char **pool; /* words of the bundled articles */
+    size_t npool, cappool;
+    int docs, mentions, bad;
+} same_ctx;
+
+static void same_text(same_ctx *c, const char *text, size_t len) {
+    static const char *const COUNTRY[] = {NULL, "LY", "sy", "IQ", "XX"};
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!doc) return;
+    size_t nt;
+    const marsad_token *tok = marsad_doc_tokens(doc, &nt);
+    const char *country = COUNTRY[c->docs % 5];
+    actor_mention *plain = NULL, *fast = NULL;
+    size_t np = actors_find(c->lex, doc, country, &plain);
+    phrase_scope *sc = phrase_scope_begin_group(tok, nt, c->g);
+    size_t nf = actors_find(c->lex, doc, country, &fast);
+    phrase_scope_end(sc);
+    int differ = np != nf;
+    for (size_t i = 0; !differ && i < np; i++) {
+        const actor_mention *a = &plain[i], *b = &fast[i];
+        differ = a->start != b->start || a->end != b->end ||
+                 a->tok_start != b->tok_start || a->tok_end != b->tok_end ||
+                 a->actor != b->actor || a->generic != b->generic ||
+                 a->short_form != b->short_form || a->by_cue != b->by_cue ||
+                 a->antecedent != b->antecedent;
+    }
+    if (differ) {
+        if (c->bad++ < 3)
+            fprintf(stderr, "  %zu mentions in the scope, %zu without: %.*s\n",
+                    nf, np, (int)(len < 200 ? len : 200), text);
+    }
+    c->mentions += (int)np;
+    c->docs++;
+    free(plain);
+    free(fast);
+    marsad_doc_free(doc);
+}
+
+static void same_file(const char *path, void *ctx) {
+    same_ctx *c = ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (!text) return;
+    same_text(c, text, len);
+    for (char *w = strtok(text, " \n\t"); w && c->npool < 40000;
+         w = strtok(NULL, " \n\t")) {
+        if (c->npool == c->cappool) {
+            c->cappool = c->cappool ? c->cappool * 2 : 1024;
+            c->pool = realloc(c->pool, c->cappool * sizeof *c->pool);
+        }
+        c->pool[c->npool++] = strdup(w);
+    }
+    free(text);
+}
+
+static uint64_t same_rand(uint64_t *s) {
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 33;
+}
+
+TEST(actors_find_same_with_the_group_bits)
+{
+    static const char *const EXTRA[] = {
+        "الجيش", "قوات", "داعش", "مسلحي", "عناصر", "مقاتلي", "لـ", "ل", "\"",
+        "«", "»", "،", ".", "في", "وفي", "ليبيا", "سوريا", "بسوريا", "شمال",
+        "155", "3", "ABC", "\xff", "\xd8", "ـ", "\xd9\x8e", "\n", "الكتيبة",
+        "التنظيم", "الحكومة", "حزب", "الله", "المجلس", "العسكري", "(", ")",
+    };
+    static const char *const PRO[] = {"و", "ب", "ل", "ال", "لل", "وال", "فال",
+                                      "بال", "ك"};
+    static const char *const ENC[] = {"ها", "هم", "ه"};
+    same_ctx c = {0};
+    c.lex = lexicon();
+    phrase_group *g = phrase_group_new();
+    CHECK(c.lex != NULL && g != NULL);
+    if (!c.lex || !g) {
+        phrase_group_free(g);
+        return;
+    }
+    actors_join((actors *)c.lex, g);
+    c.g = g;
+    test_each_file("examples/seeds", ".txt", same_file, &c);
+    test_each_file("examples/dev", ".txt", same_file, &c);
+    CHECK(c.docs >= 30);
+    CHECK(c.npool > 1000);
+    uint64_t seed = 12345;
+    char buf[4096];
+    for (int r = 0; r < 4000 && c.npool; r++) {
+        size_t len = 0, words = 1 + same_rand(&seed) % 60;
+        for (size_t w = 0; w < words && len + 200 < sizeof buf; w++) {
+            uint64_t x = same_rand(&seed);
+            const char *pre = x % 7 == 0 ? PRO[(x >> 8) % 9] : "";
+            const char *post = x % 11 == 0 ? ENC[(x >> 12) % 3] : "";
+            const char *word = x % 3 == 0
+                ? EXTRA[(x >> 16) % (sizeof EXTRA / sizeof *EXTRA)]
+                : c.pool[(x >> 16) % c.npool];
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s%s%s",
+                                    pre, 150, word, post,
+                                    x % 13 == 0 ? "" : " ");
+        }
+        same_text(&c, buf, len);
+    }
+    CHECK(c.mentions > 5000);
+    CHECK_EQ_INT(c.bad, 0);
+    for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
+    free(c.pool);
+    phrase_group_free(g);
 }

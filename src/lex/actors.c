@@ -1366,8 +1366,20 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
     phrase_asker_init(&dict, A->dict, toks, n, PHRASE_PRO);
     phrase_asker_init(&pdict, A->pdict, toks, n, PHRASE_PRO);
 
+    /* Both dictionaries are asked with the same flags, so one array of the
+     * group's bits answers for both: a token where neither may start a
+     * phrase is one the loop below would step over without a match, so the
+     * scan passes over it on one load (no bits: every token is asked). */
+    const uint32_t *bits = dict.bit && pdict.bit && dict.mask == pdict.mask
+                               ? dict.mask : NULL;
+    uint32_t both = dict.bit | pdict.bit;
+
     /* 1. longest matches, left to right */
     for (size_t i = 0; i < n && !oom;) {
+        if (bits) {
+            while (i < n && !(bits[i] & both)) i++;
+            if (i == n) break;
+        }
         if (toks[i].norm_len == 0 || toks[i].kind == MARSAD_TOK_PUNCT ||
             is_quote(&toks[i])) {
             i++;
