@@ -418,13 +418,36 @@ static int parse_digits(const char *s, size_t n, double *v, int *dot3,
     return 1;
 }
 
+/* What the parsers below read: the handle, the document's tokens, and the
+ * two dictionaries they ask about its words, each asked through an asker
+ * made once per scan (phrase_ask reads the group's bits and the document
+ * scope's memo directly; phrase_dict_match would find both on every
+ * question). */
+typedef struct {
+    const numbers *nb;
+    const marsad_token *toks;
+    size_t n;
+    phrase_asker words, nouns; /* nb->words, nb->nouns with proclitics */
+} nscan;
+
+static void nscan_init(nscan *c, const numbers *nb, const marsad_token *toks,
+                       size_t n) {
+    c->nb = nb;
+    c->toks = toks;
+    c->n = n;
+    phrase_asker_init(&c->words, nb->words, toks, n, PHRASE_PRO);
+    phrase_asker_init(&c->nouns, nb->nouns, toks, n, PHRASE_PRO);
+}
+
 static int is_punct(const marsad_token *t, const char *s) {
     return t->kind == MARSAD_TOK_PUNCT && tok_is(t, s);
 }
 
 /* Reads one atom at toks[j]. */
-static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
-                     size_t j, atom *a) {
+static int read_atom(const nscan *c, size_t j, atom *a) {
+    const numbers *nb = c->nb;
+    const marsad_token *toks = c->toks;
+    size_t n = c->n;
     memset(a, 0, sizeof *a);
     a->kind = A_NONE;
     if (j >= n) return 0;
@@ -432,7 +455,7 @@ static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
     /* و as a token of its own before a number: و 500, و500 */
     if (t->kind == MARSAD_TOK_WORD && tok_is(t, "و") && j + 1 < n &&
         same_sentence(toks, j, j + 1)) {
-        if (!read_atom(nb, toks, n, j + 1, a) || a->conj) {
+        if (!read_atom(c, j + 1, a) || a->conj) {
             a->kind = A_NONE;
             return 0;
         }
@@ -444,7 +467,7 @@ static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
     if (t->kind == MARSAD_TOK_WORD && tok_is(t, "ال") && j + 1 < n &&
         toks[j + 1].kind == MARSAD_TOK_NUMBER &&
         (toks[j + 1].flags & MARSAD_TOKF_GLUED)) {
-        if (!read_atom(nb, toks, n, j + 1, a)) return 0;
+        if (!read_atom(c, j + 1, a)) return 0;
         a->start = j;
         a->article = 1;
         return 1;
@@ -462,7 +485,7 @@ static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
         return 1;
     }
     phrase_match m;
-    if (!phrase_dict_match(nb->words, toks, n, j, PHRASE_PRO, &m)) return 0;
+    if (!phrase_ask(&c->words, j, &m)) return 0;
     const word_entry *e = &nb->w[m.values[0]];
     const char *pro = t->norm;
     if (m.pro) {
@@ -501,8 +524,7 @@ static int read_atom(const numbers *nb, const marsad_token *toks, size_t n,
 
 /* ---------------------------------------------------------------- figures */
 
-static int noun_match(const numbers *nb, const marsad_token *toks, size_t n,
-                      size_t i, phrase_match *m);
+static int noun_match(const nscan *c, size_t i, phrase_match *m);
 
 /* Length of a digit date or time starting at the number token j (24/4/2016,
  * 2016-04-24, 24/أبريل/2016, 02:53), in tokens; 0 when there is none. */
@@ -547,11 +569,12 @@ enum last_kind { L_NONE, L_UNIT, L_TEEN, L_TENS, L_HUNDRED, L_MULT,
  * -1 when toks[j] starts something that is no count (an ordinal, a percent,
  * a date or time in digits, a malformed or phone-like number): then *skip is
  * the token after it. */
-static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
-                        size_t j, figure *f, size_t *skip) {
+static int parse_figure(const nscan *c, size_t j, figure *f, size_t *skip) {
+    const marsad_token *toks = c->toks;
+    size_t n = c->n;
     atom a;
     memset(f, 0, sizeof *f);
-    if (!read_atom(nb, toks, n, j, &a)) return 0;
+    if (!read_atom(c, j, &a)) return 0;
     size_t sent = j;
     if (a.kind == A_BADNUM) {
         size_t d = digit_date_len(toks, n, a.num_tok);
@@ -570,11 +593,11 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
         if (a.value >= 1900 && a.value <= 2100 && a.value == floor(a.value) &&
             toks[a.num_tok].norm_len == 4 &&
             !(a.end < n && same_sentence(toks, a.num_tok, a.end) &&
-              noun_match(nb, toks, n, a.end, &(phrase_match){0})) &&
+              noun_match(c, a.end, &(phrase_match){0})) &&
             ((p > 0 && same_sentence(toks, p - 1, p) &&
-              read_atom(nb, toks, n, p - 1, &y) && y.kind == A_YEARCTX &&
+              read_atom(c, p - 1, &y) && y.kind == A_YEARCTX &&
               (y.flags & F_BEFORE) && y.end == p) ||
-             (read_atom(nb, toks, n, a.end, &y) && y.kind == A_YEARCTX &&
+             (read_atom(c, a.end, &y) && y.kind == A_YEARCTX &&
               (y.flags & F_AFTER) && same_sentence(toks, a.end, p)))) {
             *skip = a.end;
             return -1;
@@ -588,7 +611,7 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
         size_t k = a.end;
         atom b;
         /* الحادي عشر, الحادي والعشرين */
-        if (read_atom(nb, toks, n, k, &b) && same_sentence(toks, sent, k) &&
+        if (read_atom(c, k, &b) && same_sentence(toks, sent, k) &&
             ((b.kind == A_TEN && !b.conj) || (b.kind == A_TENS && b.conj)))
             k = b.end;
         *skip = k;
@@ -604,7 +627,7 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
     for (;;) {
         if (natoms > 0) {
             if (k >= n || !same_sentence(toks, sent, k) ||
-                !read_atom(nb, toks, n, k, &a))
+                !read_atom(c, k, &a))
                 break;
         }
         int first = natoms == 0;
@@ -701,7 +724,7 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
         if (first && a.kind == A_DIGITS && a.dot3) {
             /* 1.200 is 1200 unless a multiplier follows (1.200 مليون) */
             atom b;
-            int mult_next = read_atom(nb, toks, n, k, &b) &&
+            int mult_next = read_atom(c, k, &b) &&
                             b.kind == A_MULT && !b.conj &&
                             same_sentence(toks, sent, k);
             if (!mult_next) {
@@ -713,7 +736,7 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
     if (natoms == 0) return 0;
     /* a percent after the figure: 50 في المئة */
     atom p;
-    if (read_atom(nb, toks, n, k, &p) && p.kind == A_PERCENT &&
+    if (read_atom(c, k, &p) && p.kind == A_PERCENT &&
         same_sentence(toks, sent, k)) {
         *skip = p.end;
         return -1;
@@ -729,17 +752,18 @@ static int parse_figure(const numbers *nb, const marsad_token *toks, size_t n,
 
 /* ---------------------------------------------------------------- nouns */
 
-static int noun_match(const numbers *nb, const marsad_token *toks, size_t n,
-                      size_t i, phrase_match *m) {
-    if (i >= n || toks[i].kind != MARSAD_TOK_WORD) return 0;
-    return phrase_dict_match(nb->nouns, toks, n, i, PHRASE_PRO, m);
+static int noun_match(const nscan *c, size_t i, phrase_match *m) {
+    if (i >= c->n || c->toks[i].kind != MARSAD_TOK_WORD) return 0;
+    return phrase_ask(&c->nouns, i, m);
 }
 
-size_t numbers_noun_at(const numbers *nb, const marsad_token *toks, size_t n,
-                       size_t i, int *number, const char **cls,
-                       const char **lemma, int *definite) {
+/* numbers_noun_at over the scan's tokens. */
+static size_t noun_at(const nscan *c, size_t i, int *number, const char **cls,
+                      const char **lemma, int *definite) {
+    const numbers *nb = c->nb;
+    const marsad_token *toks = c->toks;
     phrase_match m;
-    if (!noun_match(nb, toks, n, i, &m)) return 0;
+    if (!noun_match(c, i, &m)) return 0;
     const noun_form *f = &nb->f[m.values[0]];
     if (number) *number = f->number;
     if (cls) *cls = nb->l[f->lemma].cls;
@@ -751,6 +775,14 @@ size_t numbers_noun_at(const numbers *nb, const marsad_token *toks, size_t n,
                      memcmp(w + m.pro, "ال", 4) == 0);
     }
     return m.ntoks;
+}
+
+size_t numbers_noun_at(const numbers *nb, const marsad_token *toks, size_t n,
+                       size_t i, int *number, const char **cls,
+                       const char **lemma, int *definite) {
+    nscan c;
+    nscan_init(&c, nb, toks, n);
+    return noun_at(&c, i, number, cls, lemma, definite);
 }
 
 int numbers_count_noun(const numbers *nb, const marsad_token *t,
@@ -766,11 +798,13 @@ int numbers_count_noun(const numbers *nb, const marsad_token *t,
 /* Records the counted noun at toks[k] (nl tokens) and returns the token
  * after it, taking in a count noun that follows it without a conjunction as
  * its adjective or apposition: جنديين آخرين, قتلى مدنيين. */
-static size_t set_noun(const numbers *nb, const marsad_token *toks, size_t n,
-                       size_t k, size_t nl, num_mention *out) {
+static size_t set_noun(const nscan *c, size_t k, size_t nl,
+                       num_mention *out) {
+    const marsad_token *toks = c->toks;
+    size_t n = c->n;
     const char *cls, *lemma;
     int number;
-    numbers_noun_at(nb, toks, n, k, &number, &cls, &lemma, NULL);
+    noun_at(c, k, &number, &cls, &lemma, NULL);
     out->noun_tok = (int)k;
     out->noun_number = number;
     out->noun_class = cls;
@@ -778,18 +812,19 @@ static size_t set_noun(const numbers *nb, const marsad_token *toks, size_t n,
     size_t e = k + nl;
     phrase_match m;
     while (e < n && same_sentence(toks, k, e) &&
-           noun_match(nb, toks, n, e, &m) &&
+           noun_match(c, e, &m) &&
            !(m.pro >= 2 && memcmp(toks[e].norm, "و", 2) == 0))
         e += m.ntoks;
     return e;
 }
 
 /* A qualifier standing after a count (على الأقل, تقريبا) at toks[k]. */
-static size_t qual_after(const numbers *nb, const marsad_token *toks,
-                         size_t n, size_t k, size_t sent, int *qual) {
+static size_t qual_after(const nscan *c, size_t k, size_t sent, int *qual) {
+    const marsad_token *toks = c->toks;
+    size_t n = c->n;
     atom q;
     if (k < n && same_sentence(toks, sent, k) &&
-        read_atom(nb, toks, n, k, &q) && q.kind == A_QUAL &&
+        read_atom(c, k, &q) && q.kind == A_QUAL &&
         (q.flags & F_AFTER) && !q.conj) {
         *qual = q.qual;
         return q.end;
@@ -798,8 +833,11 @@ static size_t qual_after(const numbers *nb, const marsad_token *toks,
 }
 
 /* The parser behind numbers_parse_at; *skip as for parse_figure. */
-static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
-                       size_t i, num_mention *out, size_t *skip) {
+static int parse_count(const nscan *c, size_t i, num_mention *out,
+                       size_t *skip) {
+    const numbers *nb = c->nb;
+    const marsad_token *toks = c->toks;
+    size_t n = c->n;
     memset(out, 0, sizeof *out);
     out->noun_tok = -1;
     *skip = 0;
@@ -807,14 +845,14 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
     size_t j = i;
     int qual = NUM_EXACT;
     atom q;
-    if (read_atom(nb, toks, n, j, &q) && q.kind == A_QUAL &&
+    if (read_atom(c, j, &q) && q.kind == A_QUAL &&
         (q.flags & F_BEFORE)) {
         qual = q.qual;
         j = q.end;
         if (j >= n || !same_sentence(toks, i, j)) return 0;
     }
     figure f;
-    int r = parse_figure(nb, toks, n, j, &f, skip);
+    int r = parse_figure(c, j, &f, skip);
     if (r < 0) {
         if (j != i) *skip = 0; /* let the scan resume after the qualifier */
         return 0;
@@ -822,22 +860,22 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
     if (r > 0) {
         size_t k = f.end;
         int after = qual;
-        if (qual == NUM_EXACT) k = qual_after(nb, toks, n, k, i, &after);
+        if (qual == NUM_EXACT) k = qual_after(c, k, i, &after);
         size_t nl = 0;
         if (k < n && same_sentence(toks, i, k))
-            nl = numbers_noun_at(nb, toks, n, k, NULL, NULL, NULL, NULL);
+            nl = noun_at(c, k, NULL, NULL, NULL, NULL);
         if (nl) {
-            k = set_noun(nb, toks, n, k, nl, out);
+            k = set_noun(c, k, nl, out);
         } else if (k + 1 < n && toks[k].kind == MARSAD_TOK_WORD &&
                    tok_is(&toks[k], "من") && same_sentence(toks, i, k + 1) &&
-                   (nl = numbers_noun_at(nb, toks, n, k + 1, NULL, NULL, NULL,
+                   (nl = noun_at(c, k + 1, NULL, NULL, NULL,
                                          NULL)) > 0) {
-            k = set_noun(nb, toks, n, k + 1, nl, out); /* 4 من رجال الجيش */
+            k = set_noun(c, k + 1, nl, out); /* 4 من رجال الجيش */
         }
         /* 100 قتيل وجريح: one figure for both nouns */
         phrase_match cm;
         if (out->noun_tok >= 0 && k < n && same_sentence(toks, i, k) &&
-            noun_match(nb, toks, n, k, &cm) && cm.pro == 2 &&
+            noun_match(c, k, &cm) && cm.pro == 2 &&
             memcmp(toks[k].norm, "و", 2) == 0 &&
             nb->f[cm.values[0]].number == out->noun_number)
             k += cm.ntoks;
@@ -860,7 +898,7 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
             }
         }
         if (after == NUM_EXACT && qual == NUM_EXACT)
-            k = qual_after(nb, toks, n, k, i, &after);
+            k = qual_after(c, k, i, &after);
         out->tok_start = j == i ? f.start : i;
         out->tok_end = k;
         out->value = f.value;
@@ -870,14 +908,14 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
     }
     /* a bare count noun */
     int number, definite;
-    size_t nl = numbers_noun_at(nb, toks, n, j, &number, NULL, NULL,
+    size_t nl = noun_at(c, j, &number, NULL, NULL,
                                 &definite);
     if (!nl) return 0;
-    size_t k = set_noun(nb, toks, n, j, nl, out);
+    size_t k = set_noun(c, j, nl, out);
     /* a number word after the noun: جنود ثلاثة, الجنود الخمسة, جنديين اثنين */
     size_t skip2;
     if (k < n && same_sentence(toks, j, k) &&
-        parse_figure(nb, toks, n, k, &f, &skip2) > 0 && f.words_only &&
+        parse_figure(c, k, &f, &skip2) > 0 && f.words_only &&
         f.vague == NUMK_FIGURE && !f.construct) {
         out->value = f.value;
         out->vague = NUMK_FIGURE;
@@ -889,7 +927,7 @@ static int parse_count(const numbers *nb, const marsad_token *toks, size_t n,
                    : number == NUM_DU ? NUMK_DUAL : NUMK_BARE_PLURAL;
     }
     int after = qual;
-    if (qual == NUM_EXACT) k = qual_after(nb, toks, n, k, i, &after);
+    if (qual == NUM_EXACT) k = qual_after(c, k, i, &after);
     out->tok_start = i;
     out->tok_end = k;
     out->qualifier = after;
@@ -917,7 +955,9 @@ void numbers_figure_asker(const numbers *nb, const marsad_token *toks, size_t n,
 int numbers_parse_at(const numbers *nb, const marsad_token *toks, size_t n,
                      size_t i, num_mention *out) {
     size_t skip;
-    return parse_count(nb, toks, n, i, out, &skip);
+    nscan c;
+    nscan_init(&c, nb, toks, n);
+    return parse_count(&c, i, out, &skip);
 }
 
 size_t numbers_find(const numbers *nb, const marsad_doc *doc,
@@ -947,9 +987,8 @@ size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
     num_mention *v = NULL;
     *out = NULL;
-    phrase_asker words, nouns;
-    phrase_asker_init(&words, nb->words, toks, n, PHRASE_PRO);
-    phrase_asker_init(&nouns, nb->nouns, toks, n, PHRASE_PRO);
+    nscan c;
+    nscan_init(&c, nb, toks, n);
     for (size_t i = 0; i < n;) {
         num_mention m;
         size_t skip;
@@ -957,11 +996,11 @@ size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
          * every sentence at its first token: sentences not asked about are
          * passed over with the same answers for the others */
         if ((sentences && !sentences[toks[i].sentence]) ||
-            surely_no_count(&words, &nouns, toks, i)) {
+            surely_no_count(&c.words, &c.nouns, toks, i)) {
             i++;
             continue;
         }
-        if (parse_count(nb, toks, n, i, &m, &skip)) {
+        if (parse_count(&c, i, &m, &skip)) {
             if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);
                 return 0;
