@@ -322,3 +322,65 @@ TEST(numbers_find_in_some_sentences)
     numbers_free(nb);
     phrase_group_free(g);
 }
+
+/* The reading of digit tokens is the plain one (strtod on every form): the
+ * same answer, value, 1.200 flag and alternative to the bit, over the
+ * number tokens of the bundled articles and random strings of digits,
+ * separators and other bytes. */
+typedef struct {
+    int tokens, bad;
+} digits_tally;
+
+static void digits_same(digits_tally *t, const char *s, size_t n) {
+    double v[2] = {-1, -1}, alt[2] = {-1, -1};
+    int dot3[2] = {-1, -1}, r[2];
+    for (int plain = 0; plain < 2; plain++)
+        r[plain] = numbers_read_digits(s, n, &v[plain], &dot3[plain],
+                                       &alt[plain], plain);
+    int same = r[0] == r[1] && (!r[0] || (memcmp(&v[0], &v[1], sizeof *v) == 0 &&
+                                          dot3[0] == dot3[1] &&
+                                          (!dot3[0] || memcmp(&alt[0], &alt[1],
+                                                              sizeof *alt) == 0)));
+    if (!same && t->bad++ < 3)
+        fprintf(stderr, "  '%.*s': %d %.17g, plain %d %.17g\n", (int)n, s, r[0],
+                v[0], r[1], v[1]);
+    t->tokens++;
+}
+
+static void digits_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
+    size_t nt;
+    const marsad_token *tok = doc ? marsad_doc_tokens(doc, &nt) : NULL;
+    for (size_t i = 0; tok && i < nt; i++)
+        if (tok[i].kind == MARSAD_TOK_NUMBER)
+            digits_same(ctx, tok[i].norm, tok[i].norm_len);
+    marsad_doc_free(doc);
+    free(text);
+}
+
+TEST(numbers_digits_read_as_strtod_reads_them)
+{
+    digits_tally t = {0, 0};
+    test_each_file("examples/dev", ".txt", digits_file, &t);
+    test_each_file("examples/seeds", ".txt", digits_file, &t);
+    CHECK(t.tokens >= 100);
+    static const char ALPHA[] = "0123456789012345678999999..,,a\xd9";
+    uint64_t seed = 7;
+    char buf[40];
+    for (int r = 0; r < 200000; r++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t x = seed >> 20;
+        size_t n = x % 26;
+        /* mostly plain digits (the fast reading), the rest any mix */
+        int digits_only = (x >> 5) % 4 != 0;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t k = (seed >> 33) % (digits_only ? 20 : sizeof ALPHA - 1);
+            buf[i] = ALPHA[k];
+        }
+        digits_same(&t, buf, n);
+    }
+    CHECK_EQ_INT(t.bad, 0);
+}

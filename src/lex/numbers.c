@@ -356,9 +356,12 @@ static int pro_has_article(const char *p, size_t n) {
 }
 
 /* Parses a folded digit token: 1,000 / 1.000.000 / 2.5 / 2,5. Returns 0 when
- * it is no plain number (24.04.2016, a 13-digit phone number, 0021...). */
-static int parse_digits(const char *s, size_t n, double *v, int *dot3,
-                        double *alt) {
+ * it is no plain number (24.04.2016, a 13-digit phone number, 0021...).
+ * A plain run of digits (almost every number) is read as an integer: it has
+ * at most 12 digits, so the double is exact and is what strtod gives;
+ * plain != 0 reads it with strtod too (the reference, for the tests). */
+static int parse_digits_with(const char *s, size_t n, double *v, int *dot3,
+                             double *alt, int plain) {
     char groups[8][24];
     size_t glen[8] = {0};
     char seps[8];
@@ -385,7 +388,14 @@ static int parse_digits(const char *s, size_t n, double *v, int *dot3,
     if (glen[0] > 1 && groups[0][0] == '0' && ng == 1 && glen[0] > 2)
         return 0; /* 0021..., phone-like */
     if (ng == 1) {
-        *v = strtod(groups[0], NULL);
+        if (plain) {
+            *v = strtod(groups[0], NULL);
+            return 1;
+        }
+        uint64_t x = 0;
+        for (size_t i = 0; i < glen[0]; i++)
+            x = x * 10 + (uint64_t)(groups[0][i] - '0');
+        *v = (double)x;
         return 1;
     }
     int all3 = glen[0] >= 1 && glen[0] <= 3;
@@ -437,6 +447,16 @@ static void nscan_init(nscan *c, const numbers *nb, const marsad_token *toks,
     c->n = n;
     phrase_asker_init(&c->words, nb->words, toks, n, PHRASE_PRO);
     phrase_asker_init(&c->nouns, nb->nouns, toks, n, PHRASE_PRO);
+}
+
+static int parse_digits(const char *s, size_t n, double *v, int *dot3,
+                        double *alt) {
+    return parse_digits_with(s, n, v, dot3, alt, 0);
+}
+
+int numbers_read_digits(const char *s, size_t n, double *v, int *dot3,
+                        double *alt, int plain) {
+    return parse_digits_with(s, n, v, dot3, alt, plain);
 }
 
 static int is_punct(const marsad_token *t, const char *s) {
@@ -969,15 +989,14 @@ size_t numbers_find(const numbers *nb, const marsad_doc *doc,
  * (and skips nothing): not a number, not و or ال, and no key of the token
  * starts a number word (qualifiers included) or a count noun. words and
  * nouns ask nb->words and nb->nouns with proclitics, as read_atom and
- * noun_match do (0: not sure, parse_count decides). */
-static inline int surely_no_count(const phrase_asker *words,
-                                  const phrase_asker *nouns,
+ * noun_match do, so one array of the group's bits (mask, NULL when there is
+ * none) answers for both with their bits ORed in bits (0: not sure,
+ * parse_count decides). */
+static inline int surely_no_count(const uint32_t *mask, uint32_t bits,
                                   const marsad_token *toks, size_t i) {
-    if (!words->bit || !nouns->bit) return 0;
+    if (!mask) return 0;
     const marsad_token *t = &toks[i];
-    if (t->kind == MARSAD_TOK_NUMBER || (words->mask[i] & words->bit) ||
-        (nouns->mask[i] & nouns->bit))
-        return 0;
+    if (t->kind == MARSAD_TOK_NUMBER || (mask[i] & bits)) return 0;
     return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "و") && !tok_is(t, "ال"));
 }
 
@@ -989,17 +1008,20 @@ size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
     *out = NULL;
     nscan c;
     nscan_init(&c, nb, toks, n);
+    const uint32_t *mask = c.words.bit && c.nouns.bit &&
+                                   c.words.mask == c.nouns.mask
+                               ? c.words.mask : NULL;
+    uint32_t bits = c.words.bit | c.nouns.bit;
     for (size_t i = 0; i < n;) {
         num_mention m;
         size_t skip;
         /* a count never reaches outside its sentence, and the scan comes to
          * every sentence at its first token: sentences not asked about are
          * passed over with the same answers for the others */
-        if ((sentences && !sentences[toks[i].sentence]) ||
-            surely_no_count(&c.words, &c.nouns, toks, i)) {
+        while (i < n && ((sentences && !sentences[toks[i].sentence]) ||
+                         surely_no_count(mask, bits, toks, i)))
             i++;
-            continue;
-        }
+        if (i == n) break;
         if (parse_count(&c, i, &m, &skip)) {
             if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);

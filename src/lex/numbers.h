@@ -113,6 +113,13 @@ size_t numbers_noun_at(const numbers *nb, const marsad_token *toks, size_t n,
                        size_t i, int *number, const char **cls,
                        const char **lemma, int *definite);
 
+/* Test hook: the reading of a folded digit token (1,000 / 1.200 / 2,5 /
+ * 24.04.2016) that counts use: returns 0 when it is no plain number, else
+ * sets *v, and *dot3 with *alt for 1.200 (also 1200). plain != 0 computes
+ * it the plain way (strtod on every form), which must give the same. */
+int numbers_read_digits(const char *s, size_t n, double *v, int *dot3,
+                        double *alt, int plain);
+
 /* "exact", "at_least", "at_most", "about". */
 const char *numbers_qualifier_name(int qualifier);
 /* "figure", "vague", "bare_plural", "singular", "dual". */
