@@ -589,12 +589,24 @@ enum last_kind { L_NONE, L_UNIT, L_TEEN, L_TENS, L_HUNDRED, L_MULT,
  * -1 when toks[j] starts something that is no count (an ordinal, a percent,
  * a date or time in digits, a malformed or phone-like number): then *skip is
  * the token after it. */
+static int figure_from(const nscan *c, size_t j, const atom *at_j,
+                       figure *f, size_t *skip);
+
 static int parse_figure(const nscan *c, size_t j, figure *f, size_t *skip) {
+    atom a;
+    int have = read_atom(c, j, &a);
+    return figure_from(c, j, have ? &a : NULL, f, skip);
+}
+
+/* parse_figure when the atom at toks[j] is already read: *at_j (NULL when
+ * read_atom found none there). */
+static int figure_from(const nscan *c, size_t j, const atom *at_j,
+                       figure *f, size_t *skip) {
     const marsad_token *toks = c->toks;
     size_t n = c->n;
-    atom a;
     memset(f, 0, sizeof *f);
-    if (!read_atom(c, j, &a)) return 0;
+    if (!at_j) return 0;
+    atom a = *at_j;
     size_t sent = j;
     if (a.kind == A_BADNUM) {
         size_t d = digit_date_len(toks, n, a.num_tok);
@@ -865,14 +877,17 @@ static int parse_count(const nscan *c, size_t i, num_mention *out,
     size_t j = i;
     int qual = NUM_EXACT;
     atom q;
-    if (read_atom(c, j, &q) && q.kind == A_QUAL &&
-        (q.flags & F_BEFORE)) {
+    int have = read_atom(c, j, &q), r;
+    figure f;
+    if (have && q.kind == A_QUAL && (q.flags & F_BEFORE)) {
         qual = q.qual;
         j = q.end;
         if (j >= n || !same_sentence(toks, i, j)) return 0;
+        r = parse_figure(c, j, &f, skip);
+    } else {
+        /* the figure starts at i, with the atom just read */
+        r = figure_from(c, j, have ? &q : NULL, &f, skip);
     }
-    figure f;
-    int r = parse_figure(c, j, &f, skip);
     if (r < 0) {
         if (j != i) *skip = 0; /* let the scan resume after the qualifier */
         return 0;
