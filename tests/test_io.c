@@ -1194,6 +1194,54 @@ TEST(io_jsonl_split_agrees_with_jansson)
     CHECK(splits > 500);
 }
 
+/* Long "text" strings, read sixteen bytes at a time where they are plain:
+ * runs of Arabic and ASCII with one odd byte or escape at any offset of a
+ * block (a quote, a backslash escape, a control byte, a lone lead or
+ * continuation byte, a three- or four-byte sequence, an overlong or
+ * surrogate sequence), so every way a block can fail, and a lead as the
+ * last byte of a block, are met at every position. */
+TEST(io_jsonl_split_agrees_on_long_strings)
+{
+    static const char *const odd[] = {
+        "\"", "\\\"", "\\n", "\\u0627", "\\ud83d\\ude00", "\\ud83d", "\t", "\x01", "\x1f",
+        "\xd8", "\x80", "\xc1\x81", "\xc2\x80", "\xdf\xbf", "\xe2\x80\xa6",
+        "\xf0\x9f\x98\x80", "\xed\xa0\x80", "\xe0\x80\x80", "\xff", "\x7f", " ",
+        "\xd8\xd8\xa7", "\xd8\xa7\xa7", "\xe0\xa0", "\xf0\x9f",
+    };
+    unsigned long long x = 0x2545f4914f6cdd1dULL;
+    char line[512];
+    int splits = 0, differ = 0;
+    for (int k = 0; k < 20000; k++) {
+        size_t n = 0;
+        n += (size_t)snprintf(line, sizeof line, "{\"id\":\"l%d\",\"text\":\"", k);
+        size_t body = 20 + k % 200, at = body ? (size_t)(x >> 33) % body : 0;
+        for (size_t b = 0; b < body && n < sizeof line - 40; b++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (b == at && k % 5) {
+                const char *o = odd[(x >> 40) % (sizeof odd / sizeof odd[0])];
+                size_t ol = strlen(o);
+                memcpy(line + n, o, ol);
+                n += ol;
+            } else if ((x >> 37) % 4) { /* an Arabic letter, U+0621..U+064A */
+                unsigned cp = 0x621 + (unsigned)((x >> 45) % 42);
+                line[n++] = (char)(0xC0 | (cp >> 6));
+                line[n++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                line[n++] = "ab 1.,-()"[(x >> 50) % 9];
+            }
+        }
+        memcpy(line + n, "\"}", 2);
+        n += 2;
+        int applied;
+        if (!jsonl_split_agrees(line, n, &applied)) {
+            if (differ++ < 5) fprintf(stderr, "  line %d differs\n", k);
+        }
+        splits += applied;
+    }
+    CHECK_EQ_INT(differ, 0);
+    CHECK(splits > 10000 && splits < 20000);
+}
+
 TEST(io_unknown_names_are_sniffed)
 {
     size_t hl;
