@@ -623,6 +623,9 @@ const char *marsad_geojson_close(void) { return GJ_CLOSE; }
 char *marsad_events_render(const marsad_events *E, marsad_format f,
                            int with_header) {
     strbuf b = {0};
+    /* room for what an event usually takes (about 1.7 KB as JSON), so the
+     * buffer is not grown and copied again and again */
+    strbuf_grow(&b, 2048 * marsad_events_count(E));
     strbuf_add(&b, "", 0);
     if (f == MARSAD_FORMAT_CSV && with_header) strbuf_puts(&b, CSV_HEADER);
     size_t tlen;
