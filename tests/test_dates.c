@@ -505,7 +505,9 @@ static void words_of_table(const char *path, char ***v, size_t *nv,
  * proclitics), digits, dates in digits and punctuation, and every date word
  * followed by each of a few lengths and dates: whatever word a date begins
  * with, dates_find (which skips tokens and readings on the group's bits and
- * looks ahead for the length after a within word) must find what
+ * looks ahead for the length after a within word, reads no length where
+ * no unit word follows in the sentence, and there asks a word's roles only
+ * where the bits show an ago or day word may begin) must find what
  * dates_parse_at, run at every token, reads. The tables' texts above
  * rarely begin a date with a unit word, a bare ordinal or a spelled-out
  * length; these do. */
@@ -538,7 +540,8 @@ TEST(dates_find_reads_what_the_grammar_reads_in_random_texts)
         "الـ18 ", "الـ24 ", "الـ", "ال ", "و ", "/ ", "/", "-", "- ", ", ",
         "( ", ") ", ": ", ". ", "، ", "قتل ", "الجيش ", "جنود ", "قتيلا ",
         "في ", "منذ ", "خلال ", "من ", "يوم ", "الماضي ", "الماضية ",
-        "الجاري ", "المقبل ", "ـ ", "ً ", "ـ",
+        "الجاري ", "المقبل ", "ـ ", "ً ", "ـ", "days ", "3days ", "\xff ",
+        "\xd8", "\xd9\x8a", "! ", "؟ ", "\n",
     };
     size_t base = nv;
     for (size_t k = 0; k < sizeof MORE / sizeof *MORE; k++) {

@@ -188,6 +188,12 @@ struct dates {
      * group (dates_join), its bit clear at a token tells that the token's
      * words match has none of these roles */
     phrase_dict *starts;
+    /* the phrases of words with the unit role, never matched either: in a
+     * group, its bit clear at a token tells that no unit begins there */
+    phrase_dict *units;
+    /* and those of words with a role in AGO_ROLES or DAY_ROLES: its bit
+     * clear tells that the token's words match has none of these roles */
+    phrase_dict *daystarts;
     size_t within_max; /* words of the longest phrase with the within role */
     dword *w;
     size_t nw, capw;
@@ -202,6 +208,8 @@ void dates_join(dates *d, phrase_group *pg) {
     phrase_group_add(pg, d->words);
     phrase_group_add(pg, d->months);
     phrase_group_add(pg, d->starts);
+    phrase_group_add(pg, d->units);
+    phrase_group_add(pg, d->daystarts);
 }
 
 void dates_free(dates *d) {
@@ -209,6 +217,8 @@ void dates_free(dates *d) {
     phrase_dict_free(d->words);
     phrase_dict_free(d->months);
     phrase_dict_free(d->starts);
+    phrase_dict_free(d->units);
+    phrase_dict_free(d->daystarts);
     numbers_free(d->own_nb);
     free(d->w);
     free(d->mo);
@@ -305,6 +315,15 @@ static int load_words(dates *d, const char *datadir, char *err,
             tsv_error(&r, err, errlen, "out of memory");
             goto out;
         }
+        if ((role == D_UNIT &&
+             phrase_dict_add(d->units, r.field[0], strlen(r.field[0]),
+                             (uint32_t)d->nw) < 0) ||
+            (((1u << role) & (AGO_ROLES | DAY_ROLES)) &&
+             phrase_dict_add(d->daystarts, r.field[0], strlen(r.field[0]),
+                             (uint32_t)d->nw) < 0)) {
+            tsv_error(&r, err, errlen, "out of memory");
+            goto out;
+        }
         d->w[d->nw++] = e;
     }
     rc = 0;
@@ -380,7 +399,9 @@ dates *dates_load_with(const char *datadir, const numbers *nb, char *err,
                        size_t errlen) {
     dates *d = calloc(1, sizeof *d);
     if (!d || !(d->words = phrase_dict_new()) ||
-        !(d->months = phrase_dict_new()) || !(d->starts = phrase_dict_new())) {
+        !(d->months = phrase_dict_new()) || !(d->starts = phrase_dict_new()) ||
+        !(d->units = phrase_dict_new()) ||
+        !(d->daystarts = phrase_dict_new())) {
         if (err && errlen) snprintf(err, errlen, "out of memory");
         dates_free(d);
         return NULL;
@@ -1294,6 +1315,12 @@ typedef struct {
     /* the bits of d->starts, d->months and the number words, which one
      * array of the scope holds for all three (starts); 0 when not known */
     uint32_t any;
+    /* d->units' bit in that array (0: not known), and the first token at
+     * or after unit_from that has it or is in another sentence than
+     * toks[unit_from] (unit_at; unit_from SIZE_MAX before the first ask) */
+    uint32_t units_bit;
+    size_t unit_from, unit_at;
+    uint32_t day_bit; /* d->daystarts' bit in that array (0: not known) */
 } doc_memo;
 
 /* Whether the group's bits show that the words match at toks[i] has no
@@ -1334,6 +1361,32 @@ static int length_may_begin(const ctx *c, const doc_memo *memo, size_t k) {
             (f->mask[k] & f->bit));
 }
 
+/* Whether a unit word (role D_UNIT) may begin at some token of toks[i]'s
+ * sentence at or after i, by the group's bits (1 when they are not
+ * known). parse_within reads a length, which ends with a unit word in the
+ * sentence (role_at(k, D_UNIT) with k >= i; a words match with that role
+ * is a phrase of d->units, whose bit is then set at k): where none may
+ * begin it returns 0, and the numbers before it need not be read. The
+ * tokens of a sentence are consecutive, so the first token from i on that
+ * has the bit or leaves the sentence answers, and the scan going forward
+ * keeps it for the next questions in the same sentence. */
+static int unit_may_follow(doc_memo *memo, const marsad_token *toks, size_t n,
+                           size_t i) {
+    if (!memo->units_bit) return 1;
+    uint32_t s = toks[i].sentence;
+    if (memo->unit_from == SIZE_MAX || i < memo->unit_from ||
+        i > memo->unit_at || toks[memo->unit_from].sentence != s) {
+        size_t q = i;
+        while (q < n && toks[q].sentence == s &&
+               !(memo->starts[q] & memo->units_bit))
+            q++;
+        memo->unit_from = i;
+        memo->unit_at = q;
+    }
+    size_t q = memo->unit_at;
+    return q < n && toks[q].sentence == s;
+}
+
 /* The date expression at toks[i]. Without a memo, the grammar itself: the
  * readings are tried one after the other (dates_parse_at). With one, a
  * reading is tried only where its first token may be what it reads first;
@@ -1347,10 +1400,14 @@ static int length_may_begin(const ctx *c, const doc_memo *memo, size_t k) {
  * Most words that come here are the first word of one reading (في, خلال, a
  * number word) and pay for that one only, and after في the group's bits of
  * the next words mostly show that no length follows; the tests cost the
- * token's remembered roles and at most two remembered lookups. */
+ * token's remembered roles and at most two remembered lookups. Nor is
+ * parse_within tried where no unit word may follow in the sentence
+ * (unit_may_follow); then only the roles in AGO_ROLES and DAY_ROLES
+ * matter, and where the group's bits show that the token's match has none
+ * of them (في, على: within words) the roles are not asked. */
 static int parse_at(const dates *d, const marsad_token *toks, size_t n,
                     size_t i, const pubdate *pub, date_mention *out,
-                    const doc_memo *memo) {
+                    doc_memo *memo) {
     if (i >= n || toks[i].norm_len == 0) return 0;
     ctx c = {d, toks, n, memo ? &memo->words : NULL,
              memo ? &memo->months : NULL, memo ? &memo->figure : NULL,
@@ -1367,10 +1424,17 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
     const marsad_token *tk = &toks[i];
     int num = tk->kind == MARSAD_TOK_NUMBER;
     int al = tk->kind == MARSAD_TOK_WORD && tok_is(tk, "ال");
-    uint32_t ro = num || surely_no_start_role(memo, i) ? 0 : roles_of(&c, i);
+    int units = unit_may_follow(memo, toks, n, i);
+    uint32_t ro = num || surely_no_start_role(memo, i) ||
+                          (!units && memo->day_bit &&
+                           !(memo->starts[i] & memo->day_bit))
+                      ? 0
+                      : roles_of(&c, i);
     const month_entry *mo;
     if (ro & AGO_ROLES) t = parse_ago(&c, i, &r);
-    if (!t && (ro & (1u << D_WITHIN))) {
+    if (!t && !units) {
+        /* no length: parse_within returns 0 */
+    } else if (!t && (ro & (1u << D_WITHIN))) {
         /* a within word: the length comes after it, not at i. The match
          * has at most within_max words, and the length begins after its
          * last (matches pass over tokens with no letters). */
@@ -1432,6 +1496,14 @@ static void memo_open(const dates *d, const marsad_token *toks, size_t n,
     if (memo->roles && memo->starts_bit && mo->bit && f->bit &&
         mo->mask == memo->starts && f->mask == memo->starts)
         memo->any = memo->starts_bit | mo->bit | f->bit;
+    uint32_t ub = 0;
+    const uint32_t *um = phrase_group_bits(d->units, toks, n, PHRASE_PRO, &ub);
+    memo->units_bit = memo->starts_bit && um == memo->starts ? ub : 0;
+    uint32_t db = 0;
+    const uint32_t *dm = phrase_group_bits(d->daystarts, toks, n, PHRASE_PRO,
+                                           &db);
+    memo->day_bit = memo->starts_bit && dm == memo->starts ? db : 0;
+    memo->unit_from = memo->unit_at = SIZE_MAX;
 }
 
 static void memo_close(doc_memo *memo) {
