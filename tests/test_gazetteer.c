@@ -661,3 +661,64 @@ TEST(gazetteer_scan_resolved_again_equals_find)
     CHECK_EQ_INT(gazetteer_resolve(NULL, NULL, &ms), 0);
     gazetteer_scan_free(NULL);
 }
+
+/* Where a name begins in the text: gaz_orig_prefix (characters folded
+ * through the fold table) gives what gaz_orig_prefix_plain (each character
+ * decoded and folded alone) gives, for every token of the bundled articles
+ * at every proclitic length, and for random byte strings of Arabic letters,
+ * marks, tatweel, Latin, digits, punctuation, characters of three and four
+ * bytes and invalid or cut sequences. */
+typedef struct {
+    int tokens, bad;
+} prefix_tally;
+
+static void prefix_check(prefix_tally *t, const char *s, size_t len) {
+    for (size_t pro = 0; pro <= len + 2 && pro <= 12; pro++) {
+        size_t a = gaz_orig_prefix(s, len, pro);
+        size_t b = gaz_orig_prefix_plain(s, len, pro);
+        if (a != b && t->bad++ < 3)
+            fprintf(stderr, "  '%.*s' pro %zu: %zu, plainly %zu\n", (int)len,
+                    s, pro, a, b);
+    }
+    t->tokens++;
+}
+
+static void prefix_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
+    if (doc) {
+        size_t n;
+        const marsad_token *tk = marsad_doc_tokens(doc, &n);
+        for (size_t i = 0; i < n; i++)
+            prefix_check(ctx, text + tk[i].start, tk[i].end - tk[i].start);
+    }
+    marsad_doc_free(doc);
+    free(text);
+}
+
+TEST(gazetteer_orig_prefix_equals_plain)
+{
+    prefix_tally t = {0, 0};
+    test_each_file("examples/dev", ".txt", prefix_file, &t);
+    test_each_file("examples/seeds", ".txt", prefix_file, &t);
+    CHECK(t.tokens >= 5000);
+    static const char *const P[] = {
+        "و", "ب", "ل", "ال", "م", "ص", "ر", "ا", "ت", "ة", "ى", "ي", "أ",
+        "إ", "آ", "ؤ", "ئ", "ء", "ـ", "\xd9\x8e", "\xd9\x8b", "\xd9\x91",
+        "\xd9\x92", "\xd9\xb0", "\xd9\x94", "a", "Z", "7", "٣", "-", " ",
+        "،", ".", "\xef\xbb\xbf", "\xe2\x80\x8c", "\xe2\x80\x8f", "€",
+        "\xf0\x9f\x98\x80", "\xff", "\xc0\xaf", "\xc1", "\xd8", "\xe2\x80",
+        "\xed\xa0\x80", "\xc3\xa9", "\xce\xa9", "\xd0\x96", "\x01", "\t",
+        "ﻻ", "ﷲ", "\xdf\xbf", "\xc2\x80", "\xc2\xa0",
+    };
+    unsigned long long x = 0x7F4A7C159E3779B9ULL;
+    char buf[256];
+    for (int r = 0; r < 20000; r++) {
+        size_t len = test_random_text(P, sizeof P / sizeof *P, 1 + r % 9, &x,
+                                      buf, sizeof buf);
+        prefix_check(&t, buf, len);
+    }
+    fprintf(stderr, "  %d strings\n", t.tokens);
+    CHECK_EQ_INT(t.bad, 0);
+}

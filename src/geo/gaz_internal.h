@@ -83,4 +83,12 @@ gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc);
 size_t gaz_resolve_plain(const gaz_scan *scan, const char *country_hint,
                          gaz_mention **out);
 
+/* The bytes of the original text of a token s[0..len) that fold to its
+ * first pro folded bytes (a proclitic), plus the characters after them
+ * that fold to nothing (marks, tatweel): where a name begins in the text.
+ * gaz_orig_prefix folds most characters through a table;
+ * gaz_orig_prefix_plain decodes and folds each one, for tests. */
+size_t gaz_orig_prefix(const char *s, size_t len, size_t pro);
+size_t gaz_orig_prefix_plain(const char *s, size_t len, size_t pro);
+
 #endif

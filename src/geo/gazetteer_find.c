@@ -154,8 +154,9 @@ static double token_number(const marsad_token *t) {
 }
 
 /* Bytes of the original token text that fold to its first `pro` folded
- * bytes (a proclitic), plus marks after them. */
-static size_t orig_prefix(const char *s, size_t len, size_t pro) {
+ * bytes (a proclitic), plus marks after them: each character decoded and
+ * folded alone (gaz_orig_prefix_plain). */
+size_t gaz_orig_prefix_plain(const char *s, size_t len, size_t pro) {
     size_t i = 0, got = 0;
     char tmp[16];
     while (i < len && got < pro) {
@@ -170,6 +171,46 @@ static size_t orig_prefix(const char *s, size_t len, size_t pro) {
         int inv;
         size_t k = marsad_utf8_next(s, len, i, &cp, &inv);
         if (marsad_fold(s + i, k, tmp, sizeof tmp) != 0) break;
+        i += k;
+    }
+    return i;
+}
+
+/* The bytes s[i..i + *k) of the character at i and the length of its fold
+ * alone, as marsad_utf8_next and marsad_fold give them: ASCII and valid
+ * two-byte characters through the tokenizer's fold table (no call), the
+ * rest the plain way. */
+static size_t fold_len_at(const text_fast_fold *tab, const char *s,
+                          size_t len, size_t i, size_t *k) {
+    unsigned char c = (unsigned char)s[i];
+    int32_t cp = -1;
+    if (c < 0x80) {
+        cp = c;
+        *k = 1;
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+               ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+        cp = ((int32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+        *k = 2;
+    }
+    if (cp >= 0 && tab[cp].len != TEXT_FOLD_NO) return tab[cp].len;
+    int32_t u;
+    int inv;
+    char tmp[16];
+    *k = marsad_utf8_next(s, len, i, &u, &inv);
+    return marsad_fold(s + i, *k, tmp, sizeof tmp);
+}
+
+/* gaz_orig_prefix_plain, with most characters folded through the table
+ * (a name is Arabic letters: two-byte characters). */
+size_t gaz_orig_prefix(const char *s, size_t len, size_t pro) {
+    const text_fast_fold *tab = text_fold_fast_table();
+    size_t i = 0, got = 0, k;
+    while (i < len && got < pro) {
+        got += fold_len_at(tab, s, len, i, &k);
+        i += k;
+    }
+    while (i < len) { /* marks and tatweel fold to nothing */
+        if (fold_len_at(tab, s, len, i, &k) != 0) break;
         i += k;
     }
     return i;
@@ -656,7 +697,7 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
         x->m.start = c.t[q].start;
         x->m.end = c.t[name_end - 1].end;
         x->m.name_start = c.t[i].start +
-                          orig_prefix(text + c.t[i].start,
+                          gaz_orig_prefix(text + c.t[i].start,
                                       c.t[i].end - c.t[i].start, m.pro);
         x->m.name_end = x->m.end;
         x->state = 0; /* pending until a type word or a plain name */
