@@ -1,6 +1,7 @@
 /* test_gazetteer.c — the gazetteer: loading, place mentions (table
  * tests/data/places.tsv), the seed articles against their gold places,
  * districts by point-in-polygon, malformed data lines, bad input, cost. */
+#include "extract/extract_internal.h"
 #include "geo/boundaries.h"
 #include "geo/gaz_internal.h"
 #include "geo/gazetteer.h"
@@ -720,5 +721,86 @@ TEST(gazetteer_orig_prefix_equals_plain)
         prefix_check(&t, buf, len);
     }
     fprintf(stderr, "  %d strings\n", t.tokens);
+    CHECK_EQ_INT(t.bad, 0);
+}
+
+/* In a document scope with the model's group (as extraction runs), the
+ * scan that passes over the tokens where the group's bits show no name
+ * starts, and reads cues only before names, finds and resolves what the
+ * plain scan finds: over the bundled articles and random texts of place
+ * names, cue words, function words, digits, Latin, marks and invalid
+ * bytes. */
+typedef struct {
+    const gazetteer *g;
+    const phrase_group *group;
+    int docs, mentions, bad;
+} scope_tally;
+
+static void scope_text(scope_tally *t, const char *text, size_t len) {
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!doc) {
+        t->bad++;
+        return;
+    }
+    size_t n;
+    const marsad_token *tk = marsad_doc_tokens(doc, &n);
+    phrase_scope *sc = phrase_scope_begin_group(tk, n, t->group);
+    gaz_scan *s = gazetteer_scan(t->g, doc);
+    gaz_scan *sp = gaz_scan_plain(t->g, doc);
+    static const char *const HINTS[] = {NULL, "LY", "EG"};
+    for (size_t h = 0; s && sp && h < 3; h++) {
+        gaz_mention *a = NULL, *p = NULL;
+        size_t na = gazetteer_resolve(s, HINTS[h], &a);
+        size_t np = gaz_resolve_plain(sp, HINTS[h], &p);
+        if ((na != np || (na && na != (size_t)-1 &&
+                          memcmp(a, p, na * sizeof *a) != 0)) &&
+            t->bad++ < 3)
+            fprintf(stderr, "  '%.40s...', hint %s: scan differs from plain\n",
+                    text, HINTS[h] ? HINTS[h] : "-");
+        if (na != (size_t)-1) t->mentions += (int)na;
+        free(a);
+        free(p);
+    }
+    if (!s || !sp) t->bad++;
+    gazetteer_scan_free(s);
+    gazetteer_scan_free(sp);
+    phrase_scope_end(sc);
+    marsad_doc_free(doc);
+    t->docs++;
+}
+
+static void scope_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) scope_text(ctx, text, len);
+    free(text);
+}
+
+TEST(gazetteer_scan_in_group_scope_equals_plain)
+{
+    marsad_model *m = test_model();
+    if (!m || !m->gazetteer || !m->group) return;
+    scope_tally t = {m->gazetteer, m->group, 0, 0, 0};
+    test_each_file("examples/dev", ".txt", scope_file, &t);
+    test_each_file("examples/seeds", ".txt", scope_file, &t);
+    CHECK(t.mentions >= 500);
+    static const char *const W[] = {
+        "مدينة ", "بمدينة ", "منطقة ", "جنوب ", "شمال ", "على ", "علي ",
+        "قرب ", "من ", "كيلومترا ", "كم ", "15 ", "طرابلس ", "مصراتة ",
+        "لمصراتة ", "بنغازي ", "وبنغازي ", "سرت ", "الخمس ", "زليتن ",
+        "الزاوية ", "درنة ", "سبها ", "الرئيس ", "محمد ", "كتيبة ", "شهداء ",
+        "ـ ", "، ", "و ", "في ", ". ", "\n", "وسط ", "القاهرة ", "دمشق ",
+        "حلب ", "تونس ", "بئر ", "الغنم ", "عين ", "زارة ", "وادي ", "الشاطئ ",
+        "الذي ", "مع ", "بين ", "تنظيم ", "abc ", "Tripoli ", "\xff ",
+        "\xd8 ", "\xd9\x8e", "2016 ", "مدينتي ", "ومنطقة ", "باراك ",
+    };
+    unsigned long long x = 0x94D049BB133111EBULL;
+    char buf[1024];
+    for (int r = 0; r < 3000; r++) {
+        size_t len = test_random_text(W, sizeof W / sizeof *W, 5 + r % 40,
+                                      &x, buf, sizeof buf);
+        scope_text(&t, buf, len);
+    }
+    fprintf(stderr, "  %d texts, %d mentions\n", t.docs, t.mentions);
     CHECK_EQ_INT(t.bad, 0);
 }

@@ -501,7 +501,8 @@ void gazetteer_scan_free(gaz_scan *s) {
     free(s);
 }
 
-/* gazetteer_scan; lazy: cues read only before names (cue_end_at). */
+/* gazetteer_scan; lazy: cues read only before names (cue_end_at), and
+ * the tokens where no name starts passed over on the group's bits. */
 static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
                           int lazy) {
     gaz_scan *scan = calloc(1, sizeof *scan);
@@ -541,9 +542,17 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
     }
     if (c.oom) goto done;
 
-    /* 2. names */
+    /* 2. names. Where the group's bits show that no name starts at a
+     * token, phrase_ask answers "no" on the bit: the lazy scan passes over
+     * those tokens in a loop of its own (most words start no name) */
+    const uint32_t *nmask = lazy && names.bit ? names.mask : NULL;
+    size_t nlim = names.n < c.n ? names.n : c.n;
     for (size_t i = 0; i < c.n;) {
         phrase_match m, cm;
+        if (nmask) {
+            while (i < nlim && !(nmask[i] & names.bit)) i++;
+            if (i == c.n) break;
+        }
         if (c.t[i].kind != MARSAD_TOK_WORD ||
             !phrase_ask(&names, i, &m)) {
             i++;
