@@ -781,6 +781,11 @@ TEST(gazetteer_scan_in_group_scope_equals_plain)
     marsad_model *m = test_model();
     if (!m || !m->gazetteer || !m->group) return;
     scope_tally t = {m->gazetteer, m->group, 0, 0, 0};
+    /* distances are remembered per thread under each load's serial: the
+     * model's gazetteer and this file's are two loads */
+    const gazetteer *mg = m->gazetteer;
+    CHECK(gaz() && gaz()->serial != 0 && mg->serial != 0 &&
+          gaz()->serial != mg->serial);
     test_each_file("examples/dev", ".txt", scope_file, &t);
     test_each_file("examples/seeds", ".txt", scope_file, &t);
     CHECK(t.mentions >= 500);

@@ -56,6 +56,8 @@ struct gazetteer {
     uint32_t country_of[26 * 26]; /* ISO2 → country place id + 1; 0 none */
     uint8_t home[26 * 26];     /* ISO2 → 1 for the Arab world and its
                                   neighbours (countries.tsv) */
+    uint64_t serial;           /* unique per load (from 1): the key of
+                                  distances remembered across articles */
     uint8_t *rank;             /* per place: gaz_rank (at most 100), plus
                                   GAZ_AREA for a country or region; set once
                                   loading is done, so resolution does not

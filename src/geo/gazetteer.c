@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1343,6 +1344,8 @@ gazetteer *gazetteer_load(const char *datadir, char *err, size_t errlen) {
     if (!err || errlen == 0) return NULL;
     err[0] = '\0';
     gazetteer *g = calloc(1, sizeof *g);
+    static _Atomic uint64_t serials;
+    if (g) g->serial = ++serials;
     loader L = {.g = g, .datadir = datadir ? datadir : ".", .err = err,
                 .errlen = errlen};
     if (!g) {

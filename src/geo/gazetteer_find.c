@@ -270,36 +270,37 @@ static inline int same_cc(const char *a, const char *b) {
 }
 
 /* Score of candidate place p for mention r (higher is better). */
-/* Distances between a candidate and an anchor, remembered: one article
- * names the same places again and again, and is resolved twice (before and
+/* Distances between a candidate and an anchor, remembered: articles name
+ * the same places again and again, and each is resolved twice (before and
  * after its country is known), so most pairs come back. A direct-mapped
- * table of KM_SLOTS slots keyed by the ordered pair of place ids; a slot
- * keeps the value boundaries_distance_km_cos gave, so answers are exactly
- * the computed ones. Cost: 16 bytes per slot, a multiply and a compare per
- * question against about 170 instructions for the distance. */
-enum { KM_SLOTS = 256 };
+ * table of KM_SLOTS slots per thread, keyed by the gazetteer's serial
+ * (unique per load) and the ordered pair of place ids; a slot keeps the
+ * value boundaries_distance_km_cos gave for the pair, which depends on
+ * nothing but the two places, so answers are exactly the computed ones.
+ * Being static, the table costs no allocation per article. Cost: 24 bytes
+ * per slot, a multiply and two compares per question against about 170
+ * instructions for the distance. */
+enum { KM_BITS = 11, KM_SLOTS = 1 << KM_BITS };
 typedef struct {
-    uint64_t key; /* (p << 32 | q) + 1; 0: empty */
+    uint64_t serial; /* the gazetteer's (0: empty) */
+    uint64_t key;    /* p << 32 | q */
     double km;
 } km_slot;
+static _Thread_local km_slot km_table[KM_SLOTS];
 
-/* The distance from place p to place q, through the table *tabp (made on
- * first use; when memory runs out it stays NULL and distances are computed;
- * tabp NULL: always computed). */
-static double place_km(const gazetteer *g, km_slot **tabp, uint32_t p,
+/* The distance from place p to place q, through this thread's table
+ * (cached 0: computed every time). */
+static double place_km(const gazetteer *g, int cached, uint32_t p,
                        uint32_t q) {
     const gaz_place *a = &g->places[p], *b = &g->places[q];
-    if (!tabp) /* plain: computed every time */
+    if (!cached) /* plain: computed every time */
         return boundaries_distance_km_cos(a->lat, a->lon, a->coslat, b->lat,
                                           b->lon, b->coslat);
-    if (!*tabp) *tabp = calloc(KM_SLOTS, sizeof **tabp);
-    km_slot *tab = *tabp;
-    if (!tab)
-        return boundaries_distance_km_cos(a->lat, a->lon, a->coslat, b->lat,
-                                          b->lon, b->coslat);
-    uint64_t key = ((uint64_t)p << 32 | q) + 1;
-    km_slot *sl = &tab[(key * 0x9E3779B97F4A7C15ull) >> 56];
-    if (sl->key != key) {
+    uint64_t key = (uint64_t)p << 32 | q;
+    km_slot *sl = &km_table[((key + g->serial) * 0x9E3779B97F4A7C15ull) >>
+                            (64 - KM_BITS)];
+    if (sl->key != key || sl->serial != g->serial) {
+        sl->serial = g->serial;
         sl->key = key;
         sl->km = boundaries_distance_km_cos(a->lat, a->lon, a->coslat, b->lat,
                                             b->lon, b->coslat);
@@ -313,7 +314,7 @@ typedef struct {
     size_t nvoted;
     const raw *anchors;
     size_t nanchors;
-    km_slot **km; /* the scan's distance table (see place_km), or NULL */
+    int km_cached; /* distances through the table (see place_km) */
 } doc_ctx;
 
 static double score(const ctx *c, const doc_ctx *d, const raw *r,
@@ -334,7 +335,7 @@ static double score(const ctx *c, const doc_ctx *d, const raw *r,
         const raw *a = &d->anchors[i];
         if (a->m.name_tok_start == r->m.name_tok_start) continue;
         if (a->m.place == k->id) s += 300; /* named elsewhere as itself */
-        double km = place_km(c->g, d->km, k->id, a->m.place);
+        double km = place_km(c->g, d->km_cached, k->id, a->m.place);
         if (c->t[a->m.name_tok_start].sentence == sent &&
             (best_same < 0 || km < best_same))
             best_same = km;
@@ -442,8 +443,6 @@ struct gaz_scan {
     raw *r;       /* mentions, in text order; r[k].c point into pool */
     size_t nr;
     cand *pool;
-    km_slot *km; /* distances asked by gazetteer_resolve (made on first
-                    need, or NULL): a cache, not part of the scan's answer */
     /* The first resolution's answer and the country it was made for (see
      * last_answer); a cache too */
     int have_last;
@@ -496,7 +495,6 @@ void gazetteer_scan_free(gaz_scan *s) {
     if (!s) return;
     free(s->r);
     free(s->pool);
-    free(s->km);
     free(s->last);
     free(s);
 }
@@ -883,7 +881,7 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
         d.nanchors++;
     }
     d.anchors = anchors;
-    d.km = (cache & USE_KM) ? &keep->km : NULL;
+    d.km_cached = (cache & USE_KM) != 0;
 
     /* 3d. resolve */
     for (size_t k = 0; k < nr; k++) {
