@@ -1,5 +1,6 @@
 /* test_phrase.c — the phrase dictionary: longest match, clitics, sentences. */
 #include "lex/phrase.h"
+#include "text/text_internal.h"
 #include "test.h"
 
 #include <stdio.h>
@@ -204,15 +205,12 @@ typedef struct {
     int ask;                   /* ask through phrase_asker */
 } keys_tally;
 
-static void keys_file(const char *path, void *ctx) {
-    keys_tally *k = ctx;
-    size_t len;
-    char *text = test_read_file(path, &len);
-    marsad_doc *doc = text ? marsad_doc_new(text, len) : NULL;
-    if (!doc) {
-        free(text);
-        return;
-    }
+/* The answers for every token of text (named path in messages) and every
+ * dictionary and flags: without a scope, the plain way, and in a scope. */
+static void keys_text(keys_tally *k, const char *path, const char *text,
+                      size_t len) {
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!doc) return;
     size_t n;
     const marsad_token *t = marsad_doc_tokens(doc, &n);
     static const unsigned FLAGS[] = {PHRASE_PRO, PHRASE_PRO | PHRASE_ANY_SENTENCE, 0,
@@ -227,6 +225,16 @@ static void keys_file(const char *path, void *ctx) {
                 for (int f = 0; f < 4; f++) {
                     size_t at = (i * 3 + (size_t)q) * 4 + (size_t)f;
                     rw[at] = phrase_dict_match(k->d[q], t, n, i, FLAGS[f], &want[at]);
+                    phrase_match p;
+                    int rp = phrase_dict_match_plain(k->d[q], t, n, i, FLAGS[f], &p);
+                    const phrase_match *w = &want[at];
+                    if (rp != rw[at] || p.ntoks != w->ntoks || p.pro != w->pro ||
+                        p.enc != w->enc || p.values != w->values ||
+                        p.nvalues != w->nvalues) {
+                        if (k->bad++ < 3)
+                            fprintf(stderr, "  %s: token %zu '%s' differs from "
+                                    "the plain match\n", path, i, i < n ? t[i].norm : "");
+                    }
                 }
         phrase_scope *sc = phrase_scope_begin_group(t, n, k->group);
         phrase_asker ask[3][4];
@@ -257,7 +265,36 @@ static void keys_file(const char *path, void *ctx) {
     free(want);
     free(rw);
     marsad_doc_free(doc);
+}
+
+static void keys_file(const char *path, void *ctx) {
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) keys_text(ctx, path, text, len);
     free(text);
+}
+
+/* keys_text over random texts: words of the dictionaries with and without
+ * proclitics and enclitics, pieces of them, marks, digits, punctuation,
+ * Latin, invalid bytes and long words. */
+static void keys_random(keys_tally *k, int count, unsigned long long seed) {
+    static const char *const PIECES[] = {
+        " ", " ", " ", "  ", "\n", ". ", "، ", "و", "ف", "ب", "ل", "ك", "ال",
+        "بال", "لل", "وال", "فبال", "ه", "ها", "هم", "هما", "كم", "ني", "نا", "ي",
+        "مدينة", "المدينة", "منطقة", "الجيش", "الوطني", "قوات", "سرت", "مصراتة",
+        "الليبي", "قرب", "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم", "الدولة",
+        "الهلال", "النفطي", "وزارة", "كتيبة", "شهداء", "أمس", "الأحد", "يوم",
+        "غارة", "غارات", "ّ", "ً", "ـ", "12", "٣", "abc", "Tripoli", "\xff",
+        "\xd9", "\x84\x84\x84", "\xe2\x80\x8f", "ﷺ",
+        "وووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووووو",
+    };
+    static char buf[4096];
+    unsigned long long x = seed;
+    for (int r = 0; r < count; r++) {
+        size_t len = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
+                                      1 + (int)(x % 60), &x, buf, sizeof buf);
+        keys_text(k, "random", buf, len);
+    }
 }
 
 TEST(phrase_scope_keys_same_as_direct)
@@ -277,6 +314,7 @@ TEST(phrase_scope_keys_same_as_direct)
     if (k.d[0] && k.d[1] && k.d[2]) {
         test_each_file("examples/dev", ".txt", keys_file, &k);
         test_each_file("examples/seeds", ".txt", keys_file, &k);
+        keys_random(&k, 3000, 0x9E3779B97F4A7C15ULL);
     }
     CHECK(k.docs >= 30);
     CHECK(k.matched >= 1000);
@@ -294,7 +332,7 @@ TEST(phrase_group_same_answers)
         "مدينة", "المدينة", "منطقة", "الجيش الوطني", "قوات", "القوات", "سرت",
         "مصراتة", "بنغازي", "الليبي", "بالقرب", "قرب", "الأمن", "مقتل", "قتل",
         "اشتباكات", "تنظيم الدولة", "طرابلس", "الهلال النفطي", "وزارة", "ال",
-        "كتيبة", "شهداء", "أمس", "الأحد", "يوم", "غارة", "غارات",
+        "كتيبة", "شهداء", "أمس", "الأحد", "يوم", "غارة", "غارات", "ل", "ب",
     };
     keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0,
                     NULL, 0};
@@ -314,6 +352,7 @@ TEST(phrase_group_same_answers)
     for (k.ask = 0; k.ask < 2; k.ask++) {
         test_each_file("examples/dev", ".txt", keys_file, &k);
         test_each_file("examples/seeds", ".txt", keys_file, &k);
+        keys_random(&k, 3000, 0x2545F4914F6CDD1DULL + (unsigned long long)k.ask);
     }
     CHECK(k.docs >= 60);
     CHECK(k.matched >= 1000);
@@ -333,4 +372,34 @@ TEST(phrase_group_same_answers)
     phrase_group_free(g2);
     phrase_group_free(g);
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
+}
+
+/* text_proclitics gives, shortest first, the proclitics of the documented
+ * list that the word starts with, for random words of clitic letters and
+ * others (cut anywhere, invalid bytes included). */
+TEST(phrase_proclitics_are_the_listed_prefixes)
+{
+    static const char *const LIST[] = {
+        "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "وب",
+        "فب", "ول", "فل", "وك", "فك", "وبال", "فبال", "وكال", "فكال", "ولل", "فلل",
+    };
+    static const char *const PIECES[] = {"و", "ف", "ب", "ل", "ك", "ا", "م", "\xd9",
+                                         "\xd8", "\x84", "a", "ال"};
+    unsigned long long x = 88172645463325252ULL;
+    char w[64];
+    int bad = 0;
+    for (int r = 0; r < 20000; r++) {
+        size_t n = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
+                                    (int)(x % 6), &x, w, sizeof w);
+        if (x % 3 == 0 && n) n--; /* a letter cut in two */
+        uint8_t got[3], want[3];
+        size_t ng = text_proclitics(w, n, got), nw = 0;
+        for (size_t len = 1; len <= 8; len++)
+            for (size_t q = 0; q < sizeof LIST / sizeof *LIST; q++)
+                if (strlen(LIST[q]) == len && len <= n && memcmp(w, LIST[q], len) == 0 &&
+                    nw < 3)
+                    want[nw++] = (uint8_t)len;
+        if (ng != nw || memcmp(got, want, ng) != 0) bad++;
+    }
+    CHECK_EQ_INT(bad, 0);
 }

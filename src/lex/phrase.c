@@ -24,6 +24,8 @@ typedef struct {
     uint32_t key_off, key_len; /* in d->keys; key_len 0 marks an empty slot */
     uint32_t *vals;
     uint32_t nvals, capvals;
+    uint32_t parent_off;       /* key_off of the key up to the last space
+                                  (NO_PARENT: none): see find_next */
     uint8_t is_full;           /* a phrase ends here (else only a prefix) */
     uint8_t has_next;          /* some longer key begins with this one and
                                   a space (matching may extend) */
@@ -40,6 +42,8 @@ struct phrase_dict {
     uint32_t bit;              /* its bit there (0: none) */
 };
 
+#define NO_PARENT UINT32_MAX
+
 /* Longest key matching builds, in bytes. */
 #define KEYMAX 1024
 
@@ -49,11 +53,22 @@ struct phrase_dict {
 #define HB TEXT_KEY_B
 
 static uint64_t pow_b[KEYMAX + 1]; /* B^k, built once */
+/* B^-k for the few k an enclitic is long (B is odd, so invertible modulo
+ * 2^64, and then modulo 2^47, where key polynomials are compared). */
+#define ENCMAX 6
+static uint64_t pow_inv[ENCMAX + 1];
+
 static pthread_once_t pow_once = PTHREAD_ONCE_INIT;
 
 static void pow_init(void) {
     pow_b[0] = 1;
     for (size_t k = 1; k <= KEYMAX; k++) pow_b[k] = pow_b[k - 1] * HB;
+    /* Newton's iteration x <- x (2 - B x) doubles the bits of B^-1 that
+     * are right; B * B = 1 modulo 8 starts it with 3 */
+    uint64_t inv = HB;
+    for (int r = 0; r < 5; r++) inv *= 2 - HB * inv;
+    pow_inv[0] = 1;
+    for (size_t k = 1; k <= ENCMAX; k++) pow_inv[k] = pow_inv[k - 1] * inv;
 }
 
 /* B^k for any k. */
@@ -63,6 +78,15 @@ static inline uint64_t pow_any(size_t k) {
     for (; k; k >>= 1, b *= b)
         if (k & 1) r *= b;
     return r;
+}
+
+/* P(w[0..wl - e)) for a word w of wl bytes whose P is hw, without reading
+ * the prefix: P(w) = P(w[0..q)) * B^e + P(w[q..wl)) with q = wl - e, so
+ * P(w[0..q)) = (P(w) - P(w[q..wl))) * B^-e. Equal to text_key_step(0, w, q)
+ * modulo 2^47. e <= ENCMAX. */
+static inline uint64_t prefix_poly(uint64_t hw, const char *w, size_t wl,
+                                   size_t e) {
+    return (hw - text_key_step(0, w + wl - e, e)) * pow_inv[e];
 }
 
 /* The stored hash of a key whose polynomial is h: mixed, never 0. */
@@ -190,6 +214,7 @@ static slot *intern(phrase_dict *d, const char *k, size_t n) {
     s->hash = h;
     s->key_off = (uint32_t)d->keylen;
     s->key_len = (uint32_t)n;
+    s->parent_off = NO_PARENT;
     d->keylen += n;
     d->used++;
     return s;
@@ -201,17 +226,24 @@ int phrase_dict_add_key(phrase_dict *d, const char *key, size_t len,
     /* a group knows the first words the dictionary had when it joined */
     d->group = NULL;
     d->bit = 0;
-    /* every token-wise prefix is marked, so matching can stop early */
+    /* every token-wise prefix is marked, so matching can stop early, and
+     * each key knows the one before its last space */
     size_t ntok = 1;
+    uint32_t parent = NO_PARENT;
     for (size_t i = 0; i < len; i++) {
         if (key[i] != ' ') continue;
         slot *p = intern(d, key, i);
         if (!p) return -1;
         p->has_next = 1;
+        if (i) {
+            p->parent_off = parent;
+            parent = p->key_off;
+        }
         ntok++;
     }
     slot *s = intern(d, key, len);
     if (!s) return -1;
+    s->parent_off = parent;
     if (!s->is_full) {
         s->is_full = 1;
         d->nphrases++;
@@ -276,6 +308,27 @@ static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
     }
 }
 
+/* The slot of the key p's key + " " + w (w of wl bytes, h its mixed hash),
+ * found without building that key: a slot's key is it when it has the
+ * length, ends with w, and begins with p's key and a space, which is sure
+ * without comparing when the slot was added with p's key as the key before
+ * its last space (then the byte after it is that space). */
+static const slot *find_next(const phrase_dict *d, const slot *p, const char *w,
+                             size_t wl, uint64_t h) {
+    size_t mask = d->nslots - 1, i = h & mask, n = p->key_len + 1 + wl;
+    for (;;) {
+        const slot *s = &d->slots[i];
+        if (s->key_len == 0) return s;
+        if (s->hash == h && s->key_len == n &&
+            (s->parent_off == p->key_off ||
+             (memcmp(d->keys + s->key_off, d->keys + p->key_off, p->key_len) == 0 &&
+              d->keys[s->key_off + p->key_len] == ' ')) &&
+            memcmp(d->keys + s->key_off + p->key_len + 1, w, wl) == 0)
+            return s;
+        i = (i + 1) & mask;
+    }
+}
+
 /* Matches from toks[i], whose first word (after clitic stripping) is the
  * key a + b with polynomial h, extending token by token through
  * toks[i+1..] and recording the longest full match in *best. */
@@ -300,11 +353,9 @@ static void extend_found(const phrase_dict *d, const marsad_token *toks,
                          size_t n, size_t i, unsigned flags, const char *a,
                          size_t alen, const char *b, size_t blen, uint64_t h,
                          uint64_t hf, uint8_t pro, phrase_match *best) {
-    size_t flen = alen + blen;
     const slot *s = find2(d, a, alen, b, blen, hf);
     if (!s->key_len) return;
-    char key[KEYMAX];
-    size_t klen = 0, k = i;
+    size_t k = i;
     for (;;) {
         uint32_t ntoks = (uint32_t)(k - i + 1);
         if (s->is_full && (ntoks > best->ntoks ||
@@ -323,19 +374,14 @@ static void extend_found(const phrase_dict *d, const marsad_token *toks,
         if (!(flags & PHRASE_ANY_SENTENCE) &&
             toks[j].sentence != toks[i].sentence)
             break;
-        if (klen == 0) { /* the key so far is a + b: copy it now */
-            memcpy(key, a, alen);
-            memcpy(key + alen, b, blen);
-            klen = flen;
-        }
-        if (klen + 1 + toks[j].norm_len >= KEYMAX) break;
-        key[klen++] = ' ';
-        memcpy(key + klen, toks[j].norm, toks[j].norm_len);
+        /* s's key is the key read so far (a + b, then one word more each
+         * time round) */
+        size_t wl = toks[j].norm_len;
+        if (s->key_len + 1 + wl >= KEYMAX) break;
         /* P(key + " " + word) from P(key) and the word's own P */
-        h = (h * HB + ' ') * pow_any(toks[j].norm_len) + text_token_key(&toks[j]);
-        klen += toks[j].norm_len;
+        h = (h * HB + ' ') * pow_any(wl) + text_token_key(&toks[j]);
         k = j;
-        s = find(d, key, klen, poly_final(h));
+        s = find_next(d, s, toks[j].norm, wl, poly_final(h));
         if (!s->key_len) break;
     }
 }
@@ -377,24 +423,37 @@ typedef struct {
 } pro_key;
 #define PRO_KEYS 7 /* the word, and up to 3 stems with their ال forms */
 
+/* Does s[0..n) hold two code points at least? (text_cp_count(s, n) >= 2,
+ * read only up to the second lead byte.) */
+static inline int two_cps(const char *s, size_t n) {
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++c == 2) return 1;
+    return 0;
+}
+
 static size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) {
     const char *w = t->norm;
     size_t wl = t->norm_len, k = 0;
-    uint64_t h = text_token_key(t);
     if (wl == 0) return 0;
+    uint64_t h = text_token_key(t);
     if (wl < KEYMAX) out[k++] = (pro_key){h, poly_final(h), 0, 0};
     uint8_t pros[4];
     size_t np = text_proclitics(w, wl, pros);
+    uint64_t hp = 0; /* P(w[0..done)): the proclitics are read once */
+    size_t done = 0;
     for (size_t q = 0; q < np; q++) {
         size_t pl = pros[q];
-        if (pl >= wl || text_cp_count(w + pl, wl - pl) < 2) continue;
+        if (pl >= wl || !two_cps(w + pl, wl - pl)) continue;
         size_t sl = wl - pl;
         if (sl >= KEYMAX) continue;
+        hp = text_key_step(hp, w + done, pl - done);
+        done = pl;
         /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
-        uint64_t hs = h - text_key_step(0, w, pl) * pow_any(sl);
+        uint64_t hs = h - hp * pow_b[sl];
         out[k++] = (pro_key){hs, poly_final(hs), (uint8_t)pl, 0};
         if (ends_with_al(w, pl) && sl + 4 < KEYMAX) {
-            uint64_t ha = POLY_AL * pow_any(sl) + hs;
+            uint64_t ha = POLY_AL * pow_b[sl] + hs;
             out[k++] = (pro_key){ha, poly_final(ha), (uint8_t)pl, 1};
         }
     }
@@ -484,6 +543,79 @@ static int match_direct(const phrase_dict *d, const marsad_token *toks,
                 continue;
             }
             try_stem(d, toks, n, i, flags, segs[s].pro, 0, hs, m);
+        }
+    }
+    return m->ntoks > 0;
+}
+
+/* ---- the plain computation (a test hook) ------------------------------------ */
+
+/* From the key key[0..klen) (room for KEYMAX bytes) starting at toks[i]:
+ * each key is built whole, hashed from its bytes and looked up by them. */
+static void plain_extend(const phrase_dict *d, const marsad_token *toks,
+                         size_t n, size_t i, unsigned flags, char *key,
+                         size_t klen, uint8_t pro, phrase_match *best) {
+    if (klen == 0 || klen >= KEYMAX) return;
+    const slot *s = find(d, key, klen, key_hash(key, klen));
+    for (size_t k = i; s->key_len;) {
+        uint32_t ntoks = (uint32_t)(k - i + 1);
+        if (s->is_full && (ntoks > best->ntoks ||
+                           (ntoks == best->ntoks && pro < best->pro))) {
+            *best = (phrase_match){ntoks, pro, 0, s->vals, s->nvals};
+        }
+        if (!s->has_next) break;
+        size_t j = k + 1;
+        while (j < n && toks[j].norm_len == 0) j++;
+        if (j >= n || (!(flags & PHRASE_ANY_SENTENCE) &&
+                       toks[j].sentence != toks[i].sentence))
+            break;
+        if (klen + 1 + toks[j].norm_len >= KEYMAX) break;
+        key[klen++] = ' ';
+        memcpy(key + klen, toks[j].norm, toks[j].norm_len);
+        klen += toks[j].norm_len;
+        k = j;
+        s = find(d, key, klen, key_hash(key, klen));
+    }
+}
+
+int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
+                            size_t n, size_t i, unsigned flags,
+                            phrase_match *m) {
+    memset(m, 0, sizeof *m);
+    if (i >= n || toks[i].norm_len == 0) return 0;
+    const char *w = toks[i].norm;
+    size_t wl = toks[i].norm_len;
+    /* the segmentations tried, in order: the whole word, then the stems
+     * (for proclitics only, those text_proclitics gives, shortest first) */
+    marsad_seg segs[32] = {{0, 0}};
+    int ns = 1;
+    if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
+        uint8_t pros[4];
+        size_t np = text_proclitics(w, wl, pros);
+        for (size_t q = 0; q < np; q++)
+            if (pros[q] < wl && text_cp_count(w + pros[q], wl - pros[q]) >= 2)
+                segs[ns++] = (marsad_seg){pros[q], 0};
+    } else if (flags & (PHRASE_PRO | PHRASE_ENC)) {
+        ns = marsad_clitic_segments(w, wl, segs, 32);
+    }
+    char key[KEYMAX];
+    for (int q = 0; q < ns; q++) {
+        size_t pl = segs[q].pro, el = segs[q].enc, sl = wl - pl - el;
+        if ((pl && !(flags & PHRASE_PRO)) || (el && !(flags & PHRASE_ENC)) ||
+            sl >= KEYMAX)
+            continue;
+        if (el) { /* one-word match only, when nothing matched before */
+            const slot *s = find(d, w + pl, sl, key_hash(w + pl, sl));
+            if (s->key_len && s->is_full && m->ntoks == 0)
+                *m = (phrase_match){1, (uint8_t)pl, (uint8_t)el, s->vals, s->nvals};
+            continue;
+        }
+        memcpy(key, w + pl, sl);
+        plain_extend(d, toks, n, i, flags, key, sl, (uint8_t)pl, m);
+        if (ends_with_al(w, pl) && sl + 4 < KEYMAX) {
+            memcpy(key, "ال", 4);
+            memcpy(key + 4, w + pl, sl);
+            plain_extend(d, toks, n, i, flags, key, sl + 4, (uint8_t)(pl - 4), m);
         }
     }
     return m->ntoks > 0;
@@ -691,26 +823,41 @@ static inline size_t slot_of(const phrase_dict *d, unsigned flags) {
     return (size_t)((x + flags * 17u) & (SCOPE_SLOTS - 1));
 }
 
-/* Each token's group bits, from its keys (computed here for all tokens:
- * every finder reads every word). */
+/* Every token's keys (as scope_pro_keys gives them) and group bits,
+ * computed here for all tokens at once: every finder reads every word. */
 static void scope_mask(phrase_scope *sc, const phrase_group *g) {
-    uint32_t *mask = malloc((sc->n ? sc->n : 1) * sizeof *mask);
-    if (!mask) return;
-    for (size_t i = 0; i < sc->n; i++) {
-        uint32_t bits = 0;
-        if (sc->toks[i].norm_len) {
-            size_t nk;
-            const pro_key *k = scope_pro_keys(sc->toks, sc->n, i, &nk);
-            if (!k) {
-                free(mask);
-                return;
-            }
-            for (size_t q = 0; q < nk; q++) bits |= g->bits[group_bucket(k[q].hf)];
+    size_t n = sc->n;
+    if (n >= UINT32_MAX / PRO_KEYS) return;
+    uint32_t *mask = malloc((n ? n : 1) * sizeof *mask);
+    sc->key_at = malloc((n ? n : 1) * sizeof *sc->key_at);
+    sc->nkeys = malloc(n ? n : 1);
+    sc->capkeys = 2 * n + PRO_KEYS; /* about 1.5 keys per token */
+    sc->keys = malloc(sc->capkeys * sizeof *sc->keys);
+    if (!mask || !sc->key_at || !sc->nkeys || !sc->keys) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (sc->nkeys_used + PRO_KEYS > sc->capkeys) {
+            size_t nc = sc->capkeys * 2;
+            pro_key *nk = realloc(sc->keys, nc * sizeof *nk);
+            if (!nk) goto fail;
+            sc->keys = nk;
+            sc->capkeys = nc;
         }
+        pro_key *k = sc->keys + sc->nkeys_used;
+        size_t nk = pro_keys(&sc->toks[i], k);
+        sc->key_at[i] = (uint32_t)(sc->nkeys_used + 1);
+        sc->nkeys[i] = (uint8_t)nk;
+        sc->nkeys_used += nk;
+        uint32_t bits = 0;
+        for (size_t q = 0; q < nk; q++) bits |= g->bits[group_bucket(k[q].hf)];
         mask[i] = bits;
     }
     sc->group = g;
     sc->mask = mask;
+    return;
+fail:
+    /* no keys are remembered then (every answer is computed) */
+    free(mask);
+    sc->keys_failed = 1;
 }
 
 /* Each token's group bits for the keys a question that strips enclitics
@@ -728,19 +875,25 @@ static void scope_enc_mask(phrase_scope *sc) {
     }
     for (size_t i = 0; i < sc->n; i++) {
         const marsad_token *t = &sc->toks[i];
+        const char *w = t->norm;
+        size_t wl = t->norm_len;
         uint32_t bits = sc->mask[i];
         uint8_t encs[2], pros[4] = {0};
-        size_t ne = t->norm_len ? text_enclitics(t->norm, t->norm_len, encs) : 0;
-        size_t np = ne ? 1 + text_proclitics(t->norm, t->norm_len, pros + 1) : 0;
-        for (size_t e = 0; e < ne; e++) {
-            size_t q = t->norm_len - encs[e]; /* the stems end here */
-            uint64_t hq = text_key_step(0, t->norm, q);
-            for (size_t p = 0; p < np; p++) {
-                if (pros[p] >= q) continue;
-                /* P(w[pro..q)) = P(w[0..q)) - P(w[0..pro)) * B^(q - pro) */
-                uint64_t hs = hq - text_key_step(0, t->norm, pros[p]) *
-                                       pow_any(q - pros[p]);
-                bits |= g->bits[group_bucket(poly_final(hs))];
+        size_t ne = wl ? text_enclitics(w, wl, encs) : 0;
+        if (ne) {
+            size_t np = 1 + text_proclitics(w, wl, pros + 1);
+            uint64_t hw = text_token_key(t), hp[4] = {0};
+            for (size_t p = 1; p < np; p++)
+                hp[p] = text_key_step(hp[p - 1], w + pros[p - 1], pros[p] - pros[p - 1]);
+            for (size_t e = 0; e < ne; e++) {
+                size_t q = wl - encs[e]; /* the stems end here */
+                uint64_t hq = prefix_poly(hw, w, wl, encs[e]);
+                for (size_t p = 0; p < np; p++) {
+                    if (pros[p] >= q) continue;
+                    /* P(w[pro..q)) = P(w[0..q)) - P(w[0..pro)) * B^(q - pro) */
+                    uint64_t hs = hq - hp[p] * pow_any(q - pros[p]);
+                    bits |= g->bits[group_bucket(poly_final(hs))];
+                }
             }
         }
         em[i] = bits;

@@ -129,6 +129,13 @@ static inline int phrase_ask(const phrase_asker *a, size_t i, phrase_match *m) {
 const uint32_t *phrase_group_bits(const phrase_dict *d, const marsad_token *toks,
                                   size_t n, unsigned flags, uint32_t *bit);
 
+/* Test hook: phrase_dict_match computed the plain way, with no scope,
+ * group, filter or hash derived from another: every key tried is built
+ * whole, hashed from its bytes and looked up. */
+int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
+                            size_t n, size_t i, unsigned flags,
+                            phrase_match *m);
+
 /* Number of distinct phrases. */
 size_t phrase_dict_size(const phrase_dict *d);
 /* Longest phrase, in tokens. */
