@@ -403,3 +403,43 @@ TEST(phrase_proclitics_are_the_listed_prefixes)
     }
     CHECK_EQ_INT(bad, 0);
 }
+
+/* marsad_clitic_segments, against the segmentations worked out plainly: the
+ * whole word, then every (proclitic, enclitic) pair, none included, leaving
+ * a stem whose first 8 bytes hold two code points, by growing total and
+ * then proclitic; over random words (cut anywhere, invalid bytes). */
+TEST(phrase_clitic_segments_as_worked_out_plainly)
+{
+    static const char *const PIECES[] = {"و", "ف", "ب", "ل", "ك", "ا", "م", "ه",
+                                         "ن", "ي", "\xd9", "\x84", "\x84\x84\x84",
+                                         "a", "ال", "هما", "كم"};
+    unsigned long long x = 0x853C49E6748FEA9BULL;
+    char w[64];
+    int bad = 0;
+    for (int r = 0; r < 20000; r++) {
+        size_t n = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
+                                    (int)(x % 7), &x, w, sizeof w);
+        if (x % 3 == 0 && n) n--;
+        marsad_seg got[32], want[32] = {{0, 0}};
+        int ng = marsad_clitic_segments(w, n, got, 32), nw = 1;
+        uint8_t pros[4] = {0}, encs[3] = {0};
+        size_t np = 1 + text_proclitics(w, n, pros + 1);
+        size_t ne = 1 + text_enclitics(w, n, encs + 1);
+        for (size_t total = 1; total <= n; total++)
+            for (size_t a = 0; a < np; a++)
+                for (size_t b = 0; b < ne; b++) {
+                    size_t t = (size_t)pros[a] + encs[b];
+                    if (t != total || t >= n) continue;
+                    size_t look = n - t < 8 ? n - t : 8;
+                    if (text_cp_count(w + pros[a], look) < 2) continue;
+                    want[nw++] = (marsad_seg){pros[a], encs[b]};
+                }
+        if (ng != nw) {
+            bad++;
+            continue;
+        }
+        for (int q = 0; q < ng; q++)
+            if (got[q].pro != want[q].pro || got[q].enc != want[q].enc) bad++;
+    }
+    CHECK_EQ_INT(bad, 0);
+}

@@ -302,7 +302,7 @@ static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
         if (s->key_len == 0) return s;
         if (s->hash == h && s->key_len == n &&
             memcmp(d->keys + s->key_off, a, alen) == 0 &&
-            memcmp(d->keys + s->key_off + alen, b, blen) == 0)
+            (blen == 0 || memcmp(d->keys + s->key_off + alen, b, blen) == 0))
             return s;
         i = (i + 1) & mask;
     }
@@ -628,24 +628,22 @@ struct phrase_memo {
     const marsad_token *toks;
     size_t n;
     unsigned flags;
-    uint32_t *at;          /* per token: 0 not asked, 1 no match, else k + 2
-                              for the answer hits[k] */
     phrase_match *hits;
     size_t nhits, caphits;
+    uint32_t at[];         /* per token: 0 not asked, 1 no match, else k + 2
+                              for the answer hits[k] (one allocation with
+                              the memo) */
 };
 
 phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
                              size_t n, unsigned flags) {
-    phrase_memo *pm = calloc(1, sizeof *pm);
+    if (n >= UINT32_MAX / 2) return NULL;
+    phrase_memo *pm = calloc(1, sizeof *pm + n * sizeof *pm->at);
     if (!pm) return NULL;
     pm->d = d;
     pm->toks = toks;
     pm->n = n;
     pm->flags = flags;
-    if (n >= UINT32_MAX / 2 || !(pm->at = calloc(n ? n : 1, sizeof *pm->at))) {
-        free(pm);
-        return NULL;
-    }
     return pm;
 }
 
@@ -687,7 +685,6 @@ int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m) {
 
 void phrase_memo_free(phrase_memo *pm) {
     if (!pm) return;
-    free(pm->at);
     free(pm->hits);
     free(pm);
 }

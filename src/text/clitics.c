@@ -80,6 +80,14 @@ size_t text_enclitics(const char *w, size_t n, uint8_t out[2]) {
 }
 
 
+/* text_cp_count(s, n) >= 2, read only up to the second lead byte. */
+static inline int two_lead_bytes(const char *s, size_t n) {
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++c == 2) return 1;
+    return 0;
+}
+
 int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
     if (max <= 0) return 0;
     int k = 0;
@@ -101,7 +109,7 @@ int marsad_clitic_segments(const char *w, size_t n, marsad_seg *out, int max) {
             if (total == 0 || total >= n) continue;
             /* a stem of two letters at least; look at 8 bytes at most, so a
              * call costs the same for any word length */
-            if (text_cp_count(w + pros[a], n - total < 8 ? n - total : 8) < 2) continue;
+            if (!two_lead_bytes(w + pros[a], n - total < 8 ? n - total : 8)) continue;
             size_t at = npairs++;
             while (at > 0 && pairs[at - 1].total > total) {
                 pairs[at] = pairs[at - 1];
