@@ -48,8 +48,11 @@ struct phrase_dict {
 #define KEYMAX 1024
 
 /* Key hashes: P(key) modulo 2^47 (text_internal.h: the same polynomial
- * marsad_doc_new stores in each token), then mixed (murmur3's finalizer) so
- * every bit depends on every byte. */
+ * marsad_doc_new stores in each token), then mixed by one multiplication
+ * and one shift, so the high bits (the filters') depend on every byte and
+ * the low ones (the table's index) on the high ones too. The mix only
+ * spreads keys over the table and the filters: a key is always compared
+ * whole. */
 #define HB TEXT_KEY_B
 
 static uint64_t pow_b[KEYMAX + 1]; /* B^k, built once */
@@ -91,12 +94,8 @@ static inline uint64_t prefix_poly(uint64_t hw, const char *w, size_t wl,
 
 /* The stored hash of a key whose polynomial is h: mixed, never 0. */
 static inline uint64_t poly_final(uint64_t h) {
-    h &= TEXT_KEY_MASK;
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
+    h = (h & TEXT_KEY_MASK) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 29;
     return h | 1;
 }
 
