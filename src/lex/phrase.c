@@ -487,12 +487,11 @@ static void match_pro_keys(const phrase_dict *d, const marsad_token *toks,
 static int group_says_no(const phrase_dict *d, const marsad_token *toks,
                          size_t n, size_t i, unsigned flags);
 
-/* phrase_dict_match without the document's memo. */
-static int match_direct(const phrase_dict *d, const marsad_token *toks,
-                        size_t n, size_t i, unsigned flags, phrase_match *m) {
+/* phrase_dict_match without the document's memo or the group's bits. */
+static int match_keys(const phrase_dict *d, const marsad_token *toks,
+                      size_t n, size_t i, unsigned flags, phrase_match *m) {
     memset(m, 0, sizeof *m);
     if (i >= n || toks[i].norm_len == 0) return 0;
-    if (d->bit && group_says_no(d, toks, n, i, flags)) return 0;
     if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
         size_t nk;
         const pro_key *k = scope_pro_keys(toks, n, i, &nk);
@@ -545,6 +544,16 @@ static int match_direct(const phrase_dict *d, const marsad_token *toks,
         }
     }
     return m->ntoks > 0;
+}
+
+/* phrase_dict_match without the document's memo. */
+static int match_direct(const phrase_dict *d, const marsad_token *toks,
+                        size_t n, size_t i, unsigned flags, phrase_match *m) {
+    if (d->bit && group_says_no(d, toks, n, i, flags)) {
+        memset(m, 0, sizeof *m);
+        return 0;
+    }
+    return match_keys(d, toks, n, i, flags, m);
 }
 
 /* ---- the plain computation (a test hook) ------------------------------------ */
@@ -627,6 +636,10 @@ struct phrase_memo {
     const marsad_token *toks;
     size_t n;
     unsigned flags;
+    /* the group's bits for d (scope_bits) when a scope made the memo, and
+     * d's bit there; else NULL, and group_says_no is asked */
+    const uint32_t *bits;
+    uint32_t bit;
     phrase_match *hits;
     size_t nhits, caphits;
     uint32_t at[];         /* per token: 0 not asked, 1 no match, else k + 2
@@ -648,7 +661,12 @@ phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
 
 /* First question about token i: ask the dictionary and remember. */
 static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
-    if (!match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m)) {
+    /* the group's bits, when the memo has them, answer "no" in one load */
+    int found = pm->bits ? (pm->bits[i] & pm->bit) &&
+                               match_keys(pm->d, pm->toks, pm->n, i, pm->flags, m)
+                         : match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
+    if (!found) {
+        memset(m, 0, sizeof *m);
         pm->at[i] = 1;
         return 0;
     }
@@ -969,6 +987,8 @@ static phrase_memo *scope_memo(const phrase_dict *d, const marsad_token *toks,
                 sc->full = 1;
                 return NULL;
             }
+            pm->bits = scope_bits(d, toks, n, flags);
+            pm->bit = pm->bits ? d->bit : 0;
             sc->memo[k].d = d;
             sc->memo[k].flags = flags;
             sc->memo[k].memo = pm;
