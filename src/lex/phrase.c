@@ -879,7 +879,14 @@ fail:
  * every enclitic enc the word may end with and every proclitic pro it may
  * start with (none included). match_direct tries a subset of them (the
  * segmentations marsad_clitic_segments keeps), so a clear bit is still a
- * sure "no". */
+ * sure "no".
+ *
+ * A word shorter than KEYMAX has its stems w[pro .. len) among its scope
+ * keys (the whole word, and every proclitic that leaves two code points;
+ * a proclitic that leaves fewer leaves fewer before the enclitic too, and
+ * marsad_clitic_segments drops it), so the stems before each enclitic come
+ * from those keys' polynomials without reading the word again:
+ * P(w[pro..q)) = (P(w[pro..len)) - P(w[q..len))) * B^-(len - q). */
 static void scope_enc_mask(phrase_scope *sc) {
     const phrase_group *g = sc->group;
     uint32_t *em = malloc((sc->n ? sc->n : 1) * sizeof *em);
@@ -894,7 +901,19 @@ static void scope_enc_mask(phrase_scope *sc) {
         uint32_t bits = sc->mask[i];
         uint8_t encs[2], pros[4] = {0};
         size_t ne = wl ? text_enclitics(w, wl, encs) : 0;
-        if (ne) {
+        if (ne && wl < KEYMAX && !sc->keys_failed) {
+            const pro_key *k = sc->keys + (sc->key_at[i] - 1);
+            size_t nk = sc->nkeys[i];
+            for (size_t e = 0; e < ne; e++) {
+                size_t q = wl - encs[e];
+                uint64_t suf = text_key_step(0, w + q, encs[e]);
+                for (size_t j = 0; j < nk; j++) {
+                    if (k[j].al || k[j].pl >= q) continue;
+                    uint64_t hs = (k[j].h - suf) * pow_inv[encs[e]];
+                    bits |= g->bits[group_bucket(poly_final(hs))];
+                }
+            }
+        } else if (ne) {
             size_t np = 1 + text_proclitics(w, wl, pros + 1);
             uint64_t hw = text_token_key(t), hp[4] = {0};
             for (size_t p = 1; p < np; p++)
