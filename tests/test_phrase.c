@@ -444,3 +444,19 @@ TEST(phrase_clitic_segments_as_worked_out_plainly)
     }
     CHECK_EQ_INT(bad, 0);
 }
+
+/* The inline comparison of keys says what memcmp says, for every length up
+ * to 40 and a difference at every byte (or none). */
+TEST(phrase_same_bytes_is_memcmp)
+{
+    char a[48], b[48];
+    int bad = 0;
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t at = 0; at <= n; at++) {
+            for (size_t q = 0; q < sizeof a; q++) a[q] = b[q] = (char)(q * 7 + 1);
+            if (at < n) b[at] ^= (char)(1 << (at % 8));
+            b[n] ^= 1; /* past the end: not compared */
+            if (phrase_same_bytes(a, b, n) != (memcmp(a, b, n) == 0)) bad++;
+        }
+    CHECK_EQ_INT(bad, 0);
+}

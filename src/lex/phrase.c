@@ -291,6 +291,32 @@ const uint32_t *phrase_dict_get(const phrase_dict *d, const char *text,
 size_t phrase_dict_size(const phrase_dict *d) { return d->nphrases; }
 size_t phrase_dict_max_tokens(const phrase_dict *d) { return d->max_tokens; }
 
+/* memcmp(a, b, n) == 0, inline: the keys compared are mostly one word of a
+ * few letters, where a call costs more than the comparison. */
+static inline int same_bytes(const char *a, const char *b, size_t n) {
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return 0;
+    }
+    if (n >= 4) {
+        uint32_t x, y, x2, y2;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&x2, a + n - 4, 4);
+        memcpy(&y2, b + n - 4, 4);
+        return x == y && x2 == y2;
+    }
+    for (; n; a++, b++, n--)
+        if (*a != *b) return 0;
+    return 1;
+}
+
+int phrase_same_bytes(const char *a, const char *b, size_t n) {
+    return same_bytes(a, b, n);
+}
+
 /* Finds the key a + b (two pieces, so a stem with ال put back needs no
  * copy); the pieces are not NUL-terminated. */
 static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
@@ -300,8 +326,8 @@ static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
         const slot *s = &d->slots[i];
         if (s->key_len == 0) return s;
         if (s->hash == h && s->key_len == n &&
-            memcmp(d->keys + s->key_off, a, alen) == 0 &&
-            (blen == 0 || memcmp(d->keys + s->key_off + alen, b, blen) == 0))
+            same_bytes(d->keys + s->key_off, a, alen) &&
+            same_bytes(d->keys + s->key_off + alen, b, blen))
             return s;
         i = (i + 1) & mask;
     }
@@ -322,7 +348,7 @@ static const slot *find_next(const phrase_dict *d, const slot *p, const char *w,
             (s->parent_off == p->key_off ||
              (memcmp(d->keys + s->key_off, d->keys + p->key_off, p->key_len) == 0 &&
               d->keys[s->key_off + p->key_len] == ' ')) &&
-            memcmp(d->keys + s->key_off + p->key_len + 1, w, wl) == 0)
+            same_bytes(d->keys + s->key_off + p->key_len + 1, w, wl))
             return s;
         i = (i + 1) & mask;
     }

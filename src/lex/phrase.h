@@ -136,6 +136,10 @@ int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
                             size_t n, size_t i, unsigned flags,
                             phrase_match *m);
 
+/* Test hook: the inline comparison keys are found with (memcmp(a, b, n)
+ * == 0). */
+int phrase_same_bytes(const char *a, const char *b, size_t n);
+
 /* Number of distinct phrases. */
 size_t phrase_dict_size(const phrase_dict *d);
 /* Longest phrase, in tokens. */
