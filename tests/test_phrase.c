@@ -391,7 +391,7 @@ TEST(phrase_proclitics_are_the_listed_prefixes)
     int bad = 0;
     for (int r = 0; r < 20000; r++) {
         size_t n = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
-                                    (int)(x % 6), &x, w, sizeof w);
+                                    1 + (int)(x % 6), &x, w, sizeof w);
         if (x % 3 == 0 && n) n--; /* a letter cut in two */
         uint8_t got[3], want[3];
         size_t ng = text_proclitics(w, n, got), nw = 0;
@@ -419,7 +419,7 @@ TEST(phrase_clitic_segments_as_worked_out_plainly)
     int bad = 0;
     for (int r = 0; r < 20000; r++) {
         size_t n = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
-                                    (int)(x % 7), &x, w, sizeof w);
+                                    1 + (int)(x % 7), &x, w, sizeof w);
         if (x % 3 == 0 && n) n--;
         marsad_seg got[32], want[32] = {{0, 0}};
         int ng = marsad_clitic_segments(w, n, got, 32), nw = 1;
@@ -458,5 +458,33 @@ TEST(phrase_same_bytes_is_memcmp)
             b[n] ^= 1; /* past the end: not compared */
             if (phrase_same_bytes(a, b, n) != (memcmp(a, b, n) == 0)) bad++;
         }
+    CHECK_EQ_INT(bad, 0);
+}
+
+/* text_enclitics gives, shortest first, the enclitics of the documented
+ * list that the word ends with, for random words (cut anywhere, invalid
+ * bytes included). */
+TEST(phrase_enclitics_are_the_listed_suffixes)
+{
+    static const char *const LIST[] = {"ه", "ها", "هم", "هما", "هن", "ك", "كم",
+                                       "كما", "كن", "ي", "نا", "ني"};
+    static const char *const PIECES[] = {"ه", "ا", "م", "ن", "ك", "ي", "ب", "\xd9",
+                                         "\xd8", "\x87", "a", "هما"};
+    unsigned long long x = 0xDA942042E4DD58B5ULL;
+    char w[64];
+    int bad = 0;
+    for (int r = 0; r < 20000; r++) {
+        size_t n = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
+                                    1 + (int)(x % 6), &x, w, sizeof w);
+        if (x % 3 == 0 && n) n--;
+        uint8_t got[2], want[2];
+        size_t ng = text_enclitics(w, n, got), nw = 0;
+        for (size_t len = 1; len <= 6; len++)
+            for (size_t q = 0; q < sizeof LIST / sizeof *LIST; q++)
+                if (strlen(LIST[q]) == len && len <= n &&
+                    memcmp(w + n - len, LIST[q], len) == 0 && nw < 2)
+                    want[nw++] = (uint8_t)len;
+        if (ng != nw || memcmp(got, want, ng) != 0) bad++;
+    }
     CHECK_EQ_INT(bad, 0);
 }

@@ -26,36 +26,21 @@ static int letter_at(const char *w, size_t n, size_t at, const char *c) {
     return at + 2 <= n && w[at] == c[0] && w[at + 1] == c[1];
 }
 
-/* The two bytes at w[at..at+2) as one number (first byte high), or 0 when
- * they are not both within w[0..n). */
-static inline unsigned letter2(const char *w, size_t n, size_t at) {
-    return at + 2 <= n ? (unsigned)(unsigned char)w[at] << 8 | (unsigned char)w[at + 1]
-                       : 0;
-}
-
-/* Folded letters as letter2 reads them. */
-enum {
-    L_ALEF = 0xD8A7, L_BEH = 0xD8A8, L_FEH = 0xD981, L_KAF = 0xD983,
-    L_LAM = 0xD984, L_WAW = 0xD988
-};
-
 size_t text_proclitics(const char *w, size_t n, uint8_t out[3]) {
     size_t k = 0, i = 0;
-    unsigned c = letter2(w, n, 0);
-    if (c == L_WAW || c == L_FEH) {
+    if (letter_at(w, n, 0, "و") || letter_at(w, n, 0, "ف")) {
         out[k++] = 2;
         i = 2;
-        c = letter2(w, n, 2);
     }
-    if (c == L_ALEF) {
-        if (letter2(w, n, i + 2) == L_LAM) out[k++] = (uint8_t)(i + 4);
-    } else if (c == L_BEH || c == L_KAF) {
+    if (letter_at(w, n, i, "ا")) {
+        if (letter_at(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
+    } else if (letter_at(w, n, i, "ب") || letter_at(w, n, i, "ك")) {
         out[k++] = (uint8_t)(i + 2);
-        if (letter2(w, n, i + 2) == L_ALEF && letter2(w, n, i + 4) == L_LAM)
+        if (letter_at(w, n, i + 2, "ا") && letter_at(w, n, i + 4, "ل"))
             out[k++] = (uint8_t)(i + 6);
-    } else if (c == L_LAM) {
+    } else if (letter_at(w, n, i, "ل")) {
         out[k++] = (uint8_t)(i + 2);
-        if (letter2(w, n, i + 2) == L_LAM) out[k++] = (uint8_t)(i + 4);
+        if (letter_at(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
     }
     return k;
 }
