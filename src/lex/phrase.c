@@ -1012,46 +1012,60 @@ void phrase_scope_end(phrase_scope *sc) {
     free(sc);
 }
 
-/* The current scope's memo for (d, flags) over toks, made on first use;
- * NULL when no scope covers these tokens or none can be made (the scope is
+/* The scope sc's memo for (d, flags) over toks, searched for and made on
+ * first use, then kept in slot sl; NULL when none can be made (the scope is
  * then full and answers are direct). */
-static phrase_memo *scope_memo(const phrase_dict *d, const marsad_token *toks,
-                               size_t n, unsigned flags) {
+static phrase_memo *scope_memo_find(phrase_scope *sc, const phrase_dict *d,
+                                    const marsad_token *toks, size_t n,
+                                    unsigned flags, size_t sl) {
+    int k;
+    for (k = 0; k < sc->nmemo; k++)
+        if (sc->memo[k].d == d && sc->memo[k].flags == flags) break;
+    if (k == sc->nmemo) {
+        phrase_memo *pm = sc->full || sc->nmemo == SCOPE_MEMOS
+                              ? NULL
+                              : phrase_memo_new(d, toks, n, flags);
+        if (!pm) {
+            sc->full = 1;
+            return NULL;
+        }
+        pm->bits = scope_bits(d, toks, n, flags);
+        pm->bit = pm->bits ? d->bit : 0;
+        sc->memo[k].d = d;
+        sc->memo[k].flags = flags;
+        sc->memo[k].memo = pm;
+        sc->nmemo++;
+    }
+    sc->slot[sl] = (int8_t)(k + 1);
+    return sc->memo[k].memo;
+}
+
+/* The current scope's memo for (d, flags) over toks, or NULL when no scope
+ * covers these tokens or the scope is full. Inline for a memo found through
+ * its slot, the common case: finders ask the same few dictionaries over and
+ * over. */
+static inline phrase_memo *scope_memo(const phrase_dict *d,
+                                      const marsad_token *toks, size_t n,
+                                      unsigned flags) {
     phrase_scope *sc = scope_now;
     if (!sc || sc->toks != toks || sc->n != n) return NULL;
     size_t sl = slot_of(d, flags);
     int k = sc->slot[sl] - 1;
-    if (k < 0 || sc->memo[k].d != d || sc->memo[k].flags != flags) {
-        for (k = 0; k < sc->nmemo; k++)
-            if (sc->memo[k].d == d && sc->memo[k].flags == flags) break;
-        if (k == sc->nmemo) {
-            phrase_memo *pm = sc->full || sc->nmemo == SCOPE_MEMOS
-                                  ? NULL
-                                  : phrase_memo_new(d, toks, n, flags);
-            if (!pm) {
-                sc->full = 1;
-                return NULL;
-            }
-            pm->bits = scope_bits(d, toks, n, flags);
-            pm->bit = pm->bits ? d->bit : 0;
-            sc->memo[k].d = d;
-            sc->memo[k].flags = flags;
-            sc->memo[k].memo = pm;
-            sc->nmemo++;
-        }
-        sc->slot[sl] = (int8_t)(k + 1);
-    }
-    return sc->memo[k].memo;
+    if (k >= 0 && sc->memo[k].d == d && sc->memo[k].flags == flags)
+        return sc->memo[k].memo;
+    return scope_memo_find(sc, d, toks, n, flags, sl);
 }
 
 int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
                       size_t i, unsigned flags, phrase_match *m) {
-    if (d->bit && group_says_no(d, toks, n, i, flags)) {
+    phrase_memo *pm = i < n ? scope_memo(d, toks, n, flags) : NULL;
+    if (!pm) return match_direct(d, toks, n, i, flags, m);
+    /* the group's bits as the memo keeps them (memo_fill reads them too) */
+    if (pm->bits && !(pm->bits[i] & pm->bit)) {
         memset(m, 0, sizeof *m);
         return 0;
     }
-    phrase_memo *pm = i < n ? scope_memo(d, toks, n, flags) : NULL;
-    return pm ? memo_get(pm, i, m) : match_direct(d, toks, n, i, flags, m);
+    return memo_get(pm, i, m);
 }
 
 const uint32_t *phrase_group_bits(const phrase_dict *d, const marsad_token *toks,
