@@ -7,9 +7,6 @@
  * index of the rule that added it, so one phrase can carry several rules.
  * HTML class words are few and ASCII: a plain list, compared word by word.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* memmem */
-#endif
 #include "io/boilerplate.h"
 
 #include "lex/phrase.h"
@@ -265,6 +262,15 @@ boilerplate *boilerplate_load(const char *datadir, char *err, size_t errlen) {
     return bp;
 }
 
+/* Does s[0..len) hold the copyright sign (C2 A9)? Arabic text has no C2
+ * byte, so the search is memchr's for it. */
+static int has_copyright(const char *s, size_t len) {
+    const char *end = s + len;
+    for (const char *p = s; (p = memchr(p, 0xC2, (size_t)(end - p))) != NULL; p++)
+        if (p + 1 < end && (unsigned char)p[1] == 0xA9) return 1;
+    return 0;
+}
+
 /* Classifies the tokens of one line. */
 static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
                         const marsad_token *t, size_t n) {
@@ -276,7 +282,7 @@ static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
         }
     if (nw == 0) return BP_TEXT;
     /* a short line with the copyright sign */
-    if (nw <= 20 && memmem(s, len, "\xc2\xa9", 2)) return BP_LINE;
+    if (nw <= 20 && has_copyright(s, len)) return BP_LINE;
 
     /* made only of whole-line phrases (numbers and punctuation between;
        proclitics allowed: وتويتر, بالبريد الإلكتروني) */
@@ -315,7 +321,8 @@ static bp_kind classify(const boilerplate *bp, const char *s, size_t len,
         }
     }
     for (size_t i = first; i < n; i++) {
-        if (!is_word(&t[i])) continue;
+        /* the filter of first words answers for most words */
+        if (!is_word(&t[i]) || !phrase_dict_may_start(bp->inside, &t[i])) continue;
         if (!phrase_dict_match(bp->inside, t, n, i, PHRASE_ANY_SENTENCE, &m))
             continue;
         for (uint32_t v = 0; v < m.nvalues; v++)

@@ -288,6 +288,12 @@ const uint32_t *phrase_dict_get(const phrase_dict *d, const char *text,
     return s->vals;
 }
 
+int phrase_dict_may_start(const phrase_dict *d, const marsad_token *t) {
+    /* what extend reads first for the word alone */
+    if (t->norm_len == 0 || t->norm_len >= KEYMAX) return 0;
+    return first_has(d, poly_final(text_token_key(t)));
+}
+
 size_t phrase_dict_size(const phrase_dict *d) { return d->nphrases; }
 size_t phrase_dict_max_tokens(const phrase_dict *d) { return d->max_tokens; }
 

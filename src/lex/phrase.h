@@ -140,6 +140,12 @@ int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
  * == 0). */
 int phrase_same_bytes(const char *a, const char *b, size_t n);
 
+/* 0 when no phrase of d begins with the word t (its folded form, without
+ * stripping clitics), so phrase_dict_match asked without PHRASE_PRO or
+ * PHRASE_ENC at t answers "no"; 1 when one may. A filter read, for callers
+ * that ask about many words outside a document scope. */
+int phrase_dict_may_start(const phrase_dict *d, const marsad_token *t);
+
 /* Number of distinct phrases. */
 size_t phrase_dict_size(const phrase_dict *d);
 /* Longest phrase, in tokens. */
