@@ -1,4 +1,5 @@
 /* test_text.c — UTF-8 decoding, folding, tokenizing, segmenting, clitics. */
+#include "invariants.h"
 #include "marsad.h"
 #include "table.h"
 #include "test.h"
@@ -420,8 +421,8 @@ TEST(token_forms_and_keys_are_folds)
                                       s, sizeof s);
         tokfold_text(s, len);
     }
-    /* words around the length the tokenizer folds while reading (longer
-     * ones are folded the usual way), with a mark or a ligature at the end */
+    /* long words (forms past 248 bytes were once folded another way), with
+     * a mark or a ligature at the end */
     static const char *const ENDS[] = {"", "َ", "ﻻ", "ـ", "ڤ"};
     for (size_t letters = 118; letters <= 130; letters++)
         for (size_t e = 0; e < sizeof ENDS / sizeof *ENDS; e++) {
@@ -504,4 +505,89 @@ TEST(utf8_clean_copies_runs_as_character_by_character) {
     size_t la = text_utf8_clean(text, strlen(text), a, &ba);
     size_t lb = clean_by_character(text, strlen(text), b, &bb);
     CHECK(la == lb && memcmp(a, b, la + 1) == 0 && ba == bb);
+}
+
+/* The tokenizer's fast ways (a table entry per character below U+0800 with
+ * its class and fold, forms written into the doc as words are read, two
+ * two-byte characters at a time, room made for forms and tokens as they
+ * come, sentences in one pass) against the plain way (text_doc_new_plain:
+ * marsad_utf8_next, classify_slow and marsad_fold for each token, the
+ * sentence pass as first written): marsad_doc_new and text_doc_new_words
+ * give its tokens (offsets, forms, keys, kinds, flags, sentences), its
+ * sentences, paragraphs and counts of invalid and NUL bytes, on random
+ * texts, runs that make the forms and tokens outgrow the room first made,
+ * and the bundled articles. */
+static int plain_bad, plain_docs;
+
+static void plain_compare(const char *s, size_t len) {
+    static const size_t MAX[] = {1, 2, 5, 40};
+    for (size_t k = 0; k <= sizeof MAX / sizeof *MAX; k++) {
+        int all = k == sizeof MAX / sizeof *MAX, cut = 0, pcut = 0;
+        marsad_doc *d = all ? marsad_doc_new(s, len) : text_doc_new_words(s, len, MAX[k], &cut);
+        marsad_doc *p = text_doc_new_plain(s, len, all ? SIZE_MAX : MAX[k], &pcut);
+        const char *why = !d || !p ? "no doc" : cut != pcut ? "cut differs"
+                                                          : inv_check_same_docs(d, p);
+        if (why && plain_bad++ < 3)
+            fprintf(stderr, "  %zu bytes, %s: %s\n", len,
+                    all ? "marsad_doc_new" : "text_doc_new_words", why);
+        plain_docs++;
+        marsad_doc_free(d);
+        marsad_doc_free(p);
+    }
+}
+
+static void plain_file(const char *path, void *ctx) {
+    (void)ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (text) plain_compare(text, len);
+    free(text);
+}
+
+TEST(tokenizer_fast_ways_same_as_plain)
+{
+    plain_bad = plain_docs = 0;
+    /* "\x02" stands for a NUL byte */
+    static const char *const PIECES[] = {
+        "ا", "أ", "إ", "آ", "ة", "ى", "ي", "ب", "ال", "ك", "ڤ", "ک", "ی", "ـ", "َ",
+        "ّ", "ٰ", "ۖ", "ﻻ", "ﷺ", "٢", "۴", "٫", "٬", "،", "؟", "؛", "۔", "…", " ",
+        "  ", "\t", "\n", "\r\n", "\v", "A", "z", "é", "ß", "Ǆ", "և", "ω", "я",
+        "\xCC\x81", "\xC2\xA0", "\xC2\x85", "\xC2\xAD", "\xE2\x80\x8F", "\xE2\x80\x8C",
+        "\xE2\x80\x9C", "«", "»", "\xE2\x80\xA8", "\xEF\xBB\xBF", "\xE0\xA4\x95",
+        "\xE0\xA5\xA7", "\xF0\x9F\x98\x80", "\xFF", "\xD8", "\xE2\x80", "\xC0\xAF",
+        "\xED\xA0\x80", "\x80", "\x02", "\x01", "\x7F", "0", "9", ".", ",", "!", "?",
+        ";", ")", "]", "}", "(", "\"", "'", "`", "-", "/", "%", "3.5", "1,000", "١٬٠٠٠",
+        "\xDF\xBF", "\xDE\xA6",
+    };
+    unsigned long long x = 0x2545F4914F6CDD1DULL;
+    char s[2400];
+    for (int r = 0; r < 6000; r++) {
+        size_t len = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
+                                      r % 10 ? 40 : 600, &x, s, sizeof s);
+        for (size_t i = 0; i < len; i++)
+            if (s[i] == 2) s[i] = '\0';
+        plain_compare(s, len);
+    }
+    /* runs of one piece: forms longer than the text (և, Ǆ, ﷺ), a token
+     * per byte, long words, after a plain start */
+    static const char *const RUNS[] = {"և", "Ǆ", "ﷺ", "ﷺ ", ".", ". ", "؟\n", "a.",
+                                       "ب", "أَ", "١٬", "\xFF", "…»"};
+    size_t cap = 64 * 1024;
+    char *big = malloc(cap);
+    for (size_t k = 0; big && k < sizeof RUNS / sizeof *RUNS; k++)
+        for (size_t reps = 1; reps <= 8000; reps *= 20)
+            for (int prefix = 0; prefix < 2; prefix++) {
+                size_t len = 0, n = strlen(RUNS[k]);
+                for (int j = 0; prefix && j < 100; j++, len += 7)
+                    memcpy(big + len, "كتب ال ", 7);
+                for (size_t j = 0; j < reps && len + n < cap; j++, len += n)
+                    memcpy(big + len, RUNS[k], n);
+                plain_compare(big, len);
+            }
+    free(big);
+    test_each_file("examples/dev", ".txt", plain_file, NULL);
+    test_each_file("examples/seeds", ".txt", plain_file, NULL);
+    test_each_file("tests/data/bad", ".txt", plain_file, NULL);
+    CHECK(plain_docs >= 30000);
+    CHECK_EQ_INT(plain_bad, 0);
 }

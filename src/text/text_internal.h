@@ -58,6 +58,14 @@ size_t text_phrase_key(const char *s, size_t len, char *out, size_t cap);
 marsad_doc *text_doc_new_words(const char *text, size_t len, size_t max_words,
                                int *cut);
 
+/* What marsad_doc_new (max_words SIZE_MAX) and text_doc_new_words
+ * compute, the plain way: one code point at a time (marsad_utf8_next,
+ * classify_slow), each token folded by marsad_fold, sentences as first
+ * written. The reference the tests hold the tokenizer's tables and fast
+ * paths to. */
+marsad_doc *text_doc_new_plain(const char *text, size_t len, size_t max_words,
+                               int *cut);
+
 /* Makes d, the doc of a text some of whose lines (each from its first byte
  * to its line break) were then overwritten with spaces, the doc
  * marsad_doc_new(text, len) gives for the overwritten text: the tokens of
