@@ -359,6 +359,14 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
  * bytes, or four bytes, are read without checking the length: a NUL ends
  * every token. */
 #define BIT(c) (1u << (c))
+/* The word loop reads two characters from one 32-bit load where bytes
+ * are in little-endian order (x86, ARM as Debian builds it); elsewhere it
+ * reads one at a time. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TEXT_LITTLE_ENDIAN 1
+#else
+#define TEXT_LITTLE_ENDIAN 0
+#endif
 #define WORD_BITS (BIT(C_LETTER_AR) | BIT(C_LETTER) | BIT(C_MARK))
 
 /* marsad_utf8_next at p: the length in bits 0-7, invalid in bit 8, the
@@ -492,10 +500,11 @@ static int scan_doc(marsad_doc *d, size_t max_words) {
             unsigned accf = cls == C_MARK ? BIT(C_MARK) : acc;
             for (;;) {
                 unsigned c2;
-                /* two two-byte characters at once (Arabic letters) */
+                /* two two-byte characters at once (Arabic letters): the
+                 * four bytes as a little-endian word, lead byte lowest */
                 uint32_t v;
                 memcpy(&v, p, 4);
-                if ((v & 0xC0E0C0E0u) == 0x80C080C0u) {
+                if (TEXT_LITTLE_ENDIAN && (v & 0xC0E0C0E0u) == 0x80C080C0u) {
                     const cp_info *e1 = &cp_two[((v & 0x1F) << 6) | ((v >> 8) & 0x3F)];
                     const cp_info *e2 = &cp_two[((v >> 10) & 0x7C0) | ((v >> 24) & 0x3F)];
                     if ((e1->fbit & accf) && (e2->fbit & accf) && w <= wlim) {
