@@ -2,7 +2,9 @@
  * range, separated only by white space, folded forms right; sentences
  * partition the tokens; paragraphs and bad-byte counts consistent
  * (tests/invariants.h). Also text_phrase_key equals the folded tokens
- * joined by spaces. */
+ * joined by spaces. And the doc is the one the plain way makes
+ * (text_doc_new_plain: a code point at a time, marsad_fold per token), as is
+ * text_doc_new_words' for a word limit taken from the input. */
 #include "../tests/invariants.h"
 #include "text/text_internal.h"
 
@@ -39,6 +41,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fail("text_phrase_key is not the folded tokens joined by spaces");
     free(joined);
     free(key);
+    int whole;
+    marsad_doc *plain = text_doc_new_plain(s, size, SIZE_MAX, &whole);
+    if (!plain) fail("text_doc_new_plain returned NULL");
+    if ((e = inv_check_same_docs(d, plain)) != NULL) fail(e);
+    marsad_doc_free(plain);
+    /* a word limit from the first byte: the scan stops at the same token */
+    size_t max_words = size ? 1 + data[0] % 16 : 1;
+    int cut_fast = -1, cut_plain = -1;
+    marsad_doc *wf = text_doc_new_words(s, size, max_words, &cut_fast);
+    marsad_doc *wp = text_doc_new_plain(s, size, max_words, &cut_plain);
+    if (!wf || !wp) fail("text_doc_new_words or text_doc_new_plain returned NULL");
+    if (cut_fast != cut_plain) fail("text_doc_new_words cuts where the plain way does not");
+    if ((e = inv_check_same_docs(wf, wp)) != NULL) fail(e);
+    marsad_doc_free(wf);
+    marsad_doc_free(wp);
     marsad_doc_free(d);
     return 0;
 }
