@@ -6,9 +6,11 @@
 #include "table.h"
 #include "test.h"
 #include "extract/extract_internal.h"
+#include "geo/gazetteer.h"
 #include "text/text_internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,4 +366,139 @@ TEST(extract_blocking_cues)
         CHECK(got == rows[i].events);
         marsad_events_free(ev);
     }
+}
+
+/* ---- the article's country and base words, over real and random texts ---- */
+
+/* The country as counting over the places resolved without a country
+ * gives it: the first code to reach the top count among locations. */
+static void country_plain(const x_place *p, size_t n, char out[3]) {
+    size_t count[26 * 26] = {0}, best = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *cc = p[i].country;
+        if (p[i].in_org || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
+            continue;
+        size_t k = (size_t)(cc[0] - 'A') * 26 + (size_t)(cc[1] - 'A');
+        if (++count[k] > best) {
+            best = count[k];
+            memcpy(out, cc, 2);
+            out[2] = '\0';
+        }
+    }
+}
+
+typedef struct {
+    marsad_model *m;
+    char **pool;
+    size_t npool, cappool;
+    int docs, countries, diffs, base_words;
+} country_ctx;
+
+static void country_check(country_ctx *c, const char *text, size_t len) {
+    marsad_doc *doc = marsad_doc_new(text, len);
+    if (!doc) return;
+    /* each on a scan of its own, as extraction resolves it first */
+    struct gaz_scan *s1 = resolve_places_scan(c->m, doc);
+    struct gaz_scan *s2 = resolve_places_scan(c->m, doc);
+    char fast[3], plain[3];
+    resolve_places_country(c->m, doc, s1, fast);
+    x_place *p = NULL;
+    size_t n = resolve_places(c->m, doc, s2, NULL, &p);
+    country_plain(p, n, plain);
+    if (strcmp(fast, plain) != 0) {
+        if (c->diffs++ < 5)
+            fprintf(stderr, "  country %s, not %s: %.80s\n", fast, plain, text);
+    }
+    CHECK(strcmp(fast, plain) == 0);
+    c->countries += plain[0] != '\0';
+    /* and with no scan (memory ran out for it) */
+    resolve_places_country(c->m, doc, NULL, fast);
+    CHECK(strcmp(fast, plain) == 0);
+    free(p);
+    gazetteer_scan_free(s1);
+    gazetteer_scan_free(s2);
+    /* every word's base-word answer is the segmentation's */
+    size_t nt;
+    const marsad_token *t = marsad_doc_tokens(doc, &nt);
+    for (size_t k = 0; k < nt; k++) {
+        int fast_b = x_base_word(t[k].norm, t[k].norm_len);
+        CHECK(fast_b == base_word_slow(t[k].norm, t[k].norm_len));
+        c->base_words += fast_b;
+    }
+    marsad_doc_free(doc);
+    c->docs++;
+}
+
+static void country_file(const char *path, void *ctx) {
+    country_ctx *c = ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (!text) return;
+    country_check(c, text, len);
+    for (char *w = strtok(text, " \n\t"); w && c->npool < 40000;
+         w = strtok(NULL, " \n\t")) {
+        if (c->npool == c->cappool) {
+            c->cappool = c->cappool ? c->cappool * 2 : 1024;
+            c->pool = realloc(c->pool, c->cappool * sizeof *c->pool);
+        }
+        c->pool[c->npool++] = strdup(w);
+    }
+    free(text);
+}
+
+static uint64_t country_rand(uint64_t *s) {
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 33;
+}
+
+TEST(extract_country_and_base_words_as_plain)
+{
+    static const char *const EXTRA[] = {
+        "ليبيا", "سوريا", "العراق", "اليمن", "مصر", "تونس", "طرابلس", "بنغازي",
+        "سرت", "درنة", "مصراتة", "حلب", "دمشق", "الموصل", "صنعاء", "عدن",
+        "شرق", "غرب", "شمال", "جنوب", "كلم", "كم", "450", "60", "قوات",
+        "حكومة", "كتائب", "مدينة", "بلدة", "في", "من", "إلى", "معقل", "مقرها",
+        "عاصمة", "إمارة", "معسكر", "معاقل", "والمعقل", "بمعسكر", "لمقره",
+        "،", ".", "\n", "ABC", "\xff", "\xd8", "\xd9\x8e", "ـ", "3",
+        "وبنغازي", "بطرابلس", "ولیبیا", "قرب", "بالقرب", "Tripoli",
+        /* landmarks far away (not locations) and near */
+        "، 450 كلم شرق", "، 200 كم جنوب", "على بعد 300 كيلومتر غرب",
+        "، 20 كلم شمال", "قوات حكومة",
+    };
+    static const char *const PRO[] = {"و", "ب", "ل", "ال", "لل", "وال", "فال",
+                                      "بال", "وب"};
+    static const char *const ENC[] = {"ه", "ها", "هم"};
+    country_ctx c = {0};
+    c.m = test_model();
+    CHECK(c.m != NULL);
+    if (!c.m) return;
+    test_each_file("examples/seeds", ".txt", country_file, &c);
+    test_each_file("examples/dev", ".txt", country_file, &c);
+    CHECK(c.docs >= 30);
+    CHECK(c.npool > 1000);
+    uint64_t seed = 4242;
+    char buf[4096];
+    for (int r = 0; r < 3000 && c.npool; r++) {
+        size_t len = 0, words = 1 + country_rand(&seed) % 80;
+        for (size_t w = 0; w < words && len + 200 < sizeof buf; w++) {
+            uint64_t x = country_rand(&seed);
+            const char *pre = x % 7 == 0 ? PRO[(x >> 8) % 9] : "";
+            const char *post = x % 11 == 0 ? ENC[(x >> 12) % 3] : "";
+            const char *word = x % 3 == 0
+                ? EXTRA[(x >> 16) % (sizeof EXTRA / sizeof *EXTRA)]
+                : c.pool[(x >> 4) % c.npool];
+            size_t wl = strlen(word);
+            if (wl > 120) wl = 120;
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s%s ", pre,
+                                    (int)wl, word, post);
+        }
+        country_check(&c, buf, len);
+    }
+    /* the texts name countries and base words: the comparison means something */
+    CHECK(c.countries > 1000);
+    CHECK(c.base_words > 50);
+    CHECK(c.diffs == 0);
+    for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
+    free(c.pool);
 }

@@ -624,12 +624,17 @@ static const xword BASE_WORDS[] = {W("معقل"), W("معقله"), W("معقله
 /* Is the folded word w (n bytes) a base word, bare or after proclitics
  * (والمعقل, بمعقل)? Only a word ending in a base word can be one after its
  * proclitics: the clitic segmentation is asked for those alone. */
+/* Every base word is at least this long (x_word_lists_ok checks it): a
+ * shorter word is none, bare or after proclitics, and the last four bytes
+ * of the word and of every base word can be compared. */
+#define BASE_WORD_MIN 8
 int x_base_word(const char *w, size_t n) {
     int suffix = 0;
-    if (n == 0) return 0; /* no base word is empty */
+    if (n < BASE_WORD_MIN) return 0;
     for (const xword *b = BASE_WORDS; b->s; b++) {
-        /* the last byte first: it tells most words apart */
-        if (b->n > n || w[n - 1] != b->s[b->n - 1]) continue;
+        /* the last two letters (four bytes) first: they tell most words
+         * apart */
+        if (b->n > n || memcmp(w + n - 4, b->s + b->n - 4, 4) != 0) continue;
         if (b->n == n && memcmp(w, b->s, n) == 0) return 1;
         suffix |= b->n < n && memcmp(w + n - b->n, b->s, b->n) == 0;
     }
@@ -669,6 +674,8 @@ int x_word_lists_ok(void) {
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         for (const xword *w = lists[i]; w->s; w++)
             if (w->n != strlen(w->s) || w->n == 0) return 0;
+    for (const xword *b = BASE_WORDS; b->s; b++)
+        if (b->n < BASE_WORD_MIN) return 0;
     return 1;
 }
 
@@ -1753,25 +1760,6 @@ static void mark_lede(ctx *c) {
     }
 }
 
-/* The article's country: the most frequent country among its places. */
-static void article_country(ctx *c) {
-    c->country[0] = '\0';
-    /* count per country code: codes are two letters A-Z */
-    size_t count[26 * 26] = {0}, best = 0;
-    for (size_t i = 0; i < c->nplaces; i++) {
-        const char *cc = c->places[i].country;
-        if (c->places[i].in_org || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' ||
-            cc[1] > 'Z')
-            continue;
-        size_t k = (size_t)(cc[0] - 'A') * 26 + (size_t)(cc[1] - 'A');
-        if (++count[k] > best) {
-            best = count[k];
-            memcpy(c->country, cc, 2);
-            c->country[2] = '\0';
-        }
-    }
-}
-
 marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
                               int level, marsad_diag_fn diag, void *dctx) {
     marsad_events *E = calloc(1, sizeof *E);
@@ -1834,12 +1822,9 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     /* places are read once, resolved twice: before and after the
      * article's country is known */
     gaz_scan *places = resolve_places_scan(m, c.doc);
-    c.nplaces = resolve_places(m, c.doc, places, NULL, &c.places);
-    article_country(&c);
-    if (c.country[0]) {
-        free(c.places);
-        c.nplaces = resolve_places(m, c.doc, places, c.country, &c.places);
-    }
+    resolve_places_country(m, c.doc, places, c.country);
+    c.nplaces = resolve_places(m, c.doc, places, c.country[0] ? c.country : NULL,
+                               &c.places);
     gazetteer_scan_free(places);
     c.nactors = resolve_actors(m, c.doc, c.country[0] ? c.country : NULL, &c.actors);
     c.ntrig = triggers_find(m, c.doc, &c.trig);

@@ -139,6 +139,13 @@ struct gaz_scan *resolve_places_scan(const marsad_model *m,
 size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
                       struct gaz_scan *scan, const char *country,
                       x_place **out);
+/* The article's country: the most frequent country code (two letters
+ * A-Z) among the places of doc resolved without a country that are
+ * locations (not in_org), the first to reach the top count on a tie; ""
+ * when none. What counting over resolve_places(m, doc, scan, NULL) gives,
+ * without making its list. */
+void resolve_places_country(const marsad_model *m, const marsad_doc *doc,
+                            struct gaz_scan *scan, char country[3]);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);
 /* Counts in the sentences s with sentences[s] nonzero (NULL: all). */

@@ -10,6 +10,7 @@
 #include "lex/numbers.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,30 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
     free(gm);
     *out = p;
     return n;
+}
+
+void resolve_places_country(const marsad_model *m, const marsad_doc *doc,
+                            gaz_scan *scan, char country[3]) {
+    gaz_mention *gm = NULL;
+    size_t n = scan ? gazetteer_resolve(scan, NULL, &gm)
+                    : gazetteer_find(m->gazetteer, doc, NULL, &gm);
+    country[0] = '\0';
+    if (n == (size_t)-1) n = 0;
+    /* count per country code: codes are two letters A-Z; a place that is
+     * no location (in_org in resolve_places) does not count */
+    uint32_t count[26 * 26] = {0}, best = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (gm[i].in_org_name || gm[i].offset_km > DESCRIPTIVE_KM) continue;
+        const char *cc = gazetteer_place(m->gazetteer, gm[i].place)->country;
+        if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') continue;
+        size_t k = (size_t)(cc[0] - 'A') * 26 + (size_t)(cc[1] - 'A');
+        if (++count[k] > best) {
+            best = count[k];
+            memcpy(country, cc, 2);
+            country[2] = '\0';
+        }
+    }
+    free(gm);
 }
 
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
