@@ -163,17 +163,19 @@ typedef struct {
     unsigned char *blk;        /* per trigger: 0 not known yet, 1 blocked, 2 not */
     unsigned char *year_sent;  /* per sentence: holds a year before the
                                   publication's (blocked() looks for one) */
+    unsigned char *question;   /* per sentence: holds a "?" (mark_clauses) */
 } ctx;
 
 /* Builds the per-sentence index of a list whose elements start with a
- * size_t tok_start (every x_* mention type does), sorting it first. */
+ * size_t tok_start (every x_* mention type does), sorting it first: at
+ * has room for c->ns + 2. */
 static int cmp_tok_start(const void *a, const void *b) {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
 }
 
-static size_t *index_by_sentence(const ctx *c, void *base, size_t n,
-                                 size_t size) {
+static void index_by_sentence(const ctx *c, void *base, size_t n,
+                              size_t size, size_t *at) {
     /* the finders give their mentions in text order, mostly: sort only
      * when one is out of order */
     for (size_t i = 1; i < n; i++)
@@ -182,8 +184,6 @@ static size_t *index_by_sentence(const ctx *c, void *base, size_t n,
             qsort(base, n, size, cmp_tok_start);
             break;
         }
-    size_t *at = malloc((c->ns + 2) * sizeof *at);
-    if (!at) return NULL;
     size_t i = 0;
     for (size_t s = 0; s <= c->ns; s++) {
         size_t first = s < c->ns ? c->s[s].first_token : c->nt;
@@ -192,7 +192,6 @@ static size_t *index_by_sentence(const ctx *c, void *base, size_t n,
         at[s] = i;
     }
     at[c->ns + 1] = n;
-    return at;
 }
 
 #define SENT_RANGE(c, at, sent, i) \
@@ -245,14 +244,6 @@ static unsigned sentence_cues(const ctx *c, uint32_t sent) {
             cues |= 1u << tr->cue;
     }
     return cues;
-}
-
-static int sentence_is_question(const ctx *c, uint32_t sent) {
-    const marsad_sentence *s = &c->s[sent];
-    for (uint32_t k = s->first_token; k < s->first_token + s->ntokens; k++)
-        if (c->t[k].kind == MARSAD_TOK_PUNCT && tok_is(&c->t[k], "?"))
-            return 1;
-    return 0;
 }
 
 /* A word list with the length of each word: word_in compares lengths
@@ -1004,7 +995,7 @@ static void mention_finish(mention *mn) {
 static void sentence_mentions(ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
-    if (sentence_is_question(c, sent)) return;
+    if (c->question[sent]) return;
     unsigned cues = sentence_cues(c, sent);
     int in_total = (cues >> CUE_TOTAL) & 1;
     int in_history = ((cues >> CUE_HISTORY) & 1) && !sentence_date(c, sent);
@@ -1706,7 +1697,8 @@ static size_t next_clause_cue(const ctx *c, size_t *ti, size_t k) {
 
 /* Numbers every token's clause (a new one at each sentence, at ; and :,
  * and at a connective such as غير أن, بينما) and comma segment; notes the
- * sentences that hold a year before the publication's (for blocked()).
+ * sentences that hold a year before the publication's (for blocked()) and
+ * the questions (a token "?", ؟ folded: sentence_mentions skips them).
  * The clause cues are taken from the triggers (in text order) one after
  * the other, not looked for at every token. */
 static void mark_clauses(ctx *c) {
@@ -1735,6 +1727,8 @@ static void mark_clauses(ctx *c) {
                 seg++;
             } else if (tok_is(t, ",")) {
                 seg++;
+            } else if (tok_is(t, "?")) {
+                c->question[t->sentence] = 1; /* a question reports nothing */
             }
         } else if (t->kind == MARSAD_TOK_NUMBER && t->norm_len == 4 && c->year_sent) {
             int year = atoi(t->norm);
@@ -1833,7 +1827,11 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
      * ending where the sentence starts): counts are needed in the sentences
      * of such words and the sentences just before them (all of them when
      * memory runs out: NULL) */
-    unsigned char *num_sents = calloc(c.ns + 1, 1);
+    /* the article's flags per sentence, place and trigger, cleared, in one
+     * block (NULL when memory runs out: see each flag) */
+    size_t ns1 = c.ns + 1, np1 = c.nplaces + 1;
+    unsigned char *flags = calloc(4 * ns1 + 2 * np1 + c.ntrig + 1, 1);
+    unsigned char *num_sents = flags;
     for (size_t i = 0; num_sents && i < c.ntrig; i++) {
         int cls = TR(&c, &c.trig[i])->cls;
         if (cls != TR_KILLED && cls != TR_INJURED && cls != TR_CAPTURED) continue;
@@ -1842,14 +1840,25 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         if (s > 0) num_sents[s - 1] = 1;
     }
     c.nnums = resolve_numbers(m, c.doc, num_sents, &c.nums);
-    free(num_sents);
     c.ndates = resolve_dates(m, c.doc, c.published, &c.dates);
     c.num_used = calloc(c.nnums + 1, 1);
-    c.trig_at = index_by_sentence(&c, c.trig, c.ntrig, sizeof *c.trig);
-    c.place_at = index_by_sentence(&c, c.places, c.nplaces, sizeof *c.places);
-    c.actor_at = index_by_sentence(&c, c.actors, c.nactors, sizeof *c.actors);
-    c.num_at = index_by_sentence(&c, c.nums, c.nnums, sizeof *c.nums);
-    c.date_at = index_by_sentence(&c, c.dates, c.ndates, sizeof *c.dates);
+    /* the five per-sentence indexes, then every token's clause and
+     * segment, in one block */
+    size_t *at = malloc(5 * (c.ns + 2) * sizeof *at + 2 * (c.nt + 1) * sizeof(uint32_t));
+    if (at) {
+        c.trig_at = at;
+        c.place_at = at + (c.ns + 2);
+        c.actor_at = at + 2 * (c.ns + 2);
+        c.num_at = at + 3 * (c.ns + 2);
+        c.date_at = at + 4 * (c.ns + 2);
+        index_by_sentence(&c, c.trig, c.ntrig, sizeof *c.trig, c.trig_at);
+        index_by_sentence(&c, c.places, c.nplaces, sizeof *c.places, c.place_at);
+        index_by_sentence(&c, c.actors, c.nactors, sizeof *c.actors, c.actor_at);
+        index_by_sentence(&c, c.nums, c.nnums, sizeof *c.nums, c.num_at);
+        index_by_sentence(&c, c.dates, c.ndates, sizeof *c.dates, c.date_at);
+        c.clause = (uint32_t *)(at + 5 * (c.ns + 2));
+        c.seg = c.clause + (c.nt + 1);
+    }
     /* a number inside a date ("24 أبريل") is no count */
     for (size_t i = 0, j = 0; c.num_used && i < c.nnums; i++) {
         while (j < c.ndates && c.dates[j].tok_end <= c.nums[i].tok_start) j++;
@@ -1859,18 +1868,19 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     for (size_t i = 0; i < c.nplaces && !c.first_place; i++)
         if (!c.places[i].in_org) c.first_place = &c.places[i];
 
-    c.usable = calloc(c.nplaces + 1, 1); /* NULL: nothing remembered */
-    c.dest = calloc(c.nplaces + 1, 1);
-    c.clause = malloc((c.nt + 1) * sizeof *c.clause);
-    c.seg = malloc((c.nt + 1) * sizeof *c.seg);
-    c.lede = calloc(c.ns + 1, 1);
-    c.blk = calloc(c.ntrig + 1, 1); /* NULL: nothing remembered */
-    c.year_sent = c.published.y ? calloc(c.ns + 1, 1) : NULL; /* mark_clauses */
-    if (c.clause && c.seg && c.trig_at) mark_clauses(&c);
+    if (flags) {
+        c.lede = flags + ns1;
+        c.usable = flags + 2 * ns1;    /* NULL: nothing remembered */
+        c.dest = c.usable + np1;
+        c.blk = c.dest + np1;          /* NULL: nothing remembered */
+        c.question = c.blk + c.ntrig + 1;
+        c.year_sent = c.published.y ? c.question + ns1 : NULL; /* mark_clauses */
+    }
+    if (c.clause && c.seg && c.trig_at && c.question) mark_clauses(&c);
     if (c.lede) mark_lede(&c);
     /* the lede's date dates what the article reports without a date of
      * its own; a date further down belongs to its own sentence */
-    for (size_t i = 0; i < c.ndates && !c.lede_date; i++) {
+    for (size_t i = 0; c.lede && i < c.ndates && !c.lede_date; i++) {
         uint32_t ds = c.t[c.dates[i].tok_start].sentence;
         if (!c.lede[ds]) break;
         if (c.dates[i].date.y &&
@@ -1879,7 +1889,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
             c.lede_date = &c.dates[i];
     }
     int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
-                c.num_at && c.date_at && c.clause && c.seg && c.lede;
+                c.num_at && c.date_at && c.clause && c.seg && c.lede && c.question;
     for (uint32_t s = 0; s < c.ns && ready; s++) sentence_mentions(&c, s);
 
     if (level == MARSAD_LEVEL_MENTIONS) {
@@ -1913,18 +1923,8 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     free(c.trig);
     free(c.men);
     free(c.num_used);
-    free(c.usable);
-    free(c.dest);
-    free(c.clause);
-    free(c.seg);
-    free(c.lede);
-    free(c.blk);
-    free(c.year_sent);
-    free(c.trig_at);
-    free(c.place_at);
-    free(c.actor_at);
-    free(c.num_at);
-    free(c.date_at);
+    free(flags);
+    free(at);
     phrase_scope_end(scope);
     marsad_doc_free(own);
     return E;
