@@ -502,3 +502,112 @@ TEST(extract_country_and_base_words_as_plain)
     for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
     free(c.pool);
 }
+
+/* ---- spans of text copied as they are from a clean text ------------------ */
+
+typedef struct {
+    marsad_model *m;
+    char **pool;
+    size_t npool, cappool;
+    int docs, events, diffs, spans;
+} span_ctx;
+
+/* The article's events rendered, with the quoted spans copied through the
+ * cleaning (plain) or as they are where the text is clean. */
+static char *span_render(marsad_model *m, const char *text, size_t len, int plain,
+                         int level, size_t *nev, int *spans) {
+    x_spans_plain = plain;
+    marsad_article a = {"s", text, len, "2016-04-24", NULL, NULL, NULL, NULL};
+    marsad_events *ev = marsad_extract(m, &a, level, NULL, NULL);
+    x_spans_plain = 0;
+    *nev = marsad_events_count(ev);
+    for (size_t i = 0; i < *nev; i++) {
+        const marsad_event *e = marsad_events_get(ev, i);
+        *spans += (e->actor1_mention != NULL) + (e->actor2_mention != NULL) +
+                  (e->location_mention != NULL);
+        for (size_t k = 0; k < e->nclaims; k++) *spans += e->claims[k].attributed_to != NULL;
+    }
+    char *r = marsad_events_render(ev, MARSAD_FORMAT_JSONL, 0);
+    marsad_events_free(ev);
+    return r;
+}
+
+static void span_check(span_ctx *c, const char *text, size_t len) {
+    for (int level = MARSAD_LEVEL_EVENTS; level <= MARSAD_LEVEL_MENTIONS; level++) {
+        size_t n1, n2;
+        int ignore = 0;
+        char *fast = span_render(c->m, text, len, 0, level, &n1, &c->spans);
+        char *plain = span_render(c->m, text, len, 1, level, &n2, &ignore);
+        int same = n1 == n2 && fast && plain && strcmp(fast, plain) == 0;
+        if (!same && c->diffs++ < 3)
+            fprintf(stderr, "  spans differ:\n  %.300s\n  %.300s\n", fast ? fast : "-",
+                    plain ? plain : "-");
+        CHECK(same);
+        c->events += (int)n1;
+        free(fast);
+        free(plain);
+    }
+    c->docs++;
+}
+
+static void span_file(const char *path, void *ctx) {
+    span_ctx *c = ctx;
+    size_t len;
+    char *text = test_read_file(path, &len);
+    if (!text) return;
+    span_check(c, text, len);
+    for (char *w = strtok(text, " \n\t"); w && c->npool < 40000;
+         w = strtok(NULL, " \n\t")) {
+        if (c->npool == c->cappool) {
+            c->cappool = c->cappool ? c->cappool * 2 : 1024;
+            c->pool = realloc(c->pool, c->cappool * sizeof *c->pool);
+        }
+        c->pool[c->npool++] = strdup(w);
+    }
+    free(text);
+}
+
+TEST(extract_spans_as_cleaned)
+{
+    static const char *const EXTRA[] = {
+        "قتل", "مقتل", "وقتل", "أصيب", "اشتباكات", "هجوم", "قصف", "مسلحين",
+        "الجيش", "داعش", "قوات", "مدنيين", "5", "3", "جنود", "في", "على",
+        "مدينة", "سرت", "درنة", "بنغازي", "طرابلس", "حلب", "وفقا", "لمصدر",
+        "قال", "مصدر", "أمني", "، ", ". ", "\n", "ABC", "é", "ـ", "\xd9\x8e",
+    };
+    /* bad bytes: only some texts hold one, so that both ways are taken */
+    static const char *const BAD[] = {"\xff", "\xd8", "\xc0\xaf", "\xed\xa0\x80",
+                                      "\xe2\x82", "\x01"};
+    span_ctx c = {0};
+    c.m = test_model();
+    CHECK(c.m != NULL);
+    if (!c.m) return;
+    test_each_file("examples/seeds", ".txt", span_file, &c);
+    test_each_file("examples/dev", ".txt", span_file, &c);
+    CHECK(c.docs >= 30);
+    CHECK(c.npool > 1000);
+    uint64_t seed = 777;
+    char buf[4096];
+    for (int r = 0; r < 1500 && c.npool; r++) {
+        size_t len = 0, words = 1 + country_rand(&seed) % 80;
+        int bad = r % 3 == 0, nul = r % 7 == 0;
+        for (size_t w = 0; w < words && len + 200 < sizeof buf; w++) {
+            uint64_t x = country_rand(&seed);
+            const char *word = x % 3 == 0
+                ? EXTRA[(x >> 16) % (sizeof EXTRA / sizeof *EXTRA)]
+                : c.pool[(x >> 4) % c.npool];
+            size_t wl = strlen(word);
+            if (wl > 120) wl = 120;
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%.*s%s", (int)wl, word,
+                                    bad && x % 13 == 0 ? BAD[(x >> 20) % 6] : "");
+            if (nul && x % 17 == 0) buf[len++] = '\0';
+            buf[len++] = x % 19 == 0 ? '\n' : ' ';
+        }
+        span_check(&c, buf, len);
+    }
+    CHECK(c.events > 500);
+    CHECK(c.spans > 1000);
+    CHECK(c.diffs == 0);
+    for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
+    free(c.pool);
+}

@@ -31,6 +31,8 @@
 
 /* ---- small string arena owned by marsad_events ---------------------------- */
 
+int x_spans_plain = 0;
+
 typedef struct chunk {
     struct chunk *next;
     size_t used, cap;
@@ -71,6 +73,17 @@ static const char *arena_strn(marsad_events *E, const char *s, size_t n) {
     if (!p) return NULL;
     size_t used = (text_utf8_clean(s, n, p, NULL) + 1 + 7) & ~(size_t)7;
     E->arena->used -= room - used;
+    return p;
+}
+
+/* arena_strn of text bytes known to be valid UTF-8 without NUL: what the
+ * cleaning would copy unchanged, copied as it is. */
+static const char *arena_clean_strn(marsad_events *E, const char *s, size_t n) {
+    if (x_spans_plain) return arena_strn(E, s, n);
+    char *p = arena_alloc(E, n + 1);
+    if (!p) return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
 
@@ -160,6 +173,7 @@ typedef struct {
     unsigned char *dest;       /* per place: 0 not known yet, 1 a
                                   destination (place_is_destination), 2 not */
     const char *doc_id, *source; /* copies in the events' arena, or NULL */
+    int clean_text;            /* the text is valid UTF-8 without NUL */
     unsigned char *blk;        /* per trigger: 0 not known yet, 1 blocked, 2 not */
     unsigned char *year_sent;  /* per sentence: holds a year before the
                                   publication's (blocked() looks for one) */
@@ -1575,6 +1589,15 @@ static const char *event_id(marsad_events *E, const char *doc_id, size_t n) {
     return p;
 }
 
+/* A copy of the text's bytes [s, e) in the events' arena, as arena_strn
+ * makes it. s and e are token boundaries, hence character boundaries: in a
+ * text of valid UTF-8 without NUL, the bytes between them are the clean
+ * copy already. */
+static const char *text_span(const ctx *c, marsad_events *E, size_t s, size_t e) {
+    return c->clean_text ? arena_clean_strn(E, c->text + s, e - s)
+                         : arena_strn(E, c->text + s, e - s);
+}
+
 static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     if (E->n == E->cap) {
         size_t nc = E->cap ? E->cap * 2 : 8;
@@ -1602,23 +1625,20 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     if (e->a1) {
         ev->actor1 = e->a1->name;
         ev->actor1_type = e->a1->type;
-        ev->actor1_mention = arena_strn(E, c->text + c->t[e->a1->tok_start].start,
-                                        c->t[e->a1->tok_end - 1].end -
-                                            c->t[e->a1->tok_start].start);
+        ev->actor1_mention = text_span(c, E, c->t[e->a1->tok_start].start,
+                                         c->t[e->a1->tok_end - 1].end);
     }
     if (e->a2) {
         ev->actor2 = e->a2->name;
         ev->actor2_type = e->a2->type;
-        ev->actor2_mention = arena_strn(E, c->text + c->t[e->a2->tok_start].start,
-                                        c->t[e->a2->tok_end - 1].end -
-                                            c->t[e->a2->tok_start].start);
+        ev->actor2_mention = text_span(c, E, c->t[e->a2->tok_start].start,
+                                         c->t[e->a2->tok_end - 1].end);
     }
     if (e->place) {
         const x_place *p = e->place;
         ev->location_name = p->name;
-        ev->location_mention = arena_strn(E, c->text + c->t[p->tok_start].start,
-                                          c->t[p->tok_end - 1].end -
-                                              c->t[p->tok_start].start);
+        ev->location_mention = text_span(c, E, c->t[p->tok_start].start,
+                                         c->t[p->tok_end - 1].end);
         ev->country = arena_str(E, p->country);
         ev->country_name = p->country_name;
         ev->admin1 = p->admin1;
@@ -1637,7 +1657,7 @@ static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
         cl[i].qualifier = QUAL_NAMES[a->qualifier & 3];
         cl[i].side = SIDE_NAMES[a->side & 3];
         cl[i].attributed_to = a->attr_end > a->attr_start
-            ? arena_strn(E, c->text + a->attr_start, a->attr_end - a->attr_start)
+            ? text_span(c, E, a->attr_start, a->attr_end)
             : NULL;
     }
     ev->claims = cl;
@@ -1792,6 +1812,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         c.doc = own = marsad_doc_new(E->text, len);
     if (!c.doc) return E;
     c.t = marsad_doc_tokens(c.doc, &c.nt);
+    c.clean_text = marsad_doc_invalid_bytes(c.doc) == 0 && marsad_doc_nul_bytes(c.doc) == 0;
     c.s = marsad_doc_sentences(c.doc, &c.ns);
     /* every lexicon lookup over this article is remembered until the end */
     phrase_scope *scope = phrase_scope_begin_group(c.t, c.nt, m->group);

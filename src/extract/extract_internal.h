@@ -125,6 +125,11 @@ int x_word_lists_ok(void);
  * with", "shelled" ...). */
 const char *x_verb_phrase(const char *type, const char *sub);
 
+/* Test hook: when set, the spans of text an event quotes (actors, place,
+ * attributed sources) are always copied through the UTF-8 cleaning, even
+ * from a text known to be clean. */
+extern int x_spans_plain;
+
 /* resolve.c: loading the resolvers and reading their mentions. */
 int resolve_load(marsad_model *m, const char *datadir, char *err,
                  size_t errlen);
