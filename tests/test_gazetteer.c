@@ -649,6 +649,69 @@ TEST(gazetteer_lazy_cues_equal_plain_on_random_text)
     CHECK_EQ_INT(bad, 0);
 }
 
+/* Resolution keeps its per-call arrays on the stack for an article's few
+ * dozen mentions and allocates them past that: documents of a few to
+ * hundreds of mentions are resolved as the plain way resolves them. */
+TEST(gazetteer_resolve_few_and_many_mentions_equal_plain)
+{
+    const gazetteer *g = gaz();
+    if (!g) return;
+    static const char *const W[] = {
+        "طرابلس", "مصراتة", "لمصراتة", "بنغازي", "سرت", "الخمس", "زليتن",
+        "وترهونة", "الزاوية", "درنة", "القاهرة", "دمشق", "حلب", "تونس",
+        "صبراتة", "مدينة", "جنوب", "قرب", "في", "و", "،", ".", "قال", "إن",
+    };
+    const size_t nw = sizeof W / sizeof *W;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    int bad = 0, most = 0;
+    size_t cap = 64 * 1024;
+    char *buf = malloc(cap);
+    if (!buf) return;
+    for (int doc_i = 0; doc_i < 40; doc_i++) {
+        size_t len = 0, words = (size_t)5 << (doc_i % 9); /* 5 .. 1280 */
+        for (size_t k = 0; k < words; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            const char *w = W[x % nw];
+            size_t wl = strlen(w);
+            if (len + wl + 2 >= cap) break;
+            memcpy(buf + len, w, wl);
+            len += wl;
+            buf[len++] = ' ';
+        }
+        marsad_doc *doc = marsad_doc_new(buf, len);
+        gaz_scan *s = doc ? gazetteer_scan(g, doc) : NULL;
+        gaz_scan *sp = doc ? gaz_scan_plain(g, doc) : NULL;
+        if (!s || !sp) {
+            bad++;
+        } else {
+            static const char *const HINTS[] = {NULL, "LY", "SY"};
+            for (size_t h = 0; h < 3; h++) {
+                gaz_mention *a = NULL, *p = NULL;
+                size_t na = gazetteer_resolve(s, HINTS[h], &a);
+                size_t np = gaz_resolve_plain(sp, HINTS[h], &p);
+                if (na != np || na == (size_t)-1 ||
+                    (na && memcmp(a, p, na * sizeof *a) != 0)) {
+                    if (bad++ < 3)
+                        fprintf(stderr, "  document %d, hint %s differs\n",
+                                doc_i, HINTS[h] ? HINTS[h] : "-");
+                } else if ((int)na > most) {
+                    most = (int)na;
+                }
+                free(a);
+                free(p);
+            }
+        }
+        gazetteer_scan_free(s);
+        gazetteer_scan_free(sp);
+        marsad_doc_free(doc);
+    }
+    free(buf);
+    CHECK(most >= 300); /* past what the stack holds */
+    CHECK_EQ_INT(bad, 0);
+}
+
 TEST(gazetteer_scan_resolved_again_equals_find)
 {
     if (!gaz()) return;

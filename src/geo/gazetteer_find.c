@@ -288,31 +288,40 @@ typedef struct {
 } km_slot;
 static _Thread_local km_slot km_table[KM_SLOTS];
 
-/* The distance from place p to place q, through this thread's table
- * (cached 0: computed every time). */
-static double place_km(const gazetteer *g, int cached, uint32_t p,
-                       uint32_t q) {
+/* The distance from place p to place q, computed. */
+static double place_km_plain(const gazetteer *g, uint32_t p, uint32_t q) {
     const gaz_place *a = &g->places[p], *b = &g->places[q];
-    if (!cached) /* plain: computed every time */
-        return boundaries_distance_km_cos(a->lat, a->lon, a->coslat, b->lat,
-                                          b->lon, b->coslat);
+    return boundaries_distance_km_cos(a->lat, a->lon, a->coslat, b->lat,
+                                      b->lon, b->coslat);
+}
+
+/* place_km_plain through this thread's table; serial is g->serial (read
+ * once by the caller: the table's stores could change it, for all the
+ * compiler knows). */
+static inline double place_km(const gazetteer *g, uint64_t serial, uint32_t p,
+                              uint32_t q) {
     uint64_t key = (uint64_t)p << 32 | q;
-    km_slot *sl = &km_table[((key + g->serial) * 0x9E3779B97F4A7C15ull) >>
+    km_slot *sl = &km_table[((key + serial) * 0x9E3779B97F4A7C15ull) >>
                             (64 - KM_BITS)];
-    if (sl->key != key || sl->serial != g->serial) {
-        sl->serial = g->serial;
+    if (sl->key != key || sl->serial != serial) {
+        sl->serial = serial;
         sl->key = key;
-        sl->km = boundaries_distance_km_cos(a->lat, a->lon, a->coslat, b->lat,
-                                            b->lon, b->coslat);
+        sl->km = place_km_plain(g, p, q);
     }
     return sl->km;
 }
+
+/* An anchor as scoring reads it: its place, the token where its name
+ * starts (which mention it is) and that token's sentence. */
+typedef struct {
+    uint32_t place, tok, sentence;
+} anchor;
 
 typedef struct {
     const char *country; /* the article's country, or NULL */
     const char (*voted)[3];
     size_t nvoted;
-    const raw *anchors;
+    const anchor *anchors;
     size_t nanchors;
     int km_cached; /* distances through the table (see place_km) */
 } doc_ctx;
@@ -329,15 +338,20 @@ static double score(const ctx *c, const doc_ctx *d, const raw *r,
     }
     if (k->weak) s -= 30;
     if (r->nc < 2 || is_area(c->g, p) || d->nanchors == 0) return s;
-    uint32_t sent = c->t[r->m.name_tok_start].sentence;
+    uint32_t self = (uint32_t)r->m.name_tok_start;
+    uint32_t sent = c->t[self].sentence;
     double best_same = -1, best_any = -1;
+    const gazetteer *g = c->g;
+    const uint64_t serial = g->serial;
+    const uint32_t id = k->id;
+    const int cached = d->km_cached;
     for (size_t i = 0; i < d->nanchors; i++) {
-        const raw *a = &d->anchors[i];
-        if (a->m.name_tok_start == r->m.name_tok_start) continue;
-        if (a->m.place == k->id) s += 300; /* named elsewhere as itself */
-        double km = place_km(c->g, d->km_cached, k->id, a->m.place);
-        if (c->t[a->m.name_tok_start].sentence == sent &&
-            (best_same < 0 || km < best_same))
+        const anchor *a = &d->anchors[i];
+        if (a->tok == self) continue;
+        if (a->place == id) s += 300; /* named elsewhere as itself */
+        double km = cached ? place_km(g, serial, id, a->place)
+                           : place_km_plain(g, id, a->place);
+        if (a->sentence == sent && (best_same < 0 || km < best_same))
             best_same = km;
         if (best_any < 0 || km < best_any) best_any = km;
     }
@@ -748,6 +762,9 @@ gaz_scan *gaz_scan_plain(const gazetteer *g, const marsad_doc *doc) {
     return scan_doc(g, doc, 0);
 }
 
+/* n rounded up to a multiple of a (a power of two: an alignment). */
+static size_t align_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+
 /* Which of the scan's caches a resolution uses. */
 enum { USE_KM = 1, USE_ANSWER = 2 };
 
@@ -761,7 +778,7 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
     size_t nr = scan->nr, nout = 0;
     doc_ctx d = {0};
     char (*voted)[3] = NULL;
-    raw *anchors = NULL;
+    anchor *anchors = NULL;
     gaz_mention *res = NULL;
     size_t result = (size_t)-1;
     assert(!cache || keep == scan);
@@ -772,18 +789,32 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
         if ((cache & USE_ANSWER) && last_answer(scan, hint, out, &result))
             return result;
     }
-    /* the states and resolutions below are per call: on a copy */
-    raw *r = malloc(nr * sizeof *r);
-    if (!r) return result;
+    /* the states and resolutions below are per call: on a copy. One
+     * block holds it, the anchors, the votes and the countries voted for
+     * (nr each): raws first, then the counts at their alignment. An
+     * article's few dozen mentions fit on the stack: no allocation */
+    if (nr > SIZE_MAX / (sizeof(raw) + sizeof(size_t) + sizeof(anchor) + 3 +
+                         2 * _Alignof(max_align_t)))
+        return result;
+    size_t votes_at = align_up(nr * sizeof(raw), _Alignof(size_t));
+    size_t anchors_at = align_up(votes_at + nr * sizeof(size_t),
+                                 _Alignof(anchor));
+    size_t voted_at = anchors_at + nr * sizeof(anchor);
+    union {
+        max_align_t align;
+        char bytes[8192];
+    } local;
+    size_t need = voted_at + nr * sizeof *voted;
+    char *block = need <= sizeof local.bytes ? local.bytes : malloc(need);
+    if (!block) return result;
+    raw *r = (raw *)(void *)block;
+    size_t *votes = (size_t *)(void *)(block + votes_at);
+    anchors = (anchor *)(void *)(block + anchors_at);
+    voted = (char(*)[3])(block + voted_at);
     memcpy(r, scan->r, nr * sizeof *r);
+    memset(votes, 0, nr * sizeof *votes);
 
     /* 3a. the article's country: the hint, else the most voted */
-    voted = calloc(nr ? nr : 1, sizeof *voted);
-    size_t *votes = calloc(nr ? nr : 1, sizeof *votes);
-    if (!voted || !votes) {
-        free(votes);
-        goto done;
-    }
     for (size_t k = 0; k < nr; k++) {
         if (r[k].state != 1 || r[k].m.in_org_name) continue;
         const char *cc = c.g->places[r[k].c[0].id].country;
@@ -812,7 +843,6 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
         }
         if (!tie) d.country = voted[best];
     }
-    free(votes);
     if ((cache & USE_ANSWER) && !hint[0] &&
         last_answer(scan, d.country, out, &result))
         goto done;
@@ -858,8 +888,6 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
 
     /* 3c. anchors: accepted places with one candidate (in the article's
      * country when it has one there) */
-    anchors = malloc((nr ? nr : 1) * sizeof *anchors);
-    if (!anchors) goto done;
     for (size_t k = 0; k < nr; k++) {
         if (r[k].state != 1) continue;
         uint32_t only = UINT32_MAX;
@@ -876,9 +904,8 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
             only = r[k].c[0].id;
         }
         if (n_in != 1 || is_area(c.g, &c.g->places[only])) continue;
-        anchors[d.nanchors] = r[k];
-        anchors[d.nanchors].m.place = only;
-        d.nanchors++;
+        uint32_t tok = (uint32_t)r[k].m.name_tok_start;
+        anchors[d.nanchors++] = (anchor){only, tok, c.t[tok].sentence};
     }
     d.anchors = anchors;
     d.km_cached = (cache & USE_KM) != 0;
@@ -908,9 +935,7 @@ static size_t resolve(const gaz_scan *scan, gaz_scan *keep, const char *country_
     result = nout;
     if (cache & USE_ANSWER) keep_answer(keep, d.country, res, nout);
 done:
-    free(r);
-    free(voted);
-    free(anchors);
+    if (block != local.bytes) free(block);
     return result;
 }
 
