@@ -57,6 +57,8 @@ typedef struct {
     int32_t *cue_start; /* per token: the cue starting there, likewise */
     cue_hit *hits;
     size_t nhits, caphits;
+    const cue_hit *hits_local; /* the scan's first room for hits (on its
+                                  stack), not to be freed */
     const phrase_asker *cues; /* during the scan */
     size_t cue_max;           /* most words in a cue */
     int oom;
@@ -72,7 +74,13 @@ static int32_t cue_at(ctx *c, size_t i) {
         return -1;
     if (c->nhits == c->caphits) {
         size_t nc = c->caphits ? c->caphits * 2 : 64;
-        cue_hit *nh = realloc(c->hits, nc * sizeof *nh);
+        cue_hit *nh;
+        if (c->hits == c->hits_local) { /* moved off the stack */
+            nh = malloc(nc * sizeof *nh);
+            if (nh && c->nhits) memcpy(nh, c->hits, c->nhits * sizeof *nh);
+        } else {
+            nh = realloc(c->hits, nc * sizeof *nh);
+        }
         if (!nh) {
             c->oom = 1;
             return -1;
@@ -539,7 +547,15 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
     /* 1. cues: at every word (plain), or only where a name asks (lazy) */
     c.cues = &cues;
     c.cue_max = phrase_dict_max_tokens(g->cues);
-    c.cue_end = malloc(2 * c.n * sizeof *c.cue_end);
+    /* on the stack for an article's few hundred words and few dozen cues */
+    int32_t cue_local[4096];
+    cue_hit hit_local[64];
+    c.hits = hit_local;
+    c.hits_local = hit_local;
+    c.caphits = sizeof hit_local / sizeof *hit_local;
+    c.cue_end = c.n <= sizeof cue_local / sizeof *cue_local / 2
+                    ? cue_local
+                    : malloc(2 * c.n * sizeof *c.cue_end);
     if (!c.cue_end) goto done;
     c.cue_start = c.cue_end + c.n;
     for (size_t i = 0; i < c.n; i++) {
@@ -581,7 +597,11 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
             i += m.ntoks; /* المغرب العربي: no place */
             continue;
         }
-        if (m.pro && phrase_dict_match(g->persons, c.t, c.n, i, 0, &cm) &&
+        /* asked without clitics, the persons' filter of first words says
+         * "no" for the whole word in one read (most words with a
+         * proclitic are no first name); the plain scan asks in full */
+        if (m.pro && (!lazy || phrase_dict_may_start(g->persons, &c.t[i])) &&
+            phrase_dict_match(g->persons, c.t, c.n, i, 0, &cm) &&
             cm.ntoks == 1) {
             i++; /* باراك is a name, not ب + اراك */
             continue;
@@ -734,8 +754,8 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
         r[k].c = pool + (uintptr_t)r[k].c;
     ok = 1;
 done:
-    free(c.cue_end);
-    free(c.hits);
+    if (c.cue_end != cue_local) free(c.cue_end);
+    if (c.hits != hit_local) free(c.hits);
     free(persons.keys);
     free(persons.lens);
     if (!ok) {
@@ -746,6 +766,7 @@ done:
     }
     scan->c.cue_end = scan->c.cue_start = NULL;
     scan->c.hits = NULL;
+    scan->c.hits_local = NULL;
     scan->c.nhits = scan->c.caphits = 0;
     scan->c.cues = NULL;
     scan->r = r;
