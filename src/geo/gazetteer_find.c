@@ -117,6 +117,12 @@ static int32_t cue_end_at(ctx *c, size_t j) {
         if (++words == c->cue_max) break;
     }
     for (size_t i = lo; i <= j; i++) {
+        /* no call for a token already known to start no cue, or whose
+         * group bit says so (phrase_ask's first test) */
+        if (c->cue_start[i] == -1 ||
+            (c->cues->bit && i < c->cues->n &&
+             !(c->cues->mask[i] & c->cues->bit)))
+            continue;
         int32_t h = cue_at(c, i);
         if (h >= 0 && c->hits[h].last == j) return c->cue_end[j] = h;
     }
@@ -209,9 +215,10 @@ static size_t fold_len_at(const text_fast_fold *tab, const char *s,
 }
 
 /* gaz_orig_prefix_plain, with most characters folded through the table
- * (a name is Arabic letters: two-byte characters). */
-size_t gaz_orig_prefix(const char *s, size_t len, size_t pro) {
-    const text_fast_fold *tab = text_fold_fast_table();
+ * tab (text_fold_fast_table; a name is Arabic letters: two-byte
+ * characters). */
+static size_t orig_prefix_loop(const text_fast_fold *tab, const char *s,
+                               size_t len, size_t pro) {
     size_t i = 0, got = 0, k;
     while (i < len && got < pro) {
         got += fold_len_at(tab, s, len, i, &k);
@@ -222,6 +229,25 @@ size_t gaz_orig_prefix(const char *s, size_t len, size_t pro) {
         i += k;
     }
     return i;
+}
+
+/* orig_prefix_loop, inline for the common answer: a name with no
+ * proclitic whose first character is a two-byte one that folds to
+ * something (a letter, not a mark) begins where its token begins. */
+static inline size_t orig_prefix(const text_fast_fold *tab, const char *s,
+                                 size_t len, size_t pro) {
+    if (pro == 0 && len >= 2) {
+        unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
+        if (c0 >= 0xC2 && c0 <= 0xDF && (c1 & 0xC0) == 0x80) {
+            uint8_t l = tab[((c0 & 0x1F) << 6) | (c1 & 0x3F)].len;
+            if (l != 0 && l != TEXT_FOLD_NO) return 0;
+        }
+    }
+    return orig_prefix_loop(tab, s, len, pro);
+}
+
+size_t gaz_orig_prefix(const char *s, size_t len, size_t pro) {
+    return orig_prefix(text_fold_fast_table(), s, len, pro);
 }
 
 /* Is the folded word w (the name without proclitic) the first of a person's
@@ -540,6 +566,7 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
     keyset persons = {0};
     int ok = 0;
 
+    const text_fast_fold *fold_tab = text_fold_fast_table();
     phrase_asker cues, names;
     phrase_asker_init(&cues, g->cues, c.t, c.n, PHRASE_PRO);
     phrase_asker_init(&names, g->names, c.t, c.n, PHRASE_PRO);
@@ -738,7 +765,7 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
         x->m.start = c.t[q].start;
         x->m.end = c.t[name_end - 1].end;
         x->m.name_start = c.t[i].start +
-                          gaz_orig_prefix(text + c.t[i].start,
+                          orig_prefix(fold_tab, text + c.t[i].start,
                                       c.t[i].end - c.t[i].start, m.pro);
         x->m.name_end = x->m.end;
         x->state = 0; /* pending until a type word or a plain name */
