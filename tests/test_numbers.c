@@ -319,6 +319,72 @@ TEST(numbers_find_in_some_sentences)
     CHECK(t.docs >= 100);
     CHECK(t.counts >= 500);
     CHECK_EQ_INT(t.bad, 0);
+    /* random texts of number words and count nouns (with proclitics),
+     * digits, و and ال apart, sentence ends, Latin, marks and invalid
+     * bytes: sentences of every length, counts at their ends and starts */
+    char **v = NULL;
+    size_t nv = 0, cap = 0;
+    static const char *const TABLES[] = {"data/number-words.tsv",
+                                         "data/count-nouns.tsv"};
+    static const char *const PRO[] = {"", "و", "ب", "ال", "وال"};
+    for (size_t tb = 0; tb < 2; tb++) {
+        size_t len;
+        char *text = test_read_file(TABLES[tb], &len);
+        CHECK(text != NULL);
+        for (char *line = text, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next) *next++ = '\0';
+            char *tab = strchr(line, '\t');
+            if (line[0] == '#' || !tab || tab == line) continue;
+            *tab = '\0';
+            for (size_t q = 0; q < sizeof PRO / sizeof *PRO; q++) {
+                if (nv == cap) {
+                    cap = cap ? cap * 2 : 256;
+                    char **nvv = realloc(v, cap * sizeof *v);
+                    CHECK(nvv != NULL);
+                    if (!nvv) break;
+                    v = nvv;
+                }
+                size_t n = strlen(line) + 16;
+                char *w = malloc(n);
+                CHECK(w != NULL);
+                if (!w) break;
+                snprintf(w, n, "%s%s ", PRO[q], line);
+                v[nv++] = w;
+            }
+        }
+        free(text);
+    }
+    static const char *const MORE[] = {
+        "3 ", "18 ", "1,000 ", "3.5 ", "2016 ", "و ", "ال ", "و", "ال",
+        "الـ", "نحو ", "أكثر من ", "قتل ", "في ", "من ", ". ", "، ",
+        "! ", "؟ ", "\n", "\n\n", ": ", "( ", ") ", "« ", "» ", "ـ ",
+        "ً ", "abc ", "3days ", "\xff ", "\xd8", "\xd9\x8a", "مقتل ",
+    };
+    for (size_t k = 0; v && k < sizeof MORE / sizeof *MORE; k++) {
+        if (nv == cap) {
+            cap *= 2;
+            char **nvv = realloc(v, cap * sizeof *v);
+            CHECK(nvv != NULL);
+            if (!nvv) break;
+            v = nvv;
+        }
+        v[nv++] = strdup(MORE[k]);
+    }
+    CHECK(nv >= 200);
+    unsigned long long x = 0x2545F4914F6CDD1DULL;
+    char text[512];
+    int before = t.counts;
+    for (int r = 0; v && r < 4000; r++) {
+        size_t len = test_random_text((const char *const *)v, nv, 3 + r % 12,
+                                      &x, text, sizeof text);
+        in_text(&t, text, len);
+    }
+    fprintf(stderr, "  %d counts in random texts\n", t.counts - before);
+    CHECK(t.counts - before >= 2000);
+    CHECK_EQ_INT(t.bad, 0);
+    for (size_t k = 0; k < nv; k++) free(v[k]);
+    free(v);
     numbers_free(nb);
     phrase_group_free(g);
 }

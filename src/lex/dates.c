@@ -1454,18 +1454,25 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
     return t ? to_mention(&c, &r, i, i + t, out) : 0;
 }
 
-/* Whether the group's bits show that parse_at tries no reading at toks[i]:
- * not a number, not ال or و, and a word none of whose keys starts a date
- * word with a role in START_ROLES, a month or a number word. The question
- * in a few loads, for the scan over every token (0: not sure, parse_at
- * decides). */
-static inline int surely_no_start(const doc_memo *memo, const marsad_token *toks,
-                                  size_t i) {
-    if (!memo->any) return 0;
-    const marsad_token *t = &toks[i];
-    if (t->kind == MARSAD_TOK_NUMBER || (memo->starts[i] & memo->any))
-        return 0;
-    return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "ال") && !tok_is(t, "و"));
+/* The first token at or after i where the group's bits do not show that
+ * parse_at tries no reading (n when none). Passed over: tokens that are not
+ * a number, not ال or و, and words none of whose keys starts a date word
+ * with a role in START_ROLES, a month or a number word. The question in a
+ * few loads per token, for the scan over every token (without the bits, i:
+ * parse_at decides). */
+static size_t next_maybe_start(const doc_memo *memo, const marsad_token *toks,
+                               size_t n, size_t i) {
+    uint32_t any = memo->any;
+    if (!any) return i;
+    const uint32_t *starts = memo->starts;
+    for (; i < n; i++) {
+        const marsad_token *t = &toks[i];
+        if ((starts[i] & any) || t->kind == MARSAD_TOK_NUMBER ||
+            (t->kind == MARSAD_TOK_WORD &&
+             (tok_is(t, "ال") || tok_is(t, "و"))))
+            break;
+    }
+    return i;
 }
 
 int dates_parse_at(const dates *d, const marsad_token *toks, size_t n,
@@ -1533,10 +1540,10 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
     pubdate pub = pub_of(published);
     for (size_t i = 0; i < n;) {
         date_mention m;
-        if (surely_no_start(&memo, toks, i)) {
-            i++; /* and skip_year passes over numbers only */
-            continue;
-        }
+        /* tokens where no reading is tried are passed over (skip_year
+         * passes over numbers only, which are not) */
+        i = next_maybe_start(&memo, toks, n, i);
+        if (i == n) break;
         if (parse_at(d, toks, n, i, &pub, &m, &memo)) {
             if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
                 free(v);

@@ -1000,19 +1000,47 @@ size_t numbers_find(const numbers *nb, const marsad_doc *doc,
     return numbers_find_in(nb, doc, NULL, out);
 }
 
-/* Whether the group's bits show that parse_count reads nothing at toks[i]
- * (and skips nothing): not a number, not و or ال, and no key of the token
- * starts a number word (qualifiers included) or a count noun. words and
- * nouns ask nb->words and nb->nouns with proclitics, as read_atom and
- * noun_match do, so one array of the group's bits (mask, NULL when there is
- * none) answers for both with their bits ORed in bits (0: not sure,
- * parse_count decides). */
-static inline int surely_no_count(const uint32_t *mask, uint32_t bits,
-                                  const marsad_token *toks, size_t i) {
-    if (!mask) return 0;
-    const marsad_token *t = &toks[i];
-    if (t->kind == MARSAD_TOK_NUMBER || (mask[i] & bits)) return 0;
-    return t->kind != MARSAD_TOK_WORD || (!tok_is(t, "و") && !tok_is(t, "ال"));
+/* The first token at or after i that the scan must ask parse_count about
+ * (n when none). Passed over: tokens of sentences not asked about
+ * (sentences[s] == 0; NULL: all are), and tokens where the group's bits
+ * show that parse_count reads nothing (and skips nothing): not a number,
+ * not و or ال, and no key of the token starts a number word (qualifiers
+ * included) or a count noun. words and nouns ask nb->words and nb->nouns
+ * with proclitics, as read_atom and noun_match do, so one array of the
+ * group's bits (mask, NULL when there is none: only the sentences are
+ * passed over) answers for both with their bits ORed in bits. */
+static size_t next_maybe_count(const uint32_t *mask, uint32_t bits,
+                               const unsigned char *sentences,
+                               const marsad_sentence *sents, size_t nsents,
+                               const marsad_token *toks, size_t n, size_t i) {
+    while (i < n) {
+        /* the tokens of a sentence are consecutive: those of toks[i]'s run
+         * to end, and are passed over or read with one look at sentences */
+        size_t end = n;
+        if (sentences) {
+            size_t s = toks[i].sentence;
+            if (s < nsents) {
+                size_t e = (size_t)sents[s].first_token + sents[s].ntokens;
+                if (e > i && e <= n) end = e;
+                else end = i + 1;
+            } else {
+                end = i + 1;
+            }
+            if (!sentences[s]) {
+                i = end;
+                continue;
+            }
+        }
+        if (!mask) return i;
+        for (; i < end; i++) {
+            const marsad_token *t = &toks[i];
+            if ((mask[i] & bits) || t->kind == MARSAD_TOK_NUMBER ||
+                (t->kind == MARSAD_TOK_WORD &&
+                 (tok_is(t, "و") || tok_is(t, "ال"))))
+                return i;
+        }
+    }
+    return i;
 }
 
 size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
@@ -1027,15 +1055,15 @@ size_t numbers_find_in(const numbers *nb, const marsad_doc *doc,
                                    c.words.mask == c.nouns.mask
                                ? c.words.mask : NULL;
     uint32_t bits = c.words.bit | c.nouns.bit;
+    size_t nsents;
+    const marsad_sentence *sents = marsad_doc_sentences(doc, &nsents);
     for (size_t i = 0; i < n;) {
         num_mention m;
         size_t skip;
         /* a count never reaches outside its sentence, and the scan comes to
          * every sentence at its first token: sentences not asked about are
          * passed over with the same answers for the others */
-        while (i < n && ((sentences && !sentences[toks[i].sentence]) ||
-                         surely_no_count(mask, bits, toks, i)))
-            i++;
+        i = next_maybe_count(mask, bits, sentences, sents, nsents, toks, n, i);
         if (i == n) break;
         if (parse_count(&c, i, &m, &skip)) {
             if (tsv_grow((void **)&v, &cap, cnt + 1, sizeof *v)) {
