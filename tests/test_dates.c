@@ -583,3 +583,38 @@ TEST(dates_find_reads_what_the_grammar_reads_in_random_texts)
     numbers_free(nb);
     phrase_group_free(g);
 }
+
+/* A month name alone is a date only after في, وفي, خلال or منذ in its
+ * sentence (parse_month reads the word before only where that decides):
+ * each of them before مارس gives a date that ends with the name; another
+ * word, a sentence end between, or the name first in the text gives none
+ * there. */
+TEST(dates_bare_month_after_its_words)
+{
+    dates *d = load();
+    if (!d) return;
+    static const char *const TEXTS[] = {
+        "في مارس", "وفي مارس", "خلال مارس", "منذ مارس",
+        "قتل مارس", "في. مارس", "مارس",
+    };
+    static const int DATE[] = {1, 1, 1, 1, 0, 0, 0};
+    for (size_t k = 0; k < sizeof TEXTS / sizeof *TEXTS; k++) {
+        marsad_doc *doc = marsad_doc_new(TEXTS[k], strlen(TEXTS[k]));
+        CHECK(doc != NULL);
+        if (!doc) continue;
+        size_t nt;
+        marsad_doc_tokens(doc, &nt);
+        date_mention *m = NULL;
+        size_t nm = dates_find(d, doc, (ymd){2016, 4, 24}, &m);
+        int got = 0;
+        for (size_t i = 0; i < nm; i++)
+            if (m[i].tok_end == nt) got = 1;
+        if (got != DATE[k])
+            fprintf(stderr, "  '%s': date at the month %d, expected %d\n",
+                    TEXTS[k], got, DATE[k]);
+        CHECK_EQ_INT(got, DATE[k]);
+        free(m);
+        marsad_doc_free(doc);
+    }
+    dates_free(d);
+}

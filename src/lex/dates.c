@@ -993,7 +993,17 @@ static size_t parse_dayrel(const ctx *c, size_t j, dres *r) {
 
 /* A month as a window: [شهر] مارس [2016], مارس الماضي, الشهر الجاري.
  * bare: whether a month name alone is accepted (after في, خلال, منذ, a
- * month part). */
+ * month part); 2: when toks[j] follows such a word (after_bare_word, asked
+ * only where the answer depends on it). */
+/* Whether toks[j] comes after في, وفي, خلال, منذ or حتى in its sentence,
+ * where a bare month name is read as a date. */
+static int after_bare_word(const ctx *c, size_t j) {
+    if (j == 0 || !in_sent(c, j - 1)) return 0;
+    const marsad_token *p = &c->toks[j - 1];
+    return tok_is(p, "في") || tok_is(p, "وفي") || tok_is(p, "خلال") ||
+           tok_is(p, "منذ") || tok_is(p, "حتى");
+}
+
 static size_t parse_month(const ctx *c, size_t j, int bare, dres *r) {
     size_t k = j, t;
     int monthword = 0;
@@ -1020,7 +1030,9 @@ static size_t parse_month(const ctx *c, size_t j, int bare, dres *r) {
     }
     size_t rl;
     int rel = relword_at(c, k, &rl);
-    if (!rl && !((bare || monthword) && (!mo->strict || monthword)))
+    /* bare 2: read the words before only now, where it decides */
+    if (!rl && !((monthword || (bare == 2 ? after_bare_word(c, j) : bare)) &&
+                 (!mo->strict || monthword)))
         return 0;
     if (!c->havepub) {
         set_unresolved(r, (ymd){0, mo->month, 0});
@@ -1266,14 +1278,8 @@ static size_t parse_day_expr(const ctx *c, size_t j, dres *r) {
     if (prefixed) return 0;
     if ((t = parse_monthpart(c, k, r)) || (t = parse_period(c, k, r)))
         return k + t - j;
-    /* a bare month name only after في, خلال, منذ, حتى */
-    int bare = 0;
-    if (c->i == j && j > 0 && in_sent(c, j - 1)) {
-        const marsad_token *p = &c->toks[j - 1];
-        bare = tok_is(p, "في") || tok_is(p, "وفي") || tok_is(p, "خلال") ||
-               tok_is(p, "منذ") || tok_is(p, "حتى");
-    }
-    if ((t = parse_month(c, k, bare, r))) return k + t - j;
+    /* a bare month name only after في, خلال, منذ, حتى (k == j here) */
+    if ((t = parse_month(c, k, c->i == j ? 2 : 0, r))) return k + t - j;
     return 0;
 }
 
@@ -1321,6 +1327,8 @@ typedef struct {
     uint32_t units_bit;
     size_t unit_from, unit_at;
     uint32_t day_bit; /* d->daystarts' bit in that array (0: not known) */
+    const marsad_sentence *sents; /* the document's sentences */
+    size_t nsents;
 } doc_memo;
 
 /* Whether the group's bits show that the words match at toks[i] has no
@@ -1376,10 +1384,22 @@ static int unit_may_follow(doc_memo *memo, const marsad_token *toks, size_t n,
     uint32_t s = toks[i].sentence;
     if (memo->unit_from == SIZE_MAX || i < memo->unit_from ||
         i > memo->unit_at || toks[memo->unit_from].sentence != s) {
+        const uint32_t *st = memo->starts;
+        uint32_t ub = memo->units_bit;
         size_t q = i;
-        while (q < n && toks[q].sentence == s &&
-               !(memo->starts[q] & memo->units_bit))
-            q++;
+        const marsad_sentence *se = s < memo->nsents ? &memo->sents[s] : NULL;
+        size_t end = se ? (size_t)se->first_token + se->ntokens : 0;
+        if (se && se->first_token <= i && i < end && end <= n) {
+            /* the sentence's tokens are toks[first_token .. end): its end
+             * is known, and the bit is mostly clear, so four tokens are
+             * read to a test */
+            while (q + 4 <= end &&
+                   !((st[q] | st[q + 1] | st[q + 2] | st[q + 3]) & ub))
+                q += 4;
+            while (q < end && !(st[q] & ub)) q++;
+        } else {
+            while (q < n && toks[q].sentence == s && !(st[q] & ub)) q++;
+        }
         memo->unit_from = i;
         memo->unit_at = q;
     }
@@ -1481,8 +1501,9 @@ int dates_parse_at(const dates *d, const marsad_token *toks, size_t n,
     return parse_at(d, toks, n, i, &pub, out, NULL);
 }
 
-static void memo_open(const dates *d, const marsad_token *toks, size_t n,
-                      doc_memo *memo) {
+static void memo_open(const dates *d, const marsad_doc *doc,
+                      const marsad_token *toks, size_t n, doc_memo *memo) {
+    memo->sents = marsad_doc_sentences(doc, &memo->nsents);
     phrase_asker_init(&memo->words, d->words, toks, n, PHRASE_PRO);
     phrase_asker_init(&memo->months, d->months, toks, n, PHRASE_PRO);
     memo->own_words = memo->own_months = NULL;
@@ -1536,7 +1557,7 @@ size_t dates_find(const dates *d, const marsad_doc *doc, ymd published,
     date_mention *v = NULL;
     *out = NULL;
     doc_memo memo;
-    memo_open(d, toks, n, &memo);
+    memo_open(d, doc, toks, n, &memo);
     pubdate pub = pub_of(published);
     for (size_t i = 0; i < n;) {
         date_mention m;
@@ -1571,7 +1592,7 @@ int dates_dateline(const dates *d, const marsad_doc *doc, ymd *out) {
     uint32_t para = 0;
     size_t para_start = 0;
     doc_memo memo;
-    memo_open(d, toks, n, &memo);
+    memo_open(d, doc, toks, n, &memo);
     for (size_t i = 0; i < n; i++) {
         if (toks[i].flags & MARSAD_TOKF_PARA_START) {
             if (i > 0) para++;
