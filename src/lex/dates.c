@@ -449,7 +449,9 @@ typedef struct {
     int relative, flags;
 } dres;
 
-static int in_sent(const ctx *c, size_t j) {
+/* in_sent, punct_is and word_is are inline: the grammar asks them at
+ * nearly every token it reads, and they are a few loads each. */
+static inline int in_sent(const ctx *c, size_t j) {
     return j < c->n && c->toks[j].sentence == c->sent &&
            c->toks[j].norm_len > 0;
 }
@@ -558,7 +560,7 @@ static int int_tok(const ctx *c, size_t j, int maxdig, int *v) {
     return 1;
 }
 
-static int punct_is(const ctx *c, size_t j, const char *s) {
+static inline int punct_is(const ctx *c, size_t j, const char *s) {
     return in_sent(c, j) && c->toks[j].kind == MARSAD_TOK_PUNCT &&
            tok_is(&c->toks[j], s);
 }
@@ -567,7 +569,7 @@ static int glued(const ctx *c, size_t j) {
     return j < c->n && (c->toks[j].flags & MARSAD_TOKF_GLUED);
 }
 
-static int word_is(const ctx *c, size_t j, const char *s) {
+static inline int word_is(const ctx *c, size_t j, const char *s) {
     return in_sent(c, j) && c->toks[j].kind == MARSAD_TOK_WORD &&
            tok_is(&c->toks[j], s);
 }
@@ -1469,7 +1471,11 @@ static int parse_at(const dates *d, const marsad_token *toks, size_t n,
                       figure_may_start(&c, i))) {
         t = parse_within(&c, i, &r);
     }
-    if (!t && (num || al || (ro & DAY_ROLES) || month_at(&c, i, &mo)))
+    /* month_at asks d->months, which answers "no" where its bit is clear
+     * (asked here without the call) */
+    const phrase_asker *ma = &memo->months;
+    if (!t && (num || al || (ro & DAY_ROLES) ||
+               ((!ma->bit || (ma->mask[i] & ma->bit)) && month_at(&c, i, &mo))))
         t = parse_day_expr(&c, i, &r);
     return t ? to_mention(&c, &r, i, i + t, out) : 0;
 }
