@@ -390,6 +390,38 @@ TEST(phrase_group_same_answers)
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }
 
+/* The bits for questions that strip enclitics are made for the first
+ * dictionary of the group asked that way; the others asked that way in the
+ * same scope are answered without them: answers stay those of a lookup
+ * without a scope, when all three dictionaries are in the group. */
+TEST(phrase_group_enc_bits_of_one_dict)
+{
+    static const char *const WORDS[] = {
+        "مدينة", "منطقة", "الجيش الوطني", "قوات", "سرت", "مصراتة", "قرب",
+        "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم الدولة", "وزارة", "كتيبة",
+        "شهداء", "غارة", "غارات", "ل", "ب", "مدين", "غار", "قوا",
+    };
+    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0,
+                    NULL, 0, 0, 0};
+    phrase_group *g = phrase_group_new();
+    CHECK(g && k.d[0] && k.d[1] && k.d[2]);
+    if (!g || !k.d[0] || !k.d[1] || !k.d[2]) return;
+    for (size_t w = 0; w < sizeof WORDS / sizeof *WORDS; w++)
+        for (int q = 0; q < 3; q++)
+            if (w % 3 == (size_t)q || (q == 2 && w % 2))
+                phrase_dict_add(k.d[q], WORDS[w], strlen(WORDS[w]), (uint32_t)w);
+    for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k.d[q]), 0);
+    k.group = g;
+    for (k.ask = 0; k.ask < 2; k.ask++) {
+        test_each_file("examples/dev", ".txt", keys_file, &k);
+        keys_random(&k, 1500, 0x5851F42D4C957F2DULL + (unsigned long long)k.ask);
+    }
+    CHECK(k.matched >= 1000);
+    CHECK_EQ_INT(k.bad, 0);
+    phrase_group_free(g);
+    for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
+}
+
 /* text_proclitics gives, shortest first, the proclitics of the documented
  * list that the word starts with, for random words of clitic letters and
  * others (cut anywhere, invalid bytes included). */

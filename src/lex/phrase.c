@@ -83,15 +83,6 @@ static inline uint64_t pow_any(size_t k) {
     return r;
 }
 
-/* P(w[0..wl - e)) for a word w of wl bytes whose P is hw, without reading
- * the prefix: P(w) = P(w[0..q)) * B^e + P(w[q..wl)) with q = wl - e, so
- * P(w[0..q)) = (P(w) - P(w[q..wl))) * B^-e. Equal to text_key_step(0, w, q)
- * modulo 2^47. e <= ENCMAX. */
-static inline uint64_t prefix_poly(uint64_t hw, const char *w, size_t wl,
-                                   size_t e) {
-    return (hw - text_key_step(0, w + wl - e, e)) * pow_inv[e];
-}
-
 /* The stored hash of a key whose polynomial is h: mixed, never 0. */
 static inline uint64_t poly_final(uint64_t h) {
     h = (h & TEXT_KEY_MASK) * 0xFF51AFD7ED558CCDULL;
@@ -820,10 +811,11 @@ struct phrase_scope {
      * them may start a phrase in), or NULL: no group, or no memory */
     const phrase_group *group;
     uint32_t *mask;
-    /* the same with the stems of the word's enclitics (see scope_enc_mask),
-     * made on the first question that strips them; NULL until then or when
-     * memory ran out (enc_failed) */
+    /* the bits of one dictionary, enc_dict, for questions that also strip
+     * the word's enclitics (see scope_enc_mask), made on the first such
+     * question; NULL until then or when memory ran out (enc_failed) */
     uint32_t *enc_mask;
+    const phrase_dict *enc_dict;
     int enc_failed;
 };
 
@@ -906,34 +898,42 @@ fail:
     sc->keys_failed = 1;
 }
 
-/* Each token's group bits for the keys a question that strips enclitics
- * may try besides those of scope_mask: the stems w[pro .. len - enc] for
- * every enclitic enc the word may end with and every proclitic pro it may
- * start with (none included). match_direct tries a subset of them (the
- * segmentations marsad_clitic_segments keeps), so a clear bit is still a
- * sure "no".
+/* Each token's bit for d (d->bit when a key a question that strips
+ * enclitics may try lands in a bucket of the group's filter where d has a
+ * first word, else 0): the scope keys (the word, its stems after
+ * proclitics, ال + stem; scope_mask has their bits), and the stems
+ * w[pro .. len - enc] for every enclitic enc the word may end with and
+ * every proclitic pro it may start with (none included). match_direct
+ * tries a subset of them (the segmentations marsad_clitic_segments keeps),
+ * so a clear bit is still a sure "no". Only the trigger lexicon strips
+ * enclitics, so the bits are made for one dictionary: a token whose scope
+ * keys already give d's bit needs no enclitic stems read.
  *
  * A word shorter than KEYMAX has its stems w[pro .. len) among its scope
  * keys (the whole word, and every proclitic that leaves two code points;
  * a proclitic that leaves fewer leaves fewer before the enclitic too, and
  * marsad_clitic_segments drops it), so the stems before each enclitic come
  * from those keys' polynomials without reading the word again:
- * P(w[pro..q)) = (P(w[pro..len)) - P(w[q..len))) * B^-(len - q). */
-static void scope_enc_mask(phrase_scope *sc) {
-    const phrase_group *g = sc->group;
+ * P(w[pro..q)) = (P(w[pro..len)) - P(w[q..len))) * B^-(len - q). A longer
+ * word gets the bit without looking. */
+static void scope_enc_mask(phrase_scope *sc, const phrase_dict *d) {
     uint32_t *em = malloc((sc->n ? sc->n : 1) * sizeof *em);
     if (!em) {
         sc->enc_failed = 1;
         return;
     }
+    const phrase_group *g = sc->group;
+    const uint32_t bit = d->bit;
     for (size_t i = 0; i < sc->n; i++) {
         const marsad_token *t = &sc->toks[i];
         const char *w = t->norm;
         size_t wl = t->norm_len;
-        uint32_t bits = sc->mask[i];
-        uint8_t encs[2], pros[4] = {0};
-        size_t ne = wl ? text_enclitics(w, wl, encs) : 0;
-        if (ne && wl < KEYMAX && !sc->keys_failed) {
+        uint32_t bits = sc->mask[i] & bit;
+        uint8_t encs[2];
+        size_t ne = bits || !wl ? 0 : text_enclitics(w, wl, encs);
+        if (ne && wl >= KEYMAX) {
+            bits = bit;
+        } else if (ne) {
             const pro_key *k = sc->keys + (sc->key_at[i] - 1);
             size_t nk = sc->nkeys[i];
             for (size_t e = 0; e < ne; e++) {
@@ -945,25 +945,12 @@ static void scope_enc_mask(phrase_scope *sc) {
                     bits |= g->bits[group_bucket(poly_final(hs))];
                 }
             }
-        } else if (ne) {
-            size_t np = 1 + text_proclitics(w, wl, pros + 1);
-            uint64_t hw = text_token_key(t), hp[4] = {0};
-            for (size_t p = 1; p < np; p++)
-                hp[p] = text_key_step(hp[p - 1], w + pros[p - 1], pros[p] - pros[p - 1]);
-            for (size_t e = 0; e < ne; e++) {
-                size_t q = wl - encs[e]; /* the stems end here */
-                uint64_t hq = prefix_poly(hw, w, wl, encs[e]);
-                for (size_t p = 0; p < np; p++) {
-                    if (pros[p] >= q) continue;
-                    /* P(w[pro..q)) = P(w[0..q)) - P(w[0..pro)) * B^(q - pro) */
-                    uint64_t hs = hq - hp[p] * pow_any(q - pros[p]);
-                    bits |= g->bits[group_bucket(poly_final(hs))];
-                }
-            }
+            bits &= bit;
         }
         em[i] = bits;
     }
     sc->enc_mask = em;
+    sc->enc_dict = d;
 }
 
 /* The current scope's group bits per token when they can answer for d
@@ -977,8 +964,9 @@ static const uint32_t *scope_bits(const phrase_dict *d, const marsad_token *toks
         sc->n != n)
         return NULL;
     if (!(flags & PHRASE_ENC)) return sc->mask;
-    if (!sc->enc_mask && !sc->enc_failed) scope_enc_mask(sc);
-    return sc->enc_mask;
+    if (!sc->enc_mask && !sc->enc_failed) scope_enc_mask(sc, d);
+    /* another dictionary asked with enclitics is asked without bits */
+    return sc->enc_dict == d ? sc->enc_mask : NULL;
 }
 
 static int group_says_no(const phrase_dict *d, const marsad_token *toks,
