@@ -422,9 +422,10 @@ TEST(phrase_group_enc_bits_of_one_dict)
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }
 
-/* text_proclitics gives, shortest first, the proclitics of the documented
- * list that the word starts with, for random words of clitic letters and
- * others (cut anywhere, invalid bytes included). */
+/* text_proclitics (and phrase.c's inline copy of it) gives, shortest
+ * first, the proclitics of the documented list that the word starts with,
+ * for random words of clitic letters and others (cut anywhere, invalid
+ * bytes included). */
 TEST(phrase_proclitics_are_the_listed_prefixes)
 {
     static const char *const LIST[] = {
@@ -447,6 +448,9 @@ TEST(phrase_proclitics_are_the_listed_prefixes)
                 if (strlen(LIST[q]) == len && len <= n && memcmp(w, LIST[q], len) == 0 &&
                     nw < 3)
                     want[nw++] = (uint8_t)len;
+        if (ng != nw || memcmp(got, want, ng) != 0) bad++;
+        /* and so does the copy the document scope's keys are made with */
+        ng = phrase_proclitics(w, n, got);
         if (ng != nw || memcmp(got, want, ng) != 0) bad++;
     }
     CHECK_EQ_INT(bad, 0);
