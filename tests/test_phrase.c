@@ -512,9 +512,9 @@ TEST(phrase_same_bytes_is_memcmp)
     CHECK_EQ_INT(bad, 0);
 }
 
-/* text_enclitics gives, shortest first, the enclitics of the documented
- * list that the word ends with, for random words (cut anywhere, invalid
- * bytes included). */
+/* text_enclitics (and phrase.c's inline copy of it) gives, shortest
+ * first, the enclitics of the documented list that the word ends with,
+ * for random words (cut anywhere, invalid bytes included). */
 TEST(phrase_enclitics_are_the_listed_suffixes)
 {
     static const char *const LIST[] = {"ه", "ها", "هم", "هما", "هن", "ك", "كم",
@@ -535,6 +535,9 @@ TEST(phrase_enclitics_are_the_listed_suffixes)
                 if (strlen(LIST[q]) == len && len <= n &&
                     memcmp(w + n - len, LIST[q], len) == 0 && nw < 2)
                     want[nw++] = (uint8_t)len;
+        if (ng != nw || memcmp(got, want, ng) != 0) bad++;
+        /* and so does the copy the enclitic bits are made with */
+        ng = phrase_enclitics(w, n, got);
         if (ng != nw || memcmp(got, want, ng) != 0) bad++;
     }
     CHECK_EQ_INT(bad, 0);

@@ -492,6 +492,32 @@ size_t phrase_proclitics(const char *w, size_t n, uint8_t out[3]) {
     return proclitics(w, n, out);
 }
 
+/* text_enclitics, inline, for the same reason: scope_enc_mask asks it
+ * about most tokens of a document (checked against it in test
+ * phrase_enclitics_are_the_listed_suffixes). */
+static HOT_INLINE size_t enclitics(const char *w, size_t n, uint8_t out[2]) {
+    size_t k = 0;
+    if (n < 2) return 0;
+#define END(back, c) (n >= (back) && letter_is(w, n, n - (back), c))
+    if (END(2, "ه") || END(2, "ك")) {
+        out[k++] = 2;
+    } else if (END(2, "ي")) {
+        out[k++] = 2;
+        if (END(4, "ن")) out[k++] = 4;
+    } else if (END(2, "ا")) {
+        if (END(4, "ه") || END(4, "ن")) out[k++] = 4;
+        else if (END(4, "م") && (END(6, "ه") || END(6, "ك"))) out[k++] = 6;
+    } else if (END(2, "م") || END(2, "ن")) {
+        if (END(4, "ه") || END(4, "ك")) out[k++] = 4;
+    }
+#undef END
+    return k;
+}
+
+size_t phrase_enclitics(const char *w, size_t n, uint8_t out[2]) {
+    return enclitics(w, n, out);
+}
+
 /* Inline in scope_mask, which asks it for every token of a document. */
 static HOT_INLINE size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) {
     const char *w = t->norm;
@@ -969,7 +995,7 @@ static void scope_enc_mask(phrase_scope *sc, const phrase_dict *d) {
         size_t wl = t->norm_len;
         uint32_t bits = sc->mask[i] & bit;
         uint8_t encs[2];
-        size_t ne = bits || !wl ? 0 : text_enclitics(w, wl, encs);
+        size_t ne = bits || !wl ? 0 : enclitics(w, wl, encs);
         if (ne && wl >= KEYMAX) {
             bits = bit;
         } else if (ne) {
