@@ -354,10 +354,11 @@ static const slot *find_next(const phrase_dict *d, const slot *p, const char *w,
 /* Matches from toks[i], whose first word (after clitic stripping) is the
  * key a + b with polynomial h, extending token by token through
  * toks[i+1..] and recording the longest full match in *best. */
-static void extend_found(const phrase_dict *d, const marsad_token *toks,
-                         size_t n, size_t i, unsigned flags, const char *a,
-                         size_t alen, const char *b, size_t blen, uint64_t h,
-                         uint64_t hf, uint8_t pro, phrase_match *best);
+static inline void extend_found(const phrase_dict *d, const marsad_token *toks,
+                                size_t n, size_t i, unsigned flags,
+                                const char *a, size_t alen, const char *b,
+                                size_t blen, uint64_t h, uint64_t hf,
+                                uint8_t pro, phrase_match *best);
 
 /* The cheap part inline (most first words are no phrase's): the filter. */
 static inline void extend(const phrase_dict *d, const marsad_token *toks,
@@ -371,24 +372,28 @@ static inline void extend(const phrase_dict *d, const marsad_token *toks,
         extend_found(d, toks, n, i, flags, a, alen, b, blen, h, hf, pro, best);
 }
 
-static void extend_found(const phrase_dict *d, const marsad_token *toks,
-                         size_t n, size_t i, unsigned flags, const char *a,
-                         size_t alen, const char *b, size_t blen, uint64_t h,
-                         uint64_t hf, uint8_t pro, phrase_match *best) {
-    const slot *s = find2(d, a, alen, b, blen, hf);
-    if (!s->key_len) return;
+/* Records the full phrase at slot s, ntoks tokens long, in *best when it
+ * is longer than the best so far, or as long with a shorter proclitic. */
+static inline void record(const slot *s, uint32_t ntoks, uint8_t pro,
+                          phrase_match *best) {
+    if (s->is_full && (ntoks > best->ntoks ||
+                       (ntoks == best->ntoks && pro < best->pro))) {
+        best->ntoks = ntoks;
+        best->pro = pro;
+        best->enc = 0;
+        best->values = s->vals;
+        best->nvalues = s->nvals;
+    }
+}
+
+/* extend_found past a first word whose key s (polynomial h) some longer
+ * key begins with: out of line, as most first words found end there or
+ * are no key. */
+static void extend_more(const phrase_dict *d, const marsad_token *toks,
+                        size_t n, size_t i, unsigned flags, const slot *s,
+                        uint64_t h, uint8_t pro, phrase_match *best) {
     size_t k = i;
-    for (;;) {
-        uint32_t ntoks = (uint32_t)(k - i + 1);
-        if (s->is_full && (ntoks > best->ntoks ||
-                           (ntoks == best->ntoks && pro < best->pro))) {
-            best->ntoks = ntoks;
-            best->pro = pro;
-            best->enc = 0;
-            best->values = s->vals;
-            best->nvalues = s->nvals;
-        }
-        if (!s->has_next) break; /* no longer phrase begins with this key */
+    do {
         /* next non-empty token in the same sentence */
         size_t j = k + 1;
         while (j < n && toks[j].norm_len == 0) j++;
@@ -396,8 +401,8 @@ static void extend_found(const phrase_dict *d, const marsad_token *toks,
         if (!(flags & PHRASE_ANY_SENTENCE) &&
             toks[j].sentence != toks[i].sentence)
             break;
-        /* s's key is the key read so far (a + b, then one word more each
-         * time round) */
+        /* s's key is the key read so far (the first word, then one word
+         * more each time round) */
         size_t wl = toks[j].norm_len;
         if (s->key_len + 1 + wl >= KEYMAX) break;
         /* P(key + " " + word) from P(key) and the word's own P */
@@ -405,7 +410,19 @@ static void extend_found(const phrase_dict *d, const marsad_token *toks,
         k = j;
         s = find_next(d, s, toks[j].norm, wl, poly_final(h));
         if (!s->key_len) break;
-    }
+        record(s, (uint32_t)(k - i + 1), pro, best);
+    } while (s->has_next); /* else no longer phrase begins with this key */
+}
+
+static inline void extend_found(const phrase_dict *d, const marsad_token *toks,
+                                size_t n, size_t i, unsigned flags,
+                                const char *a, size_t alen, const char *b,
+                                size_t blen, uint64_t h, uint64_t hf,
+                                uint8_t pro, phrase_match *best) {
+    const slot *s = find2(d, a, alen, b, blen, hf);
+    if (!s->key_len) return;
+    record(s, 1, pro, best);
+    if (s->has_next) extend_more(d, toks, n, i, flags, s, h, pro, best);
 }
 
 /* Is the proclitic p (pl bytes) one ending in ال or لل (بال, وال, لل ...)? */
