@@ -471,69 +471,8 @@ static inline int two_cps(const char *s, size_t n) {
     return 0;
 }
 
-/* text_proclitics, inline: pro_keys asks it about every token of every
- * document scope, where the call cost a fifth of the answer (checked
- * against it in test phrase_proclitics_are_the_listed_prefixes). */
-static inline int letter_is(const char *w, size_t n, size_t at, const char *c) {
-    return at + 2 <= n && w[at] == c[0] && w[at + 1] == c[1];
-}
-
-/* Inline where asked for every token (gcc and clang otherwise call these:
- * they are long). */
-#if defined(__GNUC__) || defined(__clang__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#else
-#define HOT_INLINE inline
-#endif
-
-static HOT_INLINE size_t proclitics(const char *w, size_t n, uint8_t out[3]) {
-    size_t k = 0, i = 0;
-    if (letter_is(w, n, 0, "و") || letter_is(w, n, 0, "ف")) {
-        out[k++] = 2;
-        i = 2;
-    }
-    if (letter_is(w, n, i, "ا")) {
-        if (letter_is(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
-    } else if (letter_is(w, n, i, "ب") || letter_is(w, n, i, "ك")) {
-        out[k++] = (uint8_t)(i + 2);
-        if (letter_is(w, n, i + 2, "ا") && letter_is(w, n, i + 4, "ل"))
-            out[k++] = (uint8_t)(i + 6);
-    } else if (letter_is(w, n, i, "ل")) {
-        out[k++] = (uint8_t)(i + 2);
-        if (letter_is(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
-    }
-    return k;
-}
-
-size_t phrase_proclitics(const char *w, size_t n, uint8_t out[3]) {
-    return proclitics(w, n, out);
-}
-
-/* text_enclitics, inline, for the same reason: scope_enc_mask asks it
- * about most tokens of a document (checked against it in test
- * phrase_enclitics_are_the_listed_suffixes). */
-static HOT_INLINE size_t enclitics(const char *w, size_t n, uint8_t out[2]) {
-    size_t k = 0;
-    if (n < 2) return 0;
-#define END(back, c) (n >= (back) && letter_is(w, n, n - (back), c))
-    if (END(2, "ه") || END(2, "ك")) {
-        out[k++] = 2;
-    } else if (END(2, "ي")) {
-        out[k++] = 2;
-        if (END(4, "ن")) out[k++] = 4;
-    } else if (END(2, "ا")) {
-        if (END(4, "ه") || END(4, "ن")) out[k++] = 4;
-        else if (END(4, "م") && (END(6, "ه") || END(6, "ك"))) out[k++] = 6;
-    } else if (END(2, "م") || END(2, "ن")) {
-        if (END(4, "ه") || END(4, "ك")) out[k++] = 4;
-    }
-#undef END
-    return k;
-}
-
-size_t phrase_enclitics(const char *w, size_t n, uint8_t out[2]) {
-    return enclitics(w, n, out);
-}
+/* Inline where asked for every token (gcc and clang otherwise call it). */
+#define HOT_INLINE TEXT_HOT_INLINE
 
 /* Inline in scope_mask, which asks it for every token of a document. */
 static HOT_INLINE size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) {
@@ -543,7 +482,7 @@ static HOT_INLINE size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) 
     uint64_t h = text_token_key(t);
     if (wl < KEYMAX) out[k++] = (pro_key){h, poly_final(h), 0, 0};
     uint8_t pros[4];
-    size_t np = proclitics(w, wl, pros);
+    size_t np = text_proclitics(w, wl, pros);
     uint64_t hp = 0; /* P(w[0..done)): the proclitics are read once */
     size_t done = 0;
     for (size_t q = 0; q < np; q++) {
@@ -1012,7 +951,7 @@ static void scope_enc_mask(phrase_scope *sc, const phrase_dict *d) {
         size_t wl = t->norm_len;
         uint32_t bits = sc->mask[i] & bit;
         uint8_t encs[2];
-        size_t ne = bits || !wl ? 0 : enclitics(w, wl, encs);
+        size_t ne = bits || !wl ? 0 : text_enclitics(w, wl, encs);
         if (ne && wl >= KEYMAX) {
             bits = bit;
         } else if (ne) {

@@ -140,12 +140,6 @@ int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
  * == 0). */
 int phrase_same_bytes(const char *a, const char *b, size_t n);
 
-/* Test hook: the inline copy of text_proclitics the document scope's keys
- * are made with. */
-size_t phrase_proclitics(const char *w, size_t n, uint8_t out[3]);
-/* Test hook: the same for text_enclitics (the enclitic bits). */
-size_t phrase_enclitics(const char *w, size_t n, uint8_t out[2]);
-
 /* 0 when no phrase of d begins with the word t (its folded form, without
  * stripping clitics), so phrase_dict_match asked without PHRASE_PRO or
  * PHRASE_ENC at t answers "no"; 1 when one may. A filter read, for callers

@@ -11,59 +11,9 @@
 
 #include <string.h>
 
-/* Proclitics, folded: an optional conjunction و or ف, then one of ب ل ك
- * ال بال كال لل (ل + ال is written لل), or nothing after a conjunction:
- * و ف ب ل ك ال وال فال بال كال لل وب فب ول فل وك فك وبال فبال وكال فكال ولل
- * فلل. Enclitic pronouns, folded: ه ها هم هما هن ك كم كما كن ي نا ني (ة
- * folds to ه, so a lexicon must confirm).
- *
- * Hot: every lexicon match of every word asks, so both sets are read letter
- * by letter (folded Arabic letters are two bytes) rather than by comparing
- * the word with each affix. Each set is found shortest first. */
-
-/* Is the letter c (two bytes) at w[at..at+2) within w[0..n)? */
-static int letter_at(const char *w, size_t n, size_t at, const char *c) {
-    return at + 2 <= n && w[at] == c[0] && w[at + 1] == c[1];
-}
-
-size_t text_proclitics(const char *w, size_t n, uint8_t out[3]) {
-    size_t k = 0, i = 0;
-    if (letter_at(w, n, 0, "و") || letter_at(w, n, 0, "ف")) {
-        out[k++] = 2;
-        i = 2;
-    }
-    if (letter_at(w, n, i, "ا")) {
-        if (letter_at(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
-    } else if (letter_at(w, n, i, "ب") || letter_at(w, n, i, "ك")) {
-        out[k++] = (uint8_t)(i + 2);
-        if (letter_at(w, n, i + 2, "ا") && letter_at(w, n, i + 4, "ل"))
-            out[k++] = (uint8_t)(i + 6);
-    } else if (letter_at(w, n, i, "ل")) {
-        out[k++] = (uint8_t)(i + 2);
-        if (letter_at(w, n, i + 2, "ل")) out[k++] = (uint8_t)(i + 4);
-    }
-    return k;
-}
-
-size_t text_enclitics(const char *w, size_t n, uint8_t out[2]) {
-    size_t k = 0;
-    if (n < 2) return 0;
-#define END(back, c) (n >= (back) && letter_at(w, n, n - (back), c))
-    if (END(2, "ه") || END(2, "ك")) {
-        out[k++] = 2;
-    } else if (END(2, "ي")) {
-        out[k++] = 2;
-        if (END(4, "ن")) out[k++] = 4;
-    } else if (END(2, "ا")) {
-        if (END(4, "ه") || END(4, "ن")) out[k++] = 4;
-        else if (END(4, "م") && (END(6, "ه") || END(6, "ك"))) out[k++] = 6;
-    } else if (END(2, "م") || END(2, "ن")) {
-        if (END(4, "ه") || END(4, "ك")) out[k++] = 4;
-    }
-#undef END
-    return k;
-}
-
+/* The proclitic and enclitic sets are text_proclitics and text_enclitics
+ * (text_internal.h: inline, since every lexicon match of every word asks);
+ * each set is found shortest first. */
 
 /* text_cp_count(s, n) >= 2, read only up to the second lead byte. */
 static inline int two_lead_bytes(const char *s, size_t n) {
