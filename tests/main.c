@@ -51,6 +51,29 @@ size_t test_random_text(const char *const *pieces, size_t n, int count,
     return len;
 }
 
+void test_words_add(test_words *p, char *text) {
+    char *save = NULL;
+    for (char *w = strtok_r(text, " \n\t", &save); w && p->n < p->max;
+         w = strtok_r(NULL, " \n\t", &save)) {
+        if (p->n == p->cap) {
+            size_t nc = p->cap ? p->cap * 2 : 1024;
+            char **nw = realloc(p->w, nc * sizeof *nw);
+            if (!nw) return;
+            p->w = nw;
+            p->cap = nc;
+        }
+        if (!(p->w[p->n] = strdup(w))) return;
+        p->n++;
+    }
+}
+
+void test_words_free(test_words *p) {
+    for (size_t i = 0; i < p->n; i++) free(p->w[i]);
+    free(p->w);
+    p->w = NULL;
+    p->n = p->cap = 0;
+}
+
 char *test_read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;

@@ -63,6 +63,22 @@ char *test_read_file(const char *path, size_t *len);
 size_t test_random_text(const char *const *pieces, size_t n, int count,
                         unsigned long long *x, char *out, size_t cap);
 
+/* Words for random texts: copies of the words (split at spaces, tabs and
+ * line breaks) of the texts added, up to max in all. */
+typedef struct {
+    char **w;
+    size_t n, cap, max;
+} test_words;
+/* Adds the words of text (which is cut up in place). */
+void test_words_add(test_words *p, char *text);
+void test_words_free(test_words *p);
+
+/* A 64-bit linear congruential step: the next state of *s, high bits. */
+static inline uint64_t test_lcg(uint64_t *s) {
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 33;
+}
+
 /* Calls fn(path) for every file in dir whose name ends with suffix, in
  * sorted order; returns how many. */
 int test_each_file(const char *dir, const char *suffix,

@@ -384,8 +384,7 @@ TEST(actors_gold_recall)
 typedef struct {
     const actors *lex;
     const phrase_group *g;
-    char **pool; /* words of the bundled articles */
-    size_t npool, cappool;
+    test_words pool; /* words of the bundled articles */
     int docs, mentions, bad;
 } same_ctx;
 
@@ -428,20 +427,9 @@ static void same_file(const char *path, void *ctx) {
     char *text = test_read_file(path, &len);
     if (!text) return;
     same_text(c, text, len);
-    for (char *w = strtok(text, " \n\t"); w && c->npool < 40000;
-         w = strtok(NULL, " \n\t")) {
-        if (c->npool == c->cappool) {
-            c->cappool = c->cappool ? c->cappool * 2 : 1024;
-            c->pool = realloc(c->pool, c->cappool * sizeof *c->pool);
-        }
-        c->pool[c->npool++] = strdup(w);
-    }
+    c->pool.max = 40000;
+    test_words_add(&c->pool, text);
     free(text);
-}
-
-static uint64_t same_rand(uint64_t *s) {
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s >> 33;
 }
 
 TEST(actors_find_same_with_the_group_bits)
@@ -468,18 +456,18 @@ TEST(actors_find_same_with_the_group_bits)
     test_each_file("examples/seeds", ".txt", same_file, &c);
     test_each_file("examples/dev", ".txt", same_file, &c);
     CHECK(c.docs >= 30);
-    CHECK(c.npool > 1000);
+    CHECK(c.pool.n > 1000);
     uint64_t seed = 12345;
     char buf[4096];
-    for (int r = 0; r < 4000 && c.npool; r++) {
-        size_t len = 0, words = 1 + same_rand(&seed) % 60;
+    for (int r = 0; r < 4000 && c.pool.n; r++) {
+        size_t len = 0, words = 1 + test_lcg(&seed) % 60;
         for (size_t w = 0; w < words && len + 200 < sizeof buf; w++) {
-            uint64_t x = same_rand(&seed);
+            uint64_t x = test_lcg(&seed);
             const char *pre = x % 7 == 0 ? PRO[(x >> 8) % 9] : "";
             const char *post = x % 11 == 0 ? ENC[(x >> 12) % 3] : "";
             const char *word = x % 3 == 0
                 ? EXTRA[(x >> 16) % (sizeof EXTRA / sizeof *EXTRA)]
-                : c.pool[(x >> 16) % c.npool];
+                : c.pool.w[(x >> 16) % c.pool.n];
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s%s%s",
                                     pre, 150, word, post,
                                     x % 13 == 0 ? "" : " ");
@@ -488,7 +476,6 @@ TEST(actors_find_same_with_the_group_bits)
     }
     CHECK(c.mentions > 5000);
     CHECK_EQ_INT(c.bad, 0);
-    for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
-    free(c.pool);
+    test_words_free(&c.pool);
     phrase_group_free(g);
 }

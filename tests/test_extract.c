@@ -390,8 +390,7 @@ static void country_plain(const x_place *p, size_t n, char out[3]) {
 
 typedef struct {
     marsad_model *m;
-    char **pool;
-    size_t npool, cappool;
+    test_words pool; /* words of the bundled articles */
     int docs, countries, diffs, base_words;
 } country_ctx;
 
@@ -436,20 +435,9 @@ static void country_file(const char *path, void *ctx) {
     char *text = test_read_file(path, &len);
     if (!text) return;
     country_check(c, text, len);
-    for (char *w = strtok(text, " \n\t"); w && c->npool < 40000;
-         w = strtok(NULL, " \n\t")) {
-        if (c->npool == c->cappool) {
-            c->cappool = c->cappool ? c->cappool * 2 : 1024;
-            c->pool = realloc(c->pool, c->cappool * sizeof *c->pool);
-        }
-        c->pool[c->npool++] = strdup(w);
-    }
+    c->pool.max = 40000;
+    test_words_add(&c->pool, text);
     free(text);
-}
-
-static uint64_t country_rand(uint64_t *s) {
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s >> 33;
 }
 
 TEST(extract_country_and_base_words_as_plain)
@@ -476,18 +464,18 @@ TEST(extract_country_and_base_words_as_plain)
     test_each_file("examples/seeds", ".txt", country_file, &c);
     test_each_file("examples/dev", ".txt", country_file, &c);
     CHECK(c.docs >= 30);
-    CHECK(c.npool > 1000);
+    CHECK(c.pool.n > 1000);
     uint64_t seed = 4242;
     char buf[4096];
-    for (int r = 0; r < 3000 && c.npool; r++) {
-        size_t len = 0, words = 1 + country_rand(&seed) % 80;
+    for (int r = 0; r < 3000 && c.pool.n; r++) {
+        size_t len = 0, words = 1 + test_lcg(&seed) % 80;
         for (size_t w = 0; w < words && len + 200 < sizeof buf; w++) {
-            uint64_t x = country_rand(&seed);
+            uint64_t x = test_lcg(&seed);
             const char *pre = x % 7 == 0 ? PRO[(x >> 8) % 9] : "";
             const char *post = x % 11 == 0 ? ENC[(x >> 12) % 3] : "";
             const char *word = x % 3 == 0
                 ? EXTRA[(x >> 16) % (sizeof EXTRA / sizeof *EXTRA)]
-                : c.pool[(x >> 4) % c.npool];
+                : c.pool.w[(x >> 4) % c.pool.n];
             size_t wl = strlen(word);
             if (wl > 120) wl = 120;
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s%s ", pre,
@@ -499,16 +487,14 @@ TEST(extract_country_and_base_words_as_plain)
     CHECK(c.countries > 1000);
     CHECK(c.base_words > 50);
     CHECK(c.diffs == 0);
-    for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
-    free(c.pool);
+    test_words_free(&c.pool);
 }
 
 /* ---- spans of text copied as they are from a clean text ------------------ */
 
 typedef struct {
     marsad_model *m;
-    char **pool;
-    size_t npool, cappool;
+    test_words pool; /* words of the bundled articles */
     int docs, events, diffs, spans;
 } span_ctx;
 
@@ -556,14 +542,8 @@ static void span_file(const char *path, void *ctx) {
     char *text = test_read_file(path, &len);
     if (!text) return;
     span_check(c, text, len);
-    for (char *w = strtok(text, " \n\t"); w && c->npool < 40000;
-         w = strtok(NULL, " \n\t")) {
-        if (c->npool == c->cappool) {
-            c->cappool = c->cappool ? c->cappool * 2 : 1024;
-            c->pool = realloc(c->pool, c->cappool * sizeof *c->pool);
-        }
-        c->pool[c->npool++] = strdup(w);
-    }
+    c->pool.max = 40000;
+    test_words_add(&c->pool, text);
     free(text);
 }
 
@@ -585,17 +565,17 @@ TEST(extract_spans_as_cleaned)
     test_each_file("examples/seeds", ".txt", span_file, &c);
     test_each_file("examples/dev", ".txt", span_file, &c);
     CHECK(c.docs >= 30);
-    CHECK(c.npool > 1000);
+    CHECK(c.pool.n > 1000);
     uint64_t seed = 777;
     char buf[4096];
-    for (int r = 0; r < 1500 && c.npool; r++) {
-        size_t len = 0, words = 1 + country_rand(&seed) % 80;
+    for (int r = 0; r < 1500 && c.pool.n; r++) {
+        size_t len = 0, words = 1 + test_lcg(&seed) % 80;
         int bad = r % 3 == 0, nul = r % 7 == 0;
         for (size_t w = 0; w < words && len + 200 < sizeof buf; w++) {
-            uint64_t x = country_rand(&seed);
+            uint64_t x = test_lcg(&seed);
             const char *word = x % 3 == 0
                 ? EXTRA[(x >> 16) % (sizeof EXTRA / sizeof *EXTRA)]
-                : c.pool[(x >> 4) % c.npool];
+                : c.pool.w[(x >> 4) % c.pool.n];
             size_t wl = strlen(word);
             if (wl > 120) wl = 120;
             len += (size_t)snprintf(buf + len, sizeof buf - len, "%.*s%s", (int)wl, word,
@@ -608,6 +588,5 @@ TEST(extract_spans_as_cleaned)
     CHECK(c.events > 500);
     CHECK(c.spans > 1000);
     CHECK(c.diffs == 0);
-    for (size_t i = 0; i < c.npool; i++) free(c.pool[i]);
-    free(c.pool);
+    test_words_free(&c.pool);
 }
