@@ -368,6 +368,20 @@ static int scan_tokens(const char *s, size_t len, token_cb cb, void *ctx,
 #define TEXT_LITTLE_ENDIAN 0
 #endif
 #define WORD_BITS (BIT(C_LETTER_AR) | BIT(C_LETTER) | BIT(C_MARK))
+/* By the class of a word's first character: the classes the word goes on
+ * with (acc), and those read on the word loop's fast way (accf), which
+ * leaves acc alone (a letter after leading marks fixes the script, on the
+ * slow way). */
+static const uint8_t word_acc[C_PUNCT + 1] = {
+    [C_LETTER_AR] = BIT(C_MARK) | BIT(C_LETTER_AR),
+    [C_LETTER] = BIT(C_MARK) | BIT(C_LETTER),
+    [C_MARK] = WORD_BITS,
+};
+static const uint8_t word_accf[C_PUNCT + 1] = {
+    [C_LETTER_AR] = BIT(C_MARK) | BIT(C_LETTER_AR),
+    [C_LETTER] = BIT(C_MARK) | BIT(C_LETTER),
+    [C_MARK] = BIT(C_MARK),
+};
 
 /* marsad_utf8_next at p: the length in bits 0-7, invalid in bit 8, the
  * code point from bit 32 (so that nothing of the scanner's is in memory). */
@@ -464,14 +478,13 @@ static int scan_doc(marsad_doc *d, size_t max_words) {
             d->invalid += inv;
             cls = inv ? C_PUNCT : classify_slow((int32_t)(r >> 32));
         }
-        if (cls == C_SPACE) {
-            d->nuls += c == 0;
-            next_flags &= TOKF_NEWLINE_BEFORE;
-            p += m;
-            continue;
-        }
-        if (cls == C_NEWLINE) {
-            next_flags = TOKF_NEWLINE_BEFORE;
+        if (cls <= C_NEWLINE) { /* white space: one test for both */
+            if (cls == C_SPACE) {
+                d->nuls += c == 0;
+                next_flags &= TOKF_NEWLINE_BEFORE;
+            } else {
+                next_flags = TOKF_NEWLINE_BEFORE;
+            }
             p += m;
             continue;
         }
@@ -493,11 +506,7 @@ static int scan_doc(marsad_doc *d, size_t max_words) {
         else folded = 0;
         if (BIT(cls) & WORD_BITS) {
             kind = MARSAD_TOK_WORD;
-            /* acc: the classes the word goes on with; accf: those read on
-             * the fast way, which leaves acc alone (a letter after leading
-             * marks fixes the script, on the slow way) */
-            unsigned acc = cls == C_MARK ? WORD_BITS : BIT(C_MARK) | BIT(cls);
-            unsigned accf = cls == C_MARK ? BIT(C_MARK) : acc;
+            unsigned acc = word_acc[cls], accf = word_accf[cls];
             for (;;) {
                 unsigned c2;
                 /* two two-byte characters at once (Arabic letters): the
