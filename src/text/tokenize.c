@@ -613,7 +613,13 @@ static int scan_doc(marsad_doc *d, size_t max_words) {
         } else {
             d->normlen = (size_t)(tk->norm - nb);
             d->ntoks = (size_t)(tk - d->toks) + 1; /* its form moves too */
-            if (fold_token(d, tk->start, (size_t)(p - s), &need, &h, 0)) return -1;
+            /* answered in variables of their own: h and need, whose
+             * addresses are not taken, stay in registers */
+            size_t fneed;
+            uint64_t fkey;
+            if (fold_token(d, tk->start, (size_t)(p - s), &fneed, &fkey, 0)) return -1;
+            need = fneed;
+            h = fkey;
             nb = d->norms;
             wlim = nb + d->normcap - 12;
             w = nb + d->normlen + need;
