@@ -135,6 +135,67 @@ TEST(phrase_memo_same_as_match)
     phrase_dict_free(d);
 }
 
+/* A memo's table is reused by the memos made after it on the thread (each
+ * numbers its answers above the last one's): memos over texts of different
+ * lengths, one after another and two at a time, asking some tokens, answer
+ * as the plain match does. */
+TEST(phrase_memo_tables_reused)
+{
+    static const char *const PIECES[] = {
+        " ", " ", "\n", ". ", "و", "ب", "ال", "بال", "ها", "مدينة", "المدينة",
+        "الجيش", "الوطني", "سرت", "مصراتة", "قرب", "abc", "\xff",
+    };
+    static const char *const P[] = {"مدينة", "الجيش الوطني", "سرت", "مصراتة",
+                                    "قرب سرت", "الجيش"};
+    phrase_dict *d = phrase_dict_new();
+    CHECK(d != NULL);
+    if (!d) return;
+    for (size_t k = 0; k < sizeof P / sizeof *P; k++)
+        phrase_dict_add(d, P[k], strlen(P[k]), (uint32_t)k);
+    static const unsigned FLAGS[] = {0, PHRASE_PRO, PHRASE_PRO | PHRASE_ENC};
+    unsigned long long x = 0x9E3779B97F4A7C15ULL;
+    static char buf[2][2048];
+    int bad = 0, matched = 0;
+    for (int r = 0; r < 2000; r++) {
+        marsad_doc *doc[2];
+        size_t n[2];
+        const marsad_token *t[2];
+        phrase_memo *pm[2];
+        int two = r % 3 == 0;
+        for (int q = 0; q <= two; q++) {
+            size_t len = test_random_text(PIECES, sizeof PIECES / sizeof *PIECES,
+                                          1 + (int)(x % 80), &x, buf[q], sizeof buf[q]);
+            doc[q] = marsad_doc_new(buf[q], len);
+            t[q] = marsad_doc_tokens(doc[q], &n[q]);
+            pm[q] = phrase_memo_new(d, t[q], n[q], FLAGS[(size_t)(r + q) % 3]);
+            CHECK(pm[q] != NULL);
+        }
+        for (int q = 0; q <= two; q++) {
+            unsigned f = FLAGS[(size_t)(r + q) % 3];
+            /* some tokens once, then every token twice */
+            for (int pass = 0; pm[q] && pass < 3; pass++)
+                for (size_t i = 0; i <= n[q]; i++) {
+                    if (pass == 0 && (i + (size_t)r) % 3) continue;
+                    phrase_match a, b;
+                    int ra = phrase_dict_match_plain(d, t[q], n[q], i, f, &a);
+                    int rb = phrase_memo_match(pm[q], i, &b);
+                    if (ra != rb || a.ntoks != b.ntoks || a.pro != b.pro ||
+                        a.enc != b.enc || a.values != b.values ||
+                        a.nvalues != b.nvalues)
+                        bad++;
+                    matched += ra;
+                }
+        }
+        for (int q = two; q >= 0; q--) {
+            phrase_memo_free(pm[q]);
+            marsad_doc_free(doc[q]);
+        }
+    }
+    CHECK_EQ_INT(bad, 0);
+    CHECK(matched >= 500);
+    phrase_dict_free(d);
+}
+
 /* Within a document scope, answers are the same as without, asked once or
  * many times, in any order, for any dictionary and flags; other token
  * arrays are not affected, and scopes nest. */

@@ -675,6 +675,75 @@ int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
 
 /* ---- memo ---------------------------------------------------------------- */
 
+/* A memo's per-token answers live in a table reused from memo to memo on
+ * the same thread, so a memo is made without clearing 4 bytes per token:
+ * each memo numbers its answers from its own base, above every number a
+ * memo before it wrote into the table, and an entry below the base is one
+ * this memo has not asked. A thread keeps a few tables of moderate size
+ * (MEMO_KEEP of up to MEMO_KEEP_TOKENS entries); larger ones are freed when
+ * their memo is, so memory stays bounded. */
+typedef struct memo_table {
+    struct memo_table *next; /* in the thread's list of free tables */
+    size_t cap;              /* entries */
+    size_t depth;            /* tables in the list from this one on */
+    uint32_t gen;            /* every entry is below gen */
+    uint32_t at[];
+} memo_table;
+
+#define MEMO_KEEP 40
+#define MEMO_KEEP_TOKENS 16384
+
+/* The thread's free tables, held by a thread-specific key whose
+ * destructor frees them when the thread ends. */
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+static int memo_key_ok;
+
+static void memo_tables_free(void *p) {
+    for (memo_table *t = p, *next; t; t = next) {
+        next = t->next;
+        free(t);
+    }
+}
+
+static void memo_key_init(void) {
+    memo_key_ok = pthread_key_create(&memo_key, memo_tables_free) == 0;
+}
+
+/* A table of n entries at least, all below its gen, with room above gen
+ * for n + 1 more numbers; NULL when memory runs out. */
+static memo_table *memo_table_get(size_t n) {
+    pthread_once(&memo_once, memo_key_init);
+    memo_table *t = memo_key_ok ? pthread_getspecific(memo_key) : NULL;
+    if (t && t->cap >= n) {
+        pthread_setspecific(memo_key, t->next);
+    } else {
+        size_t cap = 1024;
+        while (cap < n) cap *= 2;
+        t = calloc(1, sizeof *t + cap * sizeof *t->at);
+        if (!t) return NULL;
+        t->cap = cap;
+    }
+    if (t->gen > UINT32_MAX - 2 - n) { /* numbers run out: start again */
+        memset(t->at, 0, t->cap * sizeof *t->at);
+        t->gen = 0;
+    }
+    return t;
+}
+
+/* Gives back a table whose entries are all below its gen. */
+static void memo_table_put(memo_table *t) {
+    memo_table *head = memo_key_ok ? pthread_getspecific(memo_key) : NULL;
+    if (!memo_key_ok || t->cap > MEMO_KEEP_TOKENS ||
+        (head && head->depth >= MEMO_KEEP) ||
+        pthread_setspecific(memo_key, t) != 0) {
+        free(t);
+        return;
+    }
+    t->next = head;
+    t->depth = head ? head->depth + 1 : 1;
+}
+
 struct phrase_memo {
     const phrase_dict *d;
     const marsad_token *toks;
@@ -686,16 +755,24 @@ struct phrase_memo {
     uint32_t bit;
     phrase_match *hits;
     size_t nhits, caphits;
-    uint32_t at[];         /* per token: 0 not asked, 1 no match, else k + 2
-                              for the answer hits[k] (one allocation with
-                              the memo) */
+    memo_table *table;
+    uint32_t *at;  /* table->at, per token: below base not asked, base no
+                      match, else base + 1 + k for the answer hits[k] */
+    uint32_t base;
 };
 
 phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
                              size_t n, unsigned flags) {
-    if (n >= UINT32_MAX / 2) return NULL;
-    phrase_memo *pm = calloc(1, sizeof *pm + n * sizeof *pm->at);
+    if (n >= UINT32_MAX / 4) return NULL;
+    phrase_memo *pm = calloc(1, sizeof *pm);
     if (!pm) return NULL;
+    pm->table = memo_table_get(n);
+    if (!pm->table) {
+        free(pm);
+        return NULL;
+    }
+    pm->at = pm->table->at;
+    pm->base = pm->table->gen + 1;
     pm->d = d;
     pm->toks = toks;
     pm->n = n;
@@ -711,7 +788,7 @@ static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
                          : match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
     if (!found) {
         memset(m, 0, sizeof *m);
-        pm->at[i] = 1;
+        pm->at[i] = pm->base;
         return 0;
     }
     if (pm->nhits == pm->caphits) {
@@ -722,7 +799,7 @@ static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
         pm->caphits = nc;
     }
     pm->hits[pm->nhits] = *m;
-    pm->at[i] = (uint32_t)(pm->nhits++ + 2);
+    pm->at[i] = pm->base + 1 + (uint32_t)pm->nhits++;
     return 1;
 }
 
@@ -731,12 +808,12 @@ static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
 static inline int memo_get(phrase_memo *pm, size_t i, phrase_match *m) {
     if (i >= pm->n) return match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
     uint32_t a = pm->at[i];
-    if (a == 0) return memo_fill(pm, i, m);
-    if (a == 1) {
+    if (a < pm->base) return memo_fill(pm, i, m);
+    if (a == pm->base) {
         memset(m, 0, sizeof *m);
         return 0;
     }
-    *m = pm->hits[a - 2];
+    *m = pm->hits[a - pm->base - 1];
     return 1;
 }
 
@@ -746,6 +823,9 @@ int phrase_memo_match(phrase_memo *pm, size_t i, phrase_match *m) {
 
 void phrase_memo_free(phrase_memo *pm) {
     if (!pm) return;
+    /* every number this memo wrote is below the next memo's base */
+    pm->table->gen = pm->base + (uint32_t)pm->nhits;
+    memo_table_put(pm->table);
     free(pm->hits);
     free(pm);
 }
