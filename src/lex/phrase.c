@@ -687,11 +687,14 @@ typedef struct memo_table {
     size_t cap;              /* entries */
     size_t depth;            /* tables in the list from this one on */
     uint32_t gen;            /* every entry is below gen */
+    phrase_match *hits;      /* the answers' room, kept with the table */
+    size_t caphits;
     uint32_t at[];
 } memo_table;
 
 #define MEMO_KEEP 40
 #define MEMO_KEEP_TOKENS 16384
+#define MEMO_KEEP_HITS 1024
 
 /* The thread's free tables, held by a thread-specific key whose
  * destructor frees them when the thread ends. */
@@ -702,6 +705,7 @@ static int memo_key_ok;
 static void memo_tables_free(void *p) {
     for (memo_table *t = p, *next; t; t = next) {
         next = t->next;
+        free(t->hits);
         free(t);
     }
 }
@@ -737,8 +741,14 @@ static void memo_table_put(memo_table *t) {
     if (!memo_key_ok || t->cap > MEMO_KEEP_TOKENS ||
         (head && head->depth >= MEMO_KEEP) ||
         pthread_setspecific(memo_key, t) != 0) {
+        free(t->hits);
         free(t);
         return;
+    }
+    if (t->caphits > MEMO_KEEP_HITS) { /* kept small */
+        free(t->hits);
+        t->hits = NULL;
+        t->caphits = 0;
     }
     t->next = head;
     t->depth = head ? head->depth + 1 : 1;
@@ -753,8 +763,8 @@ struct phrase_memo {
      * d's bit there; else NULL, and group_says_no is asked */
     const uint32_t *bits;
     uint32_t bit;
-    phrase_match *hits;
-    size_t nhits, caphits;
+    phrase_match *hits;    /* table->hits (caphits there) */
+    size_t nhits;
     memo_table *table;
     uint32_t *at;  /* table->at, per token: below base not asked, base no
                       match, else base + 1 + k for the answer hits[k] */
@@ -772,6 +782,7 @@ phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
         return NULL;
     }
     pm->at = pm->table->at;
+    pm->hits = pm->table->hits;
     pm->base = pm->table->gen + 1;
     pm->d = d;
     pm->toks = toks;
@@ -791,12 +802,12 @@ static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
         pm->at[i] = pm->base;
         return 0;
     }
-    if (pm->nhits == pm->caphits) {
-        size_t nc = pm->caphits ? pm->caphits * 2 : 16;
+    if (pm->nhits == pm->table->caphits) {
+        size_t nc = pm->table->caphits ? pm->table->caphits * 2 : 16;
         phrase_match *nh = realloc(pm->hits, nc * sizeof *nh);
         if (!nh) return 1; /* answered, just not remembered */
-        pm->hits = nh;
-        pm->caphits = nc;
+        pm->hits = pm->table->hits = nh;
+        pm->table->caphits = nc;
     }
     pm->hits[pm->nhits] = *m;
     pm->at[i] = pm->base + 1 + (uint32_t)pm->nhits++;
@@ -826,7 +837,6 @@ void phrase_memo_free(phrase_memo *pm) {
     /* every number this memo wrote is below the next memo's base */
     pm->table->gen = pm->base + (uint32_t)pm->nhits;
     memo_table_put(pm->table);
-    free(pm->hits);
     free(pm);
 }
 
