@@ -675,11 +675,30 @@ int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
 
 /* ---- memo ---------------------------------------------------------------- */
 
+struct phrase_memo {
+    const phrase_dict *d;
+    const marsad_token *toks;
+    size_t n;
+    unsigned flags;
+    /* the group's bits for d (scope_bits) when a scope made the memo, and
+     * d's bit there; else NULL, and group_says_no is asked */
+    const uint32_t *bits;
+    uint32_t bit;
+    phrase_match *hits;    /* table->hits (caphits there) */
+    size_t nhits;
+    struct memo_table *table;
+    uint32_t *at;  /* table->at, per token: below base not asked, base no
+                      match, else base + 1 + k for the answer hits[k] */
+    uint32_t base;
+};
+
 /* A memo's per-token answers live in a table reused from memo to memo on
  * the same thread, so a memo is made without clearing 4 bytes per token:
  * each memo numbers its answers from its own base, above every number a
  * memo before it wrote into the table, and an entry below the base is one
- * this memo has not asked. A thread keeps a few tables of moderate size
+ * this memo has not asked. The memo itself and the room for its answers
+ * stay with the table too, so once a thread has tables a memo is made
+ * without allocating. A thread keeps a few tables of moderate size
  * (MEMO_KEEP of up to MEMO_KEEP_TOKENS entries); larger ones are freed when
  * their memo is, so memory stays bounded. */
 typedef struct memo_table {
@@ -689,6 +708,7 @@ typedef struct memo_table {
     uint32_t gen;            /* every entry is below gen */
     phrase_match *hits;      /* the answers' room, kept with the table */
     size_t caphits;
+    phrase_memo memo;        /* the memo using the table */
     uint32_t at[];
 } memo_table;
 
@@ -754,41 +774,15 @@ static void memo_table_put(memo_table *t) {
     t->depth = head ? head->depth + 1 : 1;
 }
 
-struct phrase_memo {
-    const phrase_dict *d;
-    const marsad_token *toks;
-    size_t n;
-    unsigned flags;
-    /* the group's bits for d (scope_bits) when a scope made the memo, and
-     * d's bit there; else NULL, and group_says_no is asked */
-    const uint32_t *bits;
-    uint32_t bit;
-    phrase_match *hits;    /* table->hits (caphits there) */
-    size_t nhits;
-    memo_table *table;
-    uint32_t *at;  /* table->at, per token: below base not asked, base no
-                      match, else base + 1 + k for the answer hits[k] */
-    uint32_t base;
-};
-
 phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
                              size_t n, unsigned flags) {
     if (n >= UINT32_MAX / 4) return NULL;
-    phrase_memo *pm = calloc(1, sizeof *pm);
-    if (!pm) return NULL;
-    pm->table = memo_table_get(n);
-    if (!pm->table) {
-        free(pm);
-        return NULL;
-    }
-    pm->at = pm->table->at;
-    pm->hits = pm->table->hits;
-    pm->base = pm->table->gen + 1;
-    pm->d = d;
-    pm->toks = toks;
-    pm->n = n;
-    pm->flags = flags;
-    return pm;
+    memo_table *t = memo_table_get(n);
+    if (!t) return NULL;
+    t->memo = (phrase_memo){.d = d, .toks = toks, .n = n, .flags = flags,
+                            .hits = t->hits, .table = t, .at = t->at,
+                            .base = t->gen + 1};
+    return &t->memo;
 }
 
 /* First question about token i: ask the dictionary and remember. */
@@ -837,7 +831,6 @@ void phrase_memo_free(phrase_memo *pm) {
     /* every number this memo wrote is below the next memo's base */
     pm->table->gen = pm->base + (uint32_t)pm->nhits;
     memo_table_put(pm->table);
-    free(pm);
 }
 
 /* ---- group ------------------------------------------------------------------ */
