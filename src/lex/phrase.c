@@ -187,7 +187,10 @@ static int rehash(phrase_dict *d) {
 
 /* Finds or inserts the slot for key k. */
 static slot *intern(phrase_dict *d, const char *k, size_t n) {
-    if ((d->used + 1) * 4 > d->nslots * 3 && rehash(d)) return NULL;
+    /* at most half full: a key that is no key of the table (most keys
+     * matching grows by a word) ends its probe at an empty slot soon, and
+     * the first-word filter, a byte per slot, has the fewer false hits */
+    if ((d->used + 1) * 2 > d->nslots && rehash(d)) return NULL;
     uint64_t h = key_hash(k, n);
     slot *s = find(d, k, n, h);
     if (s->key_len) return s;
