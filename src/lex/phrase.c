@@ -693,6 +693,12 @@ struct phrase_memo {
     uint32_t *at;  /* table->at, per token: below base not asked, base no
                       match, else base + 1 + k for the answer hits[k] */
     uint32_t base;
+    /* the scope's keys of every token (scope_mask: complete, and not moved
+     * while the scope lasts) when d is asked with proclitics only, so a
+     * first question is match_pro_keys over them; else NULL */
+    const pro_key *keys;
+    const uint32_t *key_at;
+    const uint8_t *nkeys;
 };
 
 /* A memo's per-token answers live in a table reused from memo to memo on
@@ -791,9 +797,18 @@ phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
 /* First question about token i: ask the dictionary and remember. */
 static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
     /* the group's bits, when the memo has them, answer "no" in one load */
-    int found = pm->bits ? (pm->bits[i] & pm->bit) &&
+    int found;
+    if (pm->keys && (pm->bits[i] & pm->bit)) {
+        /* match_keys' own path for these flags, with the keys at hand */
+        memset(m, 0, sizeof *m);
+        match_pro_keys(pm->d, pm->toks, pm->n, i, pm->flags,
+                       pm->keys + (pm->key_at[i] - 1), pm->nkeys[i], m);
+        found = m->ntoks > 0;
+    } else {
+        found = pm->bits ? (pm->bits[i] & pm->bit) &&
                                match_keys(pm->d, pm->toks, pm->n, i, pm->flags, m)
                          : match_direct(pm->d, pm->toks, pm->n, i, pm->flags, m);
+    }
     if (!found) {
         memset(m, 0, sizeof *m);
         pm->at[i] = pm->base;
@@ -1132,6 +1147,12 @@ static phrase_memo *scope_memo_find(phrase_scope *sc, const phrase_dict *d,
         }
         pm->bits = scope_bits(d, toks, n, flags);
         pm->bit = pm->bits ? d->bit : 0;
+        if (pm->bits && (flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO &&
+            sc->mask && !sc->keys_failed) {
+            pm->keys = sc->keys;
+            pm->key_at = sc->key_at;
+            pm->nkeys = sc->nkeys;
+        }
         sc->memo[k].d = d;
         sc->memo[k].flags = flags;
         sc->memo[k].memo = pm;
