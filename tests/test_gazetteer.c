@@ -587,6 +587,26 @@ TEST(gazetteer_rank_table_equals_rank)
     CHECK_EQ_INT((int)bad, 0);
 }
 
+/* A random text of at most `words` words drawn from W[0..nw) with the
+ * xorshift state *x, each followed by a space (with joined, one word in
+ * five by none), while they fit in cap bytes. Returns its length. */
+static size_t random_words(const char *const *W, size_t nw, uint64_t *x,
+                           size_t words, int joined, char *buf, size_t cap) {
+    size_t len = 0;
+    for (size_t k = 0; k < words; k++) {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        const char *w = W[*x % nw];
+        size_t wl = strlen(w);
+        if (len + wl + 2 >= cap) break;
+        memcpy(buf + len, w, wl);
+        len += wl;
+        if (!joined || (*x >> 20) % 5) buf[len++] = ' ';
+    }
+    return len;
+}
+
 /* Random texts of cue words, place names, numbers, empty tokens (tatweel)
  * and punctuation: the scan that reads cues only before names and the
  * resolution with its caches give what the plain computation gives. */
@@ -607,18 +627,7 @@ TEST(gazetteer_lazy_cues_equal_plain_on_random_text)
     int bad = 0, mentions = 0;
     char buf[4096];
     for (int doc_i = 0; doc_i < 400; doc_i++) {
-        size_t len = 0;
-        for (int k = 0; k < 60; k++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            const char *w = W[x % nw];
-            size_t wl = strlen(w);
-            if (len + wl + 2 >= sizeof buf) break;
-            memcpy(buf + len, w, wl);
-            len += wl;
-            if ((x >> 20) % 5) buf[len++] = ' '; /* sometimes joined */
-        }
+        size_t len = random_words(W, nw, &x, 60, 1, buf, sizeof buf);
         marsad_doc *doc = marsad_doc_new(buf, len);
         gaz_scan *s = doc ? gazetteer_scan(g, doc) : NULL;
         gaz_scan *sp = doc ? gaz_scan_plain(g, doc) : NULL;
@@ -751,18 +760,8 @@ TEST(gazetteer_resolve_few_and_many_mentions_equal_plain)
     char *buf = malloc(cap);
     if (!buf) return;
     for (int doc_i = 0; doc_i < 40; doc_i++) {
-        size_t len = 0, words = (size_t)5 << (doc_i % 9); /* 5 .. 1280 */
-        for (size_t k = 0; k < words; k++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            const char *w = W[x % nw];
-            size_t wl = strlen(w);
-            if (len + wl + 2 >= cap) break;
-            memcpy(buf + len, w, wl);
-            len += wl;
-            buf[len++] = ' ';
-        }
+        size_t words = (size_t)5 << (doc_i % 9); /* 5 .. 1280 */
+        size_t len = random_words(W, nw, &x, words, 0, buf, cap);
         marsad_doc *doc = marsad_doc_new(buf, len);
         gaz_scan *s = doc ? gazetteer_scan(g, doc) : NULL;
         gaz_scan *sp = doc ? gaz_scan_plain(g, doc) : NULL;

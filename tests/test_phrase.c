@@ -399,6 +399,25 @@ TEST(phrase_scope_keys_same_as_direct)
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }
 
+/* k's three dictionaries, made of words[0..n): word w goes into d[w % 3],
+ * and into d[2] too when w is odd; and a new group for them to join.
+ * NULL when memory runs out (k's dictionaries then freed). */
+static phrase_group *group_dicts(keys_tally *k, const char *const *words, size_t n) {
+    *k = (keys_tally){{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0,
+                      NULL, 0, 0, 0};
+    phrase_group *g = phrase_group_new();
+    if (!g || !k->d[0] || !k->d[1] || !k->d[2]) {
+        phrase_group_free(g);
+        for (int q = 0; q < 3; q++) phrase_dict_free(k->d[q]);
+        return NULL;
+    }
+    for (size_t w = 0; w < n; w++)
+        for (int q = 0; q < 3; q++)
+            if (w % 3 == (size_t)q || (q == 2 && w % 2))
+                phrase_dict_add(k->d[q], words[w], strlen(words[w]), (uint32_t)w);
+    return g;
+}
+
 /* A group's filter of first words answers "no" for the dictionaries in it
  * without asking them: answers stay those of a lookup without a scope, asked
  * directly or through askers, for dictionaries in the group, outside it, and
@@ -411,15 +430,10 @@ TEST(phrase_group_same_answers)
         "اشتباكات", "تنظيم الدولة", "طرابلس", "الهلال النفطي", "وزارة", "ال",
         "كتيبة", "شهداء", "أمس", "الأحد", "يوم", "غارة", "غارات", "ل", "ب",
     };
-    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0,
-                    NULL, 0, 0, 0};
-    phrase_group *g = phrase_group_new();
-    CHECK(g && k.d[0] && k.d[1] && k.d[2]);
-    if (!g || !k.d[0] || !k.d[1] || !k.d[2]) return;
-    for (size_t w = 0; w < sizeof WORDS / sizeof *WORDS; w++)
-        for (int q = 0; q < 3; q++)
-            if (w % 3 == (size_t)q || (q == 2 && w % 2))
-                phrase_dict_add(k.d[q], WORDS[w], strlen(WORDS[w]), (uint32_t)w);
+    keys_tally k;
+    phrase_group *g = group_dicts(&k, WORDS, sizeof WORDS / sizeof *WORDS);
+    CHECK(g != NULL);
+    if (!g) return;
     CHECK_EQ_INT(phrase_group_add(g, k.d[0]), 0);
     CHECK_EQ_INT(phrase_group_add(g, k.d[1]), 0);
     CHECK_EQ_INT(phrase_group_add(g, k.d[1]), 0); /* already in */
@@ -462,15 +476,10 @@ TEST(phrase_group_enc_bits_of_one_dict)
         "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم الدولة", "وزارة", "كتيبة",
         "شهداء", "غارة", "غارات", "ل", "ب", "مدين", "غار", "قوا",
     };
-    keys_tally k = {{phrase_dict_new(), phrase_dict_new(), phrase_dict_new()}, 0, 0, 0,
-                    NULL, 0, 0, 0};
-    phrase_group *g = phrase_group_new();
-    CHECK(g && k.d[0] && k.d[1] && k.d[2]);
-    if (!g || !k.d[0] || !k.d[1] || !k.d[2]) return;
-    for (size_t w = 0; w < sizeof WORDS / sizeof *WORDS; w++)
-        for (int q = 0; q < 3; q++)
-            if (w % 3 == (size_t)q || (q == 2 && w % 2))
-                phrase_dict_add(k.d[q], WORDS[w], strlen(WORDS[w]), (uint32_t)w);
+    keys_tally k;
+    phrase_group *g = group_dicts(&k, WORDS, sizeof WORDS / sizeof *WORDS);
+    CHECK(g != NULL);
+    if (!g) return;
     for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k.d[q]), 0);
     k.group = g;
     for (k.ask = 0; k.ask < 2; k.ask++) {
