@@ -465,11 +465,10 @@ TEST(phrase_group_same_answers)
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }
 
-/* The bits for questions that strip enclitics are made for the first
- * dictionary of the group asked that way; the others asked that way in the
- * same scope are answered without them: answers stay those of a lookup
- * without a scope, when all three dictionaries are in the group. */
-TEST(phrase_group_enc_bits_of_one_dict)
+/* The bits for questions that strip enclitics are made for every
+ * dictionary of the group: answers stay those of a lookup without a scope,
+ * when all three dictionaries are in the group and asked that way. */
+TEST(phrase_group_enc_bits)
 {
     static const char *const WORDS[] = {
         "مدينة", "منطقة", "الجيش الوطني", "قوات", "سرت", "مصراتة", "قرب",
@@ -488,6 +487,69 @@ TEST(phrase_group_enc_bits_of_one_dict)
     }
     CHECK(k.matched >= 1000);
     CHECK_EQ_INT(k.bad, 0);
+    phrase_group_free(g);
+    for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
+}
+
+/* Each thread keeps its words' keys and group bits per word form across
+ * scopes: answers stay those of a lookup without a scope when forms are
+ * found again, when the thread keeps none, when it keeps so few that it
+ * starts again at nearly every scope and fills up inside one (the rest of
+ * the scope is computed token by token), and when another group comes, or
+ * a dictionary joins the group, whose bits the forms made before lack. */
+TEST(phrase_forms_same_answers)
+{
+    static const char *const WORDS[] = {
+        "مدينة", "منطقة", "الجيش الوطني", "قوات", "سرت", "مصراتة", "قرب",
+        "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم الدولة", "وزارة", "كتيبة",
+        "شهداء", "غارة", "غارات", "ل", "ب", "مدين", "غار", "قوا", "أمس",
+    };
+    static const char *const OTHERS[] = {
+        "بنغازي", "طرابلس", "الزاوية", "درنة", "صبراتة", "القطرون", "سدادة",
+        "المجلس", "الرئاسي", "حكومة", "الوفاق", "قال", "مصدر", "عسكري", "في",
+    };
+    keys_tally k;
+    phrase_group *g = group_dicts(&k, WORDS, sizeof WORDS / sizeof *WORDS);
+    CHECK(g != NULL);
+    if (!g) return;
+    for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k.d[q]), 0);
+    k.group = g;
+    static const size_t LIMITS[] = {32768, 0, 24};
+    for (int l = 0; l < 3; l++) {
+        phrase_forms_limit(LIMITS[l]);
+        phrase_forms_stats a = phrase_forms_stats_get();
+        test_each_file("examples/dev", ".txt", keys_file, &k);
+        keys_random(&k, 400, 0x2545F4914F6CDD1DULL + (unsigned long long)l);
+        phrase_forms_stats b = phrase_forms_stats_get();
+        size_t hits = b.hits - a.hits, misses = b.misses - a.misses;
+        size_t unkept = b.unkept - a.unkept, restarts = b.restarts - a.restarts;
+        if (l == 0) {
+            CHECK(hits >= 3000 && misses >= 1000 && unkept == 0);
+        } else if (l == 1) {
+            CHECK(hits == 0 && misses == 0);
+        } else {
+            CHECK(restarts >= 100 && unkept >= 1000 && hits >= 1000);
+        }
+    }
+    phrase_forms_limit(32768);
+    CHECK(k.matched >= 1000);
+    CHECK_EQ_INT(k.bad, 0);
+    /* other dictionaries in another group, two of them first: the forms
+     * start again for the group, and again when the third joins */
+    keys_tally o;
+    phrase_group *g2 = group_dicts(&o, OTHERS, sizeof OTHERS / sizeof *OTHERS);
+    CHECK(g2 != NULL);
+    if (g2) {
+        for (int q = 0; q < 2; q++) CHECK_EQ_INT(phrase_group_add(g2, o.d[q]), 0);
+        o.group = g2;
+        test_each_file("examples/dev", ".txt", keys_file, &o);
+        CHECK_EQ_INT(phrase_group_add(g2, o.d[2]), 0);
+        test_each_file("examples/dev", ".txt", keys_file, &o);
+        CHECK(o.matched >= 1000);
+        CHECK_EQ_INT(o.bad, 0);
+        phrase_group_free(g2);
+        for (int q = 0; q < 3; q++) phrase_dict_free(o.d[q]);
+    }
     phrase_group_free(g);
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }

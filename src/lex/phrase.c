@@ -16,6 +16,7 @@
 #include "text/text_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -719,11 +720,24 @@ struct phrase_memo {
     uint32_t base;
     /* the scope's keys of every token (scope_mask: complete, and not moved
      * while the scope lasts) when d is asked with proclitics only, so a
-     * first question is match_pro_keys over them; else NULL */
+     * first question is match_pro_keys over them; else NULL. A token's
+     * keys are its word form's (*form_keys, see token_keys) or the
+     * scope's own. */
     const pro_key *keys;
+    pro_key *const *form_keys;
     const uint32_t *key_at;
     const uint8_t *nkeys;
 };
+
+/* key_at[i] of a token whose keys are its word form's: FORM_KEY | their
+ * offset in the thread's forms (which only grow while a scope holds them);
+ * else 1 + their offset in the scope's own keys (0: not yet computed). */
+#define FORM_KEY 0x80000000u
+
+static inline const pro_key *token_keys(const pro_key *own,
+                                        pro_key *const *form_keys, uint32_t at) {
+    return at & FORM_KEY ? *form_keys + (at & ~FORM_KEY) : own + (at - 1);
+}
 
 /* A memo's per-token answers live in a table reused from memo to memo on
  * the same thread, so a memo is made without clearing 4 bytes per token:
@@ -826,7 +840,8 @@ static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
         /* match_keys' own path for these flags, with the keys at hand */
         memset(m, 0, sizeof *m);
         match_pro_keys(pm->d, pm->toks, pm->n, i, pm->flags,
-                       pm->keys + (pm->key_at[i] - 1), pm->nkeys[i], m);
+                       token_keys(pm->keys, pm->form_keys, pm->key_at[i]),
+                       pm->nkeys[i], m);
         found = m->ntoks > 0;
     } else {
         found = pm->bits ? (pm->bits[i] & pm->bit) &&
@@ -885,9 +900,13 @@ void phrase_memo_free(phrase_memo *pm) {
 #define GROUP_MAX 32
 
 struct phrase_group {
-    uint32_t *bits; /* 1 << GROUP_BITS buckets */
-    int n;          /* dictionaries */
+    uint32_t *bits;  /* 1 << GROUP_BITS buckets */
+    int n;           /* dictionaries */
+    uint64_t serial; /* new for every group and every change of its bits */
 };
+
+/* Group serials, unique in the process (see word forms below). */
+static _Atomic uint64_t group_serials;
 
 static inline size_t group_bucket(uint64_t hf) {
     return (size_t)(hf >> 24) & ((1u << GROUP_BITS) - 1);
@@ -899,6 +918,7 @@ phrase_group *phrase_group_new(void) {
         free(g);
         return NULL;
     }
+    if (g) g->serial = ++group_serials;
     return g;
 }
 
@@ -913,6 +933,7 @@ int phrase_group_add(phrase_group *g, phrase_dict *d) {
     }
     d->group = g;
     d->bit = bit;
+    g->serial = ++group_serials;
     return 0;
 }
 
@@ -957,12 +978,12 @@ struct phrase_scope {
      * them may start a phrase in), or NULL: no group, or no memory */
     const phrase_group *group;
     uint32_t *mask;
-    /* the bits of one dictionary, enc_dict, for questions that also strip
-     * the word's enclitics (see scope_enc_mask), made on the first such
-     * question; NULL until then or when memory ran out (enc_failed) */
+    /* per token: the same for questions that also strip the word's
+     * enclitics (mask, and the bits of the stems before them: see
+     * form_bits), made with mask */
     uint32_t *enc_mask;
-    const phrase_dict *enc_dict;
-    int enc_failed;
+    struct form_cache *fc; /* the word forms some keys are in, held */
+    pro_key *const *form_keys; /* &fc->keys */
 };
 
 static _Thread_local phrase_scope *scope_now;
@@ -997,7 +1018,7 @@ static const pro_key *scope_pro_keys(const marsad_token *toks, size_t n,
         sc->nkeys_used += k;
     }
     *nk = sc->nkeys[i];
-    return sc->keys + (sc->key_at[i] - 1);
+    return token_keys(sc->keys, sc->form_keys, sc->key_at[i]);
 }
 
 static inline size_t slot_of(const phrase_dict *d, unsigned flags) {
@@ -1007,17 +1028,231 @@ static inline size_t slot_of(const phrase_dict *d, unsigned flags) {
     return (size_t)((x + flags * 17u) & (SCOPE_SLOTS - 1));
 }
 
-/* Every token's keys (as scope_pro_keys gives them) and group bits,
- * computed here for all tokens at once: every finder reads every word. */
+/* ---- word forms ---------------------------------------------------------- */
+
+/* What a scope computes for every token depends on the word alone (and the
+ * group): its keys, and the group's bits for them and for its stems before
+ * enclitics. A news text repeats its words (the hundred commonest forms
+ * make a third of the tokens, the thousand commonest three quarters), so
+ * each thread keeps these per word form, across documents: a token whose
+ * form was seen costs a look-up and a copy, not its keys' hashes and a
+ * dozen probes of the group's filter. The forms are those of one group
+ * (its serial: a new group, or a group a dictionary joined since, starts
+ * them again), up to forms_max of them (then they start again), of words
+ * shorter than FORM_BYTES (longer ones are computed every time). */
+#define FORMS_MAX 32768
+#define FORM_BYTES 64
+
+typedef struct {
+    uint64_t hf;      /* mixed hash of the word's polynomial (0: empty) */
+    uint32_t off;     /* the word's bytes in fc->bytes */
+    uint8_t len;      /* and their number */
+    uint8_t nkeys;    /* its keys, in fc->keys from key_off */
+    uint32_t key_off;
+    uint32_t mask;    /* the group's bits for its keys */
+    uint32_t enc;     /* and for its stems before an enclitic */
+} form;
+
+typedef struct form_cache {
+    form *slots;      /* open addressing, at most half full */
+    size_t nslots, nforms;
+    char *bytes;
+    size_t nbytes, capbytes;
+    pro_key *keys;
+    size_t nkeys, capkeys;
+    uint64_t serial;  /* of the group the bits are from */
+    int held;         /* scopes that read keys here (forms are not
+                         forgotten while one lasts) */
+} form_cache;
+
+static pthread_key_t forms_key;
+static pthread_once_t forms_once = PTHREAD_ONCE_INIT;
+static int forms_key_ok;
+static _Thread_local size_t forms_max = FORMS_MAX;
+static _Thread_local phrase_forms_stats forms_stats;
+
+static void form_cache_free(void *p) {
+    form_cache *fc = p;
+    if (!fc) return;
+    free(fc->slots);
+    free(fc->bytes);
+    free(fc->keys);
+    free(fc);
+}
+
+static void forms_key_init(void) {
+    forms_key_ok = pthread_key_create(&forms_key, form_cache_free) == 0;
+}
+
+/* Forgets every form, keeping the memory. */
+static void forms_clear(form_cache *fc, uint64_t serial) {
+    memset(fc->slots, 0, fc->nslots * sizeof *fc->slots);
+    fc->nforms = fc->nbytes = fc->nkeys = 0;
+    fc->serial = serial;
+}
+
+/* The thread's forms for group g, or NULL (no memory, or none wanted). */
+static form_cache *forms_for(const phrase_group *g) {
+    if (!forms_max) return NULL;
+    pthread_once(&forms_once, forms_key_init);
+    if (!forms_key_ok) return NULL;
+    form_cache *fc = pthread_getspecific(forms_key);
+    if (!fc) {
+        fc = calloc(1, sizeof *fc);
+        if (!fc) return NULL;
+        fc->nslots = 1024;
+        fc->slots = calloc(fc->nslots, sizeof *fc->slots);
+        if (!fc->slots || pthread_setspecific(forms_key, fc) != 0) {
+            form_cache_free(fc);
+            return NULL;
+        }
+        fc->serial = g->serial;
+    }
+    if (fc->held) /* a scope began inside another: it adds no forms */
+        return fc->serial == g->serial ? fc : NULL;
+    if (fc->serial != g->serial || fc->nforms > forms_max - forms_max / 4) {
+        /* another group, or nearly full: start again (only here, where no
+         * scope reads the forms) */
+        forms_clear(fc, g->serial);
+        forms_stats.restarts++;
+    }
+    return fc;
+}
+
+/* The group's bits for the keys k[0..nk) of the word w (wl bytes), and
+ * (*enc) for the stems w[pro .. wl - e] for every enclitic e the word may
+ * end with and every proclitic pro it may start with (none included):
+ * match_direct tries a subset of them (the segmentations
+ * marsad_clitic_segments keeps), so a clear bit is still a sure "no".
+ *
+ * A word shorter than KEYMAX has its stems w[pro .. wl) among its keys (the
+ * whole word, and every proclitic that leaves two code points; a proclitic
+ * that leaves fewer leaves fewer before the enclitic too, and
+ * marsad_clitic_segments drops it), so the stems before each enclitic come
+ * from those keys' polynomials without reading the word again:
+ * P(w[pro..q)) = (P(w[pro..wl)) - P(w[q..wl))) * B^-(wl - q). A longer word
+ * gets every bit without looking. */
+static uint32_t form_bits(const phrase_group *g, const char *w, size_t wl,
+                          const pro_key *k, size_t nk, uint32_t *enc) {
+    uint32_t bits = 0, eb = 0;
+    for (size_t q = 0; q < nk; q++) bits |= g->bits[group_bucket(k[q].hf)];
+    uint8_t encs[2];
+    size_t ne = wl ? text_enclitics(w, wl, encs) : 0;
+    if (ne && wl >= KEYMAX) {
+        eb = UINT32_MAX;
+    } else {
+        for (size_t e = 0; e < ne; e++) {
+            size_t q = wl - encs[e];
+            uint64_t suf = text_key_step(0, w + q, encs[e]);
+            for (size_t j = 0; j < nk; j++) {
+                if (k[j].al || k[j].pl >= q) continue;
+                uint64_t hs = (k[j].h - suf) * pow_inv[encs[e]];
+                eb |= g->bits[group_bucket(poly_final(hs))];
+            }
+        }
+    }
+    *enc = bits | eb;
+    return bits;
+}
+
+/* Makes room in fc for one more form of wl bytes: grows the table. -1
+ * when fc is full (forms_max forms) or memory runs out. */
+static int forms_room(form_cache *fc, size_t wl) {
+    if (fc->nforms >= forms_max) return -1;
+    if ((fc->nforms + 1) * 2 > fc->nslots) {
+        size_t nn = fc->nslots * 2;
+        form *ns = calloc(nn, sizeof *ns);
+        if (!ns) return -1;
+        for (size_t i = 0; i < fc->nslots; i++) {
+            if (!fc->slots[i].hf) continue;
+            size_t j = fc->slots[i].hf & (nn - 1);
+            while (ns[j].hf) j = (j + 1) & (nn - 1);
+            ns[j] = fc->slots[i];
+        }
+        free(fc->slots);
+        fc->slots = ns;
+        fc->nslots = nn;
+    }
+    if (fc->nbytes + wl > fc->capbytes) {
+        size_t nc = fc->capbytes ? fc->capbytes * 2 : 16384;
+        char *nb = realloc(fc->bytes, nc);
+        if (!nb) return -1;
+        fc->bytes = nb;
+        fc->capbytes = nc;
+    }
+    if (fc->nkeys + PRO_KEYS > fc->capkeys) {
+        size_t nc = fc->capkeys ? fc->capkeys * 2 : 4096;
+        pro_key *nk = realloc(fc->keys, nc * sizeof *nk);
+        if (!nk) return -1;
+        fc->keys = nk;
+        fc->capkeys = nc;
+    }
+    return 0;
+}
+
+/* The form of token t (0 < length < FORM_BYTES) in fc, made when new;
+ * NULL when fc is full or memory runs out. */
+static const form *form_of(form_cache *fc, const phrase_group *g,
+                           const marsad_token *t) {
+    const char *w = t->norm;
+    size_t wl = t->norm_len;
+    uint64_t hf = poly_final(text_token_key(t));
+    size_t mask = fc->nslots - 1;
+    for (size_t i = hf & mask;; i = (i + 1) & mask) {
+        const form *f = &fc->slots[i];
+        if (!f->hf) break;
+        if (f->hf == hf && f->len == wl && same_bytes(fc->bytes + f->off, w, wl)) {
+            forms_stats.hits++;
+            return f;
+        }
+    }
+    if (forms_room(fc, wl)) {
+        forms_stats.unkept++;
+        return NULL;
+    }
+    forms_stats.misses++;
+    mask = fc->nslots - 1; /* the table may have grown, or been cleared */
+    size_t i = hf & mask;
+    while (fc->slots[i].hf) i = (i + 1) & mask;
+    form *f = &fc->slots[i];
+    pro_key *k = fc->keys + fc->nkeys;
+    size_t nk = pro_keys(t, k);
+    f->mask = form_bits(g, w, wl, k, nk, &f->enc);
+    f->hf = hf;
+    f->off = (uint32_t)fc->nbytes;
+    f->len = (uint8_t)wl;
+    f->nkeys = (uint8_t)nk;
+    f->key_off = (uint32_t)fc->nkeys;
+    memcpy(fc->bytes + fc->nbytes, w, wl);
+    fc->nbytes += wl;
+    fc->nkeys += nk;
+    fc->nforms++;
+    return f;
+}
+
+void phrase_forms_limit(size_t max) { forms_max = max < FORMS_MAX ? max : FORMS_MAX; }
+
+phrase_forms_stats phrase_forms_stats_get(void) { return forms_stats; }
+
+/* Every token's keys (as scope_pro_keys gives them) and group bits, with
+ * and without its enclitics, computed here for all tokens at once (every
+ * finder reads every word), from the word's form when it was seen. */
 static void scope_mask(phrase_scope *sc, const phrase_group *g) {
     size_t n = sc->n;
     if (n >= UINT32_MAX / PRO_KEYS) return;
     uint32_t *mask = malloc((n ? n : 1) * sizeof *mask);
+    uint32_t *em = malloc((n ? n : 1) * sizeof *em);
     sc->key_at = malloc((n ? n : 1) * sizeof *sc->key_at);
     sc->nkeys = malloc(n ? n : 1);
     sc->capkeys = 2 * n + PRO_KEYS; /* about 1.5 keys per token */
     sc->keys = malloc(sc->capkeys * sizeof *sc->keys);
-    if (!mask || !sc->key_at || !sc->nkeys || !sc->keys) goto fail;
+    if (!mask || !em || !sc->key_at || !sc->nkeys || !sc->keys) goto fail;
+    form_cache *fc = forms_for(g);
+    if (fc) {
+        fc->held++;
+        sc->fc = fc;
+        sc->form_keys = &fc->keys;
+    }
     for (size_t i = 0; i < n; i++) {
         if (sc->nkeys_used + PRO_KEYS > sc->capkeys) {
             size_t nc = sc->capkeys * 2;
@@ -1026,77 +1261,33 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
             sc->keys = nk;
             sc->capkeys = nc;
         }
+        const marsad_token *t = &sc->toks[i];
+        const form *f = fc && t->norm_len && t->norm_len < FORM_BYTES
+                            ? form_of(fc, g, t)
+                            : NULL;
+        if (f) {
+            sc->key_at[i] = FORM_KEY | f->key_off;
+            sc->nkeys[i] = f->nkeys;
+            mask[i] = f->mask;
+            em[i] = f->enc;
+            continue;
+        }
         pro_key *k = sc->keys + sc->nkeys_used;
-        size_t nk = pro_keys(&sc->toks[i], k);
+        size_t nk = pro_keys(t, k);
+        mask[i] = form_bits(g, t->norm, t->norm_len, k, nk, &em[i]);
         sc->key_at[i] = (uint32_t)(sc->nkeys_used + 1);
         sc->nkeys[i] = (uint8_t)nk;
         sc->nkeys_used += nk;
-        uint32_t bits = 0;
-        for (size_t q = 0; q < nk; q++) bits |= g->bits[group_bucket(k[q].hf)];
-        mask[i] = bits;
     }
     sc->group = g;
     sc->mask = mask;
+    sc->enc_mask = em;
     return;
 fail:
     /* no keys are remembered then (every answer is computed) */
     free(mask);
+    free(em);
     sc->keys_failed = 1;
-}
-
-/* Each token's bit for d (d->bit when a key a question that strips
- * enclitics may try lands in a bucket of the group's filter where d has a
- * first word, else 0): the scope keys (the word, its stems after
- * proclitics, ال + stem; scope_mask has their bits), and the stems
- * w[pro .. len - enc] for every enclitic enc the word may end with and
- * every proclitic pro it may start with (none included). match_direct
- * tries a subset of them (the segmentations marsad_clitic_segments keeps),
- * so a clear bit is still a sure "no". Only the trigger lexicon strips
- * enclitics, so the bits are made for one dictionary: a token whose scope
- * keys already give d's bit needs no enclitic stems read.
- *
- * A word shorter than KEYMAX has its stems w[pro .. len) among its scope
- * keys (the whole word, and every proclitic that leaves two code points;
- * a proclitic that leaves fewer leaves fewer before the enclitic too, and
- * marsad_clitic_segments drops it), so the stems before each enclitic come
- * from those keys' polynomials without reading the word again:
- * P(w[pro..q)) = (P(w[pro..len)) - P(w[q..len))) * B^-(len - q). A longer
- * word gets the bit without looking. */
-static void scope_enc_mask(phrase_scope *sc, const phrase_dict *d) {
-    uint32_t *em = malloc((sc->n ? sc->n : 1) * sizeof *em);
-    if (!em) {
-        sc->enc_failed = 1;
-        return;
-    }
-    const phrase_group *g = sc->group;
-    const uint32_t bit = d->bit;
-    for (size_t i = 0; i < sc->n; i++) {
-        const marsad_token *t = &sc->toks[i];
-        const char *w = t->norm;
-        size_t wl = t->norm_len;
-        uint32_t bits = sc->mask[i] & bit;
-        uint8_t encs[2];
-        size_t ne = bits || !wl ? 0 : text_enclitics(w, wl, encs);
-        if (ne && wl >= KEYMAX) {
-            bits = bit;
-        } else if (ne) {
-            const pro_key *k = sc->keys + (sc->key_at[i] - 1);
-            size_t nk = sc->nkeys[i];
-            for (size_t e = 0; e < ne; e++) {
-                size_t q = wl - encs[e];
-                uint64_t suf = text_key_step(0, w + q, encs[e]);
-                for (size_t j = 0; j < nk; j++) {
-                    if (k[j].al || k[j].pl >= q) continue;
-                    uint64_t hs = (k[j].h - suf) * pow_inv[encs[e]];
-                    bits |= g->bits[group_bucket(poly_final(hs))];
-                }
-            }
-            bits &= bit;
-        }
-        em[i] = bits;
-    }
-    sc->enc_mask = em;
-    sc->enc_dict = d;
 }
 
 /* The current scope's group bits per token when they can answer for d
@@ -1109,10 +1300,7 @@ static const uint32_t *scope_bits(const phrase_dict *d, const marsad_token *toks
     if (!d->bit || !sc || !sc->mask || sc->group != d->group || sc->toks != toks ||
         sc->n != n)
         return NULL;
-    if (!(flags & PHRASE_ENC)) return sc->mask;
-    if (!sc->enc_mask && !sc->enc_failed) scope_enc_mask(sc, d);
-    /* another dictionary asked with enclitics is asked without bits */
-    return sc->enc_dict == d ? sc->enc_mask : NULL;
+    return flags & PHRASE_ENC ? sc->enc_mask : sc->mask;
 }
 
 static int group_says_no(const phrase_dict *d, const marsad_token *toks,
@@ -1149,6 +1337,7 @@ void phrase_scope_end(phrase_scope *sc) {
     free(sc->keys);
     free(sc->mask);
     free(sc->enc_mask);
+    if (sc->fc) sc->fc->held--;
     free(sc);
 }
 
@@ -1174,6 +1363,7 @@ static phrase_memo *scope_memo_find(phrase_scope *sc, const phrase_dict *d,
         if (pm->bits && (flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO &&
             sc->mask && !sc->keys_failed) {
             pm->keys = sc->keys;
+            pm->form_keys = sc->form_keys;
             pm->key_at = sc->key_at;
             pm->nkeys = sc->nkeys;
         }

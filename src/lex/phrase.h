@@ -96,6 +96,22 @@ void phrase_group_free(phrase_group *g);
 phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
                                        const phrase_group *g);
 
+/* A scope with a group computes, for every token, what depends on the word
+ * alone (its keys and the group's bits for them); each thread keeps that
+ * per word form across scopes (up to 32,768 forms of words under 64 bytes;
+ * it starts again at a scope's beginning when three quarters full, or for
+ * another group). Answers are unchanged. For tests and measures, the
+ * thread's counts: tokens whose form was found (hits), was made (misses),
+ * could not be kept (unkept: the forms full, or no memory; computed for
+ * the token alone), and the times the forms started again (restarts).
+ * phrase_forms_limit sets how many forms the thread keeps (at most 32,768;
+ * 0: none, every token computed). */
+typedef struct {
+    size_t hits, misses, unkept, restarts;
+} phrase_forms_stats;
+phrase_forms_stats phrase_forms_stats_get(void);
+void phrase_forms_limit(size_t max);
+
 /* One dictionary asked with the same flags about one token array, many
  * times: the document scope's memo is found once, not per question.
  * phrase_ask(a, i, m) is phrase_dict_match(d, toks, n, i, flags, m). The
