@@ -492,7 +492,7 @@ TEST(phrase_group_enc_bits)
 }
 
 /* Each thread keeps its words' keys and group bits per word form across
- * scopes: answers stay those of a lookup without a scope when forms are
+ * scopes, and the first-word hits of the forms asked about: answers stay those of a lookup without a scope when forms are
  * found again, when the thread keeps none, when it keeps so few that it
  * starts again at nearly every scope and fills up inside one (the rest of
  * the scope is computed token by token), and when another group comes, or
@@ -523,12 +523,15 @@ TEST(phrase_forms_same_answers)
         phrase_forms_stats b = phrase_forms_stats_get();
         size_t hits = b.hits - a.hits, misses = b.misses - a.misses;
         size_t unkept = b.unkept - a.unkept, restarts = b.restarts - a.restarts;
+        size_t found = b.hits_found - a.hits_found, made = b.hits_made - a.hits_made;
         if (l == 0) {
             CHECK(hits >= 3000 && misses >= 1000 && unkept == 0);
+            CHECK(found >= 1000 && made >= 200);
         } else if (l == 1) {
-            CHECK(hits == 0 && misses == 0);
+            CHECK(hits == 0 && misses == 0 && found == 0 && made == 0);
         } else {
             CHECK(restarts >= 100 && unkept >= 1000 && hits >= 1000);
+            CHECK(found >= 300 && made >= 1000);
         }
     }
     phrase_forms_limit(32768);

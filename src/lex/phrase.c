@@ -41,10 +41,16 @@ struct phrase_dict {
                                   slot (nslots / 8 words) */
     uint64_t *next;            /* the same of the keys of several tokens */
     const phrase_group *group; /* the group that knows its first words */
+    uint64_t serial;           /* see serials */
     uint32_t bit;              /* its bit there (0: none) */
 };
 
 #define NO_PARENT UINT32_MAX
+
+/* Serials of dictionaries and groups, unique in the process: a new one for
+ * every dictionary and group made, and every change of their contents, so
+ * what a thread keeps of them (see word forms) is known to be theirs. */
+static _Atomic uint64_t serials;
 
 /* Longest key matching builds, in bytes. */
 #define KEYMAX 1024
@@ -150,6 +156,7 @@ phrase_dict *phrase_dict_new(void) {
     pthread_once(&pow_once, pow_init);
     phrase_dict *d = calloc(1, sizeof *d);
     if (!d) return NULL;
+    d->serial = ++serials;
     d->nslots = 1024;
     d->slots = calloc(d->nslots, sizeof *d->slots);
     if (!d->slots || first_build(d)) {
@@ -242,6 +249,7 @@ int phrase_dict_add_key(phrase_dict *d, const char *key, size_t len,
     /* a group knows the first words the dictionary had when it joined */
     d->group = NULL;
     d->bit = 0;
+    d->serial = ++serials;
     /* every token-wise prefix is marked, so matching can stop early, and
      * each key knows the one before its last space */
     size_t ntok = 1;
@@ -377,27 +385,6 @@ static const slot *find_next(const phrase_dict *d, const slot *p, const char *w,
     }
 }
 
-/* Matches from toks[i], whose first word (after clitic stripping) is the
- * key a + b with polynomial h, extending token by token through
- * toks[i+1..] and recording the longest full match in *best. */
-static inline void extend_found(const phrase_dict *d, const marsad_token *toks,
-                                size_t n, size_t i, unsigned flags,
-                                const char *a, size_t alen, const char *b,
-                                size_t blen, uint64_t h, uint64_t hf,
-                                uint8_t pro, phrase_match *best);
-
-/* The cheap part inline (most first words are no phrase's): the filter. */
-static inline void extend(const phrase_dict *d, const marsad_token *toks,
-                          size_t n, size_t i, unsigned flags, const char *a,
-                          size_t alen, const char *b, size_t blen, uint64_t h,
-                          uint8_t pro, phrase_match *best) {
-    size_t flen = alen + blen;
-    if (flen == 0 || flen >= KEYMAX) return;
-    uint64_t hf = poly_final(h);
-    if (first_has(d, hf))
-        extend_found(d, toks, n, i, flags, a, alen, b, blen, h, hf, pro, best);
-}
-
 /* Records the full phrase at slot s, ntoks tokens long, in *best when it
  * is longer than the best so far, or as long with a shorter proclitic. */
 static inline void record(const slot *s, uint32_t ntoks, uint8_t pro,
@@ -442,15 +429,55 @@ static void extend_more(const phrase_dict *d, const marsad_token *toks,
     } while (s->has_next); /* else no longer phrase begins with this key */
 }
 
-static inline void extend_found(const phrase_dict *d, const marsad_token *toks,
-                                size_t n, size_t i, unsigned flags,
-                                const char *a, size_t alen, const char *b,
-                                size_t blen, uint64_t h, uint64_t hf,
-                                uint8_t pro, phrase_match *best) {
+/* ---- first words ------------------------------------------------------------ */
+
+/* A key of the word at toks[i] that is a first word of d: matching records
+ * it (one token), and extends it through the next tokens when a longer key
+ * begins with it. Which keys of a word are first words depends on the word
+ * alone, so they are found (the hits, in the order matching tries them)
+ * and then played over the tokens (play_hits); a scope keeps the hits of a
+ * word form for each dictionary it is asked about (see word forms). */
+typedef struct {
+    const slot *s;  /* the key's slot */
+    uint64_t h;     /* its polynomial */
+    uint8_t pro;    /* bytes of proclitic stripped */
+    uint8_t enc;    /* bytes of enclitic stripped (then the match is the
+                       one word, taken when nothing was found before it) */
+} first_hit;
+
+/* Most hits a word gives: the word, then for each of its segmentations a
+ * stem and ال + stem (marsad_clitic_segments gives 32 at most, the first
+ * being the word). */
+#define FIRST_HITS 64
+
+/* Adds the hit of the key a + b (polynomial h) when it is a first word of
+ * d (the filter first: most keys are no first word). */
+static inline void hit_key(const phrase_dict *d, const char *a, size_t alen,
+                           const char *b, size_t blen, uint64_t h, uint8_t pro,
+                           first_hit *out, size_t *nh) {
+    size_t flen = alen + blen;
+    if (flen == 0 || flen >= KEYMAX) return;
+    uint64_t hf = poly_final(h);
+    if (!first_has(d, hf)) return;
     const slot *s = find2(d, a, alen, b, blen, hf);
-    if (!s->key_len) return;
-    record(s, 1, pro, best);
-    if (s->has_next) extend_more(d, toks, n, i, flags, s, h, pro, best);
+    if (s->key_len) out[(*nh)++] = (first_hit){s, h, pro, 0};
+}
+
+/* The longest match of the hits fh[0..nh) of toks[i], into *m (zeroed by
+ * the caller). */
+static void play_hits(const phrase_dict *d, const marsad_token *toks, size_t n,
+                      size_t i, unsigned flags, const first_hit *fh, size_t nh,
+                      phrase_match *m) {
+    for (size_t q = 0; q < nh; q++) {
+        const slot *s = fh[q].s;
+        if (fh[q].enc) {
+            if (m->ntoks == 0)
+                *m = (phrase_match){1, fh[q].pro, fh[q].enc, s->vals, s->nvals};
+            continue;
+        }
+        record(s, 1, fh[q].pro, m);
+        if (s->has_next) extend_more(d, toks, n, i, flags, s, fh[q].h, fh[q].pro, m);
+    }
 }
 
 /* Is the proclitic p (pl bytes) one ending in ال or لل (بال, وال, لل ...)? */
@@ -463,19 +490,18 @@ static int ends_with_al(const char *p, size_t pl) {
 #define POLY_AL ((uint64_t)0xD8 * HB * HB * HB + (uint64_t)0xA7 * HB * HB + \
                  (uint64_t)0xD9 * HB + (uint64_t)0x84)
 
-/* The stem t->norm[pl .. len - el), whose polynomial is hs: alone, and with
- * its article back when the proclitic swallowed one (بالمدينة → المدينة). */
-static void try_stem(const phrase_dict *d, const marsad_token *toks, size_t n,
-                     size_t i, unsigned flags, size_t pl, size_t el,
-                     uint64_t hs, phrase_match *m) {
-    const marsad_token *t = &toks[i];
+/* The hits of the stem t->norm[pl ..), whose polynomial is hs: alone, and
+ * with its article back when the proclitic swallowed one (بالمدينة →
+ * المدينة). */
+static void stem_hits(const phrase_dict *d, const marsad_token *t, size_t pl,
+                      uint64_t hs, first_hit *out, size_t *nh) {
     const char *stem = t->norm + pl;
-    size_t sl = t->norm_len - pl - el;
+    size_t sl = t->norm_len - pl;
     if (sl >= KEYMAX) return; /* longer than any key matching builds */
-    extend(d, toks, n, i, flags, stem, sl, "", 0, hs, (uint8_t)pl, m);
+    hit_key(d, stem, sl, "", 0, hs, (uint8_t)pl, out, nh);
     if (ends_with_al(t->norm, pl) && sl + 4 < KEYMAX)
-        extend(d, toks, n, i, flags, "ال", 4, stem, sl,
-               POLY_AL * pow_any(sl) + hs, (uint8_t)(pl - 4), m);
+        hit_key(d, "ال", 4, stem, sl, POLY_AL * pow_any(sl) + hs,
+                (uint8_t)(pl - 4), out, nh);
 }
 
 /* The first keys a word offers a dictionary that allows proclitics, in the
@@ -536,28 +562,80 @@ static HOT_INLINE size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) 
 static const pro_key *scope_pro_keys(const marsad_token *toks, size_t n,
                                      size_t i, size_t *nk);
 
+/* The hits of token t (n > 0 bytes) for a dictionary asked with
+ * proclitics only, from its keys k[0..nk) (match_direct's order). */
+static size_t pro_key_hits(const phrase_dict *d, const marsad_token *t,
+                           const pro_key *k, size_t nk, first_hit *out) {
+    const char *w = t->norm;
+    size_t wl = t->norm_len, nh = 0;
+    for (size_t q = 0; q < nk; q++) {
+        if (!first_has(d, k[q].hf)) continue;
+        size_t pl = k[q].pl;
+        const slot *s = k[q].al ? find2(d, "ال", 4, w + pl, wl - pl, k[q].hf)
+                                : find2(d, w + pl, wl - pl, "", 0, k[q].hf);
+        if (s->key_len)
+            out[nh++] = (first_hit){s, k[q].h, (uint8_t)(k[q].al ? pl - 4 : pl), 0};
+    }
+    return nh;
+}
+
 /* match_direct's proclitics-only case over the keys of the word. */
 static void match_pro_keys(const phrase_dict *d, const marsad_token *toks,
                            size_t n, size_t i, unsigned flags,
                            const pro_key *k, size_t nk, phrase_match *m) {
-    const char *w = toks[i].norm;
-    size_t wl = toks[i].norm_len;
-    for (size_t q = 0; q < nk; q++) {
-        if (!first_has(d, k[q].hf)) continue;
-        size_t pl = k[q].pl;
-        if (k[q].al)
-            extend_found(d, toks, n, i, flags, "ال", 4, w + pl, wl - pl, k[q].h,
-                         k[q].hf, (uint8_t)(pl - 4), m);
-        else
-            extend_found(d, toks, n, i, flags, w + pl, wl - pl, "", 0, k[q].h,
-                         k[q].hf, (uint8_t)pl, m);
-    }
+    first_hit fh[PRO_KEYS];
+    size_t nh = pro_key_hits(d, &toks[i], k, nk, fh);
+    play_hits(d, toks, n, i, flags, fh, nh, m);
 }
 
 /* Does the current scope's group know that no key of toks[i] is a first
  * word of d (so the answer is "no")? */
 static int group_says_no(const phrase_dict *d, const marsad_token *toks,
                          size_t n, size_t i, unsigned flags);
+
+/* The hits of token t (n > 0 bytes) for d asked with flags, without the
+ * scope's keys: the word, then (proclitics only) the stems its proclitics
+ * leave, shortest proclitic first, or (enclitics allowed) the stems of the
+ * segmentations marsad_clitic_segments gives, in its order. */
+static size_t word_hits(const phrase_dict *d, const marsad_token *t,
+                        unsigned flags, first_hit *out) {
+    const char *w = t->norm;
+    size_t wl = t->norm_len, nh = 0;
+    uint64_t h = text_token_key(t);
+    hit_key(d, w, wl, "", 0, h, 0, out, &nh);
+    if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
+        uint8_t pros[4];
+        size_t np = text_proclitics(w, wl, pros);
+        for (size_t k = 0; k < np; k++) {
+            size_t pl = pros[k];
+            if (pl >= wl || text_cp_count(w + pl, wl - pl) < 2) continue;
+            /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
+            uint64_t hs = h - text_key_step(0, w, pl) * pow_any(wl - pl);
+            stem_hits(d, t, pl, hs, out, &nh);
+        }
+    } else if (flags & (PHRASE_PRO | PHRASE_ENC)) {
+        marsad_seg segs[32];
+        int ns = marsad_clitic_segments(w, wl, segs, 32);
+        for (int s = 1; s < ns; s++) {
+            if (segs[s].pro && !(flags & PHRASE_PRO)) continue;
+            const char *stem = w + segs[s].pro;
+            size_t sl = wl - segs[s].pro - segs[s].enc;
+            uint64_t hs = text_key_step(0, stem, sl);
+            if (!segs[s].enc) {
+                stem_hits(d, t, segs[s].pro, hs, out, &nh);
+                continue;
+            }
+            /* an enclitic ends the phrase: one-word match only */
+            if (!(flags & PHRASE_ENC)) continue;
+            uint64_t hf = poly_final(hs);
+            if (!first_has(d, hf)) continue;
+            const slot *sl_ = find(d, stem, sl, hf);
+            if (sl_->key_len && sl_->is_full)
+                out[nh++] = (first_hit){sl_, hs, segs[s].pro, segs[s].enc};
+        }
+    }
+    return nh;
+}
 
 /* phrase_dict_match without the document's memo or the group's bits. */
 static int match_keys(const phrase_dict *d, const marsad_token *toks,
@@ -572,49 +650,9 @@ static int match_keys(const phrase_dict *d, const marsad_token *toks,
             return m->ntoks > 0;
         }
     }
-    const marsad_token *t = &toks[i];
-    const char *w = t->norm;
-    size_t wl = t->norm_len;
-    uint64_t h = text_token_key(t);
-    extend(d, toks, n, i, flags, w, wl, "", 0, h, 0, m);
-    if ((flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
-        /* proclitics only: the segmentations without enclitics, in the
-         * order marsad_clitic_segments gives them (shortest first) */
-        uint8_t pros[4];
-        size_t np = text_proclitics(w, wl, pros);
-        for (size_t k = 0; k < np; k++) {
-            size_t pl = pros[k];
-            if (pl >= wl || text_cp_count(w + pl, wl - pl) < 2) continue;
-            /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
-            uint64_t hs = h - text_key_step(0, w, pl) * pow_any(wl - pl);
-            try_stem(d, toks, n, i, flags, pl, 0, hs, m);
-        }
-    } else if (flags & (PHRASE_PRO | PHRASE_ENC)) {
-        marsad_seg segs[32];
-        int ns = marsad_clitic_segments(w, wl, segs, 32);
-        for (int s = 1; s < ns; s++) {
-            if (segs[s].pro && !(flags & PHRASE_PRO)) continue;
-            const char *stem = w + segs[s].pro;
-            size_t sl = wl - segs[s].pro - segs[s].enc;
-            uint64_t hs = text_key_step(0, stem, sl);
-            if (segs[s].enc) {
-                /* an enclitic ends the phrase: one-word match only */
-                if (!(flags & PHRASE_ENC)) continue;
-                uint64_t hf = poly_final(hs);
-                if (!first_has(d, hf)) continue;
-                const slot *sl_ = find(d, stem, sl, hf);
-                if (sl_->key_len && sl_->is_full && m->ntoks == 0) {
-                    m->ntoks = 1;
-                    m->pro = segs[s].pro;
-                    m->enc = segs[s].enc;
-                    m->values = sl_->vals;
-                    m->nvalues = sl_->nvals;
-                }
-                continue;
-            }
-            try_stem(d, toks, n, i, flags, segs[s].pro, 0, hs, m);
-        }
-    }
+    first_hit fh[FIRST_HITS];
+    size_t nh = word_hits(d, &toks[i], flags, fh);
+    play_hits(d, toks, n, i, flags, fh, nh, m);
     return m->ntoks > 0;
 }
 
@@ -727,12 +765,19 @@ struct phrase_memo {
     pro_key *const *form_keys;
     const uint32_t *key_at;
     const uint8_t *nkeys;
+    /* the thread's word forms, when the scope's tokens have them
+     * (form_id), and the memo's kind there: the first-word hits of every
+     * form asked about are kept (form_hits); else NULL */
+    struct form_cache *fc;
+    const uint32_t *form_id;
+    int kind;
 };
 
 /* key_at[i] of a token whose keys are its word form's: FORM_KEY | their
  * offset in the thread's forms (which only grow while a scope holds them);
  * else 1 + their offset in the scope's own keys (0: not yet computed). */
 #define FORM_KEY 0x80000000u
+#define NO_FORM UINT32_MAX
 
 static inline const pro_key *token_keys(const pro_key *own,
                                         pro_key *const *form_keys, uint32_t at) {
@@ -832,11 +877,24 @@ phrase_memo *phrase_memo_new(const phrase_dict *d, const marsad_token *toks,
     return &t->memo;
 }
 
+/* The first-word hits of token i, whose form the memo's word forms have
+ * (buf: room for them when they must be found). */
+static const first_hit *form_hits(phrase_memo *pm, size_t i, first_hit *buf,
+                                  size_t *nh);
+
 /* First question about token i: ask the dictionary and remember. */
 static int memo_fill(phrase_memo *pm, size_t i, phrase_match *m) {
     /* the group's bits, when the memo has them, answer "no" in one load */
     int found;
-    if (pm->keys && (pm->bits[i] & pm->bit)) {
+    if (pm->fc && (pm->bits[i] & pm->bit) && pm->form_id[i] != NO_FORM) {
+        /* the form's hits, found once per form, played over the tokens */
+        first_hit buf[FIRST_HITS];
+        size_t nh;
+        const first_hit *fh = form_hits(pm, i, buf, &nh);
+        memset(m, 0, sizeof *m);
+        play_hits(pm->d, pm->toks, pm->n, i, pm->flags, fh, nh, m);
+        found = m->ntoks > 0;
+    } else if (pm->keys && (pm->bits[i] & pm->bit)) {
         /* match_keys' own path for these flags, with the keys at hand */
         memset(m, 0, sizeof *m);
         match_pro_keys(pm->d, pm->toks, pm->n, i, pm->flags,
@@ -905,8 +963,7 @@ struct phrase_group {
     uint64_t serial; /* new for every group and every change of its bits */
 };
 
-/* Group serials, unique in the process (see word forms below). */
-static _Atomic uint64_t group_serials;
+
 
 static inline size_t group_bucket(uint64_t hf) {
     return (size_t)(hf >> 24) & ((1u << GROUP_BITS) - 1);
@@ -918,7 +975,7 @@ phrase_group *phrase_group_new(void) {
         free(g);
         return NULL;
     }
-    if (g) g->serial = ++group_serials;
+    if (g) g->serial = ++serials;
     return g;
 }
 
@@ -933,7 +990,7 @@ int phrase_group_add(phrase_group *g, phrase_dict *d) {
     }
     d->group = g;
     d->bit = bit;
-    g->serial = ++group_serials;
+    g->serial = ++serials;
     return 0;
 }
 
@@ -982,6 +1039,7 @@ struct phrase_scope {
      * enclitics (mask, and the bits of the stems before them: see
      * form_bits), made with mask */
     uint32_t *enc_mask;
+    uint32_t *form_id;     /* per token: its form's id in fc, or NO_FORM */
     struct form_cache *fc; /* the word forms some keys are in, held */
     pro_key *const *form_keys; /* &fc->keys */
 };
@@ -1051,7 +1109,23 @@ typedef struct {
     uint32_t key_off;
     uint32_t mask;    /* the group's bits for its keys */
     uint32_t enc;     /* and for its stems before an enclitic */
+    uint32_t id;      /* its number, from 0 in the order forms were made */
 } form;
+
+/* The first-word hits of forms for one dictionary asked with some flags
+ * (PHRASE_PRO and PHRASE_ENC: the others change how hits extend only):
+ * at[id] is 0 when not yet found, else 1 + (offset << HITS_SHIFT | count)
+ * of the form's hits in fc->hits. A thread keeps a few kinds; they go when
+ * the forms start again, and all at once when a new one finds no room. */
+#define KINDS 16
+#define HITS_SHIFT 6 /* counts are below FIRST_HITS */
+#define HITS_MAX ((size_t)1 << 25)
+typedef struct {
+    const phrase_dict *d;
+    uint64_t serial; /* d's when the hits were found (else they go) */
+    unsigned flags;
+    uint32_t *at;    /* FORMS_MAX entries */
+} form_kind;
 
 typedef struct form_cache {
     form *slots;      /* open addressing, at most half full */
@@ -1063,6 +1137,10 @@ typedef struct form_cache {
     uint64_t serial;  /* of the group the bits are from */
     int held;         /* scopes that read keys here (forms are not
                          forgotten while one lasts) */
+    form_kind kinds[KINDS];
+    int nkinds;
+    first_hit *hits;
+    size_t nhits, caphits;
 } form_cache;
 
 static pthread_key_t forms_key;
@@ -1074,9 +1152,11 @@ static _Thread_local phrase_forms_stats forms_stats;
 static void form_cache_free(void *p) {
     form_cache *fc = p;
     if (!fc) return;
+    for (int k = 0; k < fc->nkinds; k++) free(fc->kinds[k].at);
     free(fc->slots);
     free(fc->bytes);
     free(fc->keys);
+    free(fc->hits);
     free(fc);
 }
 
@@ -1084,11 +1164,19 @@ static void forms_key_init(void) {
     forms_key_ok = pthread_key_create(&forms_key, form_cache_free) == 0;
 }
 
+/* Forgets every kind and its hits. */
+static void kinds_clear(form_cache *fc) {
+    for (int k = 0; k < fc->nkinds; k++) free(fc->kinds[k].at);
+    fc->nkinds = 0;
+    fc->nhits = 0;
+}
+
 /* Forgets every form, keeping the memory. */
 static void forms_clear(form_cache *fc, uint64_t serial) {
     memset(fc->slots, 0, fc->nslots * sizeof *fc->slots);
     fc->nforms = fc->nbytes = fc->nkeys = 0;
     fc->serial = serial;
+    kinds_clear(fc);
 }
 
 /* The thread's forms for group g, or NULL (no memory, or none wanted). */
@@ -1115,8 +1203,61 @@ static form_cache *forms_for(const phrase_group *g) {
          * scope reads the forms) */
         forms_clear(fc, g->serial);
         forms_stats.restarts++;
+    } else if (fc->nkinds == KINDS) {
+        kinds_clear(fc);
     }
     return fc;
+}
+
+/* The kind of fc for d asked with flags, made when new; -1 when there is
+ * no room or memory. */
+static int form_kind_of(form_cache *fc, const phrase_dict *d, unsigned flags) {
+    for (int k = 0; k < fc->nkinds; k++) {
+        form_kind *fk = &fc->kinds[k];
+        if (fk->d != d || fk->flags != flags) continue;
+        if (fk->serial != d->serial) { /* d changed: its hits go */
+            memset(fk->at, 0, FORMS_MAX * sizeof *fk->at);
+            fk->serial = d->serial;
+        }
+        return k;
+    }
+    if (fc->nkinds == KINDS) return -1;
+    uint32_t *at = calloc(FORMS_MAX, sizeof *at);
+    if (!at) return -1;
+    fc->kinds[fc->nkinds] = (form_kind){d, d->serial, flags, at};
+    return fc->nkinds++;
+}
+
+static const first_hit *form_hits(phrase_memo *pm, size_t i, first_hit *buf,
+                                  size_t *nh) {
+    form_cache *fc = pm->fc;
+    uint32_t *at = &fc->kinds[pm->kind].at[pm->form_id[i]];
+    if (*at) {
+        forms_stats.hits_found++;
+        *nh = (*at - 1) & ((1u << HITS_SHIFT) - 1);
+        return fc->hits + ((*at - 1) >> HITS_SHIFT);
+    }
+    /* match_keys' own ways for these flags */
+    const marsad_token *t = &pm->toks[i];
+    size_t n = pm->keys ? pro_key_hits(pm->d, t,
+                                       token_keys(pm->keys, pm->form_keys,
+                                                  pm->key_at[i]),
+                                       pm->nkeys[i], buf)
+                        : word_hits(pm->d, t, pm->flags, buf);
+    *nh = n;
+    forms_stats.hits_made++;
+    if (fc->nhits + n > HITS_MAX) return buf; /* not kept */
+    if (fc->nhits + n > fc->caphits) {
+        size_t nc = fc->caphits ? fc->caphits * 2 : 4096;
+        first_hit *nb = realloc(fc->hits, nc * sizeof *nb);
+        if (!nb) return buf;
+        fc->hits = nb;
+        fc->caphits = nc;
+    }
+    memcpy(fc->hits + fc->nhits, buf, n * sizeof *buf);
+    *at = 1 + (uint32_t)(fc->nhits << HITS_SHIFT | n);
+    fc->nhits += n;
+    return buf;
 }
 
 /* The group's bits for the keys k[0..nk) of the word w (wl bytes), and
@@ -1219,6 +1360,7 @@ static const form *form_of(form_cache *fc, const phrase_group *g,
     size_t nk = pro_keys(t, k);
     f->mask = form_bits(g, w, wl, k, nk, &f->enc);
     f->hf = hf;
+    f->id = (uint32_t)fc->nforms;
     f->off = (uint32_t)fc->nbytes;
     f->len = (uint8_t)wl;
     f->nkeys = (uint8_t)nk;
@@ -1246,7 +1388,9 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
     sc->nkeys = malloc(n ? n : 1);
     sc->capkeys = 2 * n + PRO_KEYS; /* about 1.5 keys per token */
     sc->keys = malloc(sc->capkeys * sizeof *sc->keys);
-    if (!mask || !em || !sc->key_at || !sc->nkeys || !sc->keys) goto fail;
+    sc->form_id = malloc((n ? n : 1) * sizeof *sc->form_id);
+    if (!mask || !em || !sc->key_at || !sc->nkeys || !sc->keys || !sc->form_id)
+        goto fail;
     form_cache *fc = forms_for(g);
     if (fc) {
         fc->held++;
@@ -1266,12 +1410,14 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
                             ? form_of(fc, g, t)
                             : NULL;
         if (f) {
+            sc->form_id[i] = f->id;
             sc->key_at[i] = FORM_KEY | f->key_off;
             sc->nkeys[i] = f->nkeys;
             mask[i] = f->mask;
             em[i] = f->enc;
             continue;
         }
+        sc->form_id[i] = NO_FORM;
         pro_key *k = sc->keys + sc->nkeys_used;
         size_t nk = pro_keys(t, k);
         mask[i] = form_bits(g, t->norm, t->norm_len, k, nk, &em[i]);
@@ -1337,6 +1483,7 @@ void phrase_scope_end(phrase_scope *sc) {
     free(sc->keys);
     free(sc->mask);
     free(sc->enc_mask);
+    free(sc->form_id);
     if (sc->fc) sc->fc->held--;
     free(sc);
 }
@@ -1366,6 +1513,11 @@ static phrase_memo *scope_memo_find(phrase_scope *sc, const phrase_dict *d,
             pm->form_keys = sc->form_keys;
             pm->key_at = sc->key_at;
             pm->nkeys = sc->nkeys;
+        }
+        if (pm->bits && sc->fc && !sc->keys_failed &&
+            (pm->kind = form_kind_of(sc->fc, d, flags & (PHRASE_PRO | PHRASE_ENC))) >= 0) {
+            pm->fc = sc->fc;
+            pm->form_id = sc->form_id;
         }
         sc->memo[k].d = d;
         sc->memo[k].flags = flags;

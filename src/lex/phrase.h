@@ -103,11 +103,13 @@ phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
  * another group). Answers are unchanged. For tests and measures, the
  * thread's counts: tokens whose form was found (hits), was made (misses),
  * could not be kept (unkept: the forms full, or no memory; computed for
- * the token alone), and the times the forms started again (restarts).
+ * the token alone), and the times the forms started again (restarts);
+ * and first questions to a dictionary about a token whose form's answer
+ * was kept (hits_found) or found then (hits_made).
  * phrase_forms_limit sets how many forms the thread keeps (at most 32,768;
  * 0: none, every token computed). */
 typedef struct {
-    size_t hits, misses, unkept, restarts;
+    size_t hits, misses, unkept, restarts, hits_found, hits_made;
 } phrase_forms_stats;
 phrase_forms_stats phrase_forms_stats_get(void);
 void phrase_forms_limit(size_t max);
