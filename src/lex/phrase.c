@@ -438,12 +438,22 @@ static void extend_more(const phrase_dict *d, const marsad_token *toks,
  * and then played over the tokens (play_hits); a scope keeps the hits of a
  * word form for each dictionary it is asked about (see word forms). */
 typedef struct {
-    const slot *s;  /* the key's slot */
-    uint64_t h;     /* its polynomial */
-    uint8_t pro;    /* bytes of proclitic stripped */
-    uint8_t enc;    /* bytes of enclitic stripped (then the match is the
-                       one word, taken when nothing was found before it) */
+    const slot *s;         /* the key's slot */
+    uint64_t h;            /* its polynomial */
+    const uint32_t *vals;  /* the slot's values, copied with what playing */
+    uint32_t nvals;        /* reads of it, so a hit that does not extend */
+    uint8_t is_full;       /* reads no slot */
+    uint8_t has_next;
+    uint8_t pro;           /* bytes of proclitic stripped */
+    uint8_t enc;           /* bytes of enclitic stripped (then the match is
+                              the one word, taken when nothing was found
+                              before it) */
 } first_hit;
+
+static inline first_hit hit_of(const slot *s, uint64_t h, size_t pro, size_t enc) {
+    return (first_hit){s, h, s->vals, s->nvals, s->is_full, s->has_next,
+                       (uint8_t)pro, (uint8_t)enc};
+}
 
 /* Most hits a word gives: the word, then for each of its segmentations a
  * stem and ال + stem (marsad_clitic_segments gives 32 at most, the first
@@ -460,7 +470,7 @@ static inline void hit_key(const phrase_dict *d, const char *a, size_t alen,
     uint64_t hf = poly_final(h);
     if (!first_has(d, hf)) return;
     const slot *s = find2(d, a, alen, b, blen, hf);
-    if (s->key_len) out[(*nh)++] = (first_hit){s, h, pro, 0};
+    if (s->key_len) out[(*nh)++] = hit_of(s, h, pro, 0);
 }
 
 /* The longest match of the hits fh[0..nh) of toks[i], into *m (zeroed by
@@ -469,14 +479,16 @@ static void play_hits(const phrase_dict *d, const marsad_token *toks, size_t n,
                       size_t i, unsigned flags, const first_hit *fh, size_t nh,
                       phrase_match *m) {
     for (size_t q = 0; q < nh; q++) {
-        const slot *s = fh[q].s;
-        if (fh[q].enc) {
+        const first_hit *f = &fh[q];
+        if (f->enc) {
             if (m->ntoks == 0)
-                *m = (phrase_match){1, fh[q].pro, fh[q].enc, s->vals, s->nvals};
+                *m = (phrase_match){1, f->pro, f->enc, f->vals, f->nvals};
             continue;
         }
-        record(s, 1, fh[q].pro, m);
-        if (s->has_next) extend_more(d, toks, n, i, flags, s, fh[q].h, fh[q].pro, m);
+        /* record(f->s, 1, f->pro, m) from the copies */
+        if (f->is_full && (m->ntoks < 1 || (m->ntoks == 1 && f->pro < m->pro)))
+            *m = (phrase_match){1, f->pro, 0, f->vals, f->nvals};
+        if (f->has_next) extend_more(d, toks, n, i, flags, f->s, f->h, f->pro, m);
     }
 }
 
@@ -573,8 +585,7 @@ static size_t pro_key_hits(const phrase_dict *d, const marsad_token *t,
         size_t pl = k[q].pl;
         const slot *s = k[q].al ? find2(d, "ال", 4, w + pl, wl - pl, k[q].hf)
                                 : find2(d, w + pl, wl - pl, "", 0, k[q].hf);
-        if (s->key_len)
-            out[nh++] = (first_hit){s, k[q].h, (uint8_t)(k[q].al ? pl - 4 : pl), 0};
+        if (s->key_len) out[nh++] = hit_of(s, k[q].h, k[q].al ? pl - 4 : pl, 0);
     }
     return nh;
 }
@@ -631,7 +642,7 @@ static size_t word_hits(const phrase_dict *d, const marsad_token *t,
             if (!first_has(d, hf)) continue;
             const slot *sl_ = find(d, stem, sl, hf);
             if (sl_->key_len && sl_->is_full)
-                out[nh++] = (first_hit){sl_, hs, segs[s].pro, segs[s].enc};
+                out[nh++] = hit_of(sl_, hs, segs[s].pro, segs[s].enc);
         }
     }
     return nh;
