@@ -158,9 +158,8 @@ static int push_slot(pool *P, const marsad_article *a, marsad_doc *doc) {
     pthread_mutex_lock(&P->mu);
     s->state = ready;
     P->next_read++;
-    if (ready == SLOT_READY) pthread_cond_signal(&P->can_work);
-    else pthread_cond_signal(&P->can_emit);
     pthread_mutex_unlock(&P->mu);
+    pthread_cond_signal(ready == SLOT_READY ? &P->can_work : &P->can_emit);
     return 0;
 }
 
@@ -190,8 +189,22 @@ static void *reader_main(void *arg) {
     return NULL;
 }
 
+/* Whether a worker that finished a slot wakes the emitting thread: when a
+ * batch of slots is ready to be emitted in order, or when no work is
+ * queued (the emitter may be waiting for the last slots). Waking it for
+ * every slot cost a switch of threads per article, on cores the workers
+ * need. The reader is woken likewise when the ring is half empty, not at
+ * every free slot (see marsad_run_articles_ex). */
+static int emit_now(const pool *P) {
+    size_t batch = P->window / 4 ? P->window / 4 : 1, ready = 0;
+    for (size_t k = P->next_emit; k < P->next_read && ready < batch; k++, ready++)
+        if (P->ring[k % P->window].state != SLOT_DONE) break;
+    return ready >= batch || P->next_work == P->next_read;
+}
+
 static void *worker_main(void *arg) {
     pool *P = arg;
+    int wake_emitter = 0; /* decided under the lock, done outside it */
     pthread_mutex_lock(&P->mu);
     for (;;) {
         while (!P->stop && P->next_work < P->next_read &&
@@ -200,6 +213,8 @@ static void *worker_main(void *arg) {
         if (P->stop || (P->next_work == P->next_read && P->reading_done))
             break;
         if (P->next_work == P->next_read) {
+            if (wake_emitter) pthread_cond_signal(&P->can_emit);
+            wake_emitter = 0;
             pthread_cond_wait(&P->can_work, &P->mu);
             continue;
         }
@@ -207,11 +222,15 @@ static void *worker_main(void *arg) {
         s->state = SLOT_TAKEN;
         P->next_work++;
         pthread_mutex_unlock(&P->mu);
+        /* a thread woken while the waker holds the lock would only wait
+         * for the lock: wake it once the lock is free */
+        if (wake_emitter) pthread_cond_signal(&P->can_emit);
         s->result = P->work(P->ctx, &s->art, diag_collect, &s->diags);
         pthread_mutex_lock(&P->mu);
         s->state = SLOT_DONE;
-        pthread_cond_signal(&P->can_emit);
+        wake_emitter = emit_now(P);
     }
+    if (wake_emitter) pthread_cond_signal(&P->can_emit);
     pthread_mutex_unlock(&P->mu);
     return NULL;
 }
@@ -271,7 +290,16 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
         free(tid);
         return MARSAD_ERR_NOMEM;
     }
-    pthread_mutex_init(&P.mu, NULL);
+    /* the lock is held for a few loads and stores, by four threads on
+     * maybe fewer cores: one that finds it taken spins a moment before
+     * sleeping (a sleep and a wake are two system calls) */
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+#ifdef PTHREAD_MUTEX_ADAPTIVE_NP
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+    pthread_mutex_init(&P.mu, &ma);
+    pthread_mutexattr_destroy(&ma);
     pthread_cond_init(&P.can_read, NULL);
     pthread_cond_init(&P.can_work, NULL);
     pthread_cond_init(&P.can_emit, NULL);
@@ -294,11 +322,14 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
         }
     }
     /* the calling thread emits, in order */
+    int wake_reader = 0; /* decided under the lock, done outside it */
     pthread_mutex_lock(&P.mu);
     while (!P.stop) {
         slot *s = &P.ring[P.next_emit % P.window];
         if (P.next_emit < P.next_read && s->state == SLOT_DONE) {
             pthread_mutex_unlock(&P.mu);
+            if (wake_reader) pthread_cond_signal(&P.can_read);
+            wake_reader = 0;
             diag_replay(&s->diags, diag, dctx);
             if (s->has_article) sink(ctx, s->result);
             free(s->diags.b);
@@ -310,12 +341,15 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
             pthread_mutex_lock(&P.mu);
             s->state = SLOT_FREE;
             P.next_emit++;
-            pthread_cond_signal(&P.can_read);
+            wake_reader = P.next_read - P.next_emit <= P.window / 2;
             continue;
         }
         if (P.reading_done && P.next_emit == P.next_read) break;
+        if (wake_reader) pthread_cond_signal(&P.can_read);
+        wake_reader = 0;
         pthread_cond_wait(&P.can_emit, &P.mu);
     }
+    if (wake_reader) pthread_cond_signal(&P.can_read);
     pthread_mutex_unlock(&P.mu);
     for (int k = 0; k < started; k++) pthread_join(tid[k], NULL);
     /* after a failed start, slots read but never emitted */
