@@ -495,7 +495,8 @@ TEST(phrase_group_enc_bits)
  * scopes, and the first-word hits of the forms asked about: answers stay those of a lookup without a scope when forms are
  * found again, when the thread keeps none, when it keeps so few that it
  * starts again at nearly every scope and fills up inside one (the rest of
- * the scope is computed token by token), and when another group comes, or
+ * the scope is computed token by token), when every word is compared with
+ * every form kept (up to 200), and when another group comes, or
  * a dictionary joins the group, whose bits the forms made before lack. */
 TEST(phrase_forms_same_answers)
 {
@@ -514,9 +515,10 @@ TEST(phrase_forms_same_answers)
     if (!g) return;
     for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k.d[q]), 0);
     k.group = g;
-    static const size_t LIMITS[] = {32768, 0, 24};
-    for (int l = 0; l < 3; l++) {
+    static const size_t LIMITS[] = {32768, 0, 24, 200};
+    for (int l = 0; l < 4; l++) {
         phrase_forms_limit(LIMITS[l]);
+        phrase_forms_untagged(l == 3); /* every form met compared */
         phrase_forms_stats a = phrase_forms_stats_get();
         test_each_file("examples/dev", ".txt", keys_file, &k);
         keys_random(&k, 400, 0x2545F4914F6CDD1DULL + (unsigned long long)l);
@@ -529,12 +531,15 @@ TEST(phrase_forms_same_answers)
             CHECK(found >= 1000 && made >= 200);
         } else if (l == 1) {
             CHECK(hits == 0 && misses == 0 && found == 0 && made == 0);
-        } else {
+        } else if (l == 2) {
             CHECK(restarts >= 100 && unkept >= 1000 && hits >= 1000);
             CHECK(found >= 300 && made >= 1000);
+        } else {
+            CHECK(hits >= 1000 && misses >= 1000 && restarts >= 10);
         }
     }
     phrase_forms_limit(32768);
+    phrase_forms_untagged(0);
     CHECK(k.matched >= 1000);
     CHECK_EQ_INT(k.bad, 0);
     /* other dictionaries in another group, two of them first: the forms

@@ -1112,15 +1112,22 @@ static inline size_t slot_of(const phrase_dict *d, unsigned flags) {
 #define FORMS_MAX 32768
 #define FORM_BYTES 64
 
+/* A form's bytes are in the form itself up to FORM_INLINE (most words: ten
+ * Arabic letters), else in fc->bytes; forms are numbered from 0 in the
+ * order they were made (their id: their place in fc->forms), so the words
+ * a text repeats most are near each other. They are found through a table
+ * of 4-byte entries (tag << 16 | id + 1, tag the top 16 bits of the hash),
+ * which a probe reads without touching a form that does not match. */
+#define FORM_INLINE 20
 typedef struct {
-    uint64_t hf;      /* mixed hash of the word's polynomial (0: empty) */
-    uint32_t off;     /* the word's bytes in fc->bytes */
-    uint8_t len;      /* and their number */
+    char w[FORM_INLINE]; /* the word, when short enough */
+    uint8_t len;      /* its bytes */
     uint8_t nkeys;    /* its keys, in fc->keys from key_off */
+    uint32_t off;     /* the word in fc->bytes, when longer */
+    uint64_t hf;      /* mixed hash of the word's polynomial */
     uint32_t key_off;
     uint32_t mask;    /* the group's bits for its keys */
     uint32_t enc;     /* and for its stems before an enclitic */
-    uint32_t id;      /* its number, from 0 in the order forms were made */
 } form;
 
 /* The first-word hits of forms for one dictionary asked with some flags
@@ -1139,8 +1146,10 @@ typedef struct {
 } form_kind;
 
 typedef struct form_cache {
-    form *slots;      /* open addressing, at most half full */
-    size_t nslots, nforms;
+    uint32_t *index;  /* open addressing, at most half full (0: empty) */
+    size_t nslots;
+    form *forms;      /* by id */
+    size_t nforms, capforms;
     char *bytes;
     size_t nbytes, capbytes;
     pro_key *keys;
@@ -1158,13 +1167,21 @@ static pthread_key_t forms_key;
 static pthread_once_t forms_once = PTHREAD_ONCE_INIT;
 static int forms_key_ok;
 static _Thread_local size_t forms_max = FORMS_MAX;
+/* the tag bits kept in the index, and the hash bits that choose where a
+ * probe starts (all, but in tests none, so that every form is on one probe
+ * path and compared with every word looked up), and whether the forms must
+ * start again at the next scope (these changed) */
+static _Thread_local uint32_t forms_tags = 0xFFFF0000u;
+static _Thread_local uint64_t forms_at = UINT64_MAX;
+static _Thread_local int forms_stale;
 static _Thread_local phrase_forms_stats forms_stats;
 
 static void form_cache_free(void *p) {
     form_cache *fc = p;
     if (!fc) return;
     for (int k = 0; k < fc->nkinds; k++) free(fc->kinds[k].at);
-    free(fc->slots);
+    free(fc->index);
+    free(fc->forms);
     free(fc->bytes);
     free(fc->keys);
     free(fc->hits);
@@ -1184,7 +1201,7 @@ static void kinds_clear(form_cache *fc) {
 
 /* Forgets every form, keeping the memory. */
 static void forms_clear(form_cache *fc, uint64_t serial) {
-    memset(fc->slots, 0, fc->nslots * sizeof *fc->slots);
+    memset(fc->index, 0, fc->nslots * sizeof *fc->index);
     fc->nforms = fc->nbytes = fc->nkeys = 0;
     fc->serial = serial;
     kinds_clear(fc);
@@ -1200,8 +1217,8 @@ static form_cache *forms_for(const phrase_group *g) {
         fc = calloc(1, sizeof *fc);
         if (!fc) return NULL;
         fc->nslots = 1024;
-        fc->slots = calloc(fc->nslots, sizeof *fc->slots);
-        if (!fc->slots || pthread_setspecific(forms_key, fc) != 0) {
+        fc->index = calloc(fc->nslots, sizeof *fc->index);
+        if (!fc->index || pthread_setspecific(forms_key, fc) != 0) {
             form_cache_free(fc);
             return NULL;
         }
@@ -1209,7 +1226,9 @@ static form_cache *forms_for(const phrase_group *g) {
     }
     if (fc->held) /* a scope began inside another: it adds no forms */
         return fc->serial == g->serial ? fc : NULL;
-    if (fc->serial != g->serial || fc->nforms > forms_max - forms_max / 4) {
+    if (fc->serial != g->serial || fc->nforms > forms_max - forms_max / 4 ||
+        forms_stale) {
+        forms_stale = 0;
         /* another group, or nearly full: start again (only here, where no
          * scope reads the forms) */
         forms_clear(fc, g->serial);
@@ -1313,17 +1332,24 @@ static int forms_room(form_cache *fc, size_t wl) {
     if (fc->nforms >= forms_max) return -1;
     if ((fc->nforms + 1) * 2 > fc->nslots) {
         size_t nn = fc->nslots * 2;
-        form *ns = calloc(nn, sizeof *ns);
-        if (!ns) return -1;
-        for (size_t i = 0; i < fc->nslots; i++) {
-            if (!fc->slots[i].hf) continue;
-            size_t j = fc->slots[i].hf & (nn - 1);
-            while (ns[j].hf) j = (j + 1) & (nn - 1);
-            ns[j] = fc->slots[i];
+        uint32_t *ni = calloc(nn, sizeof *ni);
+        if (!ni) return -1;
+        for (size_t id = 0; id < fc->nforms; id++) {
+            uint64_t hf = fc->forms[id].hf;
+            size_t j = hf & forms_at & (nn - 1);
+            while (ni[j]) j = (j + 1) & (nn - 1);
+            ni[j] = ((uint32_t)(hf >> 48) << 16 & forms_tags) | (uint32_t)(id + 1);
         }
-        free(fc->slots);
-        fc->slots = ns;
+        free(fc->index);
+        fc->index = ni;
         fc->nslots = nn;
+    }
+    if (fc->nforms == fc->capforms) {
+        size_t nc = fc->capforms ? fc->capforms * 2 : 1024;
+        form *nf = realloc(fc->forms, nc * sizeof *nf);
+        if (!nf) return -1;
+        fc->forms = nf;
+        fc->capforms = nc;
     }
     if (fc->nbytes + wl > fc->capbytes) {
         size_t nc = fc->capbytes ? fc->capbytes * 2 : 16384;
@@ -1349,11 +1375,15 @@ static const form *form_of(form_cache *fc, const phrase_group *g,
     const char *w = t->norm;
     size_t wl = t->norm_len;
     uint64_t hf = poly_final(text_token_key(t));
+    uint32_t tag = (uint32_t)(hf >> 48) << 16 & forms_tags;
     size_t mask = fc->nslots - 1;
-    for (size_t i = hf & mask;; i = (i + 1) & mask) {
-        const form *f = &fc->slots[i];
-        if (!f->hf) break;
-        if (f->hf == hf && f->len == wl && same_bytes(fc->bytes + f->off, w, wl)) {
+    for (size_t i = hf & forms_at & mask;; i = (i + 1) & mask) {
+        uint32_t e = fc->index[i];
+        if (!e) break;
+        if ((e & 0xFFFF0000u) != tag) continue;
+        const form *f = &fc->forms[(e & 0xFFFF) - 1];
+        if (f->len == wl &&
+            same_bytes(wl <= FORM_INLINE ? f->w : fc->bytes + f->off, w, wl)) {
             forms_stats.hits++;
             return f;
         }
@@ -1363,27 +1393,36 @@ static const form *form_of(form_cache *fc, const phrase_group *g,
         return NULL;
     }
     forms_stats.misses++;
-    mask = fc->nslots - 1; /* the table may have grown, or been cleared */
-    size_t i = hf & mask;
-    while (fc->slots[i].hf) i = (i + 1) & mask;
-    form *f = &fc->slots[i];
+    mask = fc->nslots - 1; /* the table may have grown */
+    size_t i = hf & forms_at & mask;
+    while (fc->index[i]) i = (i + 1) & mask;
+    fc->index[i] = tag | (uint32_t)(fc->nforms + 1);
+    form *f = &fc->forms[fc->nforms++];
     pro_key *k = fc->keys + fc->nkeys;
     size_t nk = pro_keys(t, k);
     f->mask = form_bits(g, w, wl, k, nk, &f->enc);
     f->hf = hf;
-    f->id = (uint32_t)fc->nforms;
-    f->off = (uint32_t)fc->nbytes;
     f->len = (uint8_t)wl;
     f->nkeys = (uint8_t)nk;
     f->key_off = (uint32_t)fc->nkeys;
-    memcpy(fc->bytes + fc->nbytes, w, wl);
-    fc->nbytes += wl;
     fc->nkeys += nk;
-    fc->nforms++;
+    if (wl <= FORM_INLINE) {
+        memcpy(f->w, w, wl);
+    } else {
+        f->off = (uint32_t)fc->nbytes;
+        memcpy(fc->bytes + fc->nbytes, w, wl);
+        fc->nbytes += wl;
+    }
     return f;
 }
 
 void phrase_forms_limit(size_t max) { forms_max = max < FORMS_MAX ? max : FORMS_MAX; }
+
+void phrase_forms_untagged(int on) {
+    forms_tags = on ? 0 : 0xFFFF0000u;
+    forms_at = on ? 0 : UINT64_MAX;
+    forms_stale = 1;
+}
 
 phrase_forms_stats phrase_forms_stats_get(void) { return forms_stats; }
 
@@ -1421,7 +1460,7 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
                             ? form_of(fc, g, t)
                             : NULL;
         if (f) {
-            sc->form_id[i] = f->id;
+            sc->form_id[i] = (uint32_t)(f - fc->forms);
             sc->key_at[i] = FORM_KEY | f->key_off;
             sc->nkeys[i] = f->nkeys;
             mask[i] = f->mask;

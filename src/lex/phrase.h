@@ -113,6 +113,11 @@ typedef struct {
 } phrase_forms_stats;
 phrase_forms_stats phrase_forms_stats_get(void);
 void phrase_forms_limit(size_t max);
+/* For tests: a form is looked for where its hash says, and compared whole
+ * once its hash's top bits match; with on (from the thread's next scope),
+ * every form is looked for from one place and compared, so a word is
+ * compared with every form made before it. */
+void phrase_forms_untagged(int on);
 
 /* One dictionary asked with the same flags about one token array, many
  * times: the document scope's memo is found once, not per question.
