@@ -1119,6 +1119,14 @@ TEST(io_jsonl_split_agrees_with_jansson)
         {" \t{ \"text\" : \"x\" , \"id\" : 5 } \r\n ", 1},
         {"{\"meta\":{\"text\":\"inner\",\"a\":[\"}]\\\"\",{\"b\":[]}]},\"text\":\"outer\"}", 1},
         {"{\"text\":\"\",\"published\":\"2015-01-18\",\"n\":-1.5e3,\"t\":true,\"f\":null}", 1},
+        {"{\"id\":\"a\\u0041\\\"\",\"text\":\"x\",\"source\":\"جوهرة \\/ إف إم\"}", 1},
+        {"{\"id\":\"a\",\"text\":\"x\",\"id\":\"b\",\"url\":\"\"}", 1},
+        {"{\"مصدر\":\"\\ud83d\\ude00\",\"text\":\"x\"}", 1},
+        {"{\"text\":\"x\",\"id\":\"\\ud83d\"}", 0},
+        {"{\"text\":\"x\",\"id\":\"a\tb\"}", 0},
+        {"{\"text\":\"x\",\"i\xff" "d\":\"a\"}", 0},
+        {"{\"text\":\"x\",\"id\":\"a\"}}", 0},
+        {"{\"text\":\"x\",\"id\":\"a\" , \"n\":\"\" } ", 1},
         {"{\"text\":\"a\",\"text\":\"b\"}", 0},
         {"{\"te\\u0078t\":\"a\",\"text\":\"b\"}", 0},
         {"{\"text\":\"a\",\"te\\u0078t\":\"b\"}", 0},
@@ -1167,6 +1175,16 @@ TEST(io_jsonl_split_agrees_with_jansson)
     json_decref(o);
     free(text);
     CHECK(jsonl_split_agrees(nul_raw, sizeof nul_raw - 1, &applied) && !applied);
+    /* metadata longer than the strings read without jansson, and more
+     * members than those, are read by jansson */
+    char big[2400];
+    int bn = snprintf(big, sizeof big, "{\"text\":\"x\",\"title\":\"");
+    for (int k = 0; k < 300; k++) bn += snprintf(big + bn, sizeof big - (size_t)bn, "سرت");
+    bn += snprintf(big + bn, sizeof big - (size_t)bn, "\"");
+    for (int k = 0; k < 20; k++)
+        bn += snprintf(big + bn, sizeof big - (size_t)bn, ",\"k%d\":\"v\\n%d\"", k, k);
+    bn += snprintf(big + bn, sizeof big - (size_t)bn, "}");
+    CHECK(jsonl_split_agrees(big, (size_t)bn, &applied) && applied);
     /* random lines from JSON pieces, valid and broken */
     static const char *const pieces[] = {
         "{", "}", "[", "]", ",", ":", " ", "\"", "\"text\"", "\"text\":\"", "\"id\"",

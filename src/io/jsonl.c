@@ -212,6 +212,37 @@ static size_t decode_string(const char *s, size_t len, size_t i, char *out, size
     }
 }
 
+/* The members other than "text" when every one of them is a string (the
+ * usual metadata: id, published, source, url, title), made into an object
+ * with jansson's own constructors, or NULL: jansson then parses them. The
+ * keys and values are read as the "text" string is (decode_string: strict
+ * UTF-8, no control byte, known escapes), so what is refused here is
+ * refused there; a key met twice keeps its last value, as in jansson. */
+#define META_MAX 16
+typedef struct {
+    size_t k, v; /* the key's and the value's opening quotes */
+} member;
+
+static json_t *strings_object(const char *s, size_t len, const member *m, size_t nm) {
+    json_t *o = json_object();
+    if (!o || json_object_set_new_nocheck(o, "text", json_null())) goto fail;
+    for (size_t q = 0; q < nm; q++) {
+        char kb[256], vb[512];
+        size_t kn, vn;
+        size_t ke = string_end(s, len, m[q].k), ve = string_end(s, len, m[q].v);
+        /* decoded strings are no longer than written */
+        if (!ke || !ve || ke - m[q].k > sizeof kb || ve - m[q].v > sizeof vb ||
+            !decode_string(s, len, m[q].k, kb, &kn) ||
+            !decode_string(s, len, m[q].v, vb, &vn) ||
+            json_object_setn_new_nocheck(o, kb, kn, json_stringn_nocheck(vb, vn)))
+            goto fail;
+    }
+    return o;
+fail:
+    json_decref(o);
+    return NULL;
+}
+
 json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_len) {
     *text = NULL;
     *text_len = 0;
@@ -221,9 +252,12 @@ json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_le
     size_t ta = 0, tb = 0; /* the text string, quotes included: s[ta .. tb) */
     char *t = NULL;
     size_t tl = 0;
+    member meta[META_MAX];
+    size_t nmeta = 0;
+    int strings = 1; /* every other member a string, META_MAX at most */
     for (;;) {
         if (i >= len || s[i] != '"') goto decline;
-        size_t ke = string_end(s, len, i);
+        size_t ks = i, ke = string_end(s, len, i);
         if (!ke || memchr(s + i + 1, '\\', ke - i - 2)) goto decline;
         int is_text = ke - i - 2 == 4 && memcmp(s + i + 1, "text", 4) == 0;
         i = skip_space(s, len, ke);
@@ -238,6 +272,10 @@ json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_le
             ta = i;
             tb = ve;
         } else {
+            if (i < len && s[i] == '"' && nmeta < META_MAX)
+                meta[nmeta++] = (member){ks, i};
+            else
+                strings = 0;
             ve = value_end(s, len, i);
         }
         if (!ve) goto decline;
@@ -249,6 +287,15 @@ json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_le
         break;
     }
     if (!t) return NULL;
+    if (strings && i < len && s[i] == '}' && skip_space(s, len, i + 1) == len) {
+        json_t *o = strings_object(s, len, meta, nmeta);
+        if (o) {
+            t[tl] = '\0';
+            *text = t;
+            *text_len = tl;
+            return o;
+        }
+    }
     /* the rest: the line with the text string replaced by null */
     size_t rn = ta + 4 + (len - tb);
     char *rest = malloc(rn);

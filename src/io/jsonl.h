@@ -8,7 +8,10 @@
  * Lines corpus that is a third of all the time extraction takes. Here the
  * line is split instead: the top-level "text" member's string is decoded in
  * one pass, and jansson parses the rest of the line (the metadata, a few
- * hundred bytes) with that string replaced by null.
+ * hundred bytes) with that string replaced by null. When the other members
+ * are all strings (the usual id, published, source, url, title; up to 16,
+ * short), they are decoded the same way and the object is made with
+ * jansson's constructors, without its parser.
  *
  * The split is taken only when it is sure to give what
  * json_loadb(line, len, JSON_ALLOW_NUL) gives: the line is an object whose
@@ -16,7 +19,7 @@
  * and its value is a string, that string is valid (strict UTF-8, no control
  * byte, known escapes, paired surrogates) and the rest parses. Otherwise
  * jsonl_load_split declines and the caller parses the whole line with
- * json_loadb, as it would have anyway. fuzz/fuzz_jsonl_split.c and
+ * json_loadb, as it would have anyway. fuzz/fuzz_jsonl.c and
  * tests/test_io.c check that both ways agree.
  */
 #ifndef MARSAD_JSONL_H
