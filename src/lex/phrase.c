@@ -364,22 +364,23 @@ static const slot *find2(const phrase_dict *d, const char *a, size_t alen,
     }
 }
 
-/* The slot of the key p's key + " " + w (w of wl bytes, h its mixed hash),
+/* The slot of the key p + " " + w (p the key at p_off in d->keys, p_len
+ * bytes, of the slot p; w of wl bytes, h its mixed hash),
  * found without building that key: a slot's key is it when it has the
  * length, ends with w, and begins with p's key and a space, which is sure
  * without comparing when the slot was added with p's key as the key before
  * its last space (then the byte after it is that space). */
-static const slot *find_next(const phrase_dict *d, const slot *p, const char *w,
-                             size_t wl, uint64_t h) {
-    size_t mask = d->nslots - 1, i = h & mask, n = p->key_len + 1 + wl;
+static const slot *find_next(const phrase_dict *d, uint32_t p_off, uint32_t p_len,
+                             const char *w, size_t wl, uint64_t h) {
+    size_t mask = d->nslots - 1, i = h & mask, n = p_len + 1 + wl;
     for (;;) {
         const slot *s = &d->slots[i];
         if (s->key_len == 0) return s;
         if (s->hash == h && s->key_len == n &&
-            (s->parent_off == p->key_off ||
-             (memcmp(d->keys + s->key_off, d->keys + p->key_off, p->key_len) == 0 &&
-              d->keys[s->key_off + p->key_len] == ' ')) &&
-            same_bytes(d->keys + s->key_off + p->key_len + 1, w, wl))
+            (s->parent_off == p_off ||
+             (memcmp(d->keys + s->key_off, d->keys + p_off, p_len) == 0 &&
+              d->keys[s->key_off + p_len] == ' ')) &&
+            same_bytes(d->keys + s->key_off + p_len + 1, w, wl))
             return s;
         i = (i + 1) & mask;
     }
@@ -403,9 +404,11 @@ static inline void record(const slot *s, uint32_t ntoks, uint8_t pro,
  * key begins with: out of line, as most first words found end there or
  * are no key. */
 static void extend_more(const phrase_dict *d, const marsad_token *toks,
-                        size_t n, size_t i, unsigned flags, const slot *s,
-                        uint64_t h, uint8_t pro, phrase_match *best) {
+                        size_t n, size_t i, unsigned flags, uint32_t key_off,
+                        uint32_t key_len, uint64_t h, uint8_t pro,
+                        phrase_match *best) {
     size_t k = i;
+    const slot *s;
     do {
         /* next non-empty token in the same sentence */
         size_t j = k + 1;
@@ -414,18 +417,21 @@ static void extend_more(const phrase_dict *d, const marsad_token *toks,
         if (!(flags & PHRASE_ANY_SENTENCE) &&
             toks[j].sentence != toks[i].sentence)
             break;
-        /* s's key is the key read so far (the first word, then one word
-         * more each time round) */
+        /* the key read so far (the first word, then one word more each
+         * time round) is at key_off, key_len: its slot is read only when
+         * the filter lets a longer key be */
         size_t wl = toks[j].norm_len;
-        if (s->key_len + 1 + wl >= KEYMAX) break;
+        if (key_len + 1 + wl >= KEYMAX) break;
         /* P(key + " " + word) from P(key) and the word's own P */
         h = (h * HB + ' ') * pow_any(wl) + text_token_key(&toks[j]);
         k = j;
         uint64_t hf = poly_final(h);
         if (!filter_has(d->next, d->nslots, hf)) break; /* no such key */
-        s = find_next(d, s, toks[j].norm, wl, hf);
+        s = find_next(d, key_off, key_len, toks[j].norm, wl, hf);
         if (!s->key_len) break;
         record(s, (uint32_t)(k - i + 1), pro, best);
+        key_off = s->key_off;
+        key_len = s->key_len;
     } while (s->has_next); /* else no longer phrase begins with this key */
 }
 
@@ -438,12 +444,15 @@ static void extend_more(const phrase_dict *d, const marsad_token *toks,
  * and then played over the tokens (play_hits); a scope keeps the hits of a
  * word form for each dictionary it is asked about (see word forms). */
 typedef struct {
-    const slot *s;         /* the key's slot */
-    uint64_t h;            /* its polynomial */
-    const uint32_t *vals;  /* the slot's values, copied with what playing */
-    uint32_t nvals;        /* reads of it, so a hit that does not extend */
-    uint8_t is_full;       /* reads no slot */
-    uint8_t has_next;
+    /* copies of what playing a hit reads of its slot, so it reads none
+     * unless a longer key is found from it (the tables are large) */
+    uint64_t h;            /* the key's polynomial */
+    const uint32_t *vals;  /* the slot's values */
+    uint32_t nvals;
+    uint32_t key_off;      /* the key in d->keys */
+    uint32_t key_len;
+    uint8_t is_full;       /* a phrase ends with the key */
+    uint8_t has_next;      /* a longer key begins with it */
     uint8_t pro;           /* bytes of proclitic stripped */
     uint8_t enc;           /* bytes of enclitic stripped (then the match is
                               the one word, taken when nothing was found
@@ -451,8 +460,8 @@ typedef struct {
 } first_hit;
 
 static inline first_hit hit_of(const slot *s, uint64_t h, size_t pro, size_t enc) {
-    return (first_hit){s, h, s->vals, s->nvals, s->is_full, s->has_next,
-                       (uint8_t)pro, (uint8_t)enc};
+    return (first_hit){h, s->vals, s->nvals, s->key_off, s->key_len, s->is_full,
+                       s->has_next, (uint8_t)pro, (uint8_t)enc};
 }
 
 /* Most hits a word gives: the word, then for each of its segmentations a
@@ -488,7 +497,8 @@ static void play_hits(const phrase_dict *d, const marsad_token *toks, size_t n,
         /* record(f->s, 1, f->pro, m) from the copies */
         if (f->is_full && (m->ntoks < 1 || (m->ntoks == 1 && f->pro < m->pro)))
             *m = (phrase_match){1, f->pro, 0, f->vals, f->nvals};
-        if (f->has_next) extend_more(d, toks, n, i, flags, f->s, f->h, f->pro, m);
+        if (f->has_next)
+            extend_more(d, toks, n, i, flags, f->key_off, f->key_len, f->h, f->pro, m);
     }
 }
 
