@@ -414,7 +414,7 @@ typedef void (*marsad_sink_fn)(void *ctx, void *result);
  * the number of threads. Every diagnostic (the reader's, then the work's, for
  * each article in turn) reaches diag on the calling thread in that same
  * order. With threads == 1 no thread is started. At most `window` articles
- * (0: 16 per thread) are read and not yet sunk at any time, so memory does
+ * (0: 64 per thread) are read and not yet sunk at any time, so memory does
  * not grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for a NULL
  * work or sink or threads < 0; MARSAD_ERR_NOMEM when nothing could be
  * started. */

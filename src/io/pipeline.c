@@ -282,7 +282,10 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
     P.npaths = npaths;
     P.work = work;
     P.ctx = ctx;
-    P.window = window ? window : 16 * (size_t)threads;
+    /* a wide ring: threads are woken once per half ring (the reader) and
+     * per quarter (the emitter), and each wake is a switch of threads on
+     * cores the workers need */
+    P.window = window ? window : 64 * (size_t)threads;
     P.ring = calloc(P.window, sizeof *P.ring);
     pthread_t *tid = calloc((size_t)threads + 1, sizeof *tid);
     if (!P.ring || !tid) {
