@@ -1147,7 +1147,7 @@ typedef struct {
  * the forms start again, and all at once when a new one finds no room. */
 #define KINDS 16
 #define HITS_SHIFT 6 /* counts are below FIRST_HITS */
-#define HITS_MAX ((size_t)1 << 25)
+#define HITS_MAX ((size_t)1 << 19) /* 20 MB of hits at most */
 typedef struct {
     const phrase_dict *d;
     uint64_t serial; /* d's when the hits were found (else they go) */

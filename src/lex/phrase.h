@@ -100,7 +100,9 @@ phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
  * alone (its keys and the group's bits for them); each thread keeps that
  * per word form across scopes (up to 32,768 forms of words under 64 bytes;
  * it starts again at a scope's beginning when three quarters full, or for
- * another group). Answers are unchanged. For tests and measures, the
+ * another group), with the first-word hits of the forms asked about (up to
+ * 524,288 of them): 35 MB per thread at most. Answers are
+ * unchanged. For tests and measures, the
  * thread's counts: tokens whose form was found (hits), was made (misses),
  * could not be kept (unkept: the forms full, or no memory; computed for
  * the token alone), and the times the forms started again (restarts);
