@@ -492,7 +492,8 @@ TEST(phrase_group_enc_bits)
 }
 
 /* Each thread keeps its words' keys and group bits per word form across
- * scopes, and the first-word hits of the forms asked about: answers stay those of a lookup without a scope when forms are
+ * scopes, and the first-word hits of the forms asked about (taking back a
+ * form's bit for a dictionary none of whose phrases it starts): answers stay those of a lookup without a scope when forms are
  * found again, when the thread keeps none, when it keeps so few that it
  * starts again at nearly every scope and fills up inside one (the rest of
  * the scope is computed token by token), when every word is compared with
@@ -526,9 +527,12 @@ TEST(phrase_forms_same_answers)
         size_t hits = b.hits - a.hits, misses = b.misses - a.misses;
         size_t unkept = b.unkept - a.unkept, restarts = b.restarts - a.restarts;
         size_t found = b.hits_found - a.hits_found, made = b.hits_made - a.hits_made;
+        size_t cleared = b.bits_cleared - a.bits_cleared;
         if (l == 0) {
             CHECK(hits >= 3000 && misses >= 1000 && unkept == 0);
-            CHECK(found >= 1000 && made >= 200);
+            /* few: a form has a bit without a hit only when the group's
+             * filter meets another word's bucket */
+            CHECK(found >= 1000 && made >= 200 && cleared >= 1);
         } else if (l == 1) {
             CHECK(hits == 0 && misses == 0 && found == 0 && made == 0);
         } else if (l == 2) {

@@ -1286,6 +1286,14 @@ static const first_hit *form_hits(phrase_memo *pm, size_t i, first_hit *buf,
                         : word_hits(pm->d, t, pm->flags, buf);
     *nh = n;
     forms_stats.hits_made++;
+    if (!n && (pm->flags & (PHRASE_PRO | PHRASE_ENC)) == PHRASE_PRO) {
+        /* no key of the word starts a phrase of d, with or without its
+         * proclitics: the form's bit for d goes, so the next documents'
+         * finders pass the word by without asking (questions with
+         * enclitics read the form's other bits) */
+        fc->forms[pm->form_id[i]].mask &= ~pm->d->bit;
+        forms_stats.bits_cleared++;
+    }
     if (fc->nhits + n > HITS_MAX) return buf; /* not kept */
     if (fc->nhits + n > fc->caphits) {
         size_t nc = fc->caphits ? fc->caphits * 2 : 4096;

@@ -107,11 +107,13 @@ phrase_scope *phrase_scope_begin_group(const marsad_token *toks, size_t n,
  * could not be kept (unkept: the forms full, or no memory; computed for
  * the token alone), and the times the forms started again (restarts);
  * and first questions to a dictionary about a token whose form's answer
- * was kept (hits_found) or found then (hits_made).
+ * was kept (hits_found) or found then (hits_made); and the forms' bits for
+ * a dictionary taken back when the form turned out to start none of its
+ * phrases (bits_cleared).
  * phrase_forms_limit sets how many forms the thread keeps (at most 32,768;
  * 0: none, every token computed). */
 typedef struct {
-    size_t hits, misses, unkept, restarts, hits_found, hits_made;
+    size_t hits, misses, unkept, restarts, hits_found, hits_made, bits_cleared;
 } phrase_forms_stats;
 phrase_forms_stats phrase_forms_stats_get(void);
 void phrase_forms_limit(size_t max);
