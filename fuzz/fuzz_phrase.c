@@ -4,7 +4,9 @@
  * byte. A match stays inside the tokens, the sentence (unless
  * PHRASE_ANY_SENTENCE) and the clitic flags; every phrase added is found by
  * phrase_dict_get and matches itself whole; within a document scope
- * (phrase_scope_begin) every answer is the same as without. */
+ * (phrase_scope_begin, and with a group, where the thread keeps the words'
+ * forms and first-word hits from one scope to the next) every answer is the
+ * same as without. */
 #include "../tests/invariants.h"
 #include "lex/phrase.h"
 #include "text/text_internal.h"
@@ -102,18 +104,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i <= n; i++)
         for (unsigned f = 0; f < 8; f++)
             rw[i * 8 + f] = phrase_dict_match(d, t, n, i, f, &want[i * 8 + f]);
-    phrase_scope *sc = phrase_scope_begin(t, n);
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i <= n; i++)
-            for (unsigned f = 0; f < 8; f++) {
-                phrase_match m;
-                const phrase_match *w = &want[i * 8 + f];
-                int r = phrase_dict_match(d, t, n, i, f, &m);
-                if (r != rw[i * 8 + f] || m.ntoks != w->ntoks || m.pro != w->pro ||
-                    m.enc != w->enc || m.values != w->values || m.nvalues != w->nvalues)
-                    fail("a scope changes an answer", i);
-            }
-    phrase_scope_end(sc);
+    /* then in scopes with a group: the words' forms and their first-word
+     * hits are made in the first and found in the second */
+    phrase_group *g = phrase_group_new();
+    if (!g || phrase_group_add(g, d)) abort();
+    for (int k = 0; k < 3; k++) {
+        phrase_scope *sc = k ? phrase_scope_begin_group(t, n, g) : phrase_scope_begin(t, n);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i <= n; i++)
+                for (unsigned f = 0; f < 8; f++) {
+                    phrase_match m;
+                    const phrase_match *w = &want[i * 8 + f];
+                    int r = phrase_dict_match(d, t, n, i, f, &m);
+                    if (r != rw[i * 8 + f] || m.ntoks != w->ntoks || m.pro != w->pro ||
+                        m.enc != w->enc || m.values != w->values ||
+                        m.nvalues != w->nvalues)
+                        fail("a scope changes an answer", i);
+                }
+        phrase_scope_end(sc);
+    }
+    phrase_group_free(g);
     free(want);
     free(rw);
     marsad_doc_free(doc);
