@@ -465,22 +465,34 @@ TEST(phrase_group_same_answers)
     for (int q = 0; q < 3; q++) phrase_dict_free(k.d[q]);
 }
 
+/* Words with and without clitics, and stems that are words themselves
+ * (مدين, غار, قوا), for the tests of a group with all three dictionaries. */
+static const char *const CLITIC_WORDS[] = {
+    "مدينة", "منطقة", "الجيش الوطني", "قوات", "سرت", "مصراتة", "قرب",
+    "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم الدولة", "وزارة", "كتيبة",
+    "شهداء", "غارة", "غارات", "ل", "ب", "مدين", "غار", "قوا",
+};
+
+/* group_dicts over CLITIC_WORDS, with all three dictionaries joined and the
+ * group set in k; NULL when memory runs out. */
+static phrase_group *joined_group(keys_tally *k) {
+    phrase_group *g = group_dicts(k, CLITIC_WORDS,
+                                  sizeof CLITIC_WORDS / sizeof *CLITIC_WORDS);
+    if (!g) return NULL;
+    for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k->d[q]), 0);
+    k->group = g;
+    return g;
+}
+
 /* The bits for questions that strip enclitics are made for every
  * dictionary of the group: answers stay those of a lookup without a scope,
  * when all three dictionaries are in the group and asked that way. */
 TEST(phrase_group_enc_bits)
 {
-    static const char *const WORDS[] = {
-        "مدينة", "منطقة", "الجيش الوطني", "قوات", "سرت", "مصراتة", "قرب",
-        "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم الدولة", "وزارة", "كتيبة",
-        "شهداء", "غارة", "غارات", "ل", "ب", "مدين", "غار", "قوا",
-    };
     keys_tally k;
-    phrase_group *g = group_dicts(&k, WORDS, sizeof WORDS / sizeof *WORDS);
+    phrase_group *g = joined_group(&k);
     CHECK(g != NULL);
     if (!g) return;
-    for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k.d[q]), 0);
-    k.group = g;
     for (k.ask = 0; k.ask < 2; k.ask++) {
         test_each_file("examples/dev", ".txt", keys_file, &k);
         keys_random(&k, 1500, 0x5851F42D4C957F2DULL + (unsigned long long)k.ask);
@@ -493,29 +505,23 @@ TEST(phrase_group_enc_bits)
 
 /* Each thread keeps its words' keys and group bits per word form across
  * scopes, and the first-word hits of the forms asked about (taking back a
- * form's bit for a dictionary none of whose phrases it starts): answers stay those of a lookup without a scope when forms are
- * found again, when the thread keeps none, when it keeps so few that it
- * starts again at nearly every scope and fills up inside one (the rest of
- * the scope is computed token by token), when every word is compared with
- * every form kept (up to 200), and when another group comes, or
- * a dictionary joins the group, whose bits the forms made before lack. */
+ * form's bit for a dictionary none of whose phrases it starts): answers
+ * stay those of a lookup without a scope when forms are found again, when
+ * the thread keeps none, when it keeps so few that it starts again at
+ * nearly every scope and fills up inside one (the rest of the scope is
+ * computed token by token), when every word is compared with every form
+ * kept (up to 200), and when another group comes, or a dictionary joins
+ * the group, whose bits the forms made before lack. */
 TEST(phrase_forms_same_answers)
 {
-    static const char *const WORDS[] = {
-        "مدينة", "منطقة", "الجيش الوطني", "قوات", "سرت", "مصراتة", "قرب",
-        "الأمن", "مقتل", "قتل", "اشتباكات", "تنظيم الدولة", "وزارة", "كتيبة",
-        "شهداء", "غارة", "غارات", "ل", "ب", "مدين", "غار", "قوا", "أمس",
-    };
     static const char *const OTHERS[] = {
         "بنغازي", "طرابلس", "الزاوية", "درنة", "صبراتة", "القطرون", "سدادة",
         "المجلس", "الرئاسي", "حكومة", "الوفاق", "قال", "مصدر", "عسكري", "في",
     };
     keys_tally k;
-    phrase_group *g = group_dicts(&k, WORDS, sizeof WORDS / sizeof *WORDS);
+    phrase_group *g = joined_group(&k);
     CHECK(g != NULL);
     if (!g) return;
-    for (int q = 0; q < 3; q++) CHECK_EQ_INT(phrase_group_add(g, k.d[q]), 0);
-    k.group = g;
     static const size_t LIMITS[] = {32768, 0, 24, 200};
     for (int l = 0; l < 4; l++) {
         phrase_forms_limit(LIMITS[l]);
