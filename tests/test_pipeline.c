@@ -5,7 +5,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 typedef struct {
     char *s;
@@ -104,4 +108,63 @@ TEST(pipeline_bad_arguments)
     CHECK(o.n == 0);
     CHECK(marsad_cpu_count() >= 1);
     free(o.s);
+}
+
+static void on_alarm(int sig) {
+    (void)sig;
+    static const char msg[] = "pipeline_ends_under_load: no end after 60 s\n";
+    if (write(2, msg, sizeof msg - 1) < 0) _exit(2);
+    _exit(2);
+}
+
+static volatile int spinning;
+
+/* a thread that keeps a core busy, so the pipeline's threads wait their
+ * turn and wake late */
+static void *spin(void *arg) {
+    (void)arg;
+    while (spinning) {
+    }
+    return NULL;
+}
+
+/* Whatever finishes last (a worker, or the reader's slot of diagnostics
+ * after the last article), the emitting thread is woken for it and the run
+ * ends, also when the cores are busy and a woken thread runs late. Run
+ * again and again for two seconds (hundreds of runs; a few under valgrind)
+ * with two threads spinning beside it; a run that never ends stops the
+ * tests after 60 s. */
+TEST(pipeline_ends_under_load)
+{
+    const char *jl = "build/test_pipeline_load.jsonl";
+    FILE *f = fopen(jl, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs("{\"id\":\"a\",\"text\":\"قتل 5 جنود في سرت أمس\"}\nnot json\n"
+          "{\"text\":1}\n\n{\"id\":\"b\",\"text\":\"اشتباكات في بنغازي\"}\n"
+          "{\"id\":\"c\",\"text\":\"\"}\ntail\n", f);
+    fclose(f);
+    const char *paths[] = {jl, "build/no-such-file.jsonl",
+                           "examples/seeds/000_0ea05e08e214245f.txt", jl};
+    signal(SIGALRM, on_alarm);
+    alarm(60);
+    spinning = 1;
+    pthread_t th[2];
+    int nth = 0;
+    for (int k = 0; k < 2; k++) nth += pthread_create(&th[nth], NULL, spin, NULL) == 0;
+    int done = 0, round;
+    time_t start = time(NULL);
+    for (round = 0; round < 10 || time(NULL) - start < 2; round++) {
+        strbuf o = {0}, d = {0};
+        done += marsad_run_articles(paths, 4, 2 + round % 3, 0, work, sink, &o, diag,
+                                    &d) == MARSAD_OK &&
+                o.s && strstr(o.s, "b ") && d.s && strstr(d.s, "no-such-file");
+        free(o.s);
+        free(d.s);
+    }
+    spinning = 0;
+    for (int k = 0; k < nth; k++) pthread_join(th[k], NULL);
+    alarm(0);
+    signal(SIGALRM, SIG_DFL);
+    CHECK_EQ_INT(done, round);
 }

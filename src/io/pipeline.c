@@ -199,7 +199,12 @@ static int emit_now(const pool *P) {
     size_t batch = P->window / 4 ? P->window / 4 : 1, ready = 0;
     for (size_t k = P->next_emit; k < P->next_read && ready < batch; k++, ready++)
         if (P->ring[k % P->window].state != SLOT_DONE) break;
-    return ready >= batch || P->next_work == P->next_read;
+    if (ready >= batch) return 1;
+    /* queued work is a ready slot past next_work (the slots of
+     * diagnostics only, done when read, are no work) */
+    for (size_t k = P->next_work; k < P->next_read; k++)
+        if (P->ring[k % P->window].state == SLOT_READY) return 0;
+    return 1;
 }
 
 static void *worker_main(void *arg) {
@@ -230,7 +235,9 @@ static void *worker_main(void *arg) {
         s->state = SLOT_DONE;
         wake_emitter = emit_now(P);
     }
-    if (wake_emitter) pthread_cond_signal(&P->can_emit);
+    /* a worker that ends has nothing more to finish: the emitter may be
+     * waiting for what it finished last */
+    pthread_cond_signal(&P->can_emit);
     pthread_mutex_unlock(&P->mu);
     return NULL;
 }
