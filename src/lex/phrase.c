@@ -1302,7 +1302,7 @@ static const first_hit *form_hits(phrase_memo *pm, size_t i, first_hit *buf,
         fc->hits = nb;
         fc->caphits = nc;
     }
-    memcpy(fc->hits + fc->nhits, buf, n * sizeof *buf);
+    if (n) memcpy(fc->hits + fc->nhits, buf, n * sizeof *buf);
     *at = 1 + (uint32_t)(fc->nhits << HITS_SHIFT | n);
     fc->nhits += n;
     return buf;
