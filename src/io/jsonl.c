@@ -220,7 +220,8 @@ static size_t decode_string(const char *s, size_t len, size_t i, char *out, size
  * refused there; a key met twice keeps its last value, as in jansson. */
 #define META_MAX 16
 typedef struct {
-    size_t k, v; /* the key's and the value's opening quotes */
+    size_t k, ke; /* the key: its opening quote, and past its closing one */
+    size_t v, ve; /* the value, the same */
 } member;
 
 static json_t *strings_object(const char *s, size_t len, const member *m, size_t nm) {
@@ -229,9 +230,8 @@ static json_t *strings_object(const char *s, size_t len, const member *m, size_t
     for (size_t q = 0; q < nm; q++) {
         char kb[256], vb[512];
         size_t kn, vn;
-        size_t ke = string_end(s, len, m[q].k), ve = string_end(s, len, m[q].v);
         /* decoded strings are no longer than written */
-        if (!ke || !ve || ke - m[q].k > sizeof kb || ve - m[q].v > sizeof vb ||
+        if (m[q].ke - m[q].k > sizeof kb || m[q].ve - m[q].v > sizeof vb ||
             !decode_string(s, len, m[q].k, kb, &kn) ||
             !decode_string(s, len, m[q].v, vb, &vn) ||
             json_object_setn_new_nocheck(o, kb, kn, json_stringn_nocheck(vb, vn)))
@@ -272,11 +272,11 @@ json_t *jsonl_load_split(const char *s, size_t len, char **text, size_t *text_le
             ta = i;
             tb = ve;
         } else {
-            if (i < len && s[i] == '"' && nmeta < META_MAX)
-                meta[nmeta++] = (member){ks, i};
+            ve = value_end(s, len, i);
+            if (ve && s[i] == '"' && nmeta < META_MAX)
+                meta[nmeta++] = (member){ks, ke, i, ve};
             else
                 strings = 0;
-            ve = value_end(s, len, i);
         }
         if (!ve) goto decline;
         i = skip_space(s, len, ve);

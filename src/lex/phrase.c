@@ -14,6 +14,7 @@
  */
 #include "lex/phrase.h"
 #include "text/text_internal.h"
+#include "util/grow.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1294,14 +1295,9 @@ static const first_hit *form_hits(phrase_memo *pm, size_t i, first_hit *buf,
         fc->forms[pm->form_id[i]].mask &= ~pm->d->bit;
         forms_stats.bits_cleared++;
     }
-    if (fc->nhits + n > HITS_MAX) return buf; /* not kept */
-    if (fc->nhits + n > fc->caphits) {
-        size_t nc = fc->caphits ? fc->caphits * 2 : 4096;
-        first_hit *nb = realloc(fc->hits, nc * sizeof *nb);
-        if (!nb) return buf;
-        fc->hits = nb;
-        fc->caphits = nc;
-    }
+    if (fc->nhits + n > HITS_MAX ||
+        util_grow((void **)&fc->hits, &fc->caphits, fc->nhits + n, sizeof *fc->hits))
+        return buf; /* not kept */
     if (n) memcpy(fc->hits + fc->nhits, buf, n * sizeof *buf);
     *at = 1 + (uint32_t)(fc->nhits << HITS_SHIFT | n);
     fc->nhits += n;
@@ -1344,6 +1340,17 @@ static uint32_t form_bits(const phrase_group *g, const char *w, size_t wl,
     return bits;
 }
 
+/* Where the index entry of a form whose hash is hf is looked for first,
+ * and the entry (its tag: the top 16 bits of hf, and its id + 1); both
+ * keep only the bits the tests leave (phrase_forms_untagged). */
+static inline size_t index_home(uint64_t hf, size_t mask) {
+    return hf & forms_at & mask;
+}
+
+static inline uint32_t index_entry(uint64_t hf, size_t id) {
+    return ((uint32_t)(hf >> 48) << 16 & forms_tags) | (uint32_t)(id + 1);
+}
+
 /* Makes room in fc for one more form of wl bytes: grows the table. -1
  * when fc is full (forms_max forms) or memory runs out. */
 static int forms_room(form_cache *fc, size_t wl) {
@@ -1353,36 +1360,19 @@ static int forms_room(form_cache *fc, size_t wl) {
         uint32_t *ni = calloc(nn, sizeof *ni);
         if (!ni) return -1;
         for (size_t id = 0; id < fc->nforms; id++) {
-            uint64_t hf = fc->forms[id].hf;
-            size_t j = hf & forms_at & (nn - 1);
+            size_t j = index_home(fc->forms[id].hf, nn - 1);
             while (ni[j]) j = (j + 1) & (nn - 1);
-            ni[j] = ((uint32_t)(hf >> 48) << 16 & forms_tags) | (uint32_t)(id + 1);
+            ni[j] = index_entry(fc->forms[id].hf, id);
         }
         free(fc->index);
         fc->index = ni;
         fc->nslots = nn;
     }
-    if (fc->nforms == fc->capforms) {
-        size_t nc = fc->capforms ? fc->capforms * 2 : 1024;
-        form *nf = realloc(fc->forms, nc * sizeof *nf);
-        if (!nf) return -1;
-        fc->forms = nf;
-        fc->capforms = nc;
-    }
-    if (fc->nbytes + wl > fc->capbytes) {
-        size_t nc = fc->capbytes ? fc->capbytes * 2 : 16384;
-        char *nb = realloc(fc->bytes, nc);
-        if (!nb) return -1;
-        fc->bytes = nb;
-        fc->capbytes = nc;
-    }
-    if (fc->nkeys + PRO_KEYS > fc->capkeys) {
-        size_t nc = fc->capkeys ? fc->capkeys * 2 : 4096;
-        pro_key *nk = realloc(fc->keys, nc * sizeof *nk);
-        if (!nk) return -1;
-        fc->keys = nk;
-        fc->capkeys = nc;
-    }
+    if (util_grow((void **)&fc->forms, &fc->capforms, fc->nforms + 1, sizeof *fc->forms) ||
+        (wl > FORM_INLINE &&
+         util_grow((void **)&fc->bytes, &fc->capbytes, fc->nbytes + wl, 1)) ||
+        util_grow((void **)&fc->keys, &fc->capkeys, fc->nkeys + PRO_KEYS, sizeof *fc->keys))
+        return -1;
     return 0;
 }
 
@@ -1393,9 +1383,9 @@ static const form *form_of(form_cache *fc, const phrase_group *g,
     const char *w = t->norm;
     size_t wl = t->norm_len;
     uint64_t hf = poly_final(text_token_key(t));
-    uint32_t tag = (uint32_t)(hf >> 48) << 16 & forms_tags;
+    uint32_t tag = index_entry(hf, 0) & 0xFFFF0000u;
     size_t mask = fc->nslots - 1;
-    for (size_t i = hf & forms_at & mask;; i = (i + 1) & mask) {
+    for (size_t i = index_home(hf, mask);; i = (i + 1) & mask) {
         uint32_t e = fc->index[i];
         if (!e) break;
         if ((e & 0xFFFF0000u) != tag) continue;
@@ -1412,9 +1402,9 @@ static const form *form_of(form_cache *fc, const phrase_group *g,
     }
     forms_stats.misses++;
     mask = fc->nslots - 1; /* the table may have grown */
-    size_t i = hf & forms_at & mask;
+    size_t i = index_home(hf, mask);
     while (fc->index[i]) i = (i + 1) & mask;
-    fc->index[i] = tag | (uint32_t)(fc->nforms + 1);
+    fc->index[i] = index_entry(hf, fc->nforms);
     form *f = &fc->forms[fc->nforms++];
     pro_key *k = fc->keys + fc->nkeys;
     size_t nk = pro_keys(t, k);
@@ -1466,13 +1456,6 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
         sc->form_keys = &fc->keys;
     }
     for (size_t i = 0; i < n; i++) {
-        if (sc->nkeys_used + PRO_KEYS > sc->capkeys) {
-            size_t nc = sc->capkeys * 2;
-            pro_key *nk = realloc(sc->keys, nc * sizeof *nk);
-            if (!nk) goto fail;
-            sc->keys = nk;
-            sc->capkeys = nc;
-        }
         const marsad_token *t = &sc->toks[i];
         const form *f = fc && t->norm_len && t->norm_len < FORM_BYTES
                             ? form_of(fc, g, t)
@@ -1486,6 +1469,9 @@ static void scope_mask(phrase_scope *sc, const phrase_group *g) {
             continue;
         }
         sc->form_id[i] = NO_FORM;
+        if (util_grow((void **)&sc->keys, &sc->capkeys, sc->nkeys_used + PRO_KEYS,
+                      sizeof *sc->keys))
+            goto fail;
         pro_key *k = sc->keys + sc->nkeys_used;
         size_t nk = pro_keys(t, k);
         mask[i] = form_bits(g, t->norm, t->norm_len, k, nk, &em[i]);

@@ -16,6 +16,7 @@
  */
 #include "marsad.h"
 #include "text/text_internal.h"
+#include "util/grow.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -132,24 +133,13 @@ static inline enum cls classify(int32_t cp) {
     return classify_slow(cp);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need) nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 /* Makes room for need bytes of forms; the forms of the first ntoks tokens
  * (pointers into them) move with them. */
 static int norms_grow(marsad_doc *d, size_t need, size_t ntoks) {
     if (need <= d->normcap) return 0;
     for (size_t k = 0; k < ntoks; k++)
         d->toks[k].norm = (const char *)(uintptr_t)(d->toks[k].norm - d->norms);
-    int rc = grow((void **)&d->norms, &d->normcap, need, 1);
+    int rc = util_grow((void **)&d->norms, &d->normcap, need, 1);
     for (size_t k = 0; k < ntoks; k++)
         d->toks[k].norm = d->norms + (uintptr_t)d->toks[k].norm;
     return rc;
@@ -197,7 +187,7 @@ static int fold_token(marsad_doc *d, size_t start, size_t end, size_t *need_out,
 static inline int push_token(marsad_doc *d, size_t start, size_t end, int kind,
                              unsigned flags, size_t need, uint64_t key) {
     if (d->ntoks == d->captoks &&
-        grow((void **)&d->toks, &d->captoks, d->ntoks + 1, sizeof *d->toks))
+        util_grow((void **)&d->toks, &d->captoks, d->ntoks + 1, sizeof *d->toks))
         return -1;
     marsad_token *t = &d->toks[d->ntoks++];
     key = (key & TEXT_KEY_MASK) | TEXT_KEY_SET;
@@ -248,7 +238,7 @@ static inline int add_sentence(marsad_doc *d, size_t first, size_t last_excl,
                                size_t para) {
     if (last_excl <= first) return 0;
     if (d->nsents == d->capsents &&
-        grow((void **)&d->sents, &d->capsents,
+        util_grow((void **)&d->sents, &d->capsents,
              d->nsents ? d->nsents + 1 : d->ntoks / 16 + 4, sizeof *d->sents))
         return -1;
     marsad_sentence *s = &d->sents[d->nsents++];
@@ -491,7 +481,7 @@ static int scan_doc(marsad_doc *d, size_t max_words) {
         /* a token from p: what is known of it now goes in at once */
         if (tk == tklim) {
             size_t nt = (size_t)(tk - d->toks);
-            if (grow((void **)&d->toks, &d->captoks, nt + 1, sizeof *d->toks)) return -1;
+            if (util_grow((void **)&d->toks, &d->captoks, nt + 1, sizeof *d->toks)) return -1;
             tk = d->toks + nt;
             tklim = d->toks + d->captoks;
         }
