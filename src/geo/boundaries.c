@@ -4,6 +4,7 @@
  * coastline. See boundaries.h.
  */
 #include "geo/boundaries.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -39,17 +40,6 @@ struct boundaries {
     size_t *feat_first_poly, *feat_npolys;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need) nc *= 2;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 double boundaries_cos_lat(double lat) { return cos(lat * (M_PI / 180.0)); }
 
 double boundaries_distance_km_cos(double lat1, double lon1, double cos1,
@@ -73,8 +63,8 @@ static int add_ring(boundaries *b, json_t *arr, feature *f) {
     if (!json_is_array(arr)) return 1;
     size_t n = json_array_size(arr);
     if (n < 3) return 1;
-    if (grow((void **)&b->pts, &b->cappts, (b->npts + n) * 2, sizeof *b->pts) ||
-        grow((void **)&b->rings, &b->caprings, b->nrings + 1, sizeof *b->rings))
+    if (util_grow((void **)&b->pts, &b->cappts, (b->npts + n) * 2, sizeof *b->pts) ||
+        util_grow((void **)&b->rings, &b->caprings, b->nrings + 1, sizeof *b->rings))
         return -1;
     size_t first = b->npts;
     for (size_t i = 0; i < n; i++) {
@@ -97,7 +87,7 @@ static int add_ring(boundaries *b, json_t *arr, feature *f) {
 /* Appends one polygon (array of rings). */
 static int add_polygon(boundaries *b, json_t *rings, feature *f) {
     if (!json_is_array(rings) || json_array_size(rings) == 0) return 1;
-    if (grow((void **)&b->polys, &b->cappolys, b->npolys + 1, sizeof *b->polys))
+    if (util_grow((void **)&b->polys, &b->cappolys, b->npolys + 1, sizeof *b->polys))
         return -1;
     size_t first = b->nrings;
     for (size_t i = 0; i < json_array_size(rings); i++) {
