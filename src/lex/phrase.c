@@ -1187,10 +1187,17 @@ static _Thread_local uint64_t forms_at = UINT64_MAX;
 static _Thread_local int forms_stale;
 static _Thread_local phrase_forms_stats forms_stats;
 
+/* Forgets every kind and its hits. */
+static void kinds_clear(form_cache *fc) {
+    for (int k = 0; k < fc->nkinds; k++) free(fc->kinds[k].at);
+    fc->nkinds = 0;
+    fc->nhits = 0;
+}
+
 static void form_cache_free(void *p) {
     form_cache *fc = p;
     if (!fc) return;
-    for (int k = 0; k < fc->nkinds; k++) free(fc->kinds[k].at);
+    kinds_clear(fc);
     free(fc->index);
     free(fc->forms);
     free(fc->bytes);
@@ -1201,13 +1208,6 @@ static void form_cache_free(void *p) {
 
 static void forms_key_init(void) {
     forms_key_ok = pthread_key_create(&forms_key, form_cache_free) == 0;
-}
-
-/* Forgets every kind and its hits. */
-static void kinds_clear(form_cache *fc) {
-    for (int k = 0; k < fc->nkinds; k++) free(fc->kinds[k].at);
-    fc->nkinds = 0;
-    fc->nhits = 0;
 }
 
 /* Forgets every form, keeping the memory. */
