@@ -80,6 +80,33 @@ TEST(extract_events_table)
     CHECK(table_rows("tests/data/extract_events.tsv", event_row, m) >= 5);
 }
 
+/* One article: published, text, then its first event's actor1 and actor2
+ * ("-": none). */
+static void author_row(char **f, int n, int line, void *ctx) {
+    marsad_model *m = ctx;
+    CHECK(n == 4);
+    if (n != 4) return;
+    marsad_article a = {"t", f[1], strlen(f[1]), f[0], NULL, NULL, NULL, NULL};
+    marsad_events *ev = marsad_extract(m, &a, MARSAD_LEVEL_EVENTS, NULL, NULL);
+    const marsad_event *e = marsad_events_count(ev) ? marsad_events_get(ev, 0) : NULL;
+    const char *a1 = e && e->actor1 ? e->actor1 : "-";
+    const char *a2 = e && e->actor2 ? e->actor2 : "-";
+    int ok = e && strcmp(a1, f[2]) == 0 && strcmp(a2, f[3]) == 0 &&
+             (!e->actor1 || (e->actor1_mention && *e->actor1_mention));
+    if (!ok)
+        fprintf(stderr, "  extract_bomb_authors.tsv:%d: got %s / %s\n", line, a1, a2);
+    CHECK(ok);
+    marsad_events_free(ev);
+}
+
+TEST(extract_bomb_authors_table)
+{
+    marsad_model *m = test_model();
+    CHECK(m != NULL);
+    if (!m) return;
+    CHECK(table_rows("tests/data/extract_bomb_authors.tsv", author_row, m) >= 4);
+}
+
 TEST(extract_model_reports_malformed_line)
 {
     /* a copy of the data directory with one broken trigger line */

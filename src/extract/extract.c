@@ -1598,6 +1598,58 @@ static const char *text_span(const ctx *c, marsad_events *E, size_t s, size_t e)
                          : arena_strn(E, c->text + s, e - s);
 }
 
+/* A bomb's author. ACLED codes the one who planted or carried a bomb (an
+ * IED, a car bomb, a suicide bomber) as actor1, and such an author is an
+ * armed group, never the state's forces or civilians: these are its
+ * targets. So when actor1 of a bombing is one of them, the armed group
+ * named with it (actor2) is the author; when none is named, the author is
+ * "Unidentified Armed Group (country of the event)", read off the bombing's
+ * own words (its mention), and a state target takes actor2 when that is
+ * free. *author holds that actor while the event is written. */
+static int is_armed_group(const x_actor *a) {
+    return a && !a->civilian && a->type &&
+           (strcmp(a->type, "rebel group") == 0 ||
+            strcmp(a->type, "political militia") == 0 ||
+            strcmp(a->type, "identity militia") == 0);
+}
+
+static void bomb_author(const ctx *c, event_acc *e, x_actor *author) {
+    if (strcmp(e->sub_event_type, "Remote explosive/landmine/IED") != 0 &&
+        strcmp(e->sub_event_type, "Suicide bomb") != 0)
+        return;
+    if (is_armed_group(e->a1)) return;
+    if (is_armed_group(e->a2)) {
+        const x_actor *t = e->a1;
+        e->a1 = e->a2;
+        e->a2 = t;
+        return;
+    }
+    /* the author is not named: the group of the event's country */
+    const char *cc = e->place && e->place->country[0] ? e->place->country
+                     : c->country[0]                  ? c->country
+                                                      : NULL;
+    x_actor group;
+    if (!cc || resolve_unidentified_group(c->m, cc, &group)) return;
+    /* its mention: the words of the bombing (the first trigger of that
+     * sub-event type in the event's sentences) */
+    const x_tmatch *tm = NULL;
+    for (int k = 0; k < e->nsents && !tm; k++)
+        SENT_RANGE(c, trig_at, e->sents[k], i) {
+            const x_trigger *tr = TR(c, &c->trig[i]);
+            if (tr->cls == TR_EVENT && tr->sub_event_type &&
+                strcmp(tr->sub_event_type, e->sub_event_type) == 0) {
+                tm = &c->trig[i];
+                break;
+            }
+        }
+    if (!tm) return;
+    group.tok_start = tm->tok_start;
+    group.tok_end = tm->tok_end;
+    *author = group;
+    if (e->a1 && !e->a1->civilian && !e->a2) e->a2 = e->a1;
+    e->a1 = author;
+}
+
 static int emit(ctx *c, marsad_events *E, const event_acc *e, size_t idx) {
     if (E->n == E->cap) {
         size_t nc = E->cap ? E->cap * 2 : 8;
@@ -1933,6 +1985,8 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
         for (size_t i = 0; i < nev; i++) {
             /* an event needs a place: without one it is no event record */
             if (!evs[i].place) continue;
+            x_actor author;
+            bomb_author(&c, &evs[i], &author);
             emit(&c, E, &evs[i], out++);
         }
         free(evs);

@@ -151,6 +151,11 @@ size_t resolve_places(const marsad_model *m, const marsad_doc *doc,
  * without making its list. */
 void resolve_places_country(const marsad_model *m, const marsad_doc *doc,
                             struct gaz_scan *scan, char country[3]);
+/* The unidentified armed group of the country with ISO2 code cc
+ * ("Unidentified Armed Group (Libya)") into *out (tokens left 0): 0, or
+ * -1 when the lexicon has no such actor. */
+int resolve_unidentified_group(const marsad_model *m, const char *cc,
+                               x_actor *out);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);
 /* Counts in the sentences s with sentences[s] nonzero (NULL: all). */

@@ -10,6 +10,7 @@
 #include "lex/numbers.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,18 @@ void resolve_places_country(const marsad_model *m, const marsad_doc *doc,
         }
     }
     free(gm);
+}
+
+int resolve_unidentified_group(const marsad_model *m, const char *cc,
+                               x_actor *out) {
+    const char *cname = actors_country_name(m->actors, cc);
+    if (!cname) return -1;
+    char name[160];
+    snprintf(name, sizeof name, "Unidentified Armed Group (%s)", cname);
+    const actor_info *ai = actors_info(m->actors, actors_lookup(m->actors, name));
+    if (!ai) return -1;
+    *out = (x_actor){0, 0, ai->name, ai->type, 1, 0};
+    return 0;
 }
 
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
