@@ -10,7 +10,6 @@
 #include "lex/numbers.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,11 +131,8 @@ void resolve_places_country(const marsad_model *m, const marsad_doc *doc,
 
 int resolve_unidentified_group(const marsad_model *m, const char *cc,
                                x_actor *out) {
-    const char *cname = actors_country_name(m->actors, cc);
-    if (!cname) return -1;
-    char name[160];
-    snprintf(name, sizeof name, "Unidentified Armed Group (%s)", cname);
-    const actor_info *ai = actors_info(m->actors, actors_lookup(m->actors, name));
+    const actor_info *ai = actors_info(
+        m->actors, actors_generic(m->actors, "Unidentified Armed Group ({name})", cc));
     if (!ai) return -1;
     *out = (x_actor){0, 0, ai->name, ai->type, 1, 0};
     return 0;

@@ -1089,14 +1089,19 @@ static int load_spellings(actors *A, const char *dir, ectx *e) {
     return rc;
 }
 
+/* The index of the generic template written tpl ("Civilians ({name})"),
+ * or ACTORS_NONE. */
+static uint32_t generic_template(const actors *A, const char *tpl) {
+    for (size_t t = 0; t < A->ntpl; t++)
+        if (A->tpl[t].generic && strcmp(A->tpl[t].name, tpl) == 0)
+            return (uint32_t)t;
+    return ACTORS_NONE;
+}
+
 static int resolve_fallbacks(actors *A, pending_form *pend, ectx *e) {
     for (size_t i = 0; i < A->nforms; i++) {
         if (!pend[i].fallback) continue;
-        uint32_t found = ACTORS_NONE;
-        for (size_t t = 0; t < A->ntpl && found == ACTORS_NONE; t++)
-            if (A->tpl[t].generic &&
-                strcmp(A->tpl[t].name, pend[i].fallback) == 0)
-                found = (uint32_t)t;
+        uint32_t found = generic_template(A, pend[i].fallback);
         if (found == ACTORS_NONE)
             return fail(e, pend[i].line,
                         "fallback '%s' is not a generic template of "
@@ -1156,14 +1161,26 @@ int actors_is_within(const actors *A, uint32_t id, uint32_t anc) {
     return 0;
 }
 
-const char *actors_country_name(const actors *A, const char *iso2) {
-    if (!A || !iso2) return NULL;
+/* country_index of an ISO2 code in either case; -1 for anything else. */
+static int country_of_code(const actors *A, const char *iso2) {
+    if (!iso2 || strlen(iso2) != 2) return -1;
     char up[3] = {0};
-    for (int i = 0; i < 2 && iso2[i]; i++)
+    for (int i = 0; i < 2; i++)
         up[i] = (char)(iso2[i] >= 'a' && iso2[i] <= 'z' ? iso2[i] - 32 : iso2[i]);
-    if (strlen(iso2) != 2) return NULL;
-    int c = country_index(A, up);
+    return country_index(A, up);
+}
+
+const char *actors_country_name(const actors *A, const char *iso2) {
+    if (!A) return NULL;
+    int c = country_of_code(A, iso2);
     return c < 0 ? NULL : A->cty[c].name;
+}
+
+uint32_t actors_generic(const actors *A, const char *tpl, const char *iso2) {
+    if (!A || !tpl) return ACTORS_NONE;
+    int c = country_of_code(A, iso2);
+    uint32_t t = generic_template(A, tpl);
+    return c < 0 || t == ACTORS_NONE ? ACTORS_NONE : A->tpl[t].inst[c];
 }
 
 size_t actors_alias_count(const actors *A) {
@@ -1349,14 +1366,8 @@ size_t actors_find(const actors *A, const marsad_doc *doc, const char *country,
     size_t n;
     const marsad_token *toks = marsad_doc_tokens(doc, &n);
     size_t art = A->unknown;
-    if (country) {
-        char up[3] = {0};
-        for (int i = 0; i < 2 && country[i]; i++)
-            up[i] = (char)(country[i] >= 'a' && country[i] <= 'z'
-                               ? country[i] - 32 : country[i]);
-        int c = strlen(country) == 2 ? country_index(A, up) : -1;
-        if (c >= 0) art = (size_t)c;
-    }
+    int ac = country_of_code(A, country);
+    if (ac >= 0) art = (size_t)ac;
     raw_mention *raw = NULL;
     cue_at *cues = NULL;
     size_t nraw = 0, capraw = 0, ncues = 0, capcues = 0;

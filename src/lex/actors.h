@@ -75,6 +75,11 @@ int actors_is_within(const actors *a, uint32_t id, uint32_t ancestor);
 /* English name of an ISO2 code ("LY" -> "Libya"), or NULL when unknown. */
 const char *actors_country_name(const actors *a, const char *iso2);
 
+/* The actor a generic template of actors.tsv, as written there
+ * ("Unidentified Armed Group ({name})"), makes for the country with ISO2
+ * code iso2, or ACTORS_NONE. */
+uint32_t actors_generic(const actors *a, const char *tpl, const char *iso2);
+
 /* Number of distinct alias phrases in the lexicon (for reports). */
 size_t actors_alias_count(const actors *a);
 
