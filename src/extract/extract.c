@@ -337,7 +337,9 @@ static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
         if (tok_is(p, "منذ") || tok_is(p, "ومنذ")) return 1;
     }
     /* a verbal noun with the ل of purpose: "لتحرير المدينة", "للسيطرة على"
-     * (in order to), except after تعرض (was subjected to: تعرض لهجوم) */
+     * (in order to), except after تعرض (was subjected to: تعرض لهجوم);
+     * an event word may have its subject between (تعرضت دورية للشرطة
+     * لإطلاق النار), a casualty word not (تعرض اللاعب للإصابة: sport) */
     if (tm->pro && !TR(c, tm)->verb) {
         const char *w = c->t[k].norm;
         int lam = (w[0] == '\xd9' && w[1] == '\x84') ||
@@ -345,11 +347,12 @@ static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
                    ((w[0] == '\xd9' && w[1] == '\x88') ||
                     (w[0] == '\xd9' && w[1] == '\x81')));
         int subjected = 0;
-        if (k > 0 && c->t[k - 1].sentence == c->t[k].sentence) {
-            const marsad_token *p = &c->t[k - 1];
-            subjected = p->norm_len >= 6 &&
-                        (strstr(p->norm, "تعرض") != NULL ||
-                         strstr(p->norm, "يتعرض") != NULL);
+        size_t back = TR(c, tm)->cls == TR_EVENT ? 3 : 1;
+        for (size_t j = k; j > 0 && j + back > k && !subjected; j--) {
+            const marsad_token *p = &c->t[j - 1];
+            if (p->sentence != c->t[k].sentence || c->clause[j - 1] != c->clause[k])
+                break;
+            subjected = p->norm_len >= 6 && strstr(p->norm, "تعرض") != NULL;
         }
         if (lam && !subjected) return 1;
     }
@@ -1006,6 +1009,20 @@ static void mention_finish(mention *mn) {
  * background (ACLED codes the reporting period). */
 #define HISTORY_DAYS 45
 
+/* Is sentence sent about a death or injury not by violence (an earthquake,
+ * a road accident)? Its own words say so, or the sentence before said so
+ * and named no event ("لقي 5 أشخاص مصرعهم في حادث سير. وأصيب 3 آخرون"). */
+static int mishap_told(const ctx *c, uint32_t sent, unsigned cues) {
+    if ((cues >> CUE_MISHAP) & 1) return 1;
+    if (sent == 0 || !((sentence_cues(c, sent - 1) >> CUE_MISHAP) & 1)) return 0;
+    SENT_RANGE(c, trig_at, sent - 1, i) {
+        const x_tmatch *tm = &c->trig[i];
+        const x_trigger *tr = TR(c, tm);
+        if (tr->cls == TR_EVENT && tr->rank < WEAK_RANK && !blocked(c, tm)) return 0;
+    }
+    return 1;
+}
+
 static void sentence_mentions(ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
@@ -1014,6 +1031,8 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     int in_total = (cues >> CUE_TOTAL) & 1;
     int in_history = ((cues >> CUE_HISTORY) & 1) && !sentence_date(c, sent);
     if (in_total || in_history) return;
+    /* in a mishap's sentence a generic word (ضرب, هجوم) is the mishap's */
+    int mishap = (cues >> CUE_MISHAP) & 1;
 
     mention ms[MAX_SENT_MENTIONS];
     size_t first_place[MAX_SENT_MENTIONS]; /* place index, or -1 */
@@ -1023,7 +1042,8 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         const x_tmatch *tm = &c->trig[i];
         if (tm->tok_start < first || tm->tok_end > end) continue;
         const x_trigger *tr = TR(c, tm);
-        if (tr->cls != TR_EVENT || blocked(c, tm)) continue;
+        if (tr->cls != TR_EVENT || blocked(c, tm) || (mishap && tr->rank >= WEAK_RANK))
+            continue;
         size_t pi = place_for(c, sent, tm->tok_start, tm->tok_end);
         size_t group[16];
         int ng = pi == (size_t)-1 ? 0 : coordinated(c, sent, pi, group, 16);
@@ -1081,8 +1101,9 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     claim cls[24];
     size_t at[24];
     int ncl = casualties(c, sent, cues, 0, cls, at, 24);
-    if (nm == 0 && ncl > 0) {
-        /* casualties without an event word: an event all the same */
+    if (nm == 0 && ncl > 0 && !mishap_told(c, sent, cues)) {
+        /* casualties without an event word: an event all the same, unless
+         * a mishap caused them */
         size_t pi = place_for(c, sent, at[0], at[0] + 1);
         mention_init(c, &ms[0], sent, at[0], NULL);
         int civ = 0;
@@ -1143,7 +1164,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         /* a mention may open an event of its own when something anchors it
          * in the reporting period: its own date, figures, the lede; or a
          * full account: a specific event word with both sides named */
-        int dyad = mn->trig && mn->trig->rank < 8 * 16 && mn->a1 && mn->a2 &&
+        int dyad = mn->trig && mn->trig->rank < WEAK_RANK && mn->a1 && mn->a2 &&
                    !mn->a_inherited && !mn->a1->generic && !mn->a2->generic &&
                    !mn->place_inherited;
         /* a development someone reports ("قالت قوات الجيش إنها بسطت
@@ -1155,7 +1176,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
                        reported;
         /* a generic attack ("هجوم مسلح") whose victims are civilians is
          * violence against civilians */
-        if (mn->trig && mn->rank >= 8 * 16 && strcmp(mn->event_type, "Battles") == 0) {
+        if (mn->trig && mn->rank >= WEAK_RANK && strcmp(mn->event_type, "Battles") == 0) {
             /* most of the victims civilians (the attacker's death aside),
              * or the attacked named as civilians */
             long civ = 0, other = 0;

@@ -64,6 +64,9 @@ typedef struct {
 } x_date;
 
 /* Trigger lexicon classes (data/triggers.tsv). */
+/* Added to the rank of a weak trigger (a generic event word: attack, raid),
+ * which gives its type only when no more specific one is in the sentence. */
+#define WEAK_RANK (8 * 16)
 enum { TR_EVENT, TR_KILLED, TR_INJURED, TR_CAPTURED, TR_CUE };
 /* Cue kinds. */
 enum {
@@ -77,6 +80,8 @@ enum {
     CUE_NEGATION,    /* "no casualties", "without" */
     CUE_CLAUSE,      /* a connective opening a new clause */
     CUE_SPEECH,      /* a verb of saying: its date dates the statement */
+    CUE_TERM,        /* a set phrase holding an event word: وقف إطلاق النار */
+    CUE_MISHAP,      /* a death not by violence: earthquake, road accident */
     CUE_COUNT
 };
 

@@ -11,7 +11,7 @@
 
 static const char *const CUE_NAMES[CUE_COUNT] = {
     "irrealis", "denial", "total", "history", "attribution", "revision",
-    "civilian", "negation", "clause", "speech",
+    "civilian", "negation", "clause", "speech", "term", "mishap",
 };
 
 /* ACLED precedence: the higher row of the event type table wins. */
@@ -177,7 +177,7 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
             break;
         }
         if (strstr(flags, "verb")) t.verb = 1;
-        if (strstr(flags, "weak")) t.rank += 8 * 16;
+        if (strstr(flags, "weak")) t.rank += WEAK_RANK;
         if (strstr(flags, "sg")) t.gram_number = 1;
         if (strstr(flags, "du")) t.gram_number = 2;
         if (strstr(flags, "pl")) t.gram_number = 3;
