@@ -1174,6 +1174,13 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
                         cue_before(c, mn->trig_pos, CUE_ATTRIBUTION, 12, 1));
         mn->anchored = mn->date_explicit || mn->nclaims > 0 || c->lede[sent] || dyad ||
                        reported;
+        /* a generic word (هجوم, قتال) with no one named to make it or
+         * suffer it, here or before, no figure and no place of its own but
+         * a country says too little to be an event ("وأتى الهجوم من
+         * المثقفين": words) */
+        if (mn->trig && mn->rank >= WEAK_RANK && !mn->a1 && !mn->a2 && mn->nclaims == 0 &&
+            (mn->place_inherited || mn->place_vague))
+            continue;
         /* a generic attack ("هجوم مسلح") whose victims are civilians is
          * violence against civilians */
         if (mn->trig && mn->rank >= WEAK_RANK && strcmp(mn->event_type, "Battles") == 0) {

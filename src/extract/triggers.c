@@ -217,10 +217,24 @@ void triggers_free(marsad_model *m) {
     free(m->trigger_strings);
 }
 
+/* Is the word of token t written with a final ة (before any marks) in the
+ * text? Folding makes it ه, the pronoun suffix. */
+static int ends_with_ta_marbuta(const char *text, const marsad_token *t) {
+    size_t e = t->end;
+    /* harakat, shadda, sukun (U+064B..U+0652, D9 8B..D9 92) after it */
+    while (e >= t->start + 4 && (unsigned char)text[e - 2] == 0xD9 &&
+           (unsigned char)text[e - 1] >= 0x8B && (unsigned char)text[e - 1] <= 0x92)
+        e -= 2;
+    return e >= t->start + 2 && (unsigned char)text[e - 2] == 0xD8 &&
+           (unsigned char)text[e - 1] == 0xA9;
+}
+
 size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out) {
     size_t n, cap = 0, k = 0;
     const marsad_token *t = marsad_doc_tokens(doc, &n);
+    size_t tl;
+    const char *text = marsad_doc_text(doc, &tl);
     *out = NULL;
     phrase_asker ask;
     phrase_asker_init(&ask, m->trigger_dict, t, n, PHRASE_PRO | PHRASE_ENC);
@@ -236,6 +250,9 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
              * سيطرتها), but a cue read that way is a different word: with ة
              * folded to ه, مجموعة would be مجموع (a total) + ه */
             if (pm.enc && m->triggers[pm.values[v]].cls == TR_CUE) continue;
+            /* nor is a word written with ة: أسرة (a family) is not أسر +
+             * ه (captured him), قتلة (killers) not قتل + ه */
+            if (pm.enc && ends_with_ta_marbuta(text, &t[i + pm.ntoks - 1])) continue;
             if (k == cap) {
                 cap = cap ? cap * 2 : 64;
                 x_tmatch *nm = realloc(*out, cap * sizeof *nm);
