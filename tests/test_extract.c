@@ -94,17 +94,17 @@ static void author_row(char **f, int n, int line, void *ctx) {
     int ok = e && strcmp(a1, f[2]) == 0 && strcmp(a2, f[3]) == 0 &&
              (!e->actor1 || (e->actor1_mention && *e->actor1_mention));
     if (!ok)
-        fprintf(stderr, "  extract_bomb_authors.tsv:%d: got %s / %s\n", line, a1, a2);
+        fprintf(stderr, "  extract_actors.tsv:%d: got %s / %s\n", line, a1, a2);
     CHECK(ok);
     marsad_events_free(ev);
 }
 
-TEST(extract_bomb_authors_table)
+TEST(extract_actors_table)
 {
     marsad_model *m = test_model();
     CHECK(m != NULL);
     if (!m) return;
-    CHECK(table_rows("tests/data/extract_bomb_authors.tsv", author_row, m) >= 4);
+    CHECK(table_rows("tests/data/extract_actors.tsv", author_row, m) >= 6);
 }
 
 TEST(extract_model_reports_malformed_line)

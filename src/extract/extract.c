@@ -426,6 +426,12 @@ static const xword NAME_HEADS[] = {W("ساحه"), W("ميدان"), W("شارع")
                                    W("لواء"), W("سريه"), W("مقبره"), W("جامع"),
                                    W("مسجد"), W("مستشفي"), W("حي"), W("مدرسه"),
                                    W("جسر"), W("دوار"), {NULL, 0}};
+/* Heads of a place's proper name: what follows one names the place
+ * ("مستشفى شهداء الأقصى", "ميدان الشهداء"), not an actor of it. */
+static const xword FACILITY_HEADS[] = {W("ساحه"), W("ميدان"), W("شارع"), W("مستشفي"),
+                                       W("مسجد"), W("جامع"), W("مدرسه"), W("جسر"),
+                                       W("دوار"), W("مقبره"), W("فندق"), W("جامعه"),
+                                       {NULL, 0}};
 static const xword SUBSET[] = {W("بينهم"), W("منهم"), W("بينها"), W("منها"),
                                W("وبينهم"), W("ومنهم"), {NULL, 0}};
 static const xword PREPS[] = {W("في"), W("من"), W("علي"), W("الي"), W("عن"),
@@ -1009,6 +1015,17 @@ static void mention_finish(mention *mn) {
  * background (ACLED codes the reporting period). */
 #define HISTORY_DAYS 45
 
+/* Is the event word tm inside an actor's name, after its first word
+ * ("قوات الاحتلال", "جيش التحرير", "قوات فجر ليبيا")? An actor named by
+ * the event word itself (انتحاري, الانتحاري أبو ...) leaves it a trigger. */
+static int in_actor_name(const ctx *c, uint32_t sent, const x_tmatch *tm) {
+    SENT_RANGE(c, actor_at, sent, q) {
+        const x_actor *a = &c->actors[q];
+        if (a->tok_start < tm->tok_start && a->tok_end >= tm->tok_end) return 1;
+    }
+    return 0;
+}
+
 /* Is sentence sent about a death or injury not by violence (an earthquake,
  * a road accident)? Its own words say so, or the sentence before said so
  * and named no event ("لقي 5 أشخاص مصرعهم في حادث سير. وأصيب 3 آخرون"). */
@@ -1042,7 +1059,8 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         const x_tmatch *tm = &c->trig[i];
         if (tm->tok_start < first || tm->tok_end > end) continue;
         const x_trigger *tr = TR(c, tm);
-        if (tr->cls != TR_EVENT || blocked(c, tm) || (mishap && tr->rank >= WEAK_RANK))
+        if (tr->cls != TR_EVENT || blocked(c, tm) || (mishap && tr->rank >= WEAK_RANK) ||
+            in_actor_name(c, sent, tm))
             continue;
         size_t pi = place_for(c, sent, tm->tok_start, tm->tok_end);
         size_t group[16];
@@ -1854,6 +1872,21 @@ static void mark_lede(ctx *c) {
     }
 }
 
+/* Drops the actors named as part of a facility's name ("مستشفى شهداء
+ * الأقصى" is a hospital, not the brigade): those right after a
+ * FACILITY_HEADS word. */
+static void drop_facility_names(ctx *c) {
+    size_t k = 0;
+    for (size_t i = 0; i < c->nactors; i++) {
+        size_t s = c->actors[i].tok_start;
+        if (s > 0 && c->t[s - 1].sentence == c->t[s].sentence &&
+            word_in(&c->t[s - 1], FACILITY_HEADS))
+            continue;
+        c->actors[k++] = c->actors[i];
+    }
+    c->nactors = k;
+}
+
 marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
                               int level, marsad_diag_fn diag, void *dctx) {
     marsad_events *E = calloc(1, sizeof *E);
@@ -1922,6 +1955,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
                                &c.places);
     gazetteer_scan_free(places);
     c.nactors = resolve_actors(m, c.doc, c.country[0] ? c.country : NULL, &c.actors);
+    drop_facility_names(&c);
     c.ntrig = triggers_find(m, c.doc, &c.trig);
     /* figures are read only next to casualty words (casualties(): a
      * killed, injured or captured word of the sentence, the figure in it or
