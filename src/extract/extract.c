@@ -1172,7 +1172,14 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
              * without a place, and stands alone only when nothing fits */
             if (mn->place->precision >= 3) mn->place_vague = 1;
         } else {
-            mn->place = context_place(c, sent);
+            /* a clause without a place continues the sentence's clause
+             * before it ("... في قطاع غزة، في وقت واصل الطيران غاراته"),
+             * else the article before it */
+            const x_place *sp = NULL;
+            SENT_RANGE(c, place_at, sent, q)
+                if (c->places[q].tok_end <= mn->trig_pos && usable_place(c, sent, &c->places[q]))
+                    sp = &c->places[q];
+            mn->place = sp ? sp : context_place(c, sent);
             mn->place_inherited = 1;
         }
         /* an event dated long before publication is background */
