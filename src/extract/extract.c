@@ -552,8 +552,13 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
                 x = &c->nums[q];
                 xi = q;
             }
-        if (!x && (pos & 1)) /* after: مقتل 5, قتل ما لا يقل عن 5 */
+        if (!x && (pos & 1)) { /* after: مقتل 5, قتل ما لا يقل عن 5 */
             x = number_at(c, tm->tok_end, after_hi, 0, &xi);
+            /* not past "من بينهم": that names a part ("وقع 15 في الأسر
+             * من بينهم تونسيون") */
+            for (size_t q = tm->tok_end; x && q < x->tok_start; q++)
+                if (word_in(&c->t[q], SUBSET)) x = NULL;
+        }
         if (!x && (pos & 2)) /* before: 5 قتلى, 20 قتيلا (the
                                            number may include the noun) */
             x = number_at(c, tm->tok_start > first + 3 ? tm->tok_start - 3 : first,
@@ -574,7 +579,9 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
             cl.count = x->value;
             cl.qualifier = x->qualifier;
             cl.vague = x->vague == 1 || x->vague == 2; /* عشرات, bare plural */
-            noun_from = x->tok_end > 0 ? x->tok_end - 1 : 0;
+            /* the counted noun, not an adjective after it (مواطن فلسطيني) */
+            noun_from = x->noun_tok >= 0 ? (size_t)x->noun_tok
+                                         : x->tok_end > 0 ? x->tok_end - 1 : 0;
         } else if (tm->tok_end < end && word_in(&c->t[tm->tok_end], OTHERS)) {
             cl.count = 3; /* "وإصابة آخرين": the others count 3 */
             cl.vague = 1;
