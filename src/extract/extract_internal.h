@@ -64,10 +64,10 @@ typedef struct {
 } x_date;
 
 /* Trigger lexicon classes (data/triggers.tsv). */
+enum { TR_EVENT, TR_KILLED, TR_INJURED, TR_CAPTURED, TR_CUE };
 /* Added to the rank of a weak trigger (a generic event word: attack, raid),
  * which gives its type only when no more specific one is in the sentence. */
 #define WEAK_RANK (8 * 16)
-enum { TR_EVENT, TR_KILLED, TR_INJURED, TR_CAPTURED, TR_CUE };
 /* Cue kinds. */
 enum {
     CUE_IRREALIS,    /* threats, plans, intentions, calls, hypotheticals */
