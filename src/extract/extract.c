@@ -392,6 +392,52 @@ static int number_is_actor(const ctx *c, const x_number *x) {
     return 0;
 }
 
+/* Money, weight, distance and time after a figure: it counts no people
+ * ("خسر العراق 16 مليار دولار", "قتل خلال 24 ساعة"). Folded forms. */
+static const xword MEASURES[] = {
+    W("دولار"), W("دولارا"), W("دولارات"), W("يورو"), W("دينار"), W("دينارا"),
+    W("دنانير"), W("ريال"), W("ريالا"), W("ريالات"), W("جنيه"), W("جنيها"),
+    W("جنيهات"), W("ليره"), W("ليرات"), W("درهم"), W("دراهم"), W("طن"),
+    W("طنا"), W("اطنان"), W("كيلومتر"), W("كيلومترا"), W("كيلومترات"), W("كلم"),
+    W("كم"), W("متر"), W("مترا"), W("امتار"), W("برميل"), W("براميل"),
+    W("ساعه"), W("ساعات"), W("دقيقه"), W("دقايق"), W("%"), W("٪"),
+    W("بالمايه"), W("بالميه"), {NULL, 0}};
+
+/* Is the figure x a measure or a year, not a count of people: a measure
+ * word after it (16 مليار دولار, 40%, 30 في المئة), or a year (عام 2004,
+ * 1982م)? */
+static int not_people(const ctx *c, const x_number *x) {
+    const marsad_token *nx = x->tok_end < c->nt ? &c->t[x->tok_end] : NULL;
+    uint32_t sent = c->t[x->tok_start].sentence;
+    if (nx && nx->sentence == sent) {
+        if (word_in(nx, MEASURES)) return 1;
+        if (tok_is(nx, "في") && x->tok_end + 1 < c->nt &&
+            (tok_is(&c->t[x->tok_end + 1], "المايه") ||
+             tok_is(&c->t[x->tok_end + 1], "الميه")))
+            return 1;
+    }
+    /* four digits of a year with no counted noun (أثينا 2004), or after a
+     * year word (عام 2004), or with م (1982م) */
+    if (x->value >= 1900 && x->value <= 2100 && x->tok_end == x->tok_start + 1 &&
+        c->t[x->tok_start].kind == MARSAD_TOK_NUMBER) {
+        const marsad_token *pv = x->tok_start > 0 ? &c->t[x->tok_start - 1] : NULL;
+        if (x->noun_tok < 0 || (pv && pv->sentence == sent && word_in(pv, YEAR_WORDS)) ||
+            (nx && nx->sentence == sent && tok_is(nx, "م")))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does a figure of money, time or a year start in [lo, hi]? */
+static int measure_between(const ctx *c, size_t lo, size_t hi) {
+    uint32_t sent = c->t[lo < c->nt ? lo : c->nt - 1].sentence;
+    for (size_t i = c->num_at[sent]; i < c->num_at[sent + 1]; i++)
+        if (c->nums[i].tok_start >= lo && c->nums[i].tok_start <= hi &&
+            not_people(c, &c->nums[i]))
+            return 1;
+    return 0;
+}
+
 static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
                                  int want_end, size_t *idx) {
     /* a number starting (want_end == 0) or ending (1) in [lo, hi] */
@@ -404,6 +450,7 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
         if (p < lo || p > hi || c->num_used[i]) continue;
         /* "اختطف مسلحون مجهولون صحفيا": the perpetrators are not counted */
         if (x->vague == 2 && number_is_actor(c, x)) continue;
+        if (not_people(c, x)) continue;
         if (!best || (want_end ? x->tok_end > best->tok_end
                                : x->tok_start < best->tok_start)) {
             best = x;
@@ -567,6 +614,9 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
             /* لقي 3 أشخاص حتفهم: the figure may stand a little further */
             x = number_at(c, tm->tok_start > first + 5 ? tm->tok_start - 5 : first,
                           tm->tok_start, 1, &xi);
+        /* a figure of money or time where the count would stand ("خسر
+         * العراق 16 مليار دولار"): the word counts nobody */
+        if (!x && (pos & 1) && measure_between(c, tm->tok_end, after_hi)) continue;
         claim cl = {0};
         cl.kind = tr->cls;
         cl.sent = sent;
@@ -691,7 +741,8 @@ static const xword MOVE_WORDS[] = {W("تحركت"), W("تحرك"), W("انطلق
 
 int x_word_lists_ok(void) {
     static const xword *const lists[] = {YEAR_WORDS, OTHERS, NAME_HEADS, SUBSET,
-                                         PREPS, TOWARD, BASE_WORDS, MOVE_WORDS};
+                                         PREPS, TOWARD, BASE_WORDS, MOVE_WORDS,
+                                         FACILITY_HEADS, MEASURES};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         for (const xword *w = lists[i]; w->s; w++)
             if (w->n != strlen(w->s) || w->n == 0) return 0;
