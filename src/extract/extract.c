@@ -428,12 +428,19 @@ static int not_people(const ctx *c, const x_number *x) {
     return 0;
 }
 
+/* not_people(c, x), remembered in x (asked for each casualty word near
+ * it). */
+static int measure(const ctx *c, size_t i) {
+    x_number *x = &c->nums[i];
+    if (!x->measure) x->measure = not_people(c, x) ? 2 : 1;
+    return x->measure == 2;
+}
+
 /* Does a figure of money, time or a year start in [lo, hi]? */
 static int measure_between(const ctx *c, size_t lo, size_t hi) {
     uint32_t sent = c->t[lo < c->nt ? lo : c->nt - 1].sentence;
     for (size_t i = c->num_at[sent]; i < c->num_at[sent + 1]; i++)
-        if (c->nums[i].tok_start >= lo && c->nums[i].tok_start <= hi &&
-            not_people(c, &c->nums[i]))
+        if (c->nums[i].tok_start >= lo && c->nums[i].tok_start <= hi && measure(c, i))
             return 1;
     return 0;
 }
@@ -450,7 +457,7 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
         if (p < lo || p > hi || c->num_used[i]) continue;
         /* "اختطف مسلحون مجهولون صحفيا": the perpetrators are not counted */
         if (x->vague == 2 && number_is_actor(c, x)) continue;
-        if (not_people(c, x)) continue;
+        if (measure(c, i)) continue;
         if (!best || (want_end ? x->tok_end > best->tok_end
                                : x->tok_start < best->tok_start)) {
             best = x;

@@ -54,6 +54,8 @@ typedef struct {
     int qualifier;              /* XQ_* */
     int vague;                  /* 0 figure; >0 vague word, bare plural... */
     int noun_tok;               /* counted noun inside the match, or -1 */
+    int measure;                /* extraction's memo: 0 not asked yet, 1
+                                   counts people, 2 money, time or a year */
 } x_number;
 
 typedef struct {
