@@ -430,7 +430,7 @@ static int not_people(const ctx *c, const x_number *x) {
 
 /* not_people(c, x), remembered in x (asked for each casualty word near
  * it). */
-static int measure(const ctx *c, size_t i) {
+static int is_measure(const ctx *c, size_t i) {
     x_number *x = &c->nums[i];
     if (!x->measure) x->measure = not_people(c, x) ? 2 : 1;
     return x->measure == 2;
@@ -440,7 +440,7 @@ static int measure(const ctx *c, size_t i) {
 static int measure_between(const ctx *c, size_t lo, size_t hi) {
     uint32_t sent = c->t[lo < c->nt ? lo : c->nt - 1].sentence;
     for (size_t i = c->num_at[sent]; i < c->num_at[sent + 1]; i++)
-        if (c->nums[i].tok_start >= lo && c->nums[i].tok_start <= hi && measure(c, i))
+        if (c->nums[i].tok_start >= lo && c->nums[i].tok_start <= hi && is_measure(c, i))
             return 1;
     return 0;
 }
@@ -457,7 +457,7 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
         if (p < lo || p > hi || c->num_used[i]) continue;
         /* "اختطف مسلحون مجهولون صحفيا": the perpetrators are not counted */
         if (x->vague == 2 && number_is_actor(c, x)) continue;
-        if (measure(c, i)) continue;
+        if (is_measure(c, i)) continue;
         if (!best || (want_end ? x->tok_end > best->tok_end
                                : x->tok_start < best->tok_start)) {
             best = x;
@@ -903,9 +903,17 @@ static size_t place_for(const ctx *c, uint32_t sent, size_t ts, size_t te) {
     return best;
 }
 
-/* The last place mentioned before sentence `sent`, else the article's
- * first place. */
-static const x_place *context_place(const ctx *c, uint32_t sent) {
+/* The place a mention at token pos of sentence `sent` without one of its
+ * own continues: the last usable place of its sentence before it (a clause
+ * without a place continues the clause before: "... في قطاع غزة، في وقت
+ * واصل الطيران غاراته"), else the last place mentioned before the
+ * sentence, else the article's first place. */
+static const x_place *context_place(const ctx *c, uint32_t sent, size_t pos) {
+    const x_place *sp = NULL;
+    SENT_RANGE(c, place_at, sent, q)
+        if (c->places[q].tok_end <= pos && usable_place(c, sent, &c->places[q]))
+            sp = &c->places[q];
+    if (sp) return sp;
     for (size_t i = c->place_at[sent], steps = 0; i-- > 0 && steps < 256; steps++)
         if (!c->places[i].in_org && c->places[i].precision < 3)
             return &c->places[i];
@@ -1237,14 +1245,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
              * without a place, and stands alone only when nothing fits */
             if (mn->place->precision >= 3) mn->place_vague = 1;
         } else {
-            /* a clause without a place continues the sentence's clause
-             * before it ("... في قطاع غزة، في وقت واصل الطيران غاراته"),
-             * else the article before it */
-            const x_place *sp = NULL;
-            SENT_RANGE(c, place_at, sent, q)
-                if (c->places[q].tok_end <= mn->trig_pos && usable_place(c, sent, &c->places[q]))
-                    sp = &c->places[q];
-            mn->place = sp ? sp : context_place(c, sent);
+            mn->place = context_place(c, sent, mn->trig_pos);
             mn->place_inherited = 1;
         }
         /* an event dated long before publication is background */
