@@ -382,6 +382,10 @@ TEST(extract_blocking_cues)
         /* the year in another clause (after بينما) is no history of it */
         {"اندلعت اشتباكات في سرت بينما هدأت عام 2014.", 1},
         {"اندلعت اشتباكات في سرت وهدأت عام 2014.", 0},
+        /* a game's paragraph is play; the next paragraph is news again */
+        {"تعادل الفريقان في المباراة. وشن الجيش هجوما على مدينة سرت.", 0},
+        {"تعادل الفريقان في المباراة.\n\nوشن الجيش هجوما على مدينة سرت.", 1},
+        {"تعادل الفريقان في المباراة. وقتل جنديان في هجوم على مدينة سرت.", 1},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         marsad_article a = {"t", rows[i].text, strlen(rows[i].text), "2016-04-24",

@@ -178,6 +178,8 @@ typedef struct {
     unsigned char *year_sent;  /* per sentence: holds a year before the
                                   publication's (blocked() looks for one) */
     unsigned char *question;   /* per sentence: holds a "?" (mark_clauses) */
+    uint32_t game_para;        /* 1 + the paragraph of the last sentence
+                                  about a game (game_told), 0: none */
 } ctx;
 
 /* Builds the per-sentence index of a list whose elements start with a
@@ -1113,11 +1115,36 @@ static int mishap_told(const ctx *c, uint32_t sent, unsigned cues) {
     return 1;
 }
 
+/* Is sentence sent about a game (a match's attacks, shots and injuries
+ * are play)? Its own words say so, or an earlier sentence of its
+ * paragraph did; sentences are asked in order. */
+static int game_told(ctx *c, uint32_t sent, unsigned cues) {
+    uint32_t para = c->s[sent].paragraph + 1;
+    if ((cues >> CUE_SPORT) & 1) c->game_para = para;
+    return c->game_para == para;
+}
+
+/* Does sentence sent tell of someone killed or captured? (Then it is not
+ * play, whatever game it speaks of.) */
+static int killed_or_captured(const ctx *c, uint32_t sent) {
+    const marsad_sentence *s = &c->s[sent];
+    SENT_RANGE(c, trig_at, sent, i) {
+        const x_tmatch *tm = &c->trig[i];
+        int cls = TR(c, tm)->cls;
+        if (tm->tok_start >= s->first_token &&
+            tm->tok_end <= s->first_token + s->ntokens &&
+            (cls == TR_KILLED || cls == TR_CAPTURED) && !blocked(c, tm))
+            return 1;
+    }
+    return 0;
+}
+
 static void sentence_mentions(ctx *c, uint32_t sent) {
     const marsad_sentence *s = &c->s[sent];
     size_t first = s->first_token, end = s->first_token + s->ntokens;
-    if (c->question[sent]) return;
     unsigned cues = sentence_cues(c, sent);
+    if (game_told(c, sent, cues) && !killed_or_captured(c, sent)) return;
+    if (c->question[sent]) return;
     int in_total = (cues >> CUE_TOTAL) & 1;
     int in_history = ((cues >> CUE_HISTORY) & 1) && !sentence_date(c, sent);
     if (in_total || in_history) return;

@@ -84,6 +84,7 @@ enum {
     CUE_SPEECH,      /* a verb of saying: its date dates the statement */
     CUE_TERM,        /* a set phrase holding an event word: وقف إطلاق النار */
     CUE_MISHAP,      /* a death not by violence: earthquake, road accident */
+    CUE_SPORT,       /* a game: its attacks, shots and injuries are play */
     CUE_COUNT
 };
 
