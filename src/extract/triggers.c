@@ -229,6 +229,12 @@ static int ends_with_ta_marbuta(const char *text, const marsad_token *t) {
            (unsigned char)text[e - 1] == 0xA9;
 }
 
+/* Does the folded word of token t end with ي (ى folds to it)? */
+static int ends_with_ya(const marsad_token *t) {
+    return t->norm_len >= 2 && (unsigned char)t->norm[t->norm_len - 2] == 0xD9 &&
+           (unsigned char)t->norm[t->norm_len - 1] == 0x8A;
+}
+
 size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out) {
     size_t n, cap = 0, k = 0;
@@ -253,6 +259,10 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
             /* nor is a word written with ة: أسرة (a family) is not أسر +
              * ه (captured him), قتلة (killers) not قتل + ه */
             if (pm.enc && ends_with_ta_marbuta(text, &t[i + pm.ntoks - 1])) continue;
+            /* nor is a word ending in ي an event word + "my" (news rarely
+             * speaks in the first person): it is an adjective of it,
+             * هجومي offensive, صاروخي of missiles, قتالي of combat */
+            if (pm.enc == 2 && ends_with_ya(&t[i + pm.ntoks - 1])) continue;
             if (k == cap) {
                 cap = cap ? cap * 2 : 64;
                 x_tmatch *nm = realloc(*out, cap * sizeof *nm);
