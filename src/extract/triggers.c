@@ -252,13 +252,16 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
             continue;
         }
         for (uint32_t v = 0; v < pm.nvalues; v++) {
-            /* a pronoun suffix makes an event word of a noun (غاراتها,
-             * سيطرتها), but a cue read that way is a different word: with ة
-             * folded to ه, مجموعة would be مجموع (a total) + ه */
-            if (pm.enc && m->triggers[pm.values[v]].cls == TR_CUE) continue;
-            /* nor is a word written with ة: أسرة (a family) is not أسر +
-             * ه (captured him), قتلة (killers) not قتل + ه */
+            /* a word written with ة takes no pronoun suffix: أسرة (a
+             * family) is not أسر + ه (captured him), قتلة (killers) not قتل
+             * + ه, مجموعة not مجموع (a total) + ه */
             if (pm.enc && ends_with_ta_marbuta(text, &t[i + pm.ntoks - 1])) continue;
+            /* a pronoun suffix makes an event word of a noun (غاراتها,
+             * سيطرتها) and names a mishap (ثورانه, its eruption), but the
+             * other cues are particles and set phrases that take none */
+            if (pm.enc && m->triggers[pm.values[v]].cls == TR_CUE &&
+                m->triggers[pm.values[v]].cue != CUE_MISHAP)
+                continue;
             /* nor is a word ending in ي an event word + "my" (news rarely
              * speaks in the first person): it is an adjective of it,
              * هجومي offensive, صاروخي of missiles, قتالي of combat */
