@@ -245,17 +245,23 @@ static int cue_before(const ctx *c, size_t k, int cue, size_t window,
     return 0;
 }
 
+/* Does trigger match tm lie wholly in sentence sent? (The index places a
+ * match by its first token; a phrase may run past the sentence's end.) */
+static int trig_within(const ctx *c, uint32_t sent, const x_tmatch *tm) {
+    const marsad_sentence *s = &c->s[sent];
+    return tm->tok_start >= s->first_token &&
+           tm->tok_end <= (size_t)s->first_token + s->ntokens;
+}
+
 /* The cues of sentence s, as a set of bits (1 << CUE_*): one pass over its
  * triggers answers every question about them. */
 _Static_assert(CUE_COUNT <= 32, "a cue set is 32 bits");
 static unsigned sentence_cues(const ctx *c, uint32_t sent) {
-    const marsad_sentence *s = &c->s[sent];
     unsigned cues = 0;
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
-        if (tm->tok_start >= s->first_token &&
-            tm->tok_end <= s->first_token + s->ntokens && tr->cls == TR_CUE &&
+        if (trig_within(c, sent, tm) && tr->cls == TR_CUE &&
             tr->cue >= 0 && tr->cue < CUE_COUNT)
             cues |= 1u << tr->cue;
     }
@@ -554,7 +560,7 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
         if (tr->cls != TR_KILLED && tr->cls != TR_INJURED &&
             tr->cls != TR_CAPTURED)
             continue;
-        if (tm->tok_start < first || tm->tok_end > end) continue;
+        if (!trig_within(c, sent, tm)) continue;
         if (blocked(c, tm)) continue;
         /* the counted noun of a figure already read ("50 قتيلا" after
          * "وفاة") adds nothing */
@@ -1127,21 +1133,17 @@ static int game_told(ctx *c, uint32_t sent, unsigned cues) {
 /* Does sentence sent tell of someone killed or captured? (Then it is not
  * play, whatever game it speaks of.) */
 static int killed_or_captured(const ctx *c, uint32_t sent) {
-    const marsad_sentence *s = &c->s[sent];
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         int cls = TR(c, tm)->cls;
-        if (tm->tok_start >= s->first_token &&
-            tm->tok_end <= s->first_token + s->ntokens &&
-            (cls == TR_KILLED || cls == TR_CAPTURED) && !blocked(c, tm))
+        if ((cls == TR_KILLED || cls == TR_CAPTURED) && trig_within(c, sent, tm) &&
+            !blocked(c, tm))
             return 1;
     }
     return 0;
 }
 
 static void sentence_mentions(ctx *c, uint32_t sent) {
-    const marsad_sentence *s = &c->s[sent];
-    size_t first = s->first_token, end = s->first_token + s->ntokens;
     unsigned cues = sentence_cues(c, sent);
     if (game_told(c, sent, cues) && !killed_or_captured(c, sent)) return;
     if (c->question[sent]) return;
@@ -1157,7 +1159,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     /* one mention per trigger place; triggers sharing a place share it */
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
-        if (tm->tok_start < first || tm->tok_end > end) continue;
+        if (!trig_within(c, sent, tm)) continue;
         const x_trigger *tr = TR(c, tm);
         if (tr->cls != TR_EVENT || blocked(c, tm) || (mishap && tr->rank >= WEAK_RANK) ||
             in_actor_name(c, sent, tm))
