@@ -382,6 +382,16 @@ static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
                 return 1;
         }
     }
+    /* a verb of losing with أمام after it in its clause lost to someone
+     * (خسرت كينيا أمام إريتريا 1 - 2, خسرت القوات أمام الهجوم مواقعها):
+     * a defeat, not a death */
+    if (TR(c, tm)->defeat) {
+        for (size_t j = tm->tok_end; j < c->nt && j < tm->tok_end + 6; j++) {
+            if (c->t[j].sentence != c->t[k].sentence || c->clause[j] != c->clause[k])
+                break;
+            if (tok_is(&c->t[j], "امام")) return 1;
+        }
+    }
     /* (a future verb, سيهاجم, never matches: the lexicon holds past forms
      * and nouns, and سـ is not stripped as a clitic) */
     return 0;

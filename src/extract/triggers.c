@@ -178,6 +178,7 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
         }
         if (strstr(flags, "verb")) t.verb = 1;
         if (strstr(flags, "weak")) t.rank += WEAK_RANK;
+        if (strstr(flags, "defeat")) t.defeat = 1;
         if (strstr(flags, "sg")) t.gram_number = 1;
         if (strstr(flags, "du")) t.gram_number = 2;
         if (strstr(flags, "pl")) t.gram_number = 3;
