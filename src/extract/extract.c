@@ -166,6 +166,7 @@ typedef struct {
      * are [x_at[s], x_at[s + 1]) (lists are in text order) */
     size_t *trig_at, *place_at, *actor_at, *num_at, *date_at;
     const x_date *lede_date;   /* first dated mention not after publication */
+    int history;               /* the article narrates history (mark_history) */
     uint32_t *clause, *seg;    /* per token: clause and comma-segment number */
     unsigned char *lede;       /* per sentence: part of the lede */
     const x_place *first_place;
@@ -327,6 +328,52 @@ static int blocked(const ctx *c, const x_tmatch *tm) {
     return c->blk[i] == 1;
 }
 
+/* Words that make the number after them a year: عام 2014, سنة 631. */
+static const xword YEAR_NOUNS[] = {W("عام"), W("العام"), W("سنه"), W("السنه"),
+                                   W("عامي"), {NULL, 0}};
+
+static const xword HIJRI_ERA[] = {W("ه"), W("هجري"), W("هجريه"), W("للهجره"),
+                                  {NULL, 0}};
+static const xword CHRISTIAN_ERA[] = {W("م"), W("ميلادي"), W("ميلاديه"), W("للميلاد"),
+                                      {NULL, 0}};
+
+/* Is token j a year before the publication's? A number written as a year:
+ * after a year word (عام 2014, في 2014), before the era's letter (1233 م,
+ * 631 هـ, 31 ق.م), as 4 digits or as fewer after عام/سنة (سنة 631). A
+ * Hijri year (هـ, or 1300-1600 after عام alone: عام 1437) is compared as the
+ * Gregorian year it falls in; before Christ (ق) is always before. */
+static int year_before_published(const ctx *c, size_t j) {
+    const marsad_token *y = &c->t[j];
+    if (y->kind != MARSAD_TOK_NUMBER || y->norm_len < 1 || y->norm_len > 4) return 0;
+    int v = 0;
+    for (size_t i = 0; i < y->norm_len; i++) {
+        if (y->norm[i] < '0' || y->norm[i] > '9') return 0;
+        v = v * 10 + (y->norm[i] - '0');
+    }
+    const marsad_token *p = j > 0 && c->t[j - 1].sentence == y->sentence ? &c->t[j - 1] : NULL;
+    const marsad_token *n = j + 1 < c->nt && c->t[j + 1].sentence == y->sentence ? &c->t[j + 1] : NULL;
+    int noun = p && word_in(p, YEAR_NOUNS);
+    int pub = c->published.y;
+    /* منذ 2011, منذ عام 2011: a period that lasts until now */
+    const marsad_token *since = noun && j > 1 && c->t[j - 2].sentence == y->sentence
+                                    ? &c->t[j - 2] : p;
+    if (since && (tok_is(since, "منذ") || tok_is(since, "ومنذ"))) return 0;
+    /* the era: ق.م or قبل الميلاد (before Christ), هـ (Hijri), م (after
+     * Christ) */
+    if (n && (tok_is(n, "ق") || (tok_is(n, "قبل") && j + 2 < c->nt &&
+                                 tok_is(&c->t[j + 2], "الميلاد"))) &&
+        (noun || y->norm_len == 4))
+        return 1;
+    if (n && word_in(n, HIJRI_ERA) && (noun || y->norm_len >= 3))
+        return v - v / 33 + 622 < pub;
+    if (n && word_in(n, CHRISTIAN_ERA) && (noun || y->norm_len == 4)) return v < pub;
+    if (noun && y->norm_len < 4) return v > 0 && v < pub;
+    if (y->norm_len != 4 || !(p && word_in(p, YEAR_WORDS))) return 0;
+    if (v >= 1900) return v < pub;
+    /* عام 1437 without its letter may be Hijri: before only as both */
+    return noun && v < pub && (v < 1300 || v > 1600 || v - v / 33 + 622 < pub);
+}
+
 static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
     size_t k = tm->tok_start;
     if (blocking_cue_before(c, k)) return 1;
@@ -365,22 +412,14 @@ static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
         if (lam && !subjected) return 1;
     }
     /* a year before the publication's in the trigger's clause ("استولت
-     * على بنغازي عام 2014"): history */
+     * على بنغازي عام 2014", "استولى الرومان على مصر عام 31 ق.م"): history */
     if (c->published.y && (!c->year_sent || c->year_sent[c->t[k].sentence])) {
         uint32_t cl = c->clause[k];
         size_t lo = k, hi = k;
         while (lo > 0 && c->clause[lo - 1] == cl && k - lo < 8) lo--;
         while (hi + 1 < c->nt && c->clause[hi + 1] == cl && hi - k < 8) hi++;
-        for (size_t j = lo; j <= hi; j++) {
-            const marsad_token *y = &c->t[j];
-            if (y->kind != MARSAD_TOK_NUMBER || y->norm_len != 4) continue;
-            int year = atoi(y->norm);
-            if (year < 1900 || year >= c->published.y) continue;
-            const marsad_token *p = j > 0 ? &c->t[j - 1] : NULL;
-            const marsad_token *n = j + 1 < c->nt ? &c->t[j + 1] : NULL;
-            if ((p && word_in(p, YEAR_WORDS)) || (n && tok_is(n, "م")))
-                return 1;
-        }
+        for (size_t j = lo; j <= hi; j++)
+            if (year_before_published(c, j)) return 1;
     }
     /* a verb of losing with أمام after it in its clause lost to someone
      * (خسرت كينيا أمام إريتريا 1 - 2, خسرت القوات أمام الهجوم مواقعها):
@@ -1927,7 +1966,8 @@ static size_t next_clause_cue(const ctx *c, size_t *ti, size_t k) {
 
 /* Numbers every token's clause (a new one at each sentence, at ; and :,
  * and at a connective such as غير أن, بينما) and comma segment; notes the
- * sentences that hold a year before the publication's (for blocked()) and
+ * sentences that hold a year before the publication's (for blocked() and
+ * mark_history) and
  * the questions (a token "?", ؟ folded: sentence_mentions skips them).
  * The clause cues are taken from the triggers (in text order) one after
  * the other, not looked for at every token. */
@@ -1960,11 +2000,34 @@ static void mark_clauses(ctx *c) {
             } else if (tok_is(t, "?")) {
                 c->question[t->sentence] = 1; /* a question reports nothing */
             }
-        } else if (t->kind == MARSAD_TOK_NUMBER && t->norm_len == 4 && c->year_sent) {
-            int year = atoi(t->norm);
-            if (year >= 1900 && year < c->published.y) c->year_sent[t->sentence] = 1;
+        } else if (t->kind == MARSAD_TOK_NUMBER && c->year_sent &&
+                   year_before_published(c, k)) {
+            c->year_sent[t->sentence] = 1;
         }
     }
+}
+
+/* An article that names earlier years (عام 1880, سنة 631 هـ) and no day
+ * in the reporting period narrates history: what it tells is background,
+ * no event (spec/EVENTS.md). It takes three sentences with such a year, or
+ * two when the first comes no later than the first event word (news tells
+ * its event first and its history after). */
+static void mark_history(ctx *c) {
+    if (!c->published.y || !c->year_sent) return;
+    long recent = ymd_to_days(c->published) - HISTORY_DAYS;
+    for (size_t i = 0; i < c->ndates; i++)
+        if (c->dates[i].date.y && ymd_to_days(c->dates[i].last) >= recent) return;
+    uint32_t first_event = UINT32_MAX;
+    for (size_t i = 0; i < c->ntrig && first_event == UINT32_MAX; i++)
+        if (TR(c, &c->trig[i])->cls != TR_CUE)
+            first_event = c->t[c->trig[i].tok_start].sentence;
+    int sentences = 0, first = 0;
+    for (uint32_t s = 0; s < c->ns && sentences < 3; s++) {
+        if (!c->year_sent[s]) continue;
+        first |= sentences == 0 && s <= first_event;
+        sentences++;
+    }
+    c->history = sentences >= 3 || (sentences == 2 && first);
 }
 
 /* The lede: the first three sentences of prose, twelve words or more (and
@@ -2135,8 +2198,10 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
              ymd_to_days(c.dates[i].date) <= ymd_to_days(c.published)))
             c.lede_date = &c.dates[i];
     }
+    mark_history(&c);
     int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
-                c.num_at && c.date_at && c.clause && c.seg && c.lede && c.question;
+                c.num_at && c.date_at && c.clause && c.seg && c.lede && c.question &&
+                !c.history;
     for (uint32_t s = 0; s < c.ns && ready; s++) sentence_mentions(&c, s);
 
     if (level == MARSAD_LEVEL_MENTIONS) {

@@ -660,27 +660,40 @@ static size_t era_at(const ctx *c, size_t j, char *era) {
 }
 
 /* A year token after a month: optional "," or "من" and عام/سنة first.
- * Returns the token after it (and its era), or 0. */
-static size_t year_after(const ctx *c, size_t j, int *year, char *era) {
+ * Returns the token after it (and its era), or 0. A year is 4 digits, or
+ * fewer when named so by عام/سنة before it or an era after it (سنة 36
+ * هـ); *named tells which, as such a year need not be a recent one. */
+static size_t year_after(const ctx *c, size_t j, int *year, char *era, int *named) {
     size_t k = j;
+    int word = 0;
     if (punct_is(c, k, ",") || punct_is(c, k, "/") || punct_is(c, k, "-"))
         k++;
     size_t t;
     if ((t = role_at(c, k, D_OF, NULL))) {
         size_t y2 = role_at(c, k + t, D_YEARWORD, NULL);
+        word = y2 != 0;
         if (!y2) y2 = role_at(c, k + t, D_PERIOD, NULL); /* من العام 2016 */
         if (!y2) return 0;
         k += t + y2;
     } else if ((t = role_at(c, k, D_YEARWORD, NULL))) {
         k += t;
+        word = 1;
     }
     int y;
-    if (!int_tok(c, k, 4, &y) || c->toks[k].norm_len != 4) return 0;
-    *year = y;
+    if (!int_tok(c, k, 4, &y) || y == 0) return 0;
     *era = 0;
-    k++;
-    size_t e = era_at(c, k, era);
-    return k + e;
+    size_t e = era_at(c, k + 1, era);
+    if (c->toks[k].norm_len != 4 && !word && !e) return 0;
+    *year = y;
+    *named = word || e;
+    return k + 1 + e;
+}
+
+/* May the year after a date be y? A recent one (1900-2100, Hijri
+ * 1300-1700), or any named as a year (سنة 36 هـ, 1233 م). */
+static int year_ok(int y, int hijri, int named) {
+    if (named) return 1;
+    return hijri ? y >= 1300 && y <= 1700 : y >= 1900 && y <= 2100;
 }
 
 /* After a month name: another name for the same month (أبريل/نيسان,
@@ -860,14 +873,12 @@ static size_t parse_explicit(const ctx *c, size_t j, dres *r) {
     const month_entry *mo;
     if ((t = month_at(c, k, &mo))) {
         k = month_alias(c, k + t, mo);
-        int year = 0;
+        int year = 0, named = 0;
         char era = 0;
-        size_t y2 = year_after(c, k, &year, &era);
+        size_t y2 = year_after(c, k, &year, &era, &named);
         int hijri = mo->hijri || era == 'h';
         if (y2) {
-            if (hijri ? (year < 1300 || year > 1700)
-                      : (year < 1900 || year > 2100))
-                return 0;
+            if (!year_ok(year, hijri, named)) return 0;
             if (!resolve_dmy(c, year, mo->month, day, hijri, 0, 0, r))
                 return 0;
             return y2 - j;
@@ -1016,15 +1027,13 @@ static size_t parse_month(const ctx *c, size_t j, int bare, dres *r) {
     const month_entry *mo;
     if (!(t = month_at(c, k, &mo))) return 0;
     k = month_alias(c, k + t, mo);
-    int year = 0;
+    int year = 0, named = 0;
     char era = 0; /* set only when a year follows */
-    size_t y2 = year_after(c, k, &year, &era);
+    size_t y2 = year_after(c, k, &year, &era, &named);
     int hijri = mo->hijri || era == 'h';
     long first, last;
     if (y2) {
-        if (hijri ? (year < 1300 || year > 1700)
-                  : (year < 1900 || year > 2100))
-            return 0;
+        if (!year_ok(year, hijri, named)) return 0;
         if (!month_window(year, mo->month, hijri, &first, &last)) return 0;
         set_days(r, first, last, 0);
         if (hijri) r->flags |= DATE_F_HIJRI;

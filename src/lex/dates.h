@@ -27,7 +27,10 @@
  *  - Hijri dates use the tabular (arithmetic) Islamic calendar: within a day
  *    or two of the announced dates.
  *  - Years alone (2011, منذ 2011, عام 2014) and periods longer than 31 days
- *    are not date mentions.
+ *    are not date mentions. The year of a date is 1900-2100 (Hijri
+ *    1300-1700), or any year named so by سنة/عام before it or its era
+ *    after it (العاشر من جمادى الأولى سنة 36 هـ, 3 مايو 1233م): history
+ *    keeps its own date.
  * Precision: 1 one day; 2 a window of at most 7 days; 3 at most 31 days; the
  * date is then the window's midpoint (rounded down).
  */
