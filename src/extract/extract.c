@@ -1185,8 +1185,9 @@ static int killed_or_captured(const ctx *c, uint32_t sent) {
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         int cls = TR(c, tm)->cls;
-        if ((cls == TR_KILLED || cls == TR_CAPTURED) && trig_within(c, sent, tm) &&
-            !blocked(c, tm))
+        /* a verb of losing (خسر) in a game lost the game */
+        if ((cls == TR_KILLED || cls == TR_CAPTURED) && !TR(c, tm)->defeat &&
+            trig_within(c, sent, tm) && !blocked(c, tm))
             return 1;
     }
     return 0;
