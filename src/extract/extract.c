@@ -421,6 +421,18 @@ static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
         for (size_t j = lo; j <= hi; j++)
             if (year_before_published(c, j)) return 1;
     }
+    /* one party's protest (أبلغه احتجاجه على الخرق, مبدية احتجاجها) is a
+     * statement: a demonstration is many people's */
+    if (TR(c, tm)->cls == TR_EVENT && tm->tok_end == k + 1 &&
+        strcmp(TR(c, tm)->event_type, "Protests") == 0) {
+        const char *w = c->t[k].norm + tm->pro;
+        if (strcmp(w, "احتجاجه") == 0 || strcmp(w, "احتجاجها") == 0) return 1;
+    }
+    /* a word alone in square brackets is a link or a heading ([تحرير],
+     * a wiki's "edit"), not a report */
+    if (k > 0 && tm->tok_end < c->nt && tok_is(&c->t[k - 1], "[") &&
+        tok_is(&c->t[tm->tok_end], "]"))
+        return 1;
     /* a verb of losing with أمام after it in its clause lost to someone
      * (خسرت كينيا أمام إريتريا 1 - 2, خسرت القوات أمام الهجوم مواقعها):
      * a defeat, not a death */
