@@ -2022,9 +2022,9 @@ static void mark_clauses(ctx *c) {
 
 /* An article that names earlier years (عام 1880, سنة 631 هـ) and no day
  * in the reporting period narrates history: what it tells is background,
- * no event (spec/EVENTS.md). It takes three sentences with such a year, or
- * two when the first comes no later than the first event word (news tells
- * its event first and its history after). */
+ * no event (spec/EVENTS.md). It takes two sentences with such a year, the
+ * first no later than the first event word: news tells its event first and
+ * its history after, however many years that names. */
 static void mark_history(ctx *c) {
     if (!c->published.y || !c->year_sent) return;
     long recent = ymd_to_days(c->published) - HISTORY_DAYS;
@@ -2035,12 +2035,12 @@ static void mark_history(ctx *c) {
         if (TR(c, &c->trig[i])->cls != TR_CUE)
             first_event = c->t[c->trig[i].tok_start].sentence;
     int sentences = 0, first = 0;
-    for (uint32_t s = 0; s < c->ns && sentences < 3; s++) {
+    for (uint32_t s = 0; s < c->ns && sentences < 2; s++) {
         if (!c->year_sent[s]) continue;
         first |= sentences == 0 && s <= first_event;
         sentences++;
     }
-    c->history = sentences >= 3 || (sentences == 2 && first);
+    c->history = sentences >= 2 && first;
 }
 
 /* The lede: the first three sentences of prose, twelve words or more (and
