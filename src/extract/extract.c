@@ -166,7 +166,6 @@ typedef struct {
      * are [x_at[s], x_at[s + 1]) (lists are in text order) */
     size_t *trig_at, *place_at, *actor_at, *num_at, *date_at;
     const x_date *lede_date;   /* first dated mention not after publication */
-    int history;               /* the article narrates history (mark_history) */
     uint32_t *clause, *seg;    /* per token: clause and comma-segment number */
     unsigned char *lede;       /* per sentence: part of the lede */
     const x_place *first_place;
@@ -337,6 +336,10 @@ static const xword HIJRI_ERA[] = {W("ه"), W("هجري"), W("هجريه"), W("ل
 static const xword CHRISTIAN_ERA[] = {W("م"), W("ميلادي"), W("ميلاديه"), W("للميلاد"),
                                       {NULL, 0}};
 
+/* The Gregorian year in which Hijri year h (about 0.97 of a solar year)
+ * mostly falls. */
+static int hijri_in_gregorian(int h) { return h - h / 33 + 622; }
+
 /* Is token j a year before the publication's? A number written as a year:
  * after a year word (عام 2014, في 2014), before the era's letter (1233 م,
  * 631 هـ, 31 ق.م), as 4 digits or as fewer after عام/سنة (سنة 631). A
@@ -365,13 +368,13 @@ static int year_before_published(const ctx *c, size_t j) {
         (noun || y->norm_len == 4))
         return 1;
     if (n && word_in(n, HIJRI_ERA) && (noun || y->norm_len >= 3))
-        return v - v / 33 + 622 < pub;
+        return hijri_in_gregorian(v) < pub;
     if (n && word_in(n, CHRISTIAN_ERA) && (noun || y->norm_len == 4)) return v < pub;
     if (noun && y->norm_len < 4) return v > 0 && v < pub;
     if (y->norm_len != 4 || !(p && word_in(p, YEAR_WORDS))) return 0;
     if (v >= 1900) return v < pub;
     /* عام 1437 without its letter may be Hijri: before only as both */
-    return noun && v < pub && (v < 1300 || v > 1600 || v - v / 33 + 622 < pub);
+    return noun && v < pub && (v < 1300 || v > 1600 || hijri_in_gregorian(v) < pub);
 }
 
 static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
@@ -1980,8 +1983,8 @@ static size_t next_clause_cue(const ctx *c, size_t *ti, size_t k) {
 /* Numbers every token's clause (a new one at each sentence, at ; and :,
  * and at a connective such as غير أن, بينما) and comma segment; notes the
  * sentences that hold a year before the publication's (for blocked() and
- * mark_history) and
- * the questions (a token "?", ؟ folded: sentence_mentions skips them).
+ * narrates_history) and the questions (a token "?", ؟ folded:
+ * sentence_mentions skips them).
  * The clause cues are taken from the triggers (in text order) one after
  * the other, not looked for at every token. */
 static void mark_clauses(ctx *c) {
@@ -2025,11 +2028,11 @@ static void mark_clauses(ctx *c) {
  * no event (spec/EVENTS.md). It takes two sentences with such a year, the
  * first no later than the first event word: news tells its event first and
  * its history after, however many years that names. */
-static void mark_history(ctx *c) {
-    if (!c->published.y || !c->year_sent) return;
+static int narrates_history(const ctx *c) {
+    if (!c->published.y || !c->year_sent) return 0;
     long recent = ymd_to_days(c->published) - HISTORY_DAYS;
     for (size_t i = 0; i < c->ndates; i++)
-        if (c->dates[i].date.y && ymd_to_days(c->dates[i].last) >= recent) return;
+        if (c->dates[i].date.y && ymd_to_days(c->dates[i].last) >= recent) return 0;
     uint32_t first_event = UINT32_MAX;
     for (size_t i = 0; i < c->ntrig && first_event == UINT32_MAX; i++)
         if (TR(c, &c->trig[i])->cls != TR_CUE)
@@ -2040,7 +2043,7 @@ static void mark_history(ctx *c) {
         first |= sentences == 0 && s <= first_event;
         sentences++;
     }
-    c->history = sentences >= 2 && first;
+    return sentences >= 2 && first;
 }
 
 /* The lede: the first three sentences of prose, twelve words or more (and
@@ -2211,10 +2214,9 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
              ymd_to_days(c.dates[i].date) <= ymd_to_days(c.published)))
             c.lede_date = &c.dates[i];
     }
-    mark_history(&c);
     int ready = c.num_used && c.trig_at && c.place_at && c.actor_at &&
                 c.num_at && c.date_at && c.clause && c.seg && c.lede && c.question &&
-                !c.history;
+                !narrates_history(&c);
     for (uint32_t s = 0; s < c.ns && ready; s++) sentence_mentions(&c, s);
 
     if (level == MARSAD_LEVEL_MENTIONS) {
