@@ -396,10 +396,10 @@ void marsad_reader_free(marsad_reader *r);
  * Many articles on several threads, results in input order
  * ------------------------------------------------------------------------ */
 
-/* Work on one article, run on a worker thread (on the calling thread when
- * threads == 1): returns a result for the sink (any pointer, NULL allowed).
+/* Work on one article, run on any of the threads, the calling thread
+ * included: returns a result for the sink (any pointer, NULL allowed).
  * The article is valid during the call only. Problems go to diag(dctx, ...),
- * which the pipeline hands on in input order. ctx is shared by all workers:
+ * which the pipeline hands on in input order. ctx is shared by all threads:
  * what work reads through it must be read-only or locked (a marsad_model is
  * read-only). */
 typedef void *(*marsad_work_fn)(void *ctx, const marsad_article *a,
@@ -409,15 +409,17 @@ typedef void *(*marsad_work_fn)(void *ctx, const marsad_article *a,
 typedef void (*marsad_sink_fn)(void *ctx, void *result);
 
 /* Reads the articles of every path (as marsad_reader_open) and runs work on
- * each with `threads` worker threads (0: one per online CPU), calling sink
+ * each on `threads` threads (0: one per online CPU), calling sink
  * with the results in input order, so what the sink sees does not depend on
  * the number of threads. Every diagnostic (the reader's, then the work's, for
  * each article in turn) reaches diag on the calling thread in that same
- * order. With threads == 1 no thread is started. At most `window` articles
- * (0: 64 per thread) are read and not yet sunk at any time, so memory does
- * not grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for a NULL
- * work or sink or threads < 0; MARSAD_ERR_NOMEM when nothing could be
- * started. */
+ * order. The calling thread is one of the threads: it reads, calls sink and
+ * works in between; with threads == 1 no thread is started, and a thread
+ * that cannot be started leaves its share to the others. At most `window`
+ * articles (0: 64 per thread) are read and not yet sunk at any time, so
+ * memory does not grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for
+ * a NULL work or sink or threads < 0; MARSAD_ERR_NOMEM when the ring cannot
+ * be allocated. */
 marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   int threads, size_t window,
                                   marsad_work_fn work, marsad_sink_fn sink,

@@ -2,15 +2,22 @@
  * pipeline.c — articles read, worked on by several threads, and handed back
  * in input order (marsad_run_articles).
  *
- * One reader thread copies each article into a slot of a ring of `window`
- * slots, numbered by input order; worker threads take the slots in that
- * order and run the caller's work on them; the calling thread waits for the
- * next number, replays the diagnostics collected for it (the reader's, then
- * the work's) and passes the result to the sink. The reader waits while the
- * ring is full, so at most `window` articles and results exist at once,
- * whatever the input size. With one thread nothing is started: articles are
- * read, worked on and sunk in turn on the calling thread, and diagnostics go
- * straight to the caller; the order of everything is the same either way.
+ * The calling thread reads each article into a slot of a ring of `window`
+ * slots, numbered by input order; `threads - 1` worker threads take the
+ * slots in that order and run the caller's work on them. The calling thread
+ * also emits: when the oldest slot is done it replays the diagnostics
+ * collected for it (the reader's, then the work's) and passes the result to
+ * the sink. When it can neither emit nor read (the ring is full), it works
+ * on the next slot as the workers do, so `threads` threads share the work
+ * and none waits for a core that another holds. The reader leaves the
+ * last step of reading text (blanking boilerplate, tokenizing) to the thread
+ * that works on the article, which makes, reads and frees its doc: the
+ * reading left on the calling thread is parsing and copying, and one
+ * thread's allocations are not freed by another. At most `window` articles
+ * and results exist at once, whatever the input size. With one thread
+ * nothing is started: articles are read, worked on and sunk in turn on the
+ * calling thread, and diagnostics go straight to the caller; the order of
+ * everything is the same either way.
  */
 #include "marsad.h"
 #include "io/reader.h"
@@ -74,7 +81,8 @@ typedef struct {
     int has_article;       /* 0: only diagnostics (after the last article) */
     marsad_article art;    /* views into store, and doc */
     char *store;
-    marsad_doc *doc;       /* the article's tokens, from the reader, or NULL */
+    marsad_doc *doc;       /* the article's tokens, or NULL */
+    int deferred;          /* the text is still to be blanked and tokenized */
     diagbuf diags;
     void *result;
 } slot;
@@ -85,12 +93,15 @@ typedef struct {
     size_t npaths;
     marsad_work_fn work;
     void *ctx;
+    boilerplate *bp;       /* for the text the reader leaves to the threads */
     pthread_mutex_t mu;
-    pthread_cond_t can_read, can_work, can_emit;
+    pthread_cond_t can_work, can_emit;
     slot *ring;
     size_t window;
     size_t next_read, next_work, next_emit; /* sequence numbers */
-    int reading_done, stop, oom;
+    int reading_done;
+    int idle_workers;      /* workers waiting on can_work */
+    int caller_waiting;    /* the calling thread waits on can_emit */
     diagbuf pending;       /* reader diagnostics not yet given a slot */
 } pool;
 
@@ -126,27 +137,18 @@ static int copy_article(slot *s, const marsad_article *a) {
     return 0;
 }
 
-/* Waits for a free slot and fills it, taking doc (may be NULL); returns -1
- * when stopping (doc freed). */
-static int push_slot(pool *P, const marsad_article *a, marsad_doc *doc) {
-    pthread_mutex_lock(&P->mu);
-    while (!P->stop && P->next_read - P->next_emit >= P->window)
-        pthread_cond_wait(&P->can_read, &P->mu);
-    if (P->stop) {
-        pthread_mutex_unlock(&P->mu);
-        marsad_doc_free(doc);
-        return -1;
-    }
-    slot *s = &P->ring[P->next_read % P->window];
-    pthread_mutex_unlock(&P->mu);
-    /* the slot is ours until it is marked ready */
+/* Fills slot s (free, and the calling thread's until published) with
+ * article a (NULL: only the diagnostics pending) and its doc, which it
+ * takes (may be NULL); returns the state to publish it in. */
+static int fill_slot(pool *P, slot *s, const marsad_article *a,
+                     marsad_doc *doc, int deferred) {
     memset(&s->art, 0, sizeof s->art);
     s->store = NULL;
     s->result = NULL;
     s->has_article = a != NULL;
+    s->deferred = deferred;
     s->diags = P->pending;
     memset(&P->pending, 0, sizeof P->pending);
-    int ready = SLOT_READY;
     if (a && copy_article(s, a)) {
         s->has_article = 0;
         diag_add(&s->diags, a->id ? a->id : "article", 0, "out of memory");
@@ -154,90 +156,92 @@ static int push_slot(pool *P, const marsad_article *a, marsad_doc *doc) {
     s->doc = s->has_article ? doc : NULL;
     s->art.doc = s->doc;
     if (!s->has_article) marsad_doc_free(doc);
-    if (!s->has_article) ready = SLOT_DONE;
-    pthread_mutex_lock(&P->mu);
-    s->state = ready;
-    P->next_read++;
-    pthread_mutex_unlock(&P->mu);
-    pthread_cond_signal(ready == SLOT_READY ? &P->can_work : &P->can_emit);
-    return 0;
+    return s->has_article ? SLOT_READY : SLOT_DONE;
 }
 
-static void *reader_main(void *arg) {
-    pool *P = arg;
-    int stopped = 0;
-    for (size_t p = 0; p < P->npaths && !stopped; p++) {
-        marsad_reader *r = marsad_reader_open_ex(P->paths[p], P->ropt,
-                                                 diag_collect, &P->pending);
-        if (!r) continue;
-        const marsad_article *a;
-        while ((a = marsad_reader_next(r)) != NULL)
-            if (push_slot(P, a, reader_take_doc(r))) {
-                stopped = 1;
-                break;
+/* Where reading stands: the next path to open, and the open reader. */
+typedef struct {
+    size_t path;
+    marsad_reader *r;
+    int ended;
+} readstate;
+
+/* Reads the next article into slot s; returns the state to publish the
+ * slot in, or -1 when there is nothing more (the diagnostics of the paths
+ * that gave no article then fill a last slot first). */
+static int read_next(pool *P, readstate *rs, slot *s) {
+    for (;;) {
+        if (rs->ended) return -1;
+        if (!rs->r) {
+            if (rs->path >= P->npaths) {
+                rs->ended = 1;
+                if (P->pending.n || P->pending.oom)
+                    return fill_slot(P, s, NULL, NULL, 0);
+                return -1;
             }
-        marsad_reader_free(r);
+            rs->r = marsad_reader_open_ex(P->paths[rs->path++], P->ropt,
+                                          diag_collect, &P->pending);
+            if (rs->r && P->bp) reader_set_defer(rs->r, 1);
+            continue;
+        }
+        const marsad_article *a = marsad_reader_next(rs->r);
+        if (a)
+            return fill_slot(P, s, a, reader_take_doc(rs->r),
+                             reader_deferred(rs->r));
+        marsad_reader_free(rs->r);
+        rs->r = NULL;
     }
-    if (!stopped && (P->pending.n || P->pending.oom)) push_slot(P, NULL, NULL);
-    free(P->pending.b);
-    memset(&P->pending, 0, sizeof P->pending);
-    pthread_mutex_lock(&P->mu);
-    P->reading_done = 1;
-    pthread_cond_broadcast(&P->can_work);
-    pthread_cond_broadcast(&P->can_emit);
-    pthread_mutex_unlock(&P->mu);
-    return NULL;
 }
 
-/* Whether a worker that finished a slot wakes the emitting thread: when a
- * batch of slots is ready to be emitted in order, or when no work is
- * queued (the emitter may be waiting for the last slots). Waking it for
- * every slot cost a switch of threads per article, on cores the workers
- * need. The reader is woken likewise when the ring is half empty, not at
- * every free slot (see marsad_run_articles_ex). */
-static int emit_now(const pool *P) {
-    size_t batch = P->window / 4 ? P->window / 4 : 1, ready = 0;
-    for (size_t k = P->next_emit; k < P->next_read && ready < batch; k++, ready++)
-        if (P->ring[k % P->window].state != SLOT_DONE) break;
-    if (ready >= batch) return 1;
-    /* queued work is a ready slot past next_work (the slots of
-     * diagnostics only, done when read, are no work) */
-    for (size_t k = P->next_work; k < P->next_read; k++)
-        if (P->ring[k % P->window].state == SLOT_READY) return 0;
-    return 1;
+/* The oldest slot ready for work, taken (under the lock), or NULL when none
+ * is ready. Slots of diagnostics only are done when read and need none. */
+static slot *take_work(pool *P) {
+    while (P->next_work < P->next_read &&
+           P->ring[P->next_work % P->window].state != SLOT_READY)
+        P->next_work++;
+    if (P->next_work == P->next_read) return NULL;
+    slot *s = &P->ring[P->next_work++ % P->window];
+    s->state = SLOT_TAKEN;
+    return s;
+}
+
+/* Works on slot s, on any thread: first blanks and tokenizes the text the
+ * reader left (the slot's own copy), so that the doc is made, read and
+ * freed by one thread. */
+static void work_on(pool *P, slot *s) {
+    if (s->deferred) {
+        const marsad_reader_options *o = P->ropt;
+        reader_blank_text(P->bp, o && o->keep_boilerplate, o && o->tokenize,
+                          (char *)s->art.text, s->art.text_len, &s->doc);
+        s->art.doc = s->doc;
+    }
+    s->result = P->work(P->ctx, &s->art, diag_collect, &s->diags);
+    marsad_doc_free(s->doc);
+    s->doc = NULL;
+    s->art.doc = NULL;
 }
 
 static void *worker_main(void *arg) {
     pool *P = arg;
-    int wake_emitter = 0; /* decided under the lock, done outside it */
     pthread_mutex_lock(&P->mu);
     for (;;) {
-        while (!P->stop && P->next_work < P->next_read &&
-               P->ring[P->next_work % P->window].state != SLOT_READY)
-            P->next_work++; /* diagnostics-only slots need no work */
-        if (P->stop || (P->next_work == P->next_read && P->reading_done))
-            break;
-        if (P->next_work == P->next_read) {
-            if (wake_emitter) pthread_cond_signal(&P->can_emit);
-            wake_emitter = 0;
+        slot *s = take_work(P);
+        if (!s) {
+            if (P->reading_done) break;
+            P->idle_workers++;
             pthread_cond_wait(&P->can_work, &P->mu);
+            P->idle_workers--;
             continue;
         }
-        slot *s = &P->ring[P->next_work % P->window];
-        s->state = SLOT_TAKEN;
-        P->next_work++;
         pthread_mutex_unlock(&P->mu);
-        /* a thread woken while the waker holds the lock would only wait
-         * for the lock: wake it once the lock is free */
-        if (wake_emitter) pthread_cond_signal(&P->can_emit);
-        s->result = P->work(P->ctx, &s->art, diag_collect, &s->diags);
+        work_on(P, s);
         pthread_mutex_lock(&P->mu);
         s->state = SLOT_DONE;
-        wake_emitter = emit_now(P);
+        /* the calling thread waits only when it can neither read, emit nor
+         * work: then nothing but the oldest slot being done lets it on */
+        if (P->caller_waiting && s == &P->ring[P->next_emit % P->window])
+            pthread_cond_signal(&P->can_emit);
     }
-    /* a worker that ends has nothing more to finish: the emitter may be
-     * waiting for what it finished last */
-    pthread_cond_signal(&P->can_emit);
     pthread_mutex_unlock(&P->mu);
     return NULL;
 }
@@ -289,20 +293,29 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
     P.npaths = npaths;
     P.work = work;
     P.ctx = ctx;
-    /* a wide ring: threads are woken once per half ring (the reader) and
-     * per quarter (the emitter), and each wake is a switch of threads on
-     * cores the workers need */
+    /* the readers leave blanking and tokenizing to the threads that work on
+     * the articles, when there is any (else, or when the rules cannot be
+     * loaded, the readers do it, and report what fails) */
+    if (!ropt || !ropt->keep_boilerplate || ropt->tokenize) {
+        char err[512];
+        const char *dir = ropt && ropt->datadir ? ropt->datadir
+                                                : marsad_default_datadir();
+        P.bp = boilerplate_load(dir, err, sizeof err);
+    }
+    /* a wide ring: a worker finds work queued however long one article
+     * keeps another thread */
     P.window = window ? window : 64 * (size_t)threads;
     P.ring = calloc(P.window, sizeof *P.ring);
-    pthread_t *tid = calloc((size_t)threads + 1, sizeof *tid);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     if (!P.ring || !tid) {
         free(P.ring);
         free(tid);
+        boilerplate_free(P.bp);
         return MARSAD_ERR_NOMEM;
     }
-    /* the lock is held for a few loads and stores, by four threads on
-     * maybe fewer cores: one that finds it taken spins a moment before
-     * sleeping (a sleep and a wake are two system calls) */
+    /* the lock is held for a few loads and stores, maybe by more threads
+     * than cores: one that finds it taken spins a moment before sleeping
+     * (a sleep and a wake are two system calls) */
     pthread_mutexattr_t ma;
     pthread_mutexattr_init(&ma);
 #ifdef PTHREAD_MUTEX_ADAPTIVE_NP
@@ -310,36 +323,22 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
 #endif
     pthread_mutex_init(&P.mu, &ma);
     pthread_mutexattr_destroy(&ma);
-    pthread_cond_init(&P.can_read, NULL);
     pthread_cond_init(&P.can_work, NULL);
     pthread_cond_init(&P.can_emit, NULL);
     int started = 0;
-    marsad_status rc = MARSAD_OK;
-    if (pthread_create(&tid[0], NULL, reader_main, &P) != 0) {
-        rc = MARSAD_ERR_NOMEM;
-    } else {
-        started = 1;
-        for (int k = 0; k < threads; k++) {
-            if (pthread_create(&tid[1 + k], NULL, worker_main, &P) != 0) break;
-            started++;
-        }
-        if (started == 1) { /* no worker: stop the reader and give up */
-            pthread_mutex_lock(&P.mu);
-            P.stop = 1;
-            pthread_cond_broadcast(&P.can_read);
-            pthread_mutex_unlock(&P.mu);
-            rc = MARSAD_ERR_NOMEM;
-        }
-    }
-    /* the calling thread emits, in order */
-    int wake_reader = 0; /* decided under the lock, done outside it */
+    for (int k = 0; k < threads - 1; k++)
+        if (pthread_create(&tid[started], NULL, worker_main, &P) == 0) started++;
+    /* The calling thread reads, emits in order, and works as the others do
+     * when it can do neither: with `threads` threads on as many cores none
+     * waits for a core, and what one thread reads it mostly frees itself.
+     * Emitting comes first (it frees a slot), then reading while the ring
+     * has room (it is cheaper than the work and keeps the workers fed). */
+    readstate rs = {0, NULL, 0};
     pthread_mutex_lock(&P.mu);
-    while (!P.stop) {
+    for (;;) {
         slot *s = &P.ring[P.next_emit % P.window];
         if (P.next_emit < P.next_read && s->state == SLOT_DONE) {
             pthread_mutex_unlock(&P.mu);
-            if (wake_reader) pthread_cond_signal(&P.can_read);
-            wake_reader = 0;
             diag_replay(&s->diags, diag, dctx);
             if (s->has_article) sink(ctx, s->result);
             free(s->diags.b);
@@ -351,29 +350,44 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
             pthread_mutex_lock(&P.mu);
             s->state = SLOT_FREE;
             P.next_emit++;
-            wake_reader = P.next_read - P.next_emit <= P.window / 2;
+            continue;
+        }
+        if (!P.reading_done && P.next_read - P.next_emit < P.window) {
+            s = &P.ring[P.next_read % P.window];
+            pthread_mutex_unlock(&P.mu);
+            int state = read_next(&P, &rs, s);
+            pthread_mutex_lock(&P.mu);
+            if (state < 0) {
+                P.reading_done = 1;
+                pthread_cond_broadcast(&P.can_work);
+                continue;
+            }
+            s->state = state;
+            P.next_read++;
+            if (state == SLOT_READY && P.idle_workers)
+                pthread_cond_signal(&P.can_work);
+            continue;
+        }
+        if ((s = take_work(&P)) != NULL) {
+            pthread_mutex_unlock(&P.mu);
+            work_on(&P, s);
+            pthread_mutex_lock(&P.mu);
+            s->state = SLOT_DONE;
             continue;
         }
         if (P.reading_done && P.next_emit == P.next_read) break;
-        if (wake_reader) pthread_cond_signal(&P.can_read);
-        wake_reader = 0;
+        P.caller_waiting = 1;
         pthread_cond_wait(&P.can_emit, &P.mu);
+        P.caller_waiting = 0;
     }
-    if (wake_reader) pthread_cond_signal(&P.can_read);
     pthread_mutex_unlock(&P.mu);
     for (int k = 0; k < started; k++) pthread_join(tid[k], NULL);
-    /* after a failed start, slots read but never emitted */
-    for (size_t k = 0; k < P.window; k++) {
-        free(P.ring[k].store);
-        marsad_doc_free(P.ring[k].doc);
-        free(P.ring[k].diags.b);
-    }
     free(P.pending.b);
     pthread_mutex_destroy(&P.mu);
-    pthread_cond_destroy(&P.can_read);
     pthread_cond_destroy(&P.can_work);
     pthread_cond_destroy(&P.can_emit);
     free(P.ring);
     free(tid);
-    return rc;
+    boilerplate_free(P.bp);
+    return MARSAD_OK;
 }

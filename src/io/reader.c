@@ -61,6 +61,8 @@ struct marsad_reader {
     marsad_reader_stats st;
     int keep_boilerplate;
     int tokenize;          /* give articles their doc (blank) */
+    int defer;             /* leave blanking and tokenizing to the caller */
+    int deferred;          /* ... and the current article's text needs them */
     const boilerplate *bp; /* the rules: own_bp, or borrowed */
     boilerplate *own_bp;
     /* the paths still to read */
@@ -375,6 +377,7 @@ static void clear_article(marsad_reader *r) {
     marsad_doc_free(r->doc);
     r->doc = NULL;
     r->id_generated = 0;
+    r->deferred = 0;
     memset(&r->art, 0, sizeof r->art);
 }
 
@@ -475,23 +478,30 @@ static char *read_whole(marsad_reader *r, size_t max, size_t *len) {
     return s;
 }
 
+size_t reader_blank_text(const boilerplate *bp, int keep_boilerplate,
+                         int tokenize, char *text, size_t len, marsad_doc **doc) {
+    *doc = tokenize ? marsad_doc_new(text, len) : NULL;
+    if (keep_boilerplate) return 0;
+    if (!*doc) return boilerplate_blank(bp, text, len);
+    size_t blanked = boilerplate_blank_doc(bp, text, len, *doc);
+    if (blanked && text_doc_blanked(*doc, text, len)) {
+        marsad_doc_free(*doc);
+        *doc = NULL;
+    }
+    return blanked;
+}
+
 /* Blanks the boilerplate lines of text; with tokenize, also makes r->doc,
  * the doc of the blanked text, from one tokenization that the boilerplate
- * pass reads too. */
+ * pass reads too. With defer, only notes that this is still to be done. */
 static void blank(marsad_reader *r, char *text, size_t len) {
     assert(!r->doc); /* clear_article freed the last one */
-    r->doc = r->tokenize ? marsad_doc_new(text, len) : NULL;
-    if (r->keep_boilerplate) return;
-    if (!r->doc) {
-        r->st.lines_blanked += boilerplate_blank(r->bp, text, len);
+    if (r->defer) {
+        r->deferred = 1;
         return;
     }
-    size_t blanked = boilerplate_blank_doc(r->bp, text, len, r->doc);
-    r->st.lines_blanked += blanked;
-    if (blanked && text_doc_blanked(r->doc, text, len)) {
-        marsad_doc_free(r->doc);
-        r->doc = NULL;
-    }
+    r->st.lines_blanked += reader_blank_text(r->bp, r->keep_boilerplate,
+                                             r->tokenize, text, len, &r->doc);
 }
 
 static const marsad_article *next_txt(marsad_reader *r) {
@@ -779,6 +789,10 @@ void marsad_reader_get_stats(const marsad_reader *r, marsad_reader_stats *st) {
 }
 
 void reader_set_tokenize(marsad_reader *r, int on) { r->tokenize = on != 0; }
+
+void reader_set_defer(marsad_reader *r, int on) { r->defer = on != 0; }
+
+int reader_deferred(const marsad_reader *r) { return r->deferred; }
 
 marsad_doc *reader_take_doc(marsad_reader *r) {
     marsad_doc *d = r->doc;

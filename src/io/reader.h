@@ -2,7 +2,9 @@
  * reader.h — the article reader's internal entry points (the public ones are
  * in marsad.h, "Reading articles from files"): a memory reader that borrows
  * boilerplate rules loaded once, so that fuzzers and tests that open
- * thousands of readers do not reload data/boilerplate.tsv each time.
+ * thousands of readers do not reload data/boilerplate.tsv each time; and
+ * the last step of reading text input (blanking boilerplate, tokenizing)
+ * left for another thread to do.
  */
 #ifndef MARSAD_READER_H
 #define MARSAD_READER_H
@@ -25,5 +27,21 @@ void reader_set_tokenize(marsad_reader *r, int on);
  * caller's to free with marsad_doc_free; the reader forgets it. NULL when
  * it has none. The article's doc pointer stays as it was. */
 marsad_doc *reader_take_doc(marsad_reader *r);
+
+/* With defer on, the reader leaves the blanking of boilerplate and the
+ * tokenizing of text input to its caller: reader_deferred then says whether
+ * the article last returned still needs them (its text as read, no doc),
+ * and reader_blank_text does them, on the caller's copy of the text (so
+ * that another thread can). Its lines blanked are not in the reader's
+ * stats. */
+void reader_set_defer(marsad_reader *r, int on);
+int reader_deferred(const marsad_reader *r);
+
+/* Blanks the boilerplate lines of text in place (unless keep_boilerplate)
+ * as bp says and, with tokenize, sets *doc to the doc of the blanked text
+ * (from one tokenization that the boilerplate pass reads too), else to
+ * NULL; also NULL when memory runs out. Returns the lines blanked. */
+size_t reader_blank_text(const boilerplate *bp, int keep_boilerplate,
+                         int tokenize, char *text, size_t len, marsad_doc **doc);
 
 #endif
