@@ -1,6 +1,7 @@
 # marsad build. `make` builds build/marsad and build/libmarsad.a.
 # Sources are found by wildcard: a new module is a new file, not a Makefile edit.
-# Variants: `make SAN=1` (ASan+UBSan, into build-san/), `make CC=clang`,
+# Variants: `make SAN=1` (ASan+UBSan, into build-san/), `make TSAN=1`
+# (ThreadSanitizer, into build-tsan/), `make CC=clang`,
 # `make FUZZ=1 fuzzers` (libFuzzer targets, into build-fuzz/).
 
 CC      ?= cc
@@ -9,6 +10,12 @@ BUILD   ?= build
 ifeq ($(SAN),1)
 BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+# TSAN=1: ThreadSanitizer, into build-tsan/ (scripts/test.sh runs the
+# threaded code's tests there).
+ifeq ($(TSAN),1)
+BUILD   := build-tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 endif
 # FUZZ=1: clang, libFuzzer instrumentation + ASan/UBSan, into build-fuzz/;
 # the `fuzzers` target links one binary per fuzz/fuzz_*.c (scripts/fuzz.sh).
@@ -126,4 +133,4 @@ bench-big:
 	bash bench/run.sh --big
 
 clean:
-	rm -rf build build-san build-clang build-fuzz
+	rm -rf build build-san build-tsan build-clang build-fuzz

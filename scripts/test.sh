@@ -10,12 +10,16 @@
 #  3. gcc build (-Werror) into build/: unit tests, CLI tests (tests/cli/*.sh);
 #  4. clang build (-Werror) into build-clang/: unit tests;
 #  5. ASan+UBSan build (make SAN=1) into build-san/: unit tests, CLI tests;
-#  6. valgrind (no leak, no invalid access) on the gcc build: the unit tests,
+#  6. ThreadSanitizer build (make TSAN=1) into build-tsan/: the unit tests of
+#     the code that runs on several threads (the pipeline, the server, the
+#     store, the golden articles) on SQLite, and tests/cli/extract_threads.sh
+#     (-j N against -j 1); a data race fails them;
+#  7. valgrind (no leak, no invalid access) on the gcc build: the unit tests,
 #     with the linear-time inputs cut to 16 KB (MARSAD_TEST_LINEAR_KB), and
 #     `marsad tokenize` on every bundled article and bad input; on SQLite
 #     only (PostgreSQL's client library under valgrind triples the time and
 #     its code is checked by the ASan run);
-#  7. every libFuzzer target (fuzz/fuzz_*.c) for $FUZZ_SECONDS (default 5) s.
+#  8. every libFuzzer target (fuzz/fuzz_*.c) for $FUZZ_SECONDS (default 5) s.
 #
 # Each suite's output goes to build/test-logs/NAME.log; one summary line per
 # suite is shown, with the failures. The last line sums every suite as
@@ -175,6 +179,13 @@ if check build-san make -j"$JOBS" SAN=1; then
   fi
   suite unit-san build-san/marsad-tests
   cli_suites san build-san/marsad
+fi
+
+# ThreadSanitizer: the threaded code's tests; a report is a failure
+if check build-tsan make -j"$JOBS" TSAN=1; then
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:exitcode=88}
+  suite unit-tsan env -u MARSAD_TEST_PG build-tsan/marsad-tests pipeline serve store_ golden
+  MARSAD=build-tsan/marsad suite cli-extract_threads-tsan bash tests/cli/extract_threads.sh
 fi
 
 # valgrind, on the gcc build

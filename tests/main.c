@@ -1,5 +1,6 @@
 /*
- * main.c — runs the unit tests (all, or those whose names contain argv[1])
+ * main.c — runs the unit tests (all, or those whose names contain one of the
+ * arguments)
  * and ends with the line "N passed, N failed".
  */
 #include "test.h"
@@ -130,7 +131,10 @@ int test_each_file(const char *dir, const char *suffix,
 int main(int argc, char **argv) {
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++) {
-        if (argc > 1 && !strstr(TESTS[i].name, argv[1])) continue;
+        int wanted = argc < 2;
+        for (int a = 1; a < argc && !wanted; a++)
+            wanted = strstr(TESTS[i].name, argv[a]) != NULL;
+        if (!wanted) continue;
         test_failures = 0;
         TESTS[i].fn();
         if (test_failures) {

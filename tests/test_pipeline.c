@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,7 +118,7 @@ static void on_alarm(int sig) {
     _exit(2);
 }
 
-static volatile int spinning;
+static atomic_int spinning;
 
 /* a thread that keeps a core busy, so the pipeline's threads wait their
  * turn and wake late */
