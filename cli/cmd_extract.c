@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char USAGE[] =
     "usage: marsad extract [options] PATH...\n"
@@ -193,6 +194,15 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
         free(paths);
         return EXIT_USAGE;
     }
+    /* Into a file, output goes in blocks of 1 MB: with stdio's default of a
+     * few KB, each article's records were a write() of their own, and
+     * those system calls took a tenth of the time. A pipe or a terminal
+     * keeps the default, so that a reader downstream gets records as they
+     * come. */
+    static char outbuf[1 << 20]; /* static: stdout outlives this call */
+    struct stat ost;
+    if (fstat(fileno(out), &ost) == 0 && S_ISREG(ost.st_mode))
+        setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
     diag_count dc = {0, 0};
     run_ctx rc = {m, published, level, fmt, out, 1};
     if (fmt == MARSAD_FORMAT_CSV) fputs(marsad_csv_header(), out);
