@@ -12,12 +12,12 @@
  * and none waits for a core that another holds. The reader leaves the
  * last step of reading text (blanking boilerplate, tokenizing) to the thread
  * that works on the article, which makes, reads and frees its doc: the
- * reading left on the calling thread is parsing and copying, and one
- * thread's allocations are not freed by another. At most `window` articles
- * and results exist at once, whatever the input size. With one thread
- * nothing is started: articles are read, worked on and sunk in turn on the
- * calling thread, and diagnostics go straight to the caller; the order of
- * everything is the same either way.
+ * reading left on the calling thread is parsing and copying, and a doc,
+ * the largest thing made per article, never passes between threads. At
+ * most `window` articles and results exist at once, whatever the input
+ * size. With one thread nothing is started: articles are read, worked on
+ * and sunk in turn on the calling thread, and diagnostics go straight to the
+ * caller; the order of everything is the same either way.
  */
 #include "marsad.h"
 #include "io/reader.h"
