@@ -93,7 +93,8 @@ typedef struct {
     size_t npaths;
     marsad_work_fn work;
     void *ctx;
-    boilerplate *bp;       /* for the text the reader leaves to the threads */
+    boilerplate *bp;       /* the rules the readers borrow, and the threads
+                              blank the text they leave with */
     pthread_mutex_t mu;
     pthread_cond_t can_work, can_emit;
     slot *ring;
@@ -179,8 +180,8 @@ static int read_next(pool *P, readstate *rs, slot *s) {
                     return fill_slot(P, s, NULL, NULL, 0);
                 return -1;
             }
-            rs->r = marsad_reader_open_ex(P->paths[rs->path++], P->ropt,
-                                          diag_collect, &P->pending);
+            rs->r = reader_open_shared(P->paths[rs->path++], P->ropt, P->bp,
+                                       diag_collect, &P->pending);
             if (rs->r && P->bp) reader_set_defer(rs->r, 1);
             continue;
         }
@@ -293,10 +294,11 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
     P.npaths = npaths;
     P.work = work;
     P.ctx = ctx;
-    /* the readers leave blanking and tokenizing to the threads that work on
-     * the articles, when there is any (else, or when the rules cannot be
-     * loaded, the readers do it, and report what fails) */
-    if (!ropt || !ropt->keep_boilerplate || ropt->tokenize) {
+    /* the boilerplate rules, loaded once: every reader borrows them, and
+     * leaves blanking and tokenizing to the threads that work on the
+     * articles (when they cannot be loaded, each reader tries, and reports
+     * what fails) */
+    {
         char err[512];
         const char *dir = ropt && ropt->datadir ? ropt->datadir
                                                 : marsad_default_datadir();
@@ -330,7 +332,7 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
         if (pthread_create(&tid[started], NULL, worker_main, &P) == 0) started++;
     /* The calling thread reads, emits in order, and works as the others do
      * when it can do neither: with `threads` threads on as many cores none
-     * waits for a core, and what one thread reads it mostly frees itself.
+     * waits for a core.
      * Emitting comes first (it frees a slot), then reading while the ring
      * has room (it is cheaper than the work and keeps the workers fed). */
     readstate rs = {0, NULL, 0};

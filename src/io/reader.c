@@ -186,14 +186,21 @@ static void list_dir(marsad_reader *r, const char *dir, int depth) {
     closedir(d);
 }
 
+/* A reader with opt's settings and bp's rules (borrowed), or when bp is
+ * NULL its own, loaded from opt's data directory. */
 static marsad_reader *new_reader(const marsad_reader_options *opt,
-                                 marsad_diag_fn diag, void *ctx) {
+                                 const boilerplate *bp, marsad_diag_fn diag,
+                                 void *ctx) {
     marsad_reader *r = calloc(1, sizeof *r);
     if (!r) return NULL;
     r->diag = diag;
     r->ctx = ctx;
     r->keep_boilerplate = opt && opt->keep_boilerplate;
     r->tokenize = opt && opt->tokenize;
+    if (bp) {
+        r->bp = bp;
+        return r;
+    }
     const char *dir = opt && opt->datadir ? opt->datadir : marsad_default_datadir();
     char err[512];
     if (!(r->own_bp = boilerplate_load(dir, err, sizeof err))) {
@@ -231,9 +238,10 @@ marsad_reader *reader_open_mem_shared(const char *name, const void *data, size_t
     return init_mem(r, name, data, len);
 }
 
-marsad_reader *marsad_reader_open_ex(const char *path, const marsad_reader_options *opt,
-                                     marsad_diag_fn diag, void *ctx) {
-    marsad_reader *r = new_reader(opt, diag, ctx);
+marsad_reader *reader_open_shared(const char *path, const marsad_reader_options *opt,
+                                  const boilerplate *bp, marsad_diag_fn diag,
+                                  void *ctx) {
+    marsad_reader *r = new_reader(opt, bp, diag, ctx);
     if (!r) return NULL;
     if (strcmp(path, "-") == 0) {
         r->use_stdin = 1;
@@ -257,6 +265,11 @@ marsad_reader *marsad_reader_open_ex(const char *path, const marsad_reader_optio
     return r;
 }
 
+marsad_reader *marsad_reader_open_ex(const char *path, const marsad_reader_options *opt,
+                                     marsad_diag_fn diag, void *ctx) {
+    return reader_open_shared(path, opt, NULL, diag, ctx);
+}
+
 marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag, void *ctx) {
     return marsad_reader_open_ex(path, NULL, diag, ctx);
 }
@@ -264,7 +277,7 @@ marsad_reader *marsad_reader_open(const char *path, marsad_diag_fn diag, void *c
 marsad_reader *marsad_reader_open_mem(const char *name, const void *data, size_t len,
                                       const marsad_reader_options *opt,
                                       marsad_diag_fn diag, void *ctx) {
-    marsad_reader *r = new_reader(opt, diag, ctx);
+    marsad_reader *r = new_reader(opt, NULL, diag, ctx);
     return r ? init_mem(r, name, data, len) : NULL;
 }
 

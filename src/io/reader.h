@@ -1,8 +1,9 @@
 /*
  * reader.h — the article reader's internal entry points (the public ones are
- * in marsad.h, "Reading articles from files"): a memory reader that borrows
+ * in marsad.h, "Reading articles from files"): readers that borrow
  * boilerplate rules loaded once, so that fuzzers and tests that open
- * thousands of readers do not reload data/boilerplate.tsv each time; and
+ * thousands of readers, and the pipeline that opens one per path, do not
+ * reload data/boilerplate.tsv each time; and
  * the last step of reading text input (blanking boilerplate, tokenizing)
  * left for another thread to do.
  */
@@ -18,6 +19,13 @@ marsad_reader *reader_open_mem_shared(const char *name, const void *data,
                                       size_t len, const boilerplate *bp,
                                       int keep_boilerplate, marsad_diag_fn diag,
                                       void *ctx);
+
+/* Like marsad_reader_open_ex, with bp borrowed (it must outlive the
+ * reader) instead of loaded, unless it is NULL. */
+marsad_reader *reader_open_shared(const char *path,
+                                  const marsad_reader_options *opt,
+                                  const boilerplate *bp, marsad_diag_fn diag,
+                                  void *ctx);
 
 /* Sets marsad_reader_options.tokenize on a reader made by
  * reader_open_mem_shared (for the fuzzers). */
