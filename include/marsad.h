@@ -404,33 +404,43 @@ void marsad_reader_free(marsad_reader *r);
  * read-only). */
 typedef void *(*marsad_work_fn)(void *ctx, const marsad_article *a,
                                 marsad_diag_fn diag, void *dctx);
-/* Receives each work result, in input order, on the calling thread; it owns
- * the result from then on. */
+/* Receives each work result, in input order, one call at a time, on the
+ * thread that made the result (so that what it writes can go out from the
+ * memory of that thread); it owns the result from then on. */
 typedef void (*marsad_sink_fn)(void *ctx, void *result);
+/* Called on the thread that last called the sink, when the sink is next
+ * called on another thread (and once at the end): a sink that gathers what
+ * it writes hands it on here, so that it goes out in input order. */
+typedef void (*marsad_flush_fn)(void *ctx);
 
 /* Reads the articles of every path (as marsad_reader_open) and runs work on
  * each on `threads` threads (0: one per online CPU), calling sink
  * with the results in input order, so what the sink sees does not depend on
  * the number of threads. Every diagnostic (the reader's, then the work's, for
- * each article in turn) reaches diag on the calling thread in that same
- * order. The calling thread is one of the threads: it reads, calls sink and
- * works in between; with threads == 1 no thread is started, and a thread
- * that cannot be started leaves its share to the others. At most `window`
- * articles (0: 64 per thread) are read and not yet sunk at any time, so
- * memory does not grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for
- * a NULL work or sink or threads < 0; MARSAD_ERR_NOMEM when the ring cannot
- * be allocated. */
+ * each article in turn) reaches diag in that same order, one call at a
+ * time, between the sink's calls. The calling thread is one of the threads:
+ * it reads, works, and hands on the results it made; with threads == 1 no
+ * thread is started and everything happens on it; a thread that cannot be
+ * started leaves its share to the others. A JSON Lines file (plain, named
+ * .jsonl, .ndjson or .json) is read in parts of some 256 KB of whole lines by
+ * the threads themselves; other input is read by the calling thread. At most
+ * `window` units, an article or a part (0: 64 per thread; parts: at most 4
+ * per thread), are read and not yet sunk at any time, so memory does not
+ * grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for a NULL work or
+ * sink or threads < 0; MARSAD_ERR_NOMEM when the ring cannot be allocated. */
 marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   int threads, size_t window,
                                   marsad_work_fn work, marsad_sink_fn sink,
                                   void *ctx, marsad_diag_fn diag, void *dctx);
 
-/* marsad_run_articles with reader options (NULL: defaults). */
+/* marsad_run_articles with reader options (NULL: defaults) and a flush
+ * (NULL: none). */
 marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
                                      const marsad_reader_options *ropt,
                                      int threads, size_t window,
                                      marsad_work_fn work, marsad_sink_fn sink,
-                                     void *ctx, marsad_diag_fn diag, void *dctx);
+                                     marsad_flush_fn flush, void *ctx,
+                                     marsad_diag_fn diag, void *dctx);
 
 /* Online CPUs (at least 1). */
 int marsad_cpu_count(void);

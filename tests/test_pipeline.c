@@ -170,3 +170,157 @@ TEST(pipeline_ends_under_load)
     signal(SIGALRM, SIG_DFL);
     CHECK_EQ_INT(done, round);
 }
+
+/* A JSON Lines file of many parts: every kind of line the reader treats
+ * apart (no id, broken JSON, CRLF, blank and white lines, invalid UTF-8, a
+ * byte order mark first, no newline at the end), spread over parts read by
+ * different threads. Results, diagnostics, line numbers and the ids made up
+ * from them are those of one thread. */
+static void write_mixed_jsonl(const char *path, int n) {
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs("\xEF\xBB\xBF{\"id\":\"first\",\"text\":\"قتل جندي في سرت\"}\n", f);
+    for (int i = 0; i < n; i++) {
+        switch (i % 11) {
+        case 0: fputs("{\"text\":\"بلا معرف في درنة\"}\n", f); break;
+        case 1: fputs("{broken\n", f); break;
+        case 2: fprintf(f, "{\"id\":\"crlf%d\",\"text\":\"نص\"}\r\n", i); break;
+        case 3: fputs("\n   \t\n", f); break;
+        case 4: fprintf(f, "{\"id\":\"bad%d\",\"text\":\"\xff\xfe نص\"}\n", i); break;
+        default:
+            fprintf(f, "{\"id\":\"a%d\",\"published\":\"2016-02-%02d\",\"text\":\"%.*s\"}\n",
+                    i, 1 + i % 28, 2 * (i % 200),
+                    "نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص "
+                    "نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص "
+                    "نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص "
+                    "نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص نص ");
+        }
+    }
+    fputs("{\"text\":\"السطر الأخير بلا سطر جديد\"}", f);
+    fclose(f);
+}
+
+TEST(pipeline_jsonl_parts_same_as_one_thread)
+{
+    const char *jl = "build/test_pipeline_parts.jsonl";
+    write_mixed_jsonl(jl, 12000);
+    FILE *f = fopen(jl, "rb");
+    CHECK(f != NULL);
+    if (!f) return;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    CHECK(size > 4 * (256 << 10)); /* several parts */
+    const char *paths[] = {jl, "examples/seeds/000_0ea05e08e214245f.txt", jl};
+    strbuf out1 = {0}, diag1 = {0};
+    run(paths, 3, 1, 0, &out1, &diag1);
+    const char *o1 = out1.s ? out1.s : "", *d1 = diag1.s ? diag1.s : "";
+    /* what one thread gives: the byte order mark skipped, ids made up from
+     * line numbers late in the file, messages naming those lines */
+    CHECK(strncmp(o1, "first ", 6) == 0);
+    /* i = 11990 has no id and i + 1 is broken: line 2 + i, plus one for
+     * each j < i with j % 11 == 3 (two lines) */
+    CHECK(strstr(o1, "\nline13082 ") != NULL);
+    CHECK(strstr(d1, jl) != NULL && strstr(d1, ":13083:broken JSON") != NULL);
+    CHECK(strstr(d1, "invalid UTF-8") != NULL);
+    size_t last = strlen(o1);
+    CHECK(last > 0 && strstr(o1, "line") != NULL);
+    static const int T[] = {2, 3};
+    static const size_t W[] = {1, 3, 0};
+    for (size_t t = 0; t < 2; t++)
+        for (size_t w = 0; w < 3; w++) {
+            strbuf o = {0}, d = {0};
+            run(paths, 3, T[t], W[w], &o, &d);
+            CHECK(o.s && strcmp(o.s, o1) == 0);
+            CHECK(d.s && strcmp(d.s, d1) == 0);
+            free(o.s);
+            free(d.s);
+        }
+    free(out1.s);
+    free(diag1.s);
+    remove(jl);
+}
+
+/* The sink is called on the thread that made the result, one call at a
+ * time, and the flush on that thread before the sink is called on another
+ * (and once at the end). */
+typedef struct {
+    pthread_t *who;     /* the thread of each sink (0) or flush (1) call */
+    int *kind;
+    size_t n, cap;
+    int wrong_thread;   /* a result sunk on another thread than its own */
+    atomic_int inside;  /* sink calls running now */
+    int overlap;
+} calls;
+
+static void *work_tid(void *ctx, const marsad_article *a, marsad_diag_fn d,
+                      void *dctx) {
+    (void)ctx, (void)a, (void)d, (void)dctx;
+    pthread_t *t = malloc(sizeof *t);
+    *t = pthread_self();
+    return t;
+}
+
+static void note(calls *c, int kind) {
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 1024;
+        c->who = realloc(c->who, c->cap * sizeof *c->who);
+        c->kind = realloc(c->kind, c->cap * sizeof *c->kind);
+    }
+    c->who[c->n] = pthread_self();
+    c->kind[c->n++] = kind;
+}
+
+static void sink_tid(void *ctx, void *result) {
+    calls *c = ctx;
+    if (atomic_fetch_add(&c->inside, 1) != 0) c->overlap = 1;
+    pthread_t *t = result;
+    if (!pthread_equal(*t, pthread_self())) c->wrong_thread = 1;
+    free(t);
+    note(c, 0);
+    atomic_fetch_sub(&c->inside, 1);
+}
+
+static void flush_tid(void *ctx) {
+    calls *c = ctx;
+    if (atomic_fetch_add(&c->inside, 1) != 0) c->overlap = 1;
+    note(c, 1);
+    atomic_fetch_sub(&c->inside, 1);
+}
+
+TEST(pipeline_sink_on_its_thread_flush_between)
+{
+    const char *jl = "build/test_pipeline_flush.jsonl";
+    write_mixed_jsonl(jl, 6000);
+    const char *paths[] = {"examples/dev", jl, "examples/seeds"};
+    for (int threads = 2; threads <= 3; threads++) {
+        calls c;
+        memset(&c, 0, sizeof c);
+        CHECK_EQ_INT(marsad_run_articles_ex(paths, 3, NULL, threads, 0, work_tid,
+                                            sink_tid, flush_tid, &c, NULL, NULL),
+                     MARSAD_OK);
+        CHECK(!c.wrong_thread && !c.overlap);
+        CHECK(c.n > 4000);
+        size_t sinks = 0, switches = 0, missed = 0;
+        int dirty = 0; /* results sunk since this thread's last flush */
+        for (size_t i = 0; i < c.n; i++) {
+            if (c.kind[i] == 1) {
+                dirty = 0;
+                continue;
+            }
+            sinks++;
+            if (i > 0 && !pthread_equal(c.who[i], c.who[i - 1])) {
+                switches++;
+                if (dirty) missed++;
+            }
+            dirty = 1;
+        }
+        CHECK_EQ_INT(missed, 0);
+        CHECK(c.n > 0 && c.kind[c.n - 1] == 1);
+        CHECK(switches > 0); /* both threads made and sank results */
+        CHECK(sinks > 4000);
+        free(c.who);
+        free(c.kind);
+    }
+    remove(jl);
+}

@@ -2,58 +2,85 @@
  * pipeline.c — articles read, worked on by several threads, and handed back
  * in input order (marsad_run_articles).
  *
- * The calling thread reads each article into a slot of a ring of `window`
- * slots, numbered by input order; `threads - 1` worker threads take the
- * slots in that order and run the caller's work on them. The calling thread
- * also emits: when the oldest slot is done it replays the diagnostics
- * collected for it (the reader's, then the work's) and passes the result to
- * the sink. When it can neither emit nor read (the ring is full), it works
- * on the next slot as the workers do, so `threads` threads share the work
- * and none waits for a core that another holds. The reader leaves the
- * last step of reading text (blanking boilerplate, tokenizing) to the thread
- * that works on the article, which makes, reads and frees its doc: the
- * reading left on the calling thread is parsing and copying, and a doc,
- * the largest thing made per article, never passes between threads. At
- * most `window` articles and results exist at once, whatever the input
- * size. With one thread nothing is started: articles are read, worked on
- * and sunk in turn on the calling thread, and diagnostics go straight to the
- * caller; the order of everything is the same either way.
+ * The input is cut into units, numbered in input order, that wait in a
+ * ring of `window` slots:
+ *
+ *  - a part of a plain JSON Lines file: about PART_BYTES of whole lines,
+ *    given as an offset, a length and the number of lines before it. The
+ *    thread that works on it reads those bytes from the file itself and
+ *    reads their articles (reader_open_jsonl_part), so that the text, the
+ *    largest thing passed along, never crosses from one thread to another;
+ *  - one article read by the calling thread from any other input (folders,
+ *    HTML, WARC, gzip'd files, standard input), copied into the slot; its
+ *    text is blanked and tokenized by the thread that works on it;
+ *  - the diagnostics of inputs that gave no article, which need no work.
+ *
+ * The calling thread cuts the units: for a JSON Lines file it only looks for
+ * line ends, in a buffer of its own. Every thread, the calling one included,
+ * takes the oldest unit not yet taken and works on it, and hands on the
+ * results of the units it worked on itself: when the oldest unit not yet
+ * handed on is one of its own and done, it replays its diagnostics and
+ * passes its results to the sink, and tells the flush that its turn is over
+ * before the next thread's turn begins. So a result is made, sunk and freed
+ * on one thread, and what the sink writes can go out from the memory of the
+ * thread that made it. At most `window` units (and PARTS_PER_THREAD parts
+ * of files per thread) exist at once, whatever the input size. With one
+ * thread nothing is started: articles are read, worked on and sunk in turn
+ * on the calling thread, and diagnostics go straight to the caller; the
+ * order of everything is the same either way.
  */
 #include "marsad.h"
 #include "io/reader.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* Diagnostics collected for one slot: records of file NUL message NUL, each
- * preceded by its line number. */
+/* A part of a JSON Lines file: lines are added to it until it holds this
+ * many bytes (a few milliseconds of work: waits for order and the lock are
+ * rare beside it, and parts in flight take little memory). */
+#define PART_BYTES ((size_t)256 << 10)
+/* Parts of files in flight (cut and not yet handed on) per thread. */
+#define PARTS_PER_THREAD 4
+
+/* What a unit has to hand on, in order: its diagnostics and its results.
+ * Each diagnostic is a record of the number of results that come before it,
+ * its line, then file NUL message NUL. */
 typedef struct {
     char *b;
     size_t n, cap;
     int oom;
-} diagbuf;
+    void **res;
+    size_t nres, capres;
+} handout;
 
-static void diag_add(diagbuf *d, const char *file, size_t line,
-                     const char *msg) {
+static void diag_add(handout *h, const char *file, size_t line, const char *msg) {
     size_t fl = strlen(file), ml = strlen(msg);
-    size_t need = sizeof line + fl + 1 + ml + 1;
-    if (d->n + need > d->cap) {
-        size_t nc = d->cap ? d->cap * 2 : 256;
-        while (nc < d->n + need) nc *= 2;
-        char *nb = realloc(d->b, nc);
+    size_t need = 2 * sizeof(size_t) + fl + 1 + ml + 1;
+    if (h->n + need > h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 256;
+        while (nc < h->n + need) nc *= 2;
+        char *nb = realloc(h->b, nc);
         if (!nb) {
-            d->oom = 1;
+            h->oom = 1;
             return;
         }
-        d->b = nb;
-        d->cap = nc;
+        h->b = nb;
+        h->cap = nc;
     }
-    memcpy(d->b + d->n, &line, sizeof line);
-    memcpy(d->b + d->n + sizeof line, file, fl + 1);
-    memcpy(d->b + d->n + sizeof line + fl + 1, msg, ml + 1);
-    d->n += need;
+    char *p = h->b + h->n;
+    memcpy(p, &h->nres, sizeof(size_t));
+    memcpy(p + sizeof(size_t), &line, sizeof line);
+    memcpy(p + 2 * sizeof(size_t), file, fl + 1);
+    memcpy(p + 2 * sizeof(size_t) + fl + 1, msg, ml + 1);
+    h->n += need;
 }
 
 static void diag_collect(void *ctx, const char *file, size_t line,
@@ -61,50 +88,130 @@ static void diag_collect(void *ctx, const char *file, size_t line,
     diag_add(ctx, file ? file : "", line, msg ? msg : "");
 }
 
-static void diag_replay(const diagbuf *d, marsad_diag_fn diag, void *dctx) {
-    for (size_t o = 0; o < d->n;) {
-        size_t line;
-        memcpy(&line, d->b + o, sizeof line);
-        const char *file = d->b + o + sizeof line;
-        const char *msg = file + strlen(file) + 1;
-        if (diag) diag(dctx, file, line, msg);
-        o = (size_t)(msg + strlen(msg) + 1 - d->b);
+/* Adds a result; 0, or -1 when memory runs out (the caller then reports
+ * the result lost: what it is, and how it is freed, only the sink knows). */
+static int result_add(handout *h, void *r) {
+    if (h->nres == h->capres) {
+        size_t nc = h->capres ? h->capres * 2 : 8;
+        void **nr = realloc(h->res, nc * sizeof *nr);
+        if (!nr) return -1;
+        h->res = nr;
+        h->capres = nc;
     }
-    if (d->oom && diag)
-        diag(dctx, "marsad", 0, "out of memory: diagnostics lost");
+    h->res[h->nres++] = r;
+    return 0;
 }
 
-enum { SLOT_FREE, SLOT_READY, SLOT_TAKEN, SLOT_DONE };
+/* Hands on everything, in order, and empties h. */
+static void handout_replay(handout *h, marsad_sink_fn sink, void *ctx,
+                           marsad_diag_fn diag, void *dctx) {
+    size_t sunk = 0;
+    for (size_t o = 0; o < h->n;) {
+        size_t before, line;
+        memcpy(&before, h->b + o, sizeof before);
+        memcpy(&line, h->b + o + sizeof before, sizeof line);
+        const char *file = h->b + o + 2 * sizeof(size_t);
+        const char *msg = file + strlen(file) + 1;
+        while (sunk < before) sink(ctx, h->res[sunk++]);
+        if (diag) diag(dctx, file, line, msg);
+        o = (size_t)(msg + strlen(msg) + 1 - h->b);
+    }
+    while (sunk < h->nres) sink(ctx, h->res[sunk++]);
+    if (h->oom && diag)
+        diag(dctx, "marsad", 0, "out of memory: diagnostics lost");
+    free(h->b);
+    free(h->res);
+    memset(h, 0, sizeof *h);
+}
+
+/* A JSON Lines file whose parts are in flight: one descriptor, closed when
+ * the last of them is handed on and no more are cut. */
+typedef struct {
+    int fd;
+    atomic_int refs;
+    char name[];
+} jfile;
+
+static void jfile_release(jfile *f) {
+    if (f && atomic_fetch_sub(&f->refs, 1) == 1) {
+        close(f->fd);
+        free(f);
+    }
+}
+
+enum { SLOT_FREE, SLOT_READY, SLOT_TAKEN, SLOT_DONE, SLOT_EMITTING };
+enum { U_ARTICLE, U_PART, U_DIAGS };
 
 typedef struct {
-    int state;
-    int has_article;       /* 0: only diagnostics (after the last article) */
-    marsad_article art;    /* views into store, and doc */
+    int state, kind;
+    int owner;             /* the thread that worked on it; -1: any */
+    /* U_ARTICLE */
+    marsad_article art;    /* views into store */
     char *store;
     marsad_doc *doc;       /* the article's tokens, or NULL */
     int deferred;          /* the text is still to be blanked and tokenized */
-    diagbuf diags;
-    void *result;
+    /* U_PART */
+    jfile *file;
+    uint64_t off;
+    size_t len, first_line;
+    handout out;
 } slot;
+
+/* Where cutting a JSON Lines file into parts stands (the calling thread's). */
+typedef struct {
+    jfile *file;
+    char *buf;
+    size_t at, len;         /* the block read, and how far it is looked at */
+    uint64_t pos;           /* file offset of buf + at */
+    uint64_t part_start;    /* start of the part being gathered */
+    uint64_t line_start;    /* start of the line being looked at */
+    size_t lines_before;    /* lines before part_start */
+    size_t part_lines;      /* lines ended in the part */
+    size_t huge_line;       /* a line too long to read, still to report */
+    int skipping;           /* inside a line too long to read */
+    int eof;
+} cutter;
+
+/* Where reading stands: the next path to open, and the open reader or
+ * cutter. */
+typedef struct {
+    size_t path;
+    marsad_reader *r;
+    cutter *k;
+    int ended;
+} readstate;
 
 typedef struct {
     const char *const *paths;
     const marsad_reader_options *ropt; /* NULL: defaults */
     size_t npaths;
     marsad_work_fn work;
+    marsad_sink_fn sink;
+    marsad_flush_fn flush;
     void *ctx;
+    marsad_diag_fn diag;
+    void *dctx;
     boilerplate *bp;       /* the rules the readers borrow, and the threads
                               blank the text they leave with */
     pthread_mutex_t mu;
-    pthread_cond_t can_work, can_emit;
+    pthread_cond_t cv;
+    int waiting;           /* threads waiting on cv */
     slot *ring;
-    size_t window;
+    size_t window, parts_max, parts;
     size_t next_read, next_work, next_emit; /* sequence numbers */
     int reading_done;
-    int idle_workers;      /* workers waiting on can_work */
-    int caller_waiting;    /* the calling thread waits on can_emit */
-    diagbuf pending;       /* reader diagnostics not yet given a slot */
+    handout pending;       /* reader diagnostics not yet given a slot */
+    readstate rs;
+    char *scan;            /* the calling thread's buffer for cutting */
 } pool;
+
+/* A thread's own: its number and the buffer it reads parts into. */
+typedef struct {
+    pool *P;
+    int id;
+    char *buf;
+    size_t cap;
+} thread;
 
 /* Copies the article's strings into one block owned by the slot. */
 static int copy_article(slot *s, const marsad_article *a) {
@@ -138,64 +245,213 @@ static int copy_article(slot *s, const marsad_article *a) {
     return 0;
 }
 
-/* Fills slot s (free, and the calling thread's until published) with
- * article a (NULL: only the diagnostics pending) and its doc, which it
- * takes (may be NULL); returns the state to publish it in. */
-static int fill_slot(pool *P, slot *s, const marsad_article *a,
-                     marsad_doc *doc, int deferred) {
-    memset(&s->art, 0, sizeof s->art);
-    s->store = NULL;
-    s->result = NULL;
-    s->has_article = a != NULL;
-    s->deferred = deferred;
-    s->diags = P->pending;
+/* Starts filling slot s (free, and the calling thread's until published)
+ * as a unit of the given kind, with the diagnostics pending. */
+static void slot_begin(pool *P, slot *s, int kind) {
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->owner = -1;
+    s->out = P->pending;
     memset(&P->pending, 0, sizeof P->pending);
-    if (a && copy_article(s, a)) {
-        s->has_article = 0;
-        diag_add(&s->diags, a->id ? a->id : "article", 0, "out of memory");
-    }
-    s->doc = s->has_article ? doc : NULL;
-    s->art.doc = s->doc;
-    if (!s->has_article) marsad_doc_free(doc);
-    return s->has_article ? SLOT_READY : SLOT_DONE;
 }
 
-/* Where reading stands: the next path to open, and the open reader. */
-typedef struct {
-    size_t path;
-    marsad_reader *r;
-    int ended;
-} readstate;
+/* Fills slot s with article a and its doc, which it takes (may be NULL);
+ * returns the state to publish it in. */
+static int fill_article(pool *P, slot *s, const marsad_article *a,
+                        marsad_doc *doc, int deferred) {
+    slot_begin(P, s, U_ARTICLE);
+    s->deferred = deferred;
+    if (copy_article(s, a)) {
+        s->kind = U_DIAGS;
+        diag_add(&s->out, a->id ? a->id : "article", 0, "out of memory");
+        marsad_doc_free(doc);
+        return SLOT_DONE;
+    }
+    s->doc = doc;
+    s->art.doc = doc;
+    return SLOT_READY;
+}
 
-/* Reads the next article into slot s; returns the state to publish the
- * slot in, or -1 when there is nothing more (the diagnostics of the paths
- * that gave no article then fill a last slot first). */
-static int read_next(pool *P, readstate *rs, slot *s) {
+static int fill_diags(pool *P, slot *s) {
+    slot_begin(P, s, U_DIAGS);
+    return SLOT_DONE;
+}
+
+/* ------------------------------------------------------------------------
+ * Cutting a JSON Lines file into parts
+ * ------------------------------------------------------------------------ */
+
+/* A cutter for path when it is a plain JSON Lines file that can be read
+ * here; NULL otherwise (a reader then reads it, and reports what fails). */
+static cutter *cutter_open(pool *P, const char *path) {
+    if (!P->bp || !reader_path_is_jsonl(path)) return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    unsigned char magic[2];
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+        close(fd); /* gzip data, however named: the reader gunzips it */
+        return NULL;
+    }
+    size_t nl = strlen(path);
+    cutter *k = calloc(1, sizeof *k);
+    jfile *f = malloc(sizeof *f + nl + 1);
+    if (!k || !f) {
+        free(k);
+        free(f);
+        close(fd);
+        return NULL;
+    }
+    f->fd = fd;
+    atomic_init(&f->refs, 1);
+    memcpy(f->name, path, nl + 1);
+    k->file = f;
+    k->buf = P->scan;
+    return k;
+}
+
+static void cutter_close(cutter *k) {
+    if (!k) return;
+    jfile_release(k->file);
+    free(k);
+}
+
+/* Makes slot s the part [part_start, end) holding lines whole lines. */
+static int fill_part(pool *P, cutter *k, slot *s, uint64_t end, size_t lines) {
+    slot_begin(P, s, U_PART);
+    s->file = k->file;
+    atomic_fetch_add(&k->file->refs, 1);
+    s->off = k->part_start;
+    s->len = (size_t)(end - k->part_start);
+    s->first_line = k->lines_before;
+    k->lines_before += lines;
+    k->part_start = end;
+    return SLOT_READY;
+}
+
+/* The next unit of the file into slot s: returns the state to publish it
+ * in, or -1 at the end of the file. Lines are cut as the reader cuts them
+ * (at '\n'; the last may lack one), and a line over MARSAD_READER_MAX_DOC
+ * bytes is reported and skipped as the reader does, without being held. */
+static int cutter_next(pool *P, cutter *k, slot *s) {
+    for (;;) {
+        if (k->huge_line) {
+            char msg[128];
+            snprintf(msg, sizeof msg, READER_HUGE_LINE, MARSAD_READER_MAX_DOC >> 20);
+            diag_add(&P->pending, k->file->name, k->huge_line, msg);
+            k->huge_line = 0;
+            return fill_diags(P, s);
+        }
+        if (k->at == k->len) {
+            if (k->eof) break;
+            ssize_t n = read(k->file->fd, k->buf, PART_BYTES);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+                diag_add(&P->pending, k->file->name, 0, msg);
+            }
+            if (n <= 0) {
+                k->eof = 1;
+                continue;
+            }
+            k->len = (size_t)n;
+            k->at = 0;
+            continue;
+        }
+        const char *b = k->buf + k->at;
+        size_t avail = k->len - k->at;
+        const char *nl = memchr(b, '\n', avail);
+        size_t upto = nl ? (size_t)(nl - b) : avail; /* bytes of the line */
+        uint64_t line_end = k->pos + upto;
+        k->at += nl ? upto + 1 : avail;
+        k->pos += nl ? upto + 1 : avail;
+        if (k->skipping) {
+            if (nl) {
+                k->skipping = 0;
+                k->line_start = k->part_start = k->pos;
+            }
+            continue;
+        }
+        if (line_end - k->line_start > MARSAD_READER_MAX_DOC) {
+            /* the lines before it make a part of their own, then the line
+             * is reported */
+            uint64_t start = k->line_start;
+            size_t lines = k->part_lines;
+            k->part_lines = 0;
+            k->skipping = !nl;
+            k->line_start = k->pos;
+            int st = -1;
+            if (start > k->part_start) st = fill_part(P, k, s, start, lines);
+            k->huge_line = k->lines_before + 1;
+            k->lines_before++;
+            k->part_start = k->pos; /* past the line, or where skipping is */
+            if (st >= 0) return st;
+            continue;
+        }
+        if (nl) {
+            k->part_lines++;
+            k->line_start = k->pos;
+            if (k->pos - k->part_start >= PART_BYTES) {
+                size_t lines = k->part_lines;
+                k->part_lines = 0;
+                return fill_part(P, k, s, k->pos, lines);
+            }
+        }
+    }
+    if (!k->skipping && k->pos > k->part_start) {
+        size_t lines = k->part_lines;
+        k->part_lines = 0;
+        return fill_part(P, k, s, k->pos, lines);
+    }
+    return -1;
+}
+
+/* Reads the next unit into slot s; returns the state to publish the slot
+ * in, or -1 when there is nothing more (the diagnostics of the paths that
+ * gave no article then fill a last slot first). */
+static int read_next(pool *P, slot *s) {
+    readstate *rs = &P->rs;
     for (;;) {
         if (rs->ended) return -1;
+        if (rs->k) {
+            int st = cutter_next(P, rs->k, s);
+            if (st >= 0) return st;
+            cutter_close(rs->k);
+            rs->k = NULL;
+            continue;
+        }
         if (!rs->r) {
             if (rs->path >= P->npaths) {
                 rs->ended = 1;
-                if (P->pending.n || P->pending.oom)
-                    return fill_slot(P, s, NULL, NULL, 0);
+                if (P->pending.n || P->pending.oom) return fill_diags(P, s);
                 return -1;
             }
-            rs->r = reader_open_shared(P->paths[rs->path++], P->ropt, P->bp,
-                                       diag_collect, &P->pending);
+            const char *path = P->paths[rs->path++];
+            if ((rs->k = cutter_open(P, path)) != NULL) continue;
+            rs->r = reader_open_shared(path, P->ropt, P->bp, diag_collect,
+                                       &P->pending);
             if (rs->r && P->bp) reader_set_defer(rs->r, 1);
             continue;
         }
         const marsad_article *a = marsad_reader_next(rs->r);
         if (a)
-            return fill_slot(P, s, a, reader_take_doc(rs->r),
-                             reader_deferred(rs->r));
+            return fill_article(P, s, a, reader_take_doc(rs->r),
+                                reader_deferred(rs->r));
         marsad_reader_free(rs->r);
         rs->r = NULL;
     }
 }
 
+/* Whether the calling thread may cut another unit now. */
+static int can_read(const pool *P) {
+    if (P->reading_done || P->next_read - P->next_emit >= P->window) return 0;
+    return !P->rs.k || P->parts < P->parts_max;
+}
+
 /* The oldest slot ready for work, taken (under the lock), or NULL when none
- * is ready. Slots of diagnostics only are done when read and need none. */
+ * is ready. */
 static slot *take_work(pool *P) {
     while (P->next_work < P->next_read &&
            P->ring[P->next_work % P->window].state != SLOT_READY)
@@ -206,44 +462,150 @@ static slot *take_work(pool *P) {
     return s;
 }
 
-/* Works on slot s, on any thread: first blanks and tokenizes the text the
- * reader left (the slot's own copy), so that the doc is made, read and
- * freed by one thread. */
-static void work_on(pool *P, slot *s) {
+/* Reads the part's bytes into the thread's buffer and works on its
+ * articles. */
+static void work_on_part(thread *T, slot *s) {
+    pool *P = T->P;
+    if (s->len > T->cap) {
+        char *nb = realloc(T->buf, s->len);
+        if (!nb) {
+            diag_add(&s->out, s->file->name, s->first_line + 1, "out of memory");
+            return;
+        }
+        T->buf = nb;
+        T->cap = s->len;
+    }
+    size_t got = 0;
+    while (got < s->len) {
+        ssize_t n = pread(s->file->fd, T->buf + got, s->len - got,
+                          (off_t)(s->off + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "cannot read: %s",
+                     n < 0 ? strerror(errno) : "the file got shorter");
+            diag_add(&s->out, s->file->name, s->first_line + 1, msg);
+            break;
+        }
+        got += (size_t)n;
+    }
+    marsad_reader *r = reader_open_jsonl_part(s->file->name, T->buf, got,
+                                              s->first_line, P->ropt, P->bp,
+                                              diag_collect, &s->out);
+    if (!r) {
+        diag_add(&s->out, s->file->name, s->first_line + 1, "out of memory");
+        return;
+    }
+    const marsad_article *a;
+    while ((a = marsad_reader_next(r)) != NULL) {
+        void *res = P->work(P->ctx, a, diag_collect, &s->out);
+        if (result_add(&s->out, res))
+            diag_add(&s->out, a->id ? a->id : s->file->name, 0,
+                     "out of memory: result lost");
+    }
+    marsad_reader_free(r);
+}
+
+/* Works on slot s, on any thread. An article's text is first blanked and
+ * tokenized (the slot's own copy), so that the doc is made, read and freed
+ * by one thread. */
+static void work_on(thread *T, slot *s) {
+    pool *P = T->P;
+    if (s->kind == U_PART) {
+        work_on_part(T, s);
+        return;
+    }
     if (s->deferred) {
         const marsad_reader_options *o = P->ropt;
         reader_blank_text(P->bp, o && o->keep_boilerplate, o && o->tokenize,
                           (char *)s->art.text, s->art.text_len, &s->doc);
         s->art.doc = s->doc;
     }
-    s->result = P->work(P->ctx, &s->art, diag_collect, &s->diags);
+    void *res = P->work(P->ctx, &s->art, diag_collect, &s->out);
+    if (result_add(&s->out, res))
+        diag_add(&s->out, s->art.id ? s->art.id : "article", 0,
+                 "out of memory: result lost");
     marsad_doc_free(s->doc);
     s->doc = NULL;
     s->art.doc = NULL;
+    free(s->store);
+    s->store = NULL;
+}
+
+/* The loop of every thread, the calling one (id 0) included, entered and
+ * left with the lock held. In turn: hand on the oldest unit when it is this
+ * thread's to hand on; cut the next unit (the calling thread); work on the
+ * oldest unit not taken; else wait for one of these. */
+static void run_thread(thread *T) {
+    pool *P = T->P;
+    int mine = 0; /* this thread has sunk results its flush has not seen */
+    for (;;) {
+        slot *s = &P->ring[P->next_emit % P->window];
+        if (P->next_emit < P->next_read && s->state == SLOT_DONE &&
+            (s->owner == T->id || s->owner < 0)) {
+            s->state = SLOT_EMITTING;
+            pthread_mutex_unlock(&P->mu);
+            mine |= s->out.nres > 0;
+            handout_replay(&s->out, P->sink, P->ctx, P->diag, P->dctx);
+            jfile_release(s->file);
+            pthread_mutex_lock(&P->mu);
+            if (s->kind == U_PART) P->parts--;
+            slot *nx = &P->ring[(P->next_emit + 1) % P->window];
+            int keep = P->next_emit + 1 < P->next_read && nx->state == SLOT_DONE &&
+                       (nx->owner == T->id || nx->owner < 0);
+            if (mine && !keep && P->flush) {
+                /* the turn passes to another thread: what this one's sink
+                 * holds goes out first */
+                pthread_mutex_unlock(&P->mu);
+                P->flush(P->ctx);
+                pthread_mutex_lock(&P->mu);
+                mine = 0;
+            }
+            s->state = SLOT_FREE;
+            P->next_emit++;
+            if (P->waiting) pthread_cond_broadcast(&P->cv);
+            continue;
+        }
+        if (T->id == 0 && can_read(P)) {
+            s = &P->ring[P->next_read % P->window];
+            pthread_mutex_unlock(&P->mu);
+            int state = read_next(P, s);
+            pthread_mutex_lock(&P->mu);
+            if (state < 0) {
+                P->reading_done = 1;
+                if (P->waiting) pthread_cond_broadcast(&P->cv);
+                continue;
+            }
+            s->state = state;
+            if (s->kind == U_PART) P->parts++;
+            P->next_read++;
+            if (P->waiting) pthread_cond_signal(&P->cv);
+            continue;
+        }
+        if ((s = take_work(P)) != NULL) {
+            pthread_mutex_unlock(&P->mu);
+            work_on(T, s);
+            pthread_mutex_lock(&P->mu);
+            s->state = SLOT_DONE;
+            s->owner = T->id;
+            continue;
+        }
+        if (P->reading_done && P->next_emit == P->next_read) {
+            if (P->waiting) pthread_cond_broadcast(&P->cv);
+            break;
+        }
+        P->waiting++;
+        pthread_cond_wait(&P->cv, &P->mu);
+        P->waiting--;
+    }
 }
 
 static void *worker_main(void *arg) {
-    pool *P = arg;
-    pthread_mutex_lock(&P->mu);
-    for (;;) {
-        slot *s = take_work(P);
-        if (!s) {
-            if (P->reading_done) break;
-            P->idle_workers++;
-            pthread_cond_wait(&P->can_work, &P->mu);
-            P->idle_workers--;
-            continue;
-        }
-        pthread_mutex_unlock(&P->mu);
-        work_on(P, s);
-        pthread_mutex_lock(&P->mu);
-        s->state = SLOT_DONE;
-        /* the calling thread waits only when it can neither read, emit nor
-         * work: then nothing but the oldest slot being done lets it on */
-        if (P->caller_waiting && s == &P->ring[P->next_emit % P->window])
-            pthread_cond_signal(&P->can_emit);
-    }
-    pthread_mutex_unlock(&P->mu);
+    thread *T = arg;
+    pthread_mutex_lock(&T->P->mu);
+    run_thread(T);
+    pthread_mutex_unlock(&T->P->mu);
+    free(T->buf);
     return NULL;
 }
 
@@ -257,7 +619,8 @@ int marsad_cpu_count(void) { return online_cpus(); }
 static marsad_status run_inline(const char *const *paths, size_t npaths,
                                 const marsad_reader_options *ropt,
                                 marsad_work_fn work, marsad_sink_fn sink,
-                                void *ctx, marsad_diag_fn diag, void *dctx) {
+                                marsad_flush_fn flush, void *ctx,
+                                marsad_diag_fn diag, void *dctx) {
     for (size_t p = 0; p < npaths; p++) {
         marsad_reader *r = marsad_reader_open_ex(paths[p], ropt, diag, dctx);
         if (!r) continue;
@@ -266,6 +629,7 @@ static marsad_status run_inline(const char *const *paths, size_t npaths,
             sink(ctx, work(ctx, a, diag, dctx));
         marsad_reader_free(r);
     }
+    if (flush) flush(ctx);
     return MARSAD_OK;
 }
 
@@ -274,44 +638,54 @@ marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   marsad_work_fn work, marsad_sink_fn sink,
                                   void *ctx, marsad_diag_fn diag, void *dctx) {
     return marsad_run_articles_ex(paths, npaths, NULL, threads, window, work,
-                                  sink, ctx, diag, dctx);
+                                  sink, NULL, ctx, diag, dctx);
 }
 
 marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
                                      const marsad_reader_options *ropt,
                                      int threads, size_t window,
                                      marsad_work_fn work, marsad_sink_fn sink,
-                                     void *ctx, marsad_diag_fn diag, void *dctx) {
+                                     marsad_flush_fn flush, void *ctx,
+                                     marsad_diag_fn diag, void *dctx) {
     if (!work || !sink || (npaths && !paths) || threads < 0)
         return MARSAD_ERR_ARG;
     if (threads == 0) threads = online_cpus();
     if (threads == 1)
-        return run_inline(paths, npaths, ropt, work, sink, ctx, diag, dctx);
+        return run_inline(paths, npaths, ropt, work, sink, flush, ctx, diag, dctx);
     pool P;
     memset(&P, 0, sizeof P);
     P.ropt = ropt;
     P.paths = paths;
     P.npaths = npaths;
     P.work = work;
+    P.sink = sink;
+    P.flush = flush;
     P.ctx = ctx;
-    /* the boilerplate rules, loaded once: every reader borrows them, and
-     * leaves blanking and tokenizing to the threads that work on the
-     * articles (when they cannot be loaded, each reader tries, and reports
-     * what fails) */
+    P.diag = diag;
+    P.dctx = dctx;
+    /* the boilerplate rules, loaded once: every reader borrows them (when
+     * they cannot be loaded, files are read by readers of their own, each
+     * of which tries, and reports what fails) */
     {
         char err[512];
         const char *dir = ropt && ropt->datadir ? ropt->datadir
                                                 : marsad_default_datadir();
         P.bp = boilerplate_load(dir, err, sizeof err);
     }
-    /* a wide ring: a worker finds work queued however long one article
+    /* a wide ring: a thread finds work queued however long one article
      * keeps another thread */
     P.window = window ? window : 64 * (size_t)threads;
+    P.parts_max = PARTS_PER_THREAD * (size_t)threads;
+    if (P.parts_max > P.window) P.parts_max = P.window;
     P.ring = calloc(P.window, sizeof *P.ring);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    if (!P.ring || !tid) {
+    thread *th = calloc((size_t)threads, sizeof *th);
+    P.scan = malloc(PART_BYTES);
+    if (!P.ring || !tid || !th || !P.scan) {
         free(P.ring);
         free(tid);
+        free(th);
+        free(P.scan);
         boilerplate_free(P.bp);
         return MARSAD_ERR_NOMEM;
     }
@@ -325,71 +699,27 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
 #endif
     pthread_mutex_init(&P.mu, &ma);
     pthread_mutexattr_destroy(&ma);
-    pthread_cond_init(&P.can_work, NULL);
-    pthread_cond_init(&P.can_emit, NULL);
-    int started = 0;
-    for (int k = 0; k < threads - 1; k++)
-        if (pthread_create(&tid[started], NULL, worker_main, &P) == 0) started++;
-    /* The calling thread reads, emits in order, and works as the others do
-     * when it can do neither: with `threads` threads on as many cores none
-     * waits for a core.
-     * Emitting comes first (it frees a slot), then reading while the ring
-     * has room (it is cheaper than the work and keeps the workers fed). */
-    readstate rs = {0, NULL, 0};
-    pthread_mutex_lock(&P.mu);
-    for (;;) {
-        slot *s = &P.ring[P.next_emit % P.window];
-        if (P.next_emit < P.next_read && s->state == SLOT_DONE) {
-            pthread_mutex_unlock(&P.mu);
-            diag_replay(&s->diags, diag, dctx);
-            if (s->has_article) sink(ctx, s->result);
-            free(s->diags.b);
-            memset(&s->diags, 0, sizeof s->diags);
-            free(s->store);
-            s->store = NULL;
-            marsad_doc_free(s->doc);
-            s->doc = NULL;
-            pthread_mutex_lock(&P.mu);
-            s->state = SLOT_FREE;
-            P.next_emit++;
-            continue;
-        }
-        if (!P.reading_done && P.next_read - P.next_emit < P.window) {
-            s = &P.ring[P.next_read % P.window];
-            pthread_mutex_unlock(&P.mu);
-            int state = read_next(&P, &rs, s);
-            pthread_mutex_lock(&P.mu);
-            if (state < 0) {
-                P.reading_done = 1;
-                pthread_cond_broadcast(&P.can_work);
-                continue;
-            }
-            s->state = state;
-            P.next_read++;
-            if (state == SLOT_READY && P.idle_workers)
-                pthread_cond_signal(&P.can_work);
-            continue;
-        }
-        if ((s = take_work(&P)) != NULL) {
-            pthread_mutex_unlock(&P.mu);
-            work_on(&P, s);
-            pthread_mutex_lock(&P.mu);
-            s->state = SLOT_DONE;
-            continue;
-        }
-        if (P.reading_done && P.next_emit == P.next_read) break;
-        P.caller_waiting = 1;
-        pthread_cond_wait(&P.can_emit, &P.mu);
-        P.caller_waiting = 0;
+    pthread_cond_init(&P.cv, NULL);
+    for (int k = 0; k < threads; k++) {
+        th[k].P = &P;
+        th[k].id = k;
     }
+    int started = 0;
+    for (int k = 1; k < threads; k++)
+        if (pthread_create(&tid[started], NULL, worker_main, &th[k]) == 0) started++;
+    pthread_mutex_lock(&P.mu);
+    run_thread(&th[0]);
     pthread_mutex_unlock(&P.mu);
     for (int k = 0; k < started; k++) pthread_join(tid[k], NULL);
+    free(th[0].buf);
     free(P.pending.b);
+    free(P.pending.res);
     pthread_mutex_destroy(&P.mu);
-    pthread_cond_destroy(&P.can_work);
-    pthread_cond_destroy(&P.can_emit);
+    pthread_cond_destroy(&P.cv);
     free(P.ring);
     free(tid);
+    free(th);
+    free(P.scan);
     boilerplate_free(P.bp);
     return MARSAD_OK;
 }

@@ -73,6 +73,9 @@ struct marsad_reader {
     size_t memlen;
     char *memname;
     int mem_used;
+    int mem_borrowed;      /* mem is the caller's (reader_open_jsonl_part) */
+    int mem_jsonl;         /* ... and holds whole JSON Lines lines */
+    size_t first_line;     /* lines of the file before them */
     input cur;
     int have_cur;
     /* the current article and the storage behind it */
@@ -238,6 +241,30 @@ marsad_reader *reader_open_mem_shared(const char *name, const void *data, size_t
     return init_mem(r, name, data, len);
 }
 
+marsad_reader *reader_open_jsonl_part(const char *name, const char *data,
+                                      size_t len, size_t first_line,
+                                      const marsad_reader_options *opt,
+                                      const boilerplate *bp, marsad_diag_fn diag,
+                                      void *ctx) {
+    marsad_reader *r = new_reader(opt, bp, diag, ctx);
+    if (!r) return NULL;
+    r->mem = (char *)data;
+    r->mem_borrowed = 1;
+    r->memlen = len;
+    r->mem_jsonl = 1;
+    r->first_line = first_line;
+    if (!(r->memname = strdup(name ? name : "<memory>"))) {
+        marsad_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int reader_path_is_jsonl(const char *path) {
+    int gz;
+    return type_of_name(path, &gz, NULL) == T_JSONL && !gz;
+}
+
 marsad_reader *reader_open_shared(const char *path, const marsad_reader_options *opt,
                                   const boilerplate *bp, marsad_diag_fn diag,
                                   void *ctx) {
@@ -337,9 +364,15 @@ static int open_next(marsad_reader *r) {
         } else if (r->mem && !r->mem_used) {
             r->mem_used = 1;
             name = r->memname;
-            t = type_of_name(name, &c->gz, &stem);
-            c->in = instream_from_mem(r->mem, r->memlen,
-                                      c->gz ? INSTREAM_GZIP : INSTREAM_AUTO);
+            if (r->mem_jsonl) {
+                t = T_JSONL;
+                c->in = instream_from_mem(r->mem, r->memlen, INSTREAM_RAW);
+                c->lineno = r->first_line;
+            } else {
+                t = type_of_name(name, &c->gz, &stem);
+                c->in = instream_from_mem(r->mem, r->memlen,
+                                          c->gz ? INSTREAM_GZIP : INSTREAM_AUTO);
+            }
         } else if (r->next < r->npaths) {
             name = r->paths[r->next++];
             t = type_of_name(name, &c->gz, &stem);
@@ -571,6 +604,10 @@ static const marsad_article *next_html(marsad_reader *r) {
 static const marsad_article *jsonl_line(marsad_reader *r, const char *s, size_t len) {
     input *c = &r->cur;
     while (len && (s[len - 1] == '\r')) len--;
+    if (c->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3; /* a byte order mark at the start of the file */
+        len -= 3;
+    }
     size_t i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t')) i++;
     if (i == len) return NULL;
@@ -659,11 +696,19 @@ static const marsad_article *next_jsonl(marsad_reader *r) {
         size_t n = instream_fill(in, scanned + 1);
         const char *d = instream_data(in);
         const char *nl = n > scanned ? memchr(d + scanned, '\n', n - scanned) : NULL;
-        if (!nl && n > MARSAD_READER_MAX_DOC) {
-            /* a huge line: report it and read through it */
+        if (nl ? (size_t)(nl - d) > MARSAD_READER_MAX_DOC
+               : n > MARSAD_READER_MAX_DOC) {
+            /* a huge line: report it and read through it (when the
+             * window holds the newline already, read through to it: that
+             * a line of this length is skipped does not depend on how much
+             * the window took in at once) */
             c->lineno++;
-            report(r, c->name, c->lineno, "line longer than %zu MB; skipped",
-                   MARSAD_READER_MAX_DOC >> 20);
+            report(r, c->name, c->lineno, READER_HUGE_LINE, MARSAD_READER_MAX_DOC >> 20);
+            if (nl) {
+                instream_consume(in, (size_t)(nl - d) + 1);
+                scanned = 0;
+                continue;
+            }
             for (;;) {
                 n = instream_fill(in, 1 << 16);
                 if (n == 0) break;
@@ -819,7 +864,7 @@ void marsad_reader_free(marsad_reader *r) {
     if (r->have_cur) close_input(r);
     for (size_t i = 0; i < r->npaths; i++) free(r->paths[i]);
     free(r->paths);
-    free(r->mem);
+    if (!r->mem_borrowed) free(r->mem);
     free(r->memname);
     boilerplate_free(r->own_bp);
     free(r);

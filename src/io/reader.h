@@ -27,6 +27,25 @@ marsad_reader *reader_open_shared(const char *path,
                                   const boilerplate *bp, marsad_diag_fn diag,
                                   void *ctx);
 
+/* A reader of the whole lines data[0..len) of a JSON Lines file called
+ * name, of which first_line lines come before them: it reads them as the
+ * reader of the file would (messages name the file and the line in it, an
+ * id made up for an article without one is the same), without copying
+ * data, which must outlive the reader. bp is borrowed as above. */
+marsad_reader *reader_open_jsonl_part(const char *name, const char *data,
+                                      size_t len, size_t first_line,
+                                      const marsad_reader_options *opt,
+                                      const boilerplate *bp, marsad_diag_fn diag,
+                                      void *ctx);
+
+/* 1 when a reader reads path, a file, as plain JSON Lines by its name
+ * (.jsonl, .ndjson, .json; not gzip'd by name; the data may still be). */
+int reader_path_is_jsonl(const char *path);
+
+/* The message for a JSON Lines line over MARSAD_READER_MAX_DOC bytes (a
+ * line so long is skipped), with that size in MB. */
+#define READER_HUGE_LINE "line longer than %zu MB; skipped"
+
 /* Sets marsad_reader_options.tokenize on a reader made by
  * reader_open_mem_shared (for the fuzzers). */
 void reader_set_tokenize(marsad_reader *r, int on);

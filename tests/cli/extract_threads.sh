@@ -56,6 +56,64 @@ else
   failed=$((failed + 1))
 fi
 
+# a JSON Lines file of many parts (the threads read them themselves):
+# made-up ids and messages name the same lines as with one thread, whatever
+# kind of line comes where
+pad=$(printf 'وقال مصدر عسكري إن الوضع هادئ الآن. %.0s' $(seq 8))
+{
+  printf '\xef\xbb\xbf{"id":"first","text":"قتل جندي في سرت"}\n'
+  for i in $(seq 0 9999); do
+    case $((i % 7)) in
+      0) printf '{"text":"قتل %d من المسلحين في درنة أمس"}\n' "$i" ;;
+      1) printf '{broken %d\n' "$i" ;;
+      2) printf '{"id":"crlf%d","text":"اشتباكات في بنغازي"}\r\n' "$i" ;;
+      3) printf '\n \t\n' ;;
+      4) printf '{"id":"bad%d","text":"\xff نص"}\n' "$i" ;;
+      *) printf '{"id":"a%d","published":"2016-03-01","text":"أصيب %d جنود في هجوم على سرت. %s"}\n' "$i" "$i" "$pad" ;;
+    esac
+  done
+  printf '{"text":"قتل 3 في سبها"}'
+} >"$tmp/parts.jsonl"
+same "JSON Lines in parts ($(wc -c <"$tmp/parts.jsonl") bytes)" "$tmp/parts.jsonl" examples/seeds "$tmp/parts.jsonl"
+
+# into a pipe, records come the same as into a file
+"$bin" extract -j1 "$tmp/parts.jsonl" >"$tmp/out1" 2>/dev/null
+"$bin" extract -j2 "$tmp/parts.jsonl" 2>/dev/null | cat >"$tmp/outj"
+if cmp -s "$tmp/out1" "$tmp/outj"; then
+  echo "ok   -j2 into a pipe"; passed=$((passed + 1))
+else
+  echo "FAIL -j2 into a pipe differs"; fail=1; failed=$((failed + 1))
+fi
+
+# a line over 64 MB is reported with its number and skipped; the lines
+# after it are read (the threads do not hold it)
+{
+  printf '{"id":"before","text":"قتل 5 جنود في سرت"}\n'
+  printf '{"id":"huge","text":"'
+  head -c $((65 << 20)) /dev/zero | tr '\0' 'a'
+  printf '"}\n{"id":"after","text":"اشتباكات في بنغازي"}\n'
+} >"$tmp/huge.jsonl"
+same "a line over 64 MB" "$tmp/huge.jsonl"
+if grep -q "huge.jsonl:2: line longer than 64 MB; skipped" "$tmp/err1" &&
+   grep -q '"after"' "$tmp/out1"; then
+  echo "ok   the long line named, the next one read"; passed=$((passed + 1))
+else
+  echo "FAIL the long line is not reported as line 2, or the next is lost"
+  fail=1; failed=$((failed + 1))
+fi
+rm -f "$tmp/huge.jsonl"
+
+# output that cannot be written is an error, named
+for j in 1 2; do
+  "$bin" extract -j$j examples/dev -o /dev/full >/dev/null 2>"$tmp/errf"
+  rc=$?
+  if [ $rc = 1 ] && grep -q "cannot write" "$tmp/errf"; then
+    echo "ok   -j$j: a full disk is an error"; passed=$((passed + 1))
+  else
+    echo "FAIL -j$j: writing to /dev/full gave exit $rc"; fail=1; failed=$((failed + 1))
+  fi
+done
+
 # a thread count that is not a number is a usage error
 "$bin" extract -j x examples/seeds >/dev/null 2>&1
 if [ $? != 2 ]; then
