@@ -424,7 +424,7 @@ typedef void (*marsad_flush_fn)(void *ctx);
  * started leaves its share to the others. A JSON Lines file (plain, named
  * .jsonl, .ndjson or .json) is read in parts of some 256 KB of whole lines by
  * the threads themselves; other input is read by the calling thread. At most
- * `window` units, an article or a part (0: 64 per thread; parts: at most 4
+ * `window` units, an article or a part (0: 64 per thread; parts: at most 2
  * per thread), are read and not yet sunk at any time, so memory does not
  * grow with the input. Returns MARSAD_OK; MARSAD_ERR_ARG for a NULL work or
  * sink or threads < 0; MARSAD_ERR_NOMEM when the ring cannot be allocated. */

@@ -47,8 +47,11 @@
  * many bytes (a few milliseconds of work: waits for order and the lock are
  * rare beside it, and parts in flight take little memory). */
 #define PART_BYTES ((size_t)256 << 10)
-/* Parts of files in flight (cut and not yet handed on) per thread. */
-#define PARTS_PER_THREAD 4
+/* Parts of files in flight (cut and not yet handed on) per thread: one
+ * worked on, one waiting. Four gave no more speed, and on 2 GB of input a
+ * peak memory up to 5 MB over that on 200 MB (results held for their turn
+ * and what they leave behind in the allocator). */
+#define PARTS_PER_THREAD 2
 
 /* What a unit has to hand on, in order: its diagnostics and its results.
  * Each diagnostic is a record of the number of results that come before it,
