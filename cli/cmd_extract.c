@@ -2,12 +2,9 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 static const char USAGE[] =
     "usage: marsad extract [options] PATH...\n"
@@ -53,7 +50,7 @@ static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
 }
 
 /* What every worker reads (read-only while extraction runs), and what the
- * sink and the flush, one call at a time, write. */
+ * sink, one call at a time, writes. */
 typedef struct {
     const marsad_model *m;
     const char *published;
@@ -61,14 +58,6 @@ typedef struct {
     marsad_format fmt;
     FILE *out;
     int first_feature;
-    /* output into a regular file: the rendered records of the articles
-     * sunk and not yet written, written together with writev(2) from the
-     * memory of the thread that made them */
-    int fd;                /* -1: through out */
-    struct iovec iov[IOV_MAX < 1024 ? IOV_MAX : 1024];
-    char *held_str[IOV_MAX < 1024 ? IOV_MAX : 1024]; /* iov's strings */
-    int niov;
-    size_t held;           /* bytes in iov */
     int write_errno;       /* the first write that failed */
 } run_ctx;
 
@@ -88,50 +77,10 @@ static void *extract_one(void *ctx, const marsad_article *a,
     return s;
 }
 
-/* Writes out the records held (and frees them). */
-static void write_held(void *ctx) {
-    run_ctx *rc = ctx;
-    struct iovec *v = rc->iov;
-    int n = rc->niov;
-    while (n > 0 && !rc->write_errno) {
-        ssize_t w = writev(rc->fd, v, n);
-        if (w < 0) {
-            if (errno != EINTR) rc->write_errno = errno;
-            continue;
-        }
-        while (n > 0 && (size_t)w >= v->iov_len) {
-            w -= (ssize_t)v->iov_len;
-            v++;
-            n--;
-        }
-        if (n > 0) {
-            v->iov_base = (char *)v->iov_base + w;
-            v->iov_len -= (size_t)w;
-        }
-    }
-    for (int i = 0; i < rc->niov; i++) free(rc->held_str[i]);
-    rc->niov = 0;
-    rc->held = 0;
-}
-
-/* In input order: one article's events, written or held to be written. */
+/* In input order, one call at a time: writes one article's events. */
 static void write_one(void *ctx, void *result) {
     run_ctx *rc = ctx;
     char *s = result;
-    if (s && rc->fd >= 0) {
-        if (!*s) {
-            free(s);
-            return;
-        }
-        rc->held_str[rc->niov] = s;
-        rc->iov[rc->niov].iov_base = s;
-        rc->iov[rc->niov].iov_len = strlen(s);
-        rc->held += rc->iov[rc->niov++].iov_len;
-        if (rc->niov == (int)(sizeof rc->iov / sizeof *rc->iov) ||
-            rc->held >= ((size_t)256 << 10))
-            write_held(rc);
-        return;
-    }
     if (s && rc->fmt == MARSAD_FORMAT_GEOJSON) {
         for (char *line = s, *nl; *line; line = nl + 1) {
             nl = strchr(line, '\n');
@@ -248,39 +197,24 @@ MARSAD_COMMAND(extract, "extract events from articles (jsonl, csv, geojson)")
         free(paths);
         return EXIT_USAGE;
     }
-    /* Into a regular file, output goes in blocks of 1 MB: with stdio's
-     * default of a few KB, each article's records were a write() of their
-     * own, and those system calls took a tenth of the time. On several
-     * threads, the records of each article are instead held as they are
-     * and written in batches of up to 256 KB with writev(2), from the
-     * memory of the thread that made them, rather than copied into one
-     * buffer that every thread writes (GeoJSON, whose records are joined,
-     * keeps the stdio buffer). Batches of 1 MB took more system time, and
-     * more memory on 2 GB of input.
-     * A pipe or a terminal keeps stdio's default, so that a reader
-     * downstream gets records as they come. */
+    /* Into a file, output goes in blocks of 1 MB: with stdio's default of a
+     * few KB, each article's records were a write() of their own, and
+     * those system calls took a tenth of the time. (Writing each thread's
+     * records from its own memory with writev(2), rather than copying them
+     * into this one buffer from whichever thread's turn it is, was 3%
+     * slower at -j2.) A pipe or a terminal keeps stdio's default, so that a
+     * reader downstream gets records as they come. */
     static char outbuf[1 << 20]; /* static: stdout outlives this call */
-    static run_ctx rc;           /* static: it holds up to 1,024 records */
     struct stat ost;
-    int regular = fstat(fileno(out), &ost) == 0 && S_ISREG(ost.st_mode);
-    if (regular) setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
+    if (fstat(fileno(out), &ost) == 0 && S_ISREG(ost.st_mode))
+        setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
     diag_count dc = {0, 0};
-    memset(&rc, 0, sizeof rc);
-    rc.m = m;
-    rc.published = published;
-    rc.level = level;
-    rc.fmt = fmt;
-    rc.out = out;
-    rc.first_feature = 1;
-    rc.fd = -1;
+    run_ctx rc = {m, published, level, fmt, out, 1, 0};
     if (fmt == MARSAD_FORMAT_CSV) fputs(marsad_csv_header(), out);
     if (fmt == MARSAD_FORMAT_GEOJSON) fputs(marsad_geojson_open(), out);
-    if (regular && fmt != MARSAD_FORMAT_GEOJSON && threads != 1 && fflush(out) == 0)
-        rc.fd = fileno(out);
     marsad_reader_options ropt = {cli_datadir(datadir), keep_boilerplate, 1};
     marsad_status st = marsad_run_articles_ex(paths, (size_t)npaths, &ropt, threads, 0,
-                                              extract_one, write_one,
-                                              rc.fd >= 0 ? write_held : NULL, &rc,
+                                              extract_one, write_one, &rc,
                                               on_diag, &dc);
     if (st != MARSAD_OK) {
         cli_error("extract: cannot start %d threads", threads);

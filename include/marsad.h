@@ -405,13 +405,11 @@ void marsad_reader_free(marsad_reader *r);
 typedef void *(*marsad_work_fn)(void *ctx, const marsad_article *a,
                                 marsad_diag_fn diag, void *dctx);
 /* Receives each work result, in input order, one call at a time, on the
- * thread that made the result (so that what it writes can go out from the
- * memory of that thread); it owns the result from then on. */
+ * thread that made the result unless that thread is busy with another
+ * article and another thread has nothing else to do (so that results are
+ * mostly freed by the thread that allocated them); it owns the result from
+ * then on. */
 typedef void (*marsad_sink_fn)(void *ctx, void *result);
-/* Called on the thread that last called the sink, when the sink is next
- * called on another thread (and once at the end): a sink that gathers what
- * it writes hands it on here, so that it goes out in input order. */
-typedef void (*marsad_flush_fn)(void *ctx);
 
 /* Reads the articles of every path (as marsad_reader_open) and runs work on
  * each on `threads` threads (0: one per online CPU), calling sink
@@ -433,14 +431,12 @@ marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   marsad_work_fn work, marsad_sink_fn sink,
                                   void *ctx, marsad_diag_fn diag, void *dctx);
 
-/* marsad_run_articles with reader options (NULL: defaults) and a flush
- * (NULL: none). */
+/* marsad_run_articles with reader options (NULL: defaults). */
 marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
                                      const marsad_reader_options *ropt,
                                      int threads, size_t window,
                                      marsad_work_fn work, marsad_sink_fn sink,
-                                     marsad_flush_fn flush, void *ctx,
-                                     marsad_diag_fn diag, void *dctx);
+                                     void *ctx, marsad_diag_fn diag, void *dctx);
 
 /* Online CPUs (at least 1). */
 int marsad_cpu_count(void);

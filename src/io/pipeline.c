@@ -20,10 +20,10 @@
  * takes the oldest unit not yet taken and works on it, and hands on the
  * results of the units it worked on itself: when the oldest unit not yet
  * handed on is one of its own and done, it replays its diagnostics and
- * passes its results to the sink, and tells the flush that its turn is over
- * before the next thread's turn begins. So a result is made, sunk and freed
- * on one thread, and what the sink writes can go out from the memory of the
- * thread that made it. At most `window` units (and PARTS_PER_THREAD parts
+ * passes its results to the sink. So a result is mostly made, sunk and
+ * freed on one thread. (When that thread is busy with another unit and
+ * another has nothing else to do, the other hands the results on: with more
+ * threads than free cores, the first may not run for a while.) At most `window` units (and PARTS_PER_THREAD parts
  * of files per thread) exist at once, whatever the input size. With one
  * thread nothing is started: articles are read, worked on and sunk in turn
  * on the calling thread, and diagnostics go straight to the caller; the
@@ -190,7 +190,6 @@ typedef struct {
     size_t npaths;
     marsad_work_fn work;
     marsad_sink_fn sink;
-    marsad_flush_fn flush;
     void *ctx;
     marsad_diag_fn diag;
     void *dctx;
@@ -535,62 +534,63 @@ static void work_on(thread *T, slot *s) {
     s->store = NULL;
 }
 
+/* Hands on slot s, the oldest, done (under the lock, which it releases
+ * meanwhile). */
+static void emit_turn(pool *P, slot *s) {
+    s->state = SLOT_EMITTING;
+    pthread_mutex_unlock(&P->mu);
+    handout_replay(&s->out, P->sink, P->ctx, P->diag, P->dctx);
+    jfile_release(s->file);
+    pthread_mutex_lock(&P->mu);
+    if (s->kind == U_PART) P->parts--;
+    s->state = SLOT_FREE;
+    P->next_emit++;
+    if (P->waiting) pthread_cond_broadcast(&P->cv);
+}
+
 /* The loop of every thread, the calling one (id 0) included, entered and
- * left with the lock held. In turn: hand on the oldest unit when it is this
- * thread's to hand on; cut the next unit (the calling thread); work on the
- * oldest unit not taken; else wait for one of these. */
+ * left with the lock held. In turn: hand on the oldest unit when it is
+ * done and this thread's to hand on; cut the next unit (the calling
+ * thread); work on the oldest unit not taken; hand on the oldest unit when
+ * it is done and its thread is busy (this one would otherwise wait, and
+ * with more threads than free cores, that thread may not run for a while);
+ * else wait for one of these. */
 static void run_thread(thread *T) {
     pool *P = T->P;
-    int mine = 0; /* this thread has sunk results its flush has not seen */
     for (;;) {
         slot *s = &P->ring[P->next_emit % P->window];
-        if (P->next_emit < P->next_read && s->state == SLOT_DONE &&
-            (s->owner == T->id || s->owner < 0)) {
-            s->state = SLOT_EMITTING;
-            pthread_mutex_unlock(&P->mu);
-            mine |= s->out.nres > 0;
-            handout_replay(&s->out, P->sink, P->ctx, P->diag, P->dctx);
-            jfile_release(s->file);
-            pthread_mutex_lock(&P->mu);
-            if (s->kind == U_PART) P->parts--;
-            slot *nx = &P->ring[(P->next_emit + 1) % P->window];
-            int keep = P->next_emit + 1 < P->next_read && nx->state == SLOT_DONE &&
-                       (nx->owner == T->id || nx->owner < 0);
-            if (mine && !keep && P->flush) {
-                /* the turn passes to another thread: what this one's sink
-                 * holds goes out first */
-                pthread_mutex_unlock(&P->mu);
-                P->flush(P->ctx);
-                pthread_mutex_lock(&P->mu);
-                mine = 0;
-            }
-            s->state = SLOT_FREE;
-            P->next_emit++;
-            if (P->waiting) pthread_cond_broadcast(&P->cv);
+        int turn_done = P->next_emit < P->next_read && s->state == SLOT_DONE;
+        if (turn_done && (s->owner == T->id || s->owner < 0)) {
+            emit_turn(P, s);
             continue;
         }
         if (T->id == 0 && can_read(P)) {
-            s = &P->ring[P->next_read % P->window];
+            slot *r = &P->ring[P->next_read % P->window];
             pthread_mutex_unlock(&P->mu);
-            int state = read_next(P, s);
+            int state = read_next(P, r);
             pthread_mutex_lock(&P->mu);
             if (state < 0) {
                 P->reading_done = 1;
                 if (P->waiting) pthread_cond_broadcast(&P->cv);
                 continue;
             }
-            s->state = state;
-            if (s->kind == U_PART) P->parts++;
+            r->state = state;
+            if (r->kind == U_PART) P->parts++;
             P->next_read++;
             if (P->waiting) pthread_cond_signal(&P->cv);
             continue;
         }
-        if ((s = take_work(P)) != NULL) {
+        slot *w = take_work(P);
+        if (w) {
             pthread_mutex_unlock(&P->mu);
-            work_on(T, s);
+            work_on(T, w);
             pthread_mutex_lock(&P->mu);
-            s->state = SLOT_DONE;
-            s->owner = T->id;
+            w->state = SLOT_DONE;
+            w->owner = T->id;
+            continue;
+        }
+        if (turn_done) {
+            emit_turn(P, s);
             continue;
         }
         if (P->reading_done && P->next_emit == P->next_read) {
@@ -622,8 +622,7 @@ int marsad_cpu_count(void) { return online_cpus(); }
 static marsad_status run_inline(const char *const *paths, size_t npaths,
                                 const marsad_reader_options *ropt,
                                 marsad_work_fn work, marsad_sink_fn sink,
-                                marsad_flush_fn flush, void *ctx,
-                                marsad_diag_fn diag, void *dctx) {
+                                void *ctx, marsad_diag_fn diag, void *dctx) {
     for (size_t p = 0; p < npaths; p++) {
         marsad_reader *r = marsad_reader_open_ex(paths[p], ropt, diag, dctx);
         if (!r) continue;
@@ -632,7 +631,6 @@ static marsad_status run_inline(const char *const *paths, size_t npaths,
             sink(ctx, work(ctx, a, diag, dctx));
         marsad_reader_free(r);
     }
-    if (flush) flush(ctx);
     return MARSAD_OK;
 }
 
@@ -641,20 +639,19 @@ marsad_status marsad_run_articles(const char *const *paths, size_t npaths,
                                   marsad_work_fn work, marsad_sink_fn sink,
                                   void *ctx, marsad_diag_fn diag, void *dctx) {
     return marsad_run_articles_ex(paths, npaths, NULL, threads, window, work,
-                                  sink, NULL, ctx, diag, dctx);
+                                  sink, ctx, diag, dctx);
 }
 
 marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
                                      const marsad_reader_options *ropt,
                                      int threads, size_t window,
                                      marsad_work_fn work, marsad_sink_fn sink,
-                                     marsad_flush_fn flush, void *ctx,
-                                     marsad_diag_fn diag, void *dctx) {
+                                     void *ctx, marsad_diag_fn diag, void *dctx) {
     if (!work || !sink || (npaths && !paths) || threads < 0)
         return MARSAD_ERR_ARG;
     if (threads == 0) threads = online_cpus();
     if (threads == 1)
-        return run_inline(paths, npaths, ropt, work, sink, flush, ctx, diag, dctx);
+        return run_inline(paths, npaths, ropt, work, sink, ctx, diag, dctx);
     pool P;
     memset(&P, 0, sizeof P);
     P.ropt = ropt;
@@ -662,7 +659,6 @@ marsad_status marsad_run_articles_ex(const char *const *paths, size_t npaths,
     P.npaths = npaths;
     P.work = work;
     P.sink = sink;
-    P.flush = flush;
     P.ctx = ctx;
     P.diag = diag;
     P.dctx = dctx;
