@@ -236,6 +236,15 @@ static int ends_with_ya(const marsad_token *t) {
            (unsigned char)t->norm[t->norm_len - 1] == 0x8A;
 }
 
+/* Do the pro bytes of proclitics stripped from token t end with the
+ * article (ال, or لل: ل + ال)? */
+static int has_article(const marsad_token *t, size_t pro) {
+    if (pro < 4 || pro > t->norm_len) return 0;
+    const unsigned char *p = (const unsigned char *)t->norm + pro - 4;
+    return (p[0] == 0xD8 && p[1] == 0xA7 && p[2] == 0xD9 && p[3] == 0x84) ||
+           (p[0] == 0xD9 && p[1] == 0x84 && p[2] == 0xD9 && p[3] == 0x84);
+}
+
 size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out) {
     size_t n, cap = 0, k = 0;
@@ -267,6 +276,9 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
              * speaks in the first person): it is an adjective of it,
              * هجومي offensive, صاروخي of missiles, قتالي of combat */
             if (pm.enc == 2 && ends_with_ya(&t[i + pm.ntoks - 1])) continue;
+            /* a verb takes no article: الفجر is the dawn, not فجر (he set
+             * off), التقدم progress, التظاهر the right to protest */
+            if (m->triggers[pm.values[v]].verb && has_article(&t[i], pm.pro)) continue;
             if (k == cap) {
                 cap = cap ? cap * 2 : 64;
                 x_tmatch *nm = realloc(*out, cap * sizeof *nm);
