@@ -217,6 +217,19 @@ static const x_trigger *TR(const ctx *c, const x_tmatch *tm) {
     return &c->m->triggers[tm->trigger];
 }
 
+/* Is the casualty word at token `at` of the sentence a neutral one (وفاة:
+ * a death, not said to be by violence)? */
+static int neutral_word(const ctx *c, uint32_t sent, size_t at) {
+    SENT_RANGE(c, trig_at, sent, i) {
+        const x_tmatch *tm = &c->trig[i];
+        const x_trigger *t = TR(c, tm);
+        if (t->cls != TR_EVENT && t->cls != TR_CUE && tm->tok_start <= at &&
+            at < tm->tok_end)
+            return t->neutral;
+    }
+    return 0;
+}
+
 /* Is token k a clause boundary (comma, colon, semicolon, full stop)? */
 static int is_boundary(const ctx *c, size_t k) {
     const marsad_token *t = &c->t[k];
@@ -1286,9 +1299,11 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
     claim cls[24];
     size_t at[24];
     int ncl = casualties(c, sent, cues, 0, cls, at, 24);
-    if (nm == 0 && ncl > 0 && !mishap_told(c, sent, cues)) {
+    int violent = 0; /* a casualty word that says violence (قتل, not وفاة) */
+    for (int k = 0; k < ncl && !violent; k++) violent = !neutral_word(c, sent, at[k]);
+    if (nm == 0 && violent && !mishap_told(c, sent, cues)) {
         /* casualties without an event word: an event all the same, unless
-         * a mishap caused them */
+         * a mishap caused them or no word of them says violence */
         size_t pi = place_for(c, sent, at[0], at[0] + 1);
         mention_init(c, &ms[0], sent, at[0], NULL);
         int civ = 0;

@@ -97,6 +97,9 @@ typedef struct {
     int rank;                   /* ACLED precedence, lower wins */
     int verb;                   /* a verb form (future/irrealis apply) */
     int gram_number;            /* casualty nouns: 1 sg, 2 dual, 3 plural */
+    int neutral;                /* a casualty word that does not say
+                                   violence (وفاة, a death): it counts next
+                                   to an event word, alone it makes none */
     int defeat;                 /* a verb of losing: with أمام after it in
                                    its clause it is a defeat, not a death */
 } x_trigger;

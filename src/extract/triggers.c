@@ -182,6 +182,7 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
         if (strstr(flags, "sg")) t.gram_number = 1;
         if (strstr(flags, "du")) t.gram_number = 2;
         if (strstr(flags, "pl")) t.gram_number = 3;
+        if (strstr(flags, "neutral")) t.neutral = 1;
         if (m->ntriggers == cap) {
             cap = cap ? cap * 2 : 256;
             x_trigger *nt = realloc(m->triggers, cap * sizeof *nt);
