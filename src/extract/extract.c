@@ -577,6 +577,13 @@ static const xword PREPS[] = {W("في"), W("من"), W("علي"), W("الي"), W(
                               W("و"), W("بعد"), W("قبل"), W("خلال"), W("اثر"),
                               W("جراء"), {NULL, 0}};
 
+/* Words that announce a figure ("إصابة نحو 40% من المدراء"): after a
+ * casualty word they are no bare singular noun, and when no count of
+ * people follows them (a percentage, a sum), the word counts nobody. */
+static const xword APPROX[] = {W("نحو"), W("حوالي"), W("قرابه"), W("زهاء"),
+                               W("ما"), W("اكثر"), W("اقل"), W("اغلب"),
+                               W("معظم"), W("نسبه"), {NULL, 0}};
+
 /* Is a civilian word within the few tokens after k (the counted noun)? */
 static int civilian_near(const ctx *c, size_t from, size_t to) {
     uint32_t sent = c->t[from < c->nt ? from : c->nt - 1].sentence;
@@ -734,7 +741,8 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
             noun_from = tm->tok_start;
         } else if ((tr->count_pos & 1) && tm->tok_end < end &&
                    c->t[tm->tok_end].kind == MARSAD_TOK_WORD &&
-                   !word_in(&c->t[tm->tok_end], PREPS)) {
+                   !word_in(&c->t[tm->tok_end], PREPS) &&
+                   !word_in(&c->t[tm->tok_end], APPROX)) {
             cl.count = 1; /* مقتل جندي, مقتل قائد: a bare singular */
             noun_from = tm->tok_end;
         } else {
