@@ -147,7 +147,35 @@ static int names_place(const ctx *c, int32_t h) {
     return q && q->value > 0;
 }
 
+/* Are all the cues of match m fillers? A filler that is also a place's
+ * name is the place unless an organization's head comes before it: حماة
+ * in كتيبة حماة الوطن, the city in مدينة حماة. */
+static int only_filler(const gazetteer *g, const phrase_match *m) {
+    for (uint32_t i = 0; i < m->nvalues; i++)
+        if (g->cue[m->values[i]].kind != CUE_FILLER) return 0;
+    return m->nvalues > 0;
+}
+
 /* The cue hit of `kind` ending at token j in sentence s, or -1. */
+static int32_t cue_before(ctx *c, size_t j_plus1, uint32_t s, int kind);
+
+/* Is the filler word at token i (pro bytes of proclitics) a place's name?
+ * Where a place-type word or a relation comes before it (مدينة حماة, ريف
+ * حماة), or a preposition (في حماة, بحماة), and no organization's head
+ * (كتيبة حماة الوطن); not in ساحة الشهداء, a square's name. */
+static int filler_is_place(ctx *c, size_t i, size_t pro) {
+    uint32_t s = c->t[i].sentence;
+    if (cue_before(c, i, s, CUE_ORG) >= 0) return 0;
+    if (cue_before(c, i, s, CUE_TYPE) >= 0 || cue_before(c, i, s, CUE_REL) >= 0)
+        return 1;
+    if (pro >= 2 && memcmp(c->t[i].norm, "ب", 2) == 0) return 1;
+    if (i == 0 || c->t[i - 1].sentence != s) return 0;
+    const marsad_token *p = &c->t[i - 1];
+    return (p->norm_len == 4 && (memcmp(p->norm, "في", 4) == 0 ||
+                                 memcmp(p->norm, "من", 4) == 0)) ||
+           (p->norm_len == 6 && memcmp(p->norm, "الي", 6) == 0);
+}
+
 static int32_t cue_before(ctx *c, size_t j_plus1, uint32_t s, int kind) {
     if (j_plus1 == 0) return -1;
     size_t j = j_plus1 - 1;
@@ -613,7 +641,8 @@ static gaz_scan *scan_doc(const gazetteer *g, const marsad_doc *doc,
             i++;
             continue;
         }
-        if (phrase_ask(&cues, i, &cm) && cm.ntoks >= m.ntoks) {
+        if (phrase_ask(&cues, i, &cm) && cm.ntoks >= m.ntoks &&
+            !(only_filler(g, &cm) && filler_is_place(&c, i, m.pro))) {
             i++; /* a cue word (وسط, جنوب ...), not a place */
             continue;
         }
