@@ -295,8 +295,19 @@ static const xword YEAR_WORDS[] = {W("عام"), W("العام"), W("سنه"), W(
 
 /* cue_before(c, k, CUE_IRREALIS, 8, 0) || cue_before(c, k, CUE_DENIAL, 64,
  * 1) || cue_before(c, k, CUE_NEGATION, 3, 0), in one pass over the
- * sentence's triggers instead of three. */
-static int blocking_cue_before(const ctx *c, size_t k) {
+ * sentence's triggers instead of three; and for a trigger that is no verb
+ * (verb: whether it is), a trade in weapons within 3 words before it
+ * (شراء 30 طائرة حربية), which does not reach a verb, nor past one: that
+ * opens a predicate of its own (في سوق لبيع الأسلحة انفجرت عبوة ناسفة). */
+static int verb_between(const ctx *c, uint32_t sent, size_t lo, size_t hi) {
+    SENT_RANGE(c, trig_at, sent, i)
+        if (c->trig[i].tok_start >= lo && c->trig[i].tok_start < hi &&
+            TR(c, &c->trig[i])->verb)
+            return 1;
+    return 0;
+}
+
+static int blocking_cue_before(const ctx *c, size_t k, int verb) {
     uint32_t sent = c->t[k].sentence;
     const marsad_sentence *s = &c->s[sent];
     SENT_RANGE(c, trig_at, sent, i) {
@@ -311,7 +322,7 @@ static int blocking_cue_before(const ctx *c, size_t k) {
         } else if (tr->cue == CUE_DENIAL) {
             window = 64; /* the whole rest */
             cross_clause = 1;
-        } else if (tr->cue == CUE_NEGATION) {
+        } else if (tr->cue == CUE_NEGATION || (tr->cue == CUE_TRADE && !verb)) {
             window = 3;
             cross_clause = 0;
         } else {
@@ -319,6 +330,7 @@ static int blocking_cue_before(const ctx *c, size_t k) {
         }
         if (tm->tok_start < s->first_token || tm->tok_end > k) continue;
         if (k - tm->tok_end > window) continue;
+        if (tr->cue == CUE_TRADE && verb_between(c, sent, tm->tok_end, k)) continue;
         if (cross_clause) return 1;
         int crossed = 0;
         for (size_t j = tm->tok_end; j < k && !crossed; j++)
@@ -392,7 +404,7 @@ static int year_before_published(const ctx *c, size_t j) {
 
 static int blocked_uncached(const ctx *c, const x_tmatch *tm) {
     size_t k = tm->tok_start;
-    if (blocking_cue_before(c, k)) return 1;
+    if (blocking_cue_before(c, k, TR(c, tm)->verb)) return 1;
     /* قد before an imperfect verb is "may": قد يهاجم (قد before a past verb
      * is "has": قد انسحب is a fact) */
     if (k > 0 && c->t[k - 1].sentence == c->t[k].sentence &&

@@ -85,6 +85,7 @@ enum {
     CUE_TERM,        /* a set phrase holding an event word: وقف إطلاق النار */
     CUE_MISHAP,      /* a death not by violence: earthquake, road accident */
     CUE_SPORT,       /* a game: its attacks, shots and injuries are play */
+    CUE_TRADE,       /* buying, selling, making weapons: شراء طائرات حربية */
     CUE_COUNT
 };
 

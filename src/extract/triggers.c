@@ -12,6 +12,7 @@
 static const char *const CUE_NAMES[CUE_COUNT] = {
     "irrealis", "denial", "total", "history", "attribution", "revision",
     "civilian", "negation", "clause", "speech", "term", "mishap", "sport",
+    "trade",
 };
 
 /* ACLED precedence: the higher row of the event type table wins. */
