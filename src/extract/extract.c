@@ -1381,8 +1381,10 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
             mn->place = context_place(c, sent, mn->trig_pos);
             mn->place_inherited = 1;
         }
-        /* an event dated long before publication is background */
-        if (mn->date_explicit && c->published.y &&
+        /* an event dated long before publication is background, whether
+         * its own words date it or the narrative it continues does (a
+         * sentence after "سنة 36 هجري" tells of that year too) */
+        if (mn->date.y && c->published.y &&
             ymd_to_days(mn->last) < ymd_to_days(c->published) - HISTORY_DAYS)
             continue;
         /* a mention may open an event of its own when something anchors it
