@@ -313,16 +313,21 @@ static int blocking_cue_before(const ctx *c, size_t k, int verb) {
     SENT_RANGE(c, trig_at, sent, i) {
         const x_tmatch *tm = &c->trig[i];
         const x_trigger *tr = TR(c, tm);
-        if (tr->cls != TR_CUE) continue;
+        /* a weapon intercepted or defused (اعتراض صاروخ, أسقطت الدفاعات
+         * الجوية طائرة مسيرة) is not used: as a trade in it */
+        int disrupts = tr->cls == TR_EVENT &&
+                       strcmp(tr->sub_event_type, "Disrupted weapons use") == 0;
+        if (tr->cls != TR_CUE && !disrupts) continue;
+        int cue = disrupts ? CUE_TRADE : tr->cue;
         size_t window;
         int cross_clause;
-        if (tr->cue == CUE_IRREALIS) {
+        if (cue == CUE_IRREALIS) {
             window = 8;
             cross_clause = 0;
-        } else if (tr->cue == CUE_DENIAL) {
+        } else if (cue == CUE_DENIAL) {
             window = 64; /* the whole rest */
             cross_clause = 1;
-        } else if (tr->cue == CUE_NEGATION || (tr->cue == CUE_TRADE && !verb)) {
+        } else if (cue == CUE_NEGATION || (cue == CUE_TRADE && !verb)) {
             window = 3;
             cross_clause = 0;
         } else {
@@ -330,7 +335,7 @@ static int blocking_cue_before(const ctx *c, size_t k, int verb) {
         }
         if (tm->tok_start < s->first_token || tm->tok_end > k) continue;
         if (k - tm->tok_end > window) continue;
-        if (tr->cue == CUE_TRADE && verb_between(c, sent, tm->tok_end, k)) continue;
+        if (cue == CUE_TRADE && verb_between(c, sent, tm->tok_end, k)) continue;
         if (cross_clause) return 1;
         int crossed = 0;
         for (size_t j = tm->tok_end; j < k && !crossed; j++)

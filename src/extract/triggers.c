@@ -37,6 +37,7 @@ static int sub_rank(const char *sub) {
         "Suicide bomb", "Air/drone strike", "Chemical weapon", "Grenade",
         "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
         "Abduction/forced disappearance", "Sexual violence",
+        "Excessive force against protesters", "Protest with intervention",
     };
     for (int i = 0; i < (int)(sizeof order / sizeof *order); i++)
         if (strcmp(sub, order[i]) == 0) return i;
