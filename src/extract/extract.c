@@ -1250,6 +1250,13 @@ static int killed_or_captured(const ctx *c, uint32_t sent) {
     return 0;
 }
 
+/* Protesters (folded, with the proclitics news put on them): an arrest of
+ * them is a protest's intervention. */
+static const xword PROTESTERS[] = {
+    W("المحتجين"), W("المحتجون"), W("محتجين"), W("محتجون"), W("المتظاهرين"),
+    W("المتظاهرون"), W("متظاهرين"), W("متظاهرون"), W("والمتظاهرين"),
+    W("والمحتجين"), W("بالمتظاهرين"), {NULL, 0}};
+
 static void sentence_mentions(ctx *c, uint32_t sent) {
     unsigned cues = sentence_cues(c, sent);
     if (game_told(c, sent, cues) && !killed_or_captured(c, sent)) return;
@@ -1295,6 +1302,26 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
             ms[nm].coord_rest = g > 0;
             first_place[nm] = group[g];
             nm++;
+        }
+    }
+    /* arrests at a protest, or of protesters, are the protest's
+     * intervention (ACLED): "اعتقلت السلطات عشرات المحتجين خلال مسيرة" */
+    for (int m = 0; m < nm; m++) {
+        if (!ms[m].trig || strcmp(ms[m].sub_event_type, "Arrests") != 0) continue;
+        int protest = 0;
+        SENT_RANGE(c, trig_at, sent, i) {
+            const x_tmatch *tm = &c->trig[i];
+            const x_trigger *tr = TR(c, tm);
+            if (tr->cls == TR_EVENT && strcmp(tr->event_type, "Protests") == 0 &&
+                trig_within(c, sent, tm) && !blocked(c, tm))
+                protest = 1;
+        }
+        const marsad_sentence *S = &c->s[sent];
+        for (size_t k = S->first_token; k < S->first_token + S->ntokens && !protest; k++)
+            protest = word_in(&c->t[k], PROTESTERS);
+        if (protest) {
+            ms[m].event_type = "Protests";
+            ms[m].sub_event_type = "Protest with intervention";
         }
     }
     /* a trigger without a place of its own ("أما الهجوم ... إذ أعلن التنظيم
