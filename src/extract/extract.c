@@ -2151,6 +2151,57 @@ static void drop_facility_names(ctx *c) {
     c->nactors = k;
 }
 
+/* Verbs of striking whose subject is the one that struck: a country right
+ * after one ("قصفت إسرائيل مواقع في غزة", "شنت الولايات المتحدة غارات")
+ * is its armed forces, not where it happened. Folded forms. */
+static const xword STRIKE_VERBS[] = {
+    W("شن"), W("شنت"), W("نفذ"), W("نفذت"), W("قصف"), W("قصفت"), W("هاجم"),
+    W("هاجمت"), W("استهدف"), W("استهدفت"), W("ضرب"), W("ضربت"), W("اغتال"),
+    W("اغتالت"), W("دمر"), W("دمرت"), W("اجتاح"), W("اجتاحت"), W("غزا"),
+    W("غزت"), W("احتل"), W("احتلت"), W("اطلق"), W("اطلقت"), W("اسقط"),
+    W("اسقطت"), W("بدا"), W("بدات"), {NULL, 0}};
+
+/* Is token t one of the strike verbs, bare or after و/ف? */
+static int strike_verb(const marsad_token *t) {
+    if (word_in(t, STRIKE_VERBS)) return 1;
+    if (t->norm_len > 2 && (memcmp(t->norm, "و", 2) == 0 || memcmp(t->norm, "ف", 2) == 0)) {
+        marsad_token u = *t;
+        u.norm += 2;
+        u.norm_len -= 2;
+        return word_in(&u, STRIKE_VERBS);
+    }
+    return 0;
+}
+
+/* A country named right after a strike verb struck: it becomes the actor
+ * "Military Forces of X" at its words, and no location (a hint at most). */
+static void country_subjects(ctx *c) {
+    for (size_t i = 0; i < c->nplaces; i++) {
+        x_place *p = &c->places[i];
+        size_t s = p->tok_start;
+        if (p->precision < 3 || !p->name || !p->country_name ||
+            strcmp(p->name, p->country_name) != 0 || s == 0 ||
+            c->t[s - 1].sentence != c->t[s].sentence || !strike_verb(&c->t[s - 1]))
+            continue;
+        int taken = 0;
+        for (size_t k = 0; k < c->nactors && !taken; k++)
+            taken = c->actors[k].tok_start < p->tok_end && c->actors[k].tok_end > s;
+        x_actor a;
+        if (taken || resolve_state_forces(c->m, p->country, &a)) continue;
+        x_actor *na = realloc(c->actors, (c->nactors + 1) * sizeof *na);
+        if (!na) return;
+        c->actors = na;
+        size_t at = 0;
+        while (at < c->nactors && c->actors[at].tok_start < s) at++;
+        memmove(&c->actors[at + 1], &c->actors[at], (c->nactors - at) * sizeof *na);
+        a.tok_start = s;
+        a.tok_end = p->tok_end;
+        c->actors[at] = a;
+        c->nactors++;
+        p->in_org = 1;
+    }
+}
+
 marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
                               int level, marsad_diag_fn diag, void *dctx) {
     marsad_events *E = calloc(1, sizeof *E);
@@ -2220,6 +2271,7 @@ marsad_events *marsad_extract(const marsad_model *m, const marsad_article *a,
     gazetteer_scan_free(places);
     c.nactors = resolve_actors(m, c.doc, c.country[0] ? c.country : NULL, &c.actors);
     drop_facility_names(&c);
+    country_subjects(&c);
     c.ntrig = triggers_find(m, c.doc, &c.trig);
     /* figures are read only next to casualty words (casualties(): a
      * killed, injured or captured word of the sentence, the figure in it or

@@ -170,6 +170,9 @@ void resolve_places_country(const marsad_model *m, const marsad_doc *doc,
  * -1 when the lexicon has no such actor. */
 int resolve_unidentified_group(const marsad_model *m, const char *cc,
                                x_actor *out);
+/* The state's armed forces of country cc ("Military Forces of Israel"),
+ * for a country named as the one that struck ("قصفت إسرائيل"). */
+int resolve_state_forces(const marsad_model *m, const char *cc, x_actor *out);
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out);
 /* Counts in the sentences s with sentences[s] nonzero (NULL: all). */

@@ -138,6 +138,14 @@ int resolve_unidentified_group(const marsad_model *m, const char *cc,
     return 0;
 }
 
+int resolve_state_forces(const marsad_model *m, const char *cc, x_actor *out) {
+    const actor_info *ai = actors_info(
+        m->actors, actors_generic(m->actors, "Military Forces of {the_name}", cc));
+    if (!ai) return -1;
+    *out = (x_actor){0, 0, ai->name, ai->type, 0, 0};
+    return 0;
+}
+
 size_t resolve_actors(const marsad_model *m, const marsad_doc *doc,
                       const char *country, x_actor **out) {
     actor_mention *am = NULL;
