@@ -602,8 +602,14 @@ static const xword PREPS[] = {W("في"), W("من"), W("علي"), W("الي"), W(
  * casualty word they are no bare singular noun, and when no count of
  * people follows them (a percentage, a sum), the word counts nobody. */
 static const xword APPROX[] = {W("نحو"), W("حوالي"), W("قرابه"), W("زهاء"),
-                               W("ما"), W("اكثر"), W("اقل"), W("اغلب"),
-                               W("معظم"), W("نسبه"), {NULL, 0}};
+                               W("ما"), W("اكثر"), W("اقل"), W("نسبه"),
+                               {NULL, 0}};
+
+/* Quantifiers before the counted noun ("مقتل جميع ركاب الحافلة", "إصابة
+ * بعض الجنود"): no bare singular either, but a group of unknown size,
+ * which counts as a bare plural does (3, vague). */
+static const xword QUANTIFIERS[] = {W("جميع"), W("كل"), W("كافه"), W("بعض"),
+                                    W("معظم"), W("اغلب"), {NULL, 0}};
 
 /* Is a civilian word within the few tokens after k (the counted noun)? */
 static int civilian_near(const ctx *c, size_t from, size_t to) {
@@ -760,6 +766,11 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
             cl.count = tr->gram_number;
             cl.vague = tr->gram_number == 3;
             noun_from = tm->tok_start;
+        } else if ((tr->count_pos & 1) && tm->tok_end < end &&
+                   word_in(&c->t[tm->tok_end], QUANTIFIERS)) {
+            cl.count = 3; /* "مقتل جميع ركاب الحافلة": a group */
+            cl.vague = 1;
+            noun_from = tm->tok_end + 1 < end ? tm->tok_end + 1 : tm->tok_end;
         } else if ((tr->count_pos & 1) && tm->tok_end < end &&
                    c->t[tm->tok_end].kind == MARSAD_TOK_WORD &&
                    !word_in(&c->t[tm->tok_end], PREPS) &&
