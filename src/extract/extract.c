@@ -573,6 +573,57 @@ static const x_number *number_at(const ctx *c, size_t lo, size_t hi,
     return best;
 }
 
+static int word_in(const marsad_token *t, const xword *list);
+
+/* Does the word end as a nisba counted (أفغانيا, عراقيين, سوريون)? */
+static int nisba_plural(const marsad_token *t) {
+    static const char *const ends[] = {"يا", "يين", "يون"};
+    if (t->kind != MARSAD_TOK_WORD) return 0;
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(ends[i]);
+        if (t->norm_len > n + 4 && memcmp(t->norm + t->norm_len - n, ends[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The figure joined by و to figure x of people ("5 جنود و3 مدنيين", "13
+ * جنديا أمريكيا و170 أفغانيا"): it starts right after x's words (one
+ * adjective may stand between) with و, or after a lone و, counts people
+ * (not money or time), and no casualty word is at it or right after it
+ * ("و3 جرحى" are the injured, another claim). NULL when there is none. */
+static const x_number *joined_figure(const ctx *c, uint32_t sent, const x_number *x,
+                                     size_t end, size_t *idx) {
+    for (size_t i = c->num_at[sent]; i < c->num_at[sent + 1]; i++) {
+        const x_number *y = &c->nums[i];
+        if (c->num_used[i] || y->tok_start < x->tok_end || y->tok_start > x->tok_end + 2 ||
+            y->tok_end > end)
+            continue;
+        size_t k = x->tok_end;
+        if (y->tok_start == k + 2 && c->t[k].kind != MARSAD_TOK_WORD) continue;
+        const marsad_token *w = &c->t[y->tok_start - 1];
+        const marsad_token *f = &c->t[y->tok_start];
+        int joined = (w->norm_len == 2 && memcmp(w->norm, "و", 2) == 0) ||
+                     (f->norm_len > 2 && memcmp(f->norm, "و", 2) == 0 &&
+                      f->kind == MARSAD_TOK_WORD);
+        if (!joined || is_measure(c, i) || y->vague == 2) return NULL;
+        /* people: a counted noun of count-nouns.tsv, or a nationality
+         * after it ("170 أفغانيا", "3 عراقيين"); not "و3 سيارات" */
+        if (y->noun_tok < 0 && !(y->tok_end < end && nisba_plural(&c->t[y->tok_end])))
+            return NULL;
+        SENT_RANGE(c, trig_at, sent, q) {
+            const x_tmatch *tm = &c->trig[q];
+            int cls = TR(c, tm)->cls;
+            if ((cls == TR_KILLED || cls == TR_INJURED || cls == TR_CAPTURED) &&
+                tm->tok_start >= y->tok_start && tm->tok_start <= y->tok_end)
+                return NULL;
+        }
+        *idx = i;
+        return y;
+    }
+    return NULL;
+}
+
 static int word_in(const marsad_token *t, const xword *list) {
     for (; list->s; list++)
         if (t->norm_len == list->n && memcmp(t->norm, list->s, list->n) == 0)
@@ -755,6 +806,18 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
             cl.count = x->value;
             cl.qualifier = x->qualifier;
             cl.vague = x->vague == 1 || x->vague == 2; /* عشرات, bare plural */
+            /* figures joined to it: "مقتل 5 جنود و3 مدنيين", "قتل 13 جنديا
+             * أمريكيا و170 أفغانيا" count 8 and 183 */
+            if (x->tok_start >= tm->tok_end) {
+                const x_number *y = x;
+                size_t yi;
+                while ((y = joined_figure(c, sent, y, end, &yi)) != NULL) {
+                    c->num_used[yi] = 1;
+                    cl.count += y->value;
+                    if (y->qualifier == XQ_AT_LEAST) cl.qualifier = XQ_AT_LEAST;
+                    cl.vague |= y->vague == 1 || y->vague == 2;
+                }
+            }
             /* the counted noun, not an adjective after it (مواطن فلسطيني) */
             noun_from = x->noun_tok >= 0 ? (size_t)x->noun_tok
                                          : x->tok_end > 0 ? x->tok_end - 1 : 0;
