@@ -808,7 +808,11 @@ static int casualties(ctx *c, uint32_t sent, unsigned cues, int suppress,
             cl.vague = x->vague == 1 || x->vague == 2; /* عشرات, bare plural */
             /* figures joined to it: "مقتل 5 جنود و3 مدنيين", "قتل 13 جنديا
              * أمريكيا و170 أفغانيا" count 8 and 183 */
-            if (x->tok_start >= tm->tok_end) {
+            /* (not a range: "ما بين 10 و15" is at least 10) */
+            int range = x->tok_start > 0 &&
+                        c->t[x->tok_start - 1].sentence == sent &&
+                        tok_is(&c->t[x->tok_start - 1], "بين");
+            if (x->tok_start >= tm->tok_end && !range) {
                 const x_number *y = x;
                 size_t yi;
                 while ((y = joined_figure(c, sent, y, end, &yi)) != NULL) {
