@@ -9,6 +9,7 @@
  * has one, coordinates on the globe (or no place and precision 0); and
  * every rendering must be made.
  */
+#include "extract/extract_internal.h"
 #include "marsad.h"
 
 #include <stdint.h>
@@ -30,32 +31,6 @@ static const marsad_model *model(void) {
     return m;
 }
 
-static int valid_type(const char *t, const char *sub) {
-    static const char *const table[][9] = {
-        {"Battles", "Armed clash", "Government regains territory",
-         "Non-state actor overtakes territory"},
-        {"Explosions/Remote violence", "Air/drone strike", "Suicide bomb",
-         "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
-         "Grenade", "Chemical weapon"},
-        {"Violence against civilians", "Attack", "Abduction/forced disappearance",
-         "Sexual violence"},
-        {"Strategic developments", "Non-violent transfer of territory",
-         "Headquarters or base established", "Arrests",
-         "Looting/property destruction", "Disrupted weapons use", "Agreement",
-         "Change to group/activity", "Other"},
-        {"Protests", "Peaceful protest", "Protest with intervention",
-         "Excessive force against protesters"},
-        {"Riots", "Violent demonstration", "Mob violence"},
-    };
-    if (!t || !sub) return 0;
-    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
-        if (strcmp(table[i][0], t) != 0) continue;
-        for (size_t j = 1; j < 9 && table[i][j]; j++)
-            if (strcmp(table[i][j], sub) == 0) return 1;
-    }
-    return 0;
-}
-
 static void check(const marsad_events *ev, const char *text, size_t len) {
     size_t tl;
     const char *t = marsad_events_text(ev, &tl);
@@ -63,7 +38,7 @@ static void check(const marsad_events *ev, const char *text, size_t len) {
     int valid = marsad_utf8_invalid_count(text, len) == 0;
     for (size_t i = 0; i < marsad_events_count(ev); i++) {
         const marsad_event *e = marsad_events_get(ev, i);
-        if (!valid_type(e->event_type, e->sub_event_type)) __builtin_trap();
+        if (!x_valid_sub_event(e->event_type, e->sub_event_type)) __builtin_trap();
         if (e->fatalities < 0 || e->injured < 0 || e->captured < 0) __builtin_trap();
         if (!e->event_date || strlen(e->event_date) != 10) __builtin_trap();
         if (e->time_precision < 1 || e->time_precision > 3) __builtin_trap();

@@ -315,10 +315,8 @@ static int blocking_cue_before(const ctx *c, size_t k, int verb) {
         const x_trigger *tr = TR(c, tm);
         /* a weapon intercepted or defused (اعتراض صاروخ, أسقطت الدفاعات
          * الجوية طائرة مسيرة) is not used: as a trade in it */
-        int disrupts = tr->cls == TR_EVENT &&
-                       strcmp(tr->sub_event_type, "Disrupted weapons use") == 0;
-        if (tr->cls != TR_CUE && !disrupts) continue;
-        int cue = disrupts ? CUE_TRADE : tr->cue;
+        if (tr->cls != TR_CUE && !tr->disrupts) continue;
+        int cue = tr->disrupts ? CUE_TRADE : tr->cue;
         size_t window;
         int cross_clause;
         if (cue == CUE_IRREALIS) {
@@ -628,6 +626,23 @@ static int word_in(const marsad_token *t, const xword *list) {
     for (; list->s; list++)
         if (t->norm_len == list->n && memcmp(t->norm, list->s, list->n) == 0)
             return 1;
+    return 0;
+}
+
+/* Is token t a word of list, bare or after proclitics (والمتظاهرين,
+ * وقصفت)? The clitic segmentation is asked only when the bare word is not. */
+static int word_in_after_proclitics(const marsad_token *t, const xword *list) {
+    if (word_in(t, list)) return 1;
+    if (t->kind != MARSAD_TOK_WORD) return 0;
+    marsad_seg seg[8];
+    int ns = marsad_clitic_segments(t->norm, t->norm_len, seg, 8);
+    for (int q = 0; q < ns; q++) {
+        if (seg[q].enc || !seg[q].pro) continue;
+        marsad_token u = *t;
+        u.norm += seg[q].pro;
+        u.norm_len -= seg[q].pro;
+        if (word_in(&u, list)) return 1;
+    }
     return 0;
 }
 
@@ -1328,12 +1343,10 @@ static int killed_or_captured(const ctx *c, uint32_t sent) {
     return 0;
 }
 
-/* Protesters (folded, with the proclitics news put on them): an arrest of
- * them is a protest's intervention. */
+/* Protesters (folded): an arrest of them is a protest's intervention. */
 static const xword PROTESTERS[] = {
     W("المحتجين"), W("المحتجون"), W("محتجين"), W("محتجون"), W("المتظاهرين"),
-    W("المتظاهرون"), W("متظاهرين"), W("متظاهرون"), W("والمتظاهرين"),
-    W("والمحتجين"), W("بالمتظاهرين"), {NULL, 0}};
+    W("المتظاهرون"), W("متظاهرين"), W("متظاهرون"), {NULL, 0}};
 
 static void sentence_mentions(ctx *c, uint32_t sent) {
     unsigned cues = sentence_cues(c, sent);
@@ -1396,7 +1409,7 @@ static void sentence_mentions(ctx *c, uint32_t sent) {
         }
         const marsad_sentence *S = &c->s[sent];
         for (size_t k = S->first_token; k < S->first_token + S->ntokens && !protest; k++)
-            protest = word_in(&c->t[k], PROTESTERS);
+            protest = word_in_after_proclitics(&c->t[k], PROTESTERS);
         if (protest) {
             ms[m].event_type = "Protests";
             ms[m].sub_event_type = "Protest with intervention";
@@ -2239,16 +2252,18 @@ static const xword STRIKE_VERBS[] = {
     W("غزت"), W("احتل"), W("احتلت"), W("اطلق"), W("اطلقت"), W("اسقط"),
     W("اسقطت"), W("بدا"), W("بدات"), {NULL, 0}};
 
-/* Is token t one of the strike verbs, bare or after و/ف? */
+
+/* Is token t one of the strike verbs, bare or after و/ف (وقصفت)? Not
+ * after other proclitics: بضرب, لقصف name the act, not who struck. */
 static int strike_verb(const marsad_token *t) {
     if (word_in(t, STRIKE_VERBS)) return 1;
-    if (t->norm_len > 2 && (memcmp(t->norm, "و", 2) == 0 || memcmp(t->norm, "ف", 2) == 0)) {
-        marsad_token u = *t;
-        u.norm += 2;
-        u.norm_len -= 2;
-        return word_in(&u, STRIKE_VERBS);
-    }
-    return 0;
+    if (t->norm_len <= 2 ||
+        (memcmp(t->norm, "و", 2) != 0 && memcmp(t->norm, "ف", 2) != 0))
+        return 0;
+    marsad_token u = *t;
+    u.norm += 2;
+    u.norm_len -= 2;
+    return word_in(&u, STRIKE_VERBS);
 }
 
 /* A country named right after a strike verb struck: it becomes the actor

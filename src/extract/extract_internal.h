@@ -98,6 +98,8 @@ typedef struct {
     int rank;                   /* ACLED precedence, lower wins */
     int verb;                   /* a verb form (future/irrealis apply) */
     int gram_number;            /* casualty nouns: 1 sg, 2 dual, 3 plural */
+    int disrupts;               /* Disrupted weapons use: the weapon named
+                                   right after it is not used */
     int neutral;                /* a casualty word that does not say
                                    violence (وفاة, a death): it counts next
                                    to an event word, alone it makes none */
@@ -130,6 +132,8 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out);
 
 int x_event_type_rank(const char *type); /* ACLED row, 0 = Battles */
+/* Is sub an ACLED sub-event type of event type type (spec/EVENTS.md)? */
+int x_valid_sub_event(const char *type, const char *sub);
 /* Is the folded word a base word (معقل, مقرها ...), bare or after
  * proclitics? (extract.c: a place named as someone's base) */
 int x_base_word(const char *w, size_t n);

@@ -44,7 +44,7 @@ static int sub_rank(const char *sub) {
     return 12;
 }
 
-static int valid_sub(const char *type, const char *sub) {
+int x_valid_sub_event(const char *type, const char *sub) {
     static const char *const subs[][9] = {
         {"Battles", "Armed clash", "Government regains territory",
          "Non-state actor overtakes territory"},
@@ -61,6 +61,7 @@ static int valid_sub(const char *type, const char *sub) {
          "Excessive force against protesters"},
         {"Riots", "Violent demonstration", "Mob violence"},
     };
+    if (!type || !sub) return 0;
     for (size_t i = 0; i < 6; i++) {
         if (strcmp(subs[i][0], type) != 0) continue;
         for (size_t j = 1; j < 9 && subs[i][j]; j++)
@@ -128,7 +129,7 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
             break;
         }
         if (strcmp(fld[1], "event") == 0) {
-            if (nf < 4 || type_rank(fld[2]) < 0 || !valid_sub(fld[2], fld[3])) {
+            if (nf < 4 || type_rank(fld[2]) < 0 || !x_valid_sub_event(fld[2], fld[3])) {
                 snprintf(err, errlen,
                          "%s:%zu: unknown ACLED event/sub-event type '%s' / '%s'",
                          path, lineno, fld[2], nf > 3 ? fld[3] : "");
@@ -185,6 +186,8 @@ int triggers_load(marsad_model *m, const char *datadir, char *err,
         if (strstr(flags, "du")) t.gram_number = 2;
         if (strstr(flags, "pl")) t.gram_number = 3;
         if (strstr(flags, "neutral")) t.neutral = 1;
+        t.disrupts = t.cls == TR_EVENT &&
+                     strcmp(t.sub_event_type, "Disrupted weapons use") == 0;
         if (m->ntriggers == cap) {
             cap = cap ? cap * 2 : 256;
             x_trigger *nt = realloc(m->triggers, cap * sizeof *nt);
@@ -239,15 +242,6 @@ static int ends_with_ya(const marsad_token *t) {
            (unsigned char)t->norm[t->norm_len - 1] == 0x8A;
 }
 
-/* Do the pro bytes of proclitics stripped from token t end with the
- * article (ال, or لل: ل + ال)? */
-static int has_article(const marsad_token *t, size_t pro) {
-    if (pro < 4 || pro > t->norm_len) return 0;
-    const unsigned char *p = (const unsigned char *)t->norm + pro - 4;
-    return (p[0] == 0xD8 && p[1] == 0xA7 && p[2] == 0xD9 && p[3] == 0x84) ||
-           (p[0] == 0xD9 && p[1] == 0x84 && p[2] == 0xD9 && p[3] == 0x84);
-}
-
 size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
                      x_tmatch **out) {
     size_t n, cap = 0, k = 0;
@@ -281,7 +275,7 @@ size_t triggers_find(const marsad_model *m, const marsad_doc *doc,
             if (pm.enc == 2 && ends_with_ya(&t[i + pm.ntoks - 1])) continue;
             /* a verb takes no article: الفجر is the dawn, not فجر (he set
              * off), التقدم progress, التظاهر the right to protest */
-            if (m->triggers[pm.values[v]].verb && has_article(&t[i], pm.pro)) continue;
+            if (m->triggers[pm.values[v]].verb && phrase_pro_has_article(t[i].norm, pm.pro)) continue;
             if (k == cap) {
                 cap = cap ? cap * 2 : 64;
                 x_tmatch *nm = realloc(*out, cap * sizeof *nm);

@@ -90,9 +90,7 @@ static int32_t cue_at(ctx *c, size_t i) {
     }
     size_t end = i + m.ntoks - 1;
     while (end > i && c->t[end].norm_len == 0) end--;
-    const char *w = c->t[i].norm;
-    int definite = (m.pro >= 4 && (memcmp(w + m.pro - 4, "ال", 4) == 0 ||
-                                   memcmp(w + m.pro - 4, "لل", 4) == 0));
+    int definite = phrase_pro_has_article(c->t[i].norm, m.pro);
     c->hits[c->nhits] = (cue_hit){(uint32_t)i, (uint32_t)(i + m.ntoks),
                                   (uint32_t)end, m.values, m.nvalues,
                                   (uint8_t)definite, m.pro};

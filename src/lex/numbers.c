@@ -349,12 +349,6 @@ static size_t cps(const char *s, size_t n) {
     return c;
 }
 
-/* Whether the proclitic bytes p[0..n) end in the article (ال, لل). */
-static int pro_has_article(const char *p, size_t n) {
-    return n >= 4 && (memcmp(p + n - 4, "ال", 4) == 0 ||
-                      memcmp(p + n - 4, "لل", 4) == 0);
-}
-
 /* Parses a folded digit token: 1,000 / 1.000.000 / 2.5 / 2,5. Returns 0 when
  * it is no plain number (24.04.2016, a 13-digit phone number, 0021...).
  * A plain run of digits (almost every number) is read as an integer: it has
@@ -520,7 +514,7 @@ static int read_atom(const nscan *c, size_t j, atom *a) {
                 return 0;
     }
     a->conj = m.pro >= 2 && memcmp(pro, "و", 2) == 0;
-    a->article = pro_has_article(pro, m.pro);
+    a->article = phrase_pro_has_article(pro, m.pro);
     if ((e->flags & F_NOAL) && a->article) return 0;
     a->end = j + m.ntoks;
     a->value = e->value;
@@ -802,7 +796,7 @@ static size_t noun_at(const nscan *c, size_t i, int *number, const char **cls,
     if (lemma) *lemma = nb->l[f->lemma].lemma;
     if (definite) {
         const char *w = toks[i].norm;
-        *definite = pro_has_article(w, m.pro) ||
+        *definite = phrase_pro_has_article(w, m.pro) ||
                     (toks[i].norm_len >= (uint32_t)m.pro + 4u &&
                      memcmp(w + m.pro, "ال", 4) == 0);
     }

@@ -503,8 +503,7 @@ static void play_hits(const phrase_dict *d, const marsad_token *toks, size_t n,
     }
 }
 
-/* Is the proclitic p (pl bytes) one ending in ال or لل (بال, وال, لل ...)? */
-static int ends_with_al(const char *p, size_t pl) {
+int phrase_pro_has_article(const char *p, size_t pl) {
     return pl >= 4 && (memcmp(p + pl - 4, "ال", 4) == 0 ||
                        memcmp(p + pl - 4, "لل", 4) == 0);
 }
@@ -522,7 +521,7 @@ static void stem_hits(const phrase_dict *d, const marsad_token *t, size_t pl,
     size_t sl = t->norm_len - pl;
     if (sl >= KEYMAX) return; /* longer than any key matching builds */
     hit_key(d, stem, sl, "", 0, hs, (uint8_t)pl, out, nh);
-    if (ends_with_al(t->norm, pl) && sl + 4 < KEYMAX)
+    if (phrase_pro_has_article(t->norm, pl) && sl + 4 < KEYMAX)
         hit_key(d, "ال", 4, stem, sl, POLY_AL * pow_any(sl) + hs,
                 (uint8_t)(pl - 4), out, nh);
 }
@@ -572,7 +571,7 @@ static HOT_INLINE size_t pro_keys(const marsad_token *t, pro_key out[PRO_KEYS]) 
         /* P(w[pl..wl)) = P(w) - P(w[0..pl)) * B^(wl - pl) */
         uint64_t hs = h - hp * pow_b[sl];
         out[k++] = (pro_key){hs, poly_final(hs), (uint8_t)pl, 0};
-        if (ends_with_al(w, pl) && sl + 4 < KEYMAX) {
+        if (phrase_pro_has_article(w, pl) && sl + 4 < KEYMAX) {
             uint64_t ha = POLY_AL * pow_b[sl] + hs;
             out[k++] = (pro_key){ha, poly_final(ha), (uint8_t)pl, 1};
         }
@@ -752,7 +751,7 @@ int phrase_dict_match_plain(const phrase_dict *d, const marsad_token *toks,
         }
         memcpy(key, w + pl, sl);
         plain_extend(d, toks, n, i, flags, key, sl, (uint8_t)pl, m);
-        if (ends_with_al(w, pl) && sl + 4 < KEYMAX) {
+        if (phrase_pro_has_article(w, pl) && sl + 4 < KEYMAX) {
             memcpy(key, "ال", 4);
             memcpy(key + 4, w + pl, sl);
             plain_extend(d, toks, n, i, flags, key, sl + 4, (uint8_t)(pl - 4), m);

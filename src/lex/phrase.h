@@ -48,6 +48,10 @@ typedef struct {
     uint32_t nvalues;
 } phrase_match;
 
+/* Do the pro bytes of proclitics at p (a match's pro, over its first
+ * token's folded form) end with the article: ال (بال, وال) or لل (ل + ال)? */
+int phrase_pro_has_article(const char *p, size_t pro);
+
 /* The longest phrase starting at toks[i] (toks has n tokens). Returns 1 and
  * fills *m when found, else 0. Cost: a few hash probes per token read. */
 int phrase_dict_match(const phrase_dict *d, const marsad_token *toks, size_t n,
