@@ -12,35 +12,27 @@
 #include "fuzz_common.h"
 #include "io/jsonl.h"
 #include "io/reader.h"
+#include "util/strbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* What a reader gave: articles and messages, in order. */
-typedef struct {
-    char *b;
-    size_t n, cap;
-} trace;
-
-static void put(trace *t, const char *s, size_t n) {
-    if (t->n + n + 1 > t->cap) {
-        t->cap = (t->n + n + 1) * 2;
-        t->b = realloc(t->b, t->cap);
-        if (!t->b) abort();
-    }
-    memcpy(t->b + t->n, s, n);
-    t->n += n;
-    t->b[t->n++] = '\0';
+/* What a reader gave, in order: articles (id, text) and messages, each
+ * ended by a NUL. */
+static void put(strbuf *t, const char *s, size_t n) {
+    strbuf_add(t, s, n);
+    strbuf_add(t, "", 1);
+    if (t->oom) abort();
 }
 
 static void on_diag(void *ctx, const char *file, size_t line, const char *msg) {
-    char b[1024];
-    int n = snprintf(b, sizeof b, "D %s:%zu: %s", file, line, msg);
-    put(ctx, b, n < 0 ? 0 : (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
+    strbuf *t = ctx;
+    strbuf_printf(t, "D %s:%zu: %s", file, line, msg);
+    put(t, "", 0);
 }
 
-static void read_all(marsad_reader *r, trace *t) {
+static void read_all(marsad_reader *r, strbuf *t) {
     if (!r) return;
     const marsad_article *a;
     while ((a = marsad_reader_next(r)) != NULL) {
@@ -61,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         s += n + 1;
     }
-    trace whole = {0}, parts = {0};
+    strbuf whole = {0}, parts = {0};
     marsad_reader *r = reader_open_mem_shared("fuzz.jsonl", data, size, fuzz_boilerplate(),
                                               0, on_diag, &whole);
     if (!r) return 0;
@@ -94,12 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             part_lines = 0;
             start = stop;
         }
-        if (whole.n != parts.n || (whole.n && memcmp(whole.b, parts.b, whole.n) != 0)) {
+        if (whole.n != parts.n || (whole.n && memcmp(whole.s, parts.s, whole.n) != 0)) {
             fprintf(stderr, "fuzz_jsonl: the file read in parts differs\n");
             abort();
         }
     }
-    free(whole.b);
-    free(parts.b);
+    free(whole.s);
+    free(parts.s);
     return 0;
 }
